@@ -1,0 +1,208 @@
+//! The command line: the only module that reads files, writes output and picks exit codes.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::human::{self, Style};
+use crate::diagnostic::json::{self, FileReport};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{self, RULES};
+use crate::suggest::did_you_mean;
+
+/// Compiler and linter for the network of an Azure Stack Edge Kubernetes device.
+#[derive(Parser, Debug)]
+#[command(name = "asenet", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check device files and report every problem.
+    Check {
+        /// Device files; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Warnings fail the run (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The name to report standard input under.
+        #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+        stdin_filename: String,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code (`ASE203`) or name (`next-hop-off-link`).
+        code: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
+const FAILURE: u8 = 1;
+const CANNOT_RUN: u8 = 2;
+
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { CANNOT_RUN } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check { files, format, deny_warnings, stdin_filename } => {
+            check(&files, format, deny_warnings, &stdin_filename)
+        }
+        Command::Explain { code } => explain(&code),
+        Command::Rules { format } => list_rules(format),
+    }
+}
+
+/// One input file: the name to show and its text as the report needs it.
+struct Input {
+    name: String,
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename: &str) -> ExitCode {
+    let mut inputs = Vec::with_capacity(files.len());
+    for path in files {
+        let (name, bytes) = match read_input(path, stdin_filename) {
+            Ok(input) => input,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(CANNOT_RUN);
+            }
+        };
+        let checked = crate::check_bytes(&bytes);
+        let source = String::from_utf8_lossy(&bytes).into_owned();
+        inputs.push(Input { name, source, diagnostics: checked.diagnostics });
+    }
+    let output = match format {
+        Format::Human => {
+            let style = Style { colour: wants_colour(), width: 80 };
+            let mut out = String::new();
+            for input in &inputs {
+                out.push_str(&human::render(&input.name, &input.source, &input.diagnostics, style));
+                out.push_str(&human::summary(&input.name, &input.diagnostics));
+            }
+            let _ = std::io::stderr().write_all(out.as_bytes());
+            String::new()
+        }
+        Format::Json => {
+            let reports: Vec<FileReport> = inputs
+                .iter()
+                .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
+                .collect();
+            json::render(&reports)
+        }
+    };
+    if !output.is_empty() && std::io::stdout().write_all(output.as_bytes()).is_err() {
+        return ExitCode::from(CANNOT_RUN);
+    }
+    let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
+    let failed = inputs.iter().flat_map(|input| &input.diagnostics).any(fails);
+    ExitCode::from(if failed { FAILURE } else { 0 })
+}
+
+fn read_input(path: &PathBuf, stdin_filename: &str) -> Result<(String, Vec<u8>), String> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map_err(|error| format!("cannot read standard input: {error}"))?;
+        return Ok((stdin_filename.to_owned(), bytes));
+    }
+    let name = path.display().to_string();
+    if path.is_dir() {
+        return Err(format!("cannot read `{name}`: it is a directory"));
+    }
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read `{name}`: {}", describe(&error)))?;
+    Ok((name, bytes))
+}
+
+fn describe(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+fn wants_colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
+fn explain(code: &str) -> ExitCode {
+    match rules::find(code) {
+        Some(rule) => {
+            println!(
+                "# {} {} ({})\n\n{}",
+                rule.code,
+                rule.name,
+                rule.severity.as_str(),
+                rule.documentation().trim_end()
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            let suggestion = did_you_mean(code, RULES.iter().map(|rule| rule.code))
+                .map(|code| format!("; did you mean `{code}`?"))
+                .unwrap_or_default();
+            eprintln!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");
+            ExitCode::from(CANNOT_RUN)
+        }
+    }
+}
+
+fn list_rules(format: Format) -> ExitCode {
+    let output = match format {
+        Format::Human => rules_table(),
+        Format::Json => rules_json(),
+    };
+    print!("{output}");
+    ExitCode::SUCCESS
+}
+
+pub fn rules_table() -> String {
+    RULES
+        .iter()
+        .map(|rule| format!("{}  {:<24} {:<8} {}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary))
+        .collect()
+}
+
+pub fn rules_json() -> String {
+    let rules: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|rule| {
+            serde_json::json!({
+                "code": rule.code,
+                "name": rule.name,
+                "severity": rule.severity,
+                "summary": rule.summary,
+                "can_be_allowed": !rule.is_input_error(),
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&rules).expect("rules serialize");
+    out.push('\n');
+    out
+}

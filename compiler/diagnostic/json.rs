@@ -1,0 +1,106 @@
+//! The machine-readable report of SPEC §3: one JSON document per run.
+
+use serde::Serialize;
+
+use super::{Diagnostic, LineIndex, Severity, Span, count};
+
+/// One checked file: its name as the user gave it, its text and what was found in it.
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub source: &'a str,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    files: Vec<JsonFile<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    rule: &'static str,
+    severity: Severity,
+    message: &'a str,
+    #[serde(flatten)]
+    region: Region,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    region: Region,
+}
+
+#[derive(Serialize)]
+pub struct Region {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Region {
+    pub fn of(span: Span, index: &LineIndex) -> Region {
+        let start = index.position(span.start);
+        let end = index.position(span.end);
+        Region { line: start.line, column: start.column, end_line: end.line, end_column: end.column }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn render(files: &[FileReport]) -> String {
+    let mut summary = Summary { files: files.len(), errors: 0, warnings: 0 };
+    let files = files
+        .iter()
+        .map(|file| {
+            let (errors, warnings) = count(file.diagnostics);
+            summary.errors += errors;
+            summary.warnings += warnings;
+            json_file(file)
+        })
+        .collect();
+    let document = Document { version: 1, files, summary };
+    let mut out = serde_json::to_string_pretty(&document).expect("a report always serializes");
+    out.push('\n');
+    out
+}
+
+fn json_file<'a>(file: &FileReport<'a>) -> JsonFile<'a> {
+    let index = LineIndex::new(file.source);
+    let diagnostics = file
+        .diagnostics
+        .iter()
+        .map(|diagnostic| JsonDiagnostic {
+            code: diagnostic.rule.code,
+            rule: diagnostic.rule.name,
+            severity: diagnostic.severity,
+            message: &diagnostic.message,
+            region: Region::of(diagnostic.span, &index),
+            labels: diagnostic
+                .labels
+                .iter()
+                .map(|label| JsonLabel { message: &label.message, region: Region::of(label.span, &index) })
+                .collect(),
+            help: diagnostic.help.as_deref(),
+        })
+        .collect();
+    JsonFile { path: file.path, diagnostics }
+}

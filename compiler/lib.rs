@@ -1,0 +1,69 @@
+//! asenet compiles one TOML description of an Azure Stack Edge device's network into
+//! deployment artifacts, and lints it.
+//!
+//! # The pipeline
+//! ```text
+//! text --syntax::parse--> RawConfig --resolve::resolve--> Network --rules::check--> diagnostics
+//! ```
+//! - [`syntax`]: TOML text to the raw input types; spans on every leaf; unknown keys and
+//!   wrong types reported. Only a TOML syntax error stops the pipeline.
+//! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
+//!   references resolved, nodes named, service addresses allocated.
+//! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
+//! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
+//! - `cli`: the command line.
+//!
+//! # Invariants
+//! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
+//!   a function from text to diagnostics.
+//! - Only `syntax` sees TOML; rules and emitters read the model and never parse strings.
+//! - Every diagnostic carries a code from [`rules::RULES`] and a span into the source.
+//! - Output order never depends on hashing: diagnostics are sorted by position and code.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod model;
+pub mod resolve;
+#[macro_use]
+pub mod rules;
+pub mod suggest;
+pub mod syntax;
+
+use diagnostic::{Diagnostic, Sink};
+use model::Network;
+
+/// What checking one file found.
+#[derive(Debug)]
+pub struct Checked {
+    /// Sorted by position, then code; `[lint]` already applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The resolved network, unless the file is not TOML.
+    pub network: Option<Network>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Runs the whole pipeline over one file's text.
+pub fn check(source: &str) -> Checked {
+    let mut sink = Sink::default();
+    let Some(raw) = syntax::parse(source, &mut sink) else {
+        return Checked { diagnostics: sink.into_sorted(), network: None };
+    };
+    let network = resolve::resolve(&raw, &mut sink);
+    rules::check(&network, &mut sink);
+    let mut diagnostics = sink.into_sorted();
+    rules::apply_lint_levels(&network, &mut diagnostics);
+    Checked { diagnostics, network: Some(network) }
+}
+
+/// Checks a file given as bytes, which may not even be text.
+pub fn check_bytes(bytes: &[u8]) -> Checked {
+    match std::str::from_utf8(bytes) {
+        Ok(source) => check(source),
+        Err(error) => Checked { diagnostics: vec![syntax::not_utf8(error)], network: None },
+    }
+}

@@ -1,0 +1,237 @@
+//! The resolved network: typed addresses, enums and ids, each value with its span.
+//! Everything here was checked for shape by `resolve`; rules judge whether it makes sense.
+//!
+//! An item whose required values could not be resolved is left out of the model (its error
+//! is already reported), so rules never see half-parsed data and never repeat that error.
+
+mod address;
+mod device;
+
+pub use address::{AddrRange, Overlap, overlaps};
+pub use device::{DeviceModel, NodeCount, PortId};
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::Span;
+use crate::rules::Rule;
+
+/// A value and where the user wrote it. Defaults carry the span of their table's header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, span: impl Into<Span>) -> Self {
+        Located { value, span: span.into() }
+    }
+}
+
+#[derive(Debug)]
+pub struct Network {
+    pub device: Device,
+    /// Declared ports whose settings resolved, by id.
+    pub ports: Vec<Port>,
+    pub switches: Vec<Switch>,
+    pub kubernetes: Option<Kubernetes>,
+    pub services: Vec<Service>,
+    pub routes: Vec<Route>,
+    pub lint: LintLevels,
+}
+
+impl Network {
+    pub fn port(&self, id: PortId) -> Option<&Port> {
+        self.ports.iter().find(|port| port.id == id)
+    }
+
+    /// The compute switch's port, when there is exactly one compute switch with one port.
+    pub fn compute_port(&self) -> Option<&Port> {
+        let mut compute = self.switches.iter().filter(|switch| switch.compute.is_some());
+        let switch = compute.next()?;
+        if compute.next().is_some() {
+            return None;
+        }
+        match switch.ports.as_slice() {
+            [port] => self.port(port.value),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Device {
+    pub header: Span,
+    pub name: Option<Located<String>>,
+    pub model: Located<DeviceModel>,
+    pub nodes: Located<NodeCount>,
+    pub domain: Option<Located<String>>,
+}
+
+#[derive(Debug)]
+pub struct Port {
+    pub id: PortId,
+    /// The span of the name in `[ports.PortN]`.
+    pub span: Span,
+    pub config: PortConfig,
+    pub mtu: Option<Located<i64>>,
+}
+
+impl Port {
+    /// The port's subnet, when it is static.
+    pub fn subnet(&self) -> Option<Located<Ipv4Net>> {
+        match &self.config {
+            PortConfig::Static(addressing) => {
+                Some(Located::new(addressing.address.value.trunc(), addressing.address.span))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn gateway(&self) -> Option<Located<Ipv4Addr>> {
+        match &self.config {
+            PortConfig::Static(addressing) => addressing.gateway,
+            _ => None,
+        }
+    }
+}
+
+/// How a port gets its address.
+#[derive(Debug)]
+pub enum PortConfig {
+    Static(StaticAddressing),
+    Dhcp {
+        span: Span,
+    },
+    /// Neither `address` nor `dhcp = true`.
+    Unconfigured,
+}
+
+#[derive(Debug)]
+pub struct StaticAddressing {
+    /// The port's own address with its prefix length, as written.
+    pub address: Located<Ipv4Net>,
+    pub gateway: Option<Located<Ipv4Addr>>,
+    pub dns: Vec<Located<Ipv4Addr>>,
+}
+
+#[derive(Debug)]
+pub struct Switch {
+    pub name: Located<String>,
+    pub ports: Vec<Located<PortId>>,
+    /// The span of `compute = true`, when the switch carries Kubernetes.
+    pub compute: Option<Span>,
+}
+
+#[derive(Debug)]
+pub struct Kubernetes {
+    pub header: Span,
+    pub node_ips: Located<AddrRange>,
+    /// External service IPs: the MetalLB pool. `None` when the file gives none.
+    pub service_ips: Option<Located<AddrRange>>,
+    pub pod_cidr: Located<Ipv4Net>,
+    pub service_cidr: Located<Ipv4Net>,
+    pub cluster_domain: Located<String>,
+    pub iot_edge: bool,
+    pub vm_interface: String,
+    /// `master`, `worker1`[, `worker2`], with the node IPs they take in that order.
+    pub nodes: Vec<KubernetesNode>,
+    /// The external IP held for IoT Edge's `edgehub`, when `iot_edge` is on and one is free.
+    pub edgehub_ip: Option<Ipv4Addr>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubernetesNode {
+    pub name: &'static str,
+    /// `None` when the node range is too small to give this node an address.
+    pub address: Option<Ipv4Addr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ServiceType {
+    ClusterIp,
+    LoadBalancer,
+}
+
+impl ServiceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIp => "ClusterIP",
+            ServiceType::LoadBalancer => "LoadBalancer",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub header: Span,
+    pub name: Located<String>,
+    pub namespace: Located<String>,
+    pub kind: Located<ServiceType>,
+    pub ports: Vec<ServicePort>,
+    pub load_balancer_ip: Option<Located<Ipv4Addr>>,
+    pub cluster_ip: Option<Located<Ipv4Addr>>,
+    pub share_ip: Option<Located<String>>,
+    pub hostname: Option<Located<String>>,
+    /// What allocation gave this service; `None` when its pool ran out.
+    pub allocated: Allocation,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Allocation {
+    pub cluster_ip: Option<Ipv4Addr>,
+    pub external_ip: Option<Ipv4Addr>,
+}
+
+/// Port numbers stay as written: `invalid-service-port` judges their range.
+#[derive(Debug)]
+pub struct ServicePort {
+    pub span: Span,
+    pub port: Located<i64>,
+    pub protocol: Located<Protocol>,
+    pub target_port: Option<Located<i64>>,
+    pub node_port: Option<Located<i64>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteTarget {
+    Kubernetes,
+    Host,
+}
+
+#[derive(Debug)]
+pub struct Route {
+    pub header: Span,
+    pub interface: Located<PortId>,
+    /// As written, host bits included; a bare address is a /32.
+    pub destination: Located<Ipv4Net>,
+    pub next_hop: Located<Ipv4Addr>,
+    pub metric: Located<u32>,
+    pub target: Located<RouteTarget>,
+}
+
+/// `[lint]`: rules silenced and rules raised to errors, for this file.
+#[derive(Debug, Default)]
+pub struct LintLevels {
+    pub allow: Vec<&'static Rule>,
+    pub deny: Vec<&'static Rule>,
+}

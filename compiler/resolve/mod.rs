@@ -1,0 +1,454 @@
+//! Stage 2: [`RawConfig`] -> [`Network`]. Parses every value, applies defaults, resolves
+//! port references, names the Kubernetes nodes and allocates service addresses.
+//!
+//! Whatever cannot be resolved is reported and left out of the model, so that rules see
+//! only well-formed values and never report a consequence of an input error.
+
+mod allocate;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::{Diagnostic, Sink, Span};
+use crate::model::*;
+use crate::rules::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
+use crate::rules::{self, Rule};
+use crate::suggest::did_you_mean;
+use crate::syntax::raw::*;
+
+const DEFAULT_POD_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 27, 0, 0), 16);
+const DEFAULT_SERVICE_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 28, 0, 0), 16);
+const DEFAULT_METRIC: u32 = 100;
+
+pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
+    let device = resolve_device(raw.device.as_ref(), sink);
+    let model = device.model.value;
+    let declared: BTreeSet<PortId> = raw.ports.iter().filter_map(|port| model.port(port.name.get_ref())).collect();
+    let references = PortReferences { model, declared: &declared };
+
+    let ports = resolve_ports(&raw.ports, model, sink);
+    let switches = raw.switches.iter().filter_map(|switch| resolve_switch(switch, &references, sink)).collect();
+    let mut kubernetes = raw.kubernetes.as_ref().and_then(|k| resolve_kubernetes(k, device.nodes.value, sink));
+    let mut services = resolve_services(&raw.services, sink);
+    if raw.kubernetes.is_none()
+        && let Some(first) = raw.services.first()
+    {
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, first.header, "services need a `[kubernetes]` section")
+                .with_primary_label("a Kubernetes service")
+                .with_help("add `[kubernetes]` with the node and external service IP ranges"),
+        );
+    }
+    if let Some(kubernetes) = kubernetes.as_mut() {
+        allocate::allocate(kubernetes, &mut services);
+    }
+    let routes = raw.routes.iter().filter_map(|route| resolve_route(route, &references, sink)).collect();
+    let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, sink)).unwrap_or_default();
+    Network { device, ports, switches, kubernetes, services, routes, lint }
+}
+
+fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(&MISSING_OR_CONFLICTING, span, format!("{table} is missing `{what}`"))
+        .with_primary_label(format!("`{what}` is required here"))
+        .with_help(help.to_owned())
+}
+
+/// An optional value that parsed or was absent (`Some`), or failed to parse (`None`).
+fn optional<T>(parsed: Option<Option<T>>) -> Option<Option<T>> {
+    match parsed {
+        Some(None) => None,
+        Some(value) => Some(value),
+        None => Some(None),
+    }
+}
+
+fn located<T: Clone>(value: &toml::Spanned<T>) -> Located<T> {
+    Located::new(value.get_ref().clone(), value.span())
+}
+
+fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
+    let Some(raw) = raw else {
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, 0..0, "the file has no `[device]` table")
+                .with_help("start the file with `[device]` and `name = \"...\"`, the device's name"),
+        );
+        let header = Span::default();
+        return Device {
+            header,
+            name: None,
+            model: Located::new(DeviceModel::ProGpu, header),
+            nodes: Located::new(NodeCount::One, header),
+            domain: None,
+        };
+    };
+    if raw.name.is_none() {
+        sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
+    }
+    let models: Vec<(&str, DeviceModel)> = DeviceModel::ALL.iter().map(|model| (model.as_str(), *model)).collect();
+    let model = raw.model.as_ref().and_then(|text| values::one_of(text, "device model", &models, sink));
+    let nodes = raw.nodes.as_ref().and_then(|nodes| match nodes.get_ref() {
+        1 => Some(Located::new(NodeCount::One, nodes.span())),
+        2 => Some(Located::new(NodeCount::Two, nodes.span())),
+        other => {
+            sink.push(
+                Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has 1 or 2 nodes, not {other}"))
+                    .with_primary_label("1 or 2")
+                    .with_help("`nodes` counts the physical nodes of the device (F1, F21)"),
+            );
+            None
+        }
+    });
+    Device {
+        header: raw.header,
+        name: raw.name.as_ref().map(located),
+        model: model.unwrap_or(Located::new(DeviceModel::ProGpu, raw.header)),
+        nodes: nodes.unwrap_or(Located::new(NodeCount::One, raw.header)),
+        domain: raw.domain.as_ref().map(located),
+    }
+}
+
+fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Port> {
+    let mut ports: Vec<Port> = raw
+        .iter()
+        .filter_map(|port| {
+            let Some(id) = model.port(port.name.get_ref()) else {
+                sink.push(unknown_port(&port.name, model));
+                return None;
+            };
+            let config = resolve_port_config(port, sink)?;
+            Some(Port { id, span: port.name.span().into(), config, mtu: port.mtu.as_ref().map(located) })
+        })
+        .collect();
+    ports.sort_by_key(|port| port.id);
+    ports
+}
+
+fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
+    let name = port.name.get_ref();
+    let dhcp = port.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
+    if let (Some(dhcp), Some(address)) = (dhcp, &port.address) {
+        sink.push(
+            Diagnostic::new(
+                &MISSING_OR_CONFLICTING,
+                dhcp.span(),
+                format!("{name} has both `dhcp = true` and `address`"),
+            )
+            .with_primary_label("DHCP here")
+            .with_label(address.span(), "static address here")
+            .with_help("keep `address` for a static port, or `dhcp = true` alone"),
+        );
+        return None;
+    }
+    if port.address.is_none() {
+        let needs_static = port
+            .gateway
+            .iter()
+            .map(|g| (g.span(), "gateway"))
+            .chain(port.dns.iter().flatten().take(1).map(|d| (d.span(), "dns")));
+        for (span, key) in needs_static {
+            let how = if dhcp.is_some() { "DHCP provides it" } else { "the port has no `address`" };
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, span, format!("`{key}` on {name} needs a static `address`"))
+                    .with_primary_label(how.to_owned())
+                    .with_help(format!("give {name} an `address`, or remove `{key}`")),
+            );
+        }
+    }
+    if let Some(dhcp) = dhcp {
+        return Some(PortConfig::Dhcp { span: dhcp.span().into() });
+    }
+    let Some(address) = &port.address else { return Some(PortConfig::Unconfigured) };
+    let address = values::ipv4_net(address, "port address", false, sink);
+    let gateway = port.gateway.as_ref().map(|gateway| values::ipv4(gateway, "gateway", sink));
+    let dns: Vec<_> = port.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
+    let gateway = optional(gateway)?;
+    let dns = dns.into_iter().collect::<Option<Vec<_>>>()?;
+    Some(PortConfig::Static(StaticAddressing { address: address?, gateway, dns }))
+}
+
+fn unknown_port(name: &Text, model: DeviceModel) -> Diagnostic {
+    let last = model.port_count();
+    let message = format!("{} has no port `{}`", model.as_str(), name.get_ref());
+    let diagnostic = Diagnostic::new(&UNKNOWN_PORT, name.span(), message)
+        .with_help(format!("the ports of {} are Port1 to Port{last} (F16-F20)", model.as_str()));
+    let names: Vec<String> = model.ports().map(|port| port.to_string()).collect();
+    match did_you_mean(name.get_ref(), names.iter().map(String::as_str)) {
+        Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
+        None => diagnostic.with_primary_label("unknown port"),
+    }
+}
+
+/// What a switch or route may name: a port of the model that has a `[ports.X]` table.
+struct PortReferences<'a> {
+    model: DeviceModel,
+    declared: &'a BTreeSet<PortId>,
+}
+
+impl PortReferences<'_> {
+    fn resolve(&self, name: &Text, sink: &mut Sink) -> Option<Located<PortId>> {
+        let Some(id) = self.model.port(name.get_ref()) else {
+            sink.push(unknown_port(name, self.model));
+            return None;
+        };
+        if !self.declared.contains(&id) {
+            sink.push(
+                Diagnostic::new(&UNDEFINED_REFERENCE, name.span(), format!("{id} has no `[ports.{id}]` table"))
+                    .with_primary_label("not configured in this file")
+                    .with_help(format!("add `[ports.{id}]` with the port's `address`")),
+            );
+            return None;
+        }
+        Some(Located::new(id, name.span()))
+    }
+}
+
+fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink) -> Option<Switch> {
+    let name = located(&raw.name);
+    let Some(port_names) = &raw.ports else {
+        sink.push(missing(name.span, "ports", &format!("[switches.{}]", name.value), "add `ports = [\"PortN\"]`"));
+        return None;
+    };
+    if port_names.get_ref().is_empty() {
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, port_names.span(), format!("switch `{}` has no port", name.value))
+                .with_primary_label("empty")
+                .with_help("a virtual switch sits on exactly one port: `ports = [\"PortN\"]`"),
+        );
+        return None;
+    }
+    let ports: Vec<_> = port_names.get_ref().iter().map(|port| references.resolve(port, sink)).collect();
+    let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span().into());
+    Some(Switch { name, ports: ports.into_iter().collect::<Option<_>>()?, compute })
+}
+
+fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) -> Option<Kubernetes> {
+    let header = raw.header;
+    if raw.node_ips.is_none() {
+        sink.push(missing(
+            header,
+            "node_ips",
+            "[kubernetes]",
+            "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (F1)",
+        ));
+    }
+    let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
+    let service_ips = raw.service_ips.as_ref().map(|text| values::range(text, "external service IP range", sink));
+    let cidr = |text: &Option<Text>, what, default, sink: &mut Sink| match text {
+        Some(text) => values::ipv4_net(text, what, false, sink),
+        None => Some(Located::new(default, header)),
+    };
+    let pod_cidr = cidr(&raw.pod_cidr, "pod CIDR", DEFAULT_POD_CIDR, sink);
+    let service_cidr = cidr(&raw.service_cidr, "service CIDR", DEFAULT_SERVICE_CIDR, sink);
+    let node_ips = node_ips?;
+    let nodes = nodes
+        .kubernetes_nodes()
+        .iter()
+        .zip(0..)
+        .map(|(name, index)| KubernetesNode { name, address: node_ips.value.nth(index) })
+        .collect();
+    Some(Kubernetes {
+        header,
+        node_ips,
+        service_ips: optional(service_ips)?,
+        pod_cidr: pod_cidr?,
+        service_cidr: service_cidr?,
+        cluster_domain: raw
+            .cluster_domain
+            .as_ref()
+            .map(located)
+            .unwrap_or(Located::new("cluster.local".to_owned(), header)),
+        iot_edge: raw.iot_edge.as_ref().is_some_and(|flag| *flag.get_ref()),
+        vm_interface: raw.vm_interface.as_ref().map_or_else(|| "eth1".to_owned(), |name| name.get_ref().clone()),
+        nodes,
+        edgehub_ip: None,
+    })
+}
+
+fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
+    let services: Vec<Service> = raw.iter().filter_map(|service| resolve_service(service, sink)).collect();
+    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
+    for service in &services {
+        let key = (service.namespace.value.as_str(), service.name.value.as_str());
+        if let Some(first) = seen.insert(key, service.name.span) {
+            seen.insert(key, first);
+            let message = format!("service `{}/{}` is defined twice", key.0, key.1);
+            sink.push(
+                Diagnostic::new(&DUPLICATE, service.name.span, message)
+                    .with_primary_label("defined again here")
+                    .with_label(first, "first defined here")
+                    .with_help("rename one of them, or merge their ports into one service"),
+            );
+        }
+    }
+    services
+}
+
+const SERVICE_TYPES: &[(&str, ServiceType)] =
+    &[("ClusterIP", ServiceType::ClusterIp), ("LoadBalancer", ServiceType::LoadBalancer)];
+const PROTOCOLS: &[(&str, Protocol)] = &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)];
+
+fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
+    let header = raw.header;
+    if raw.name.is_none() {
+        sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
+    }
+    let kind = match &raw.kind {
+        Some(text) => values::one_of(text, "service type", SERVICE_TYPES, sink),
+        None => Some(Located::new(ServiceType::ClusterIp, header)),
+    };
+    let ports = match &raw.ports {
+        Some(ports) if !ports.get_ref().is_empty() => {
+            ports.get_ref().iter().map(|port| resolve_service_port(port, sink)).collect::<Vec<_>>()
+        }
+        Some(ports) => {
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, ports.span(), "a service needs at least one port")
+                    .with_primary_label("empty")
+                    .with_help("add a port: `ports = [{ port = 443 }]`"),
+            );
+            vec![None]
+        }
+        None => {
+            sink.push(missing(header, "ports", "[[services]]", "add `ports = [{ port = 443 }]`"));
+            vec![None]
+        }
+    };
+    let load_balancer_ip = raw.load_balancer_ip.as_ref().map(|ip| values::ipv4(ip, "load balancer IP", sink));
+    let cluster_ip = raw.cluster_ip.as_ref().map(|ip| values::ipv4(ip, "cluster IP", sink));
+    let kind = kind?;
+    if let (ServiceType::ClusterIp, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, pin.span(), "`load_balancer_ip` on a ClusterIP service")
+                .with_primary_label("only a LoadBalancer service has an external IP")
+                .with_label(kind.span, "ClusterIP here")
+                .with_help("set `type = \"LoadBalancer\"`, or remove `load_balancer_ip`"),
+        );
+        return None;
+    }
+    Some(Service {
+        header,
+        name: raw.name.as_ref().map(located)?,
+        namespace: raw.namespace.as_ref().map(located).unwrap_or(Located::new("default".to_owned(), header)),
+        kind,
+        ports: ports.into_iter().collect::<Option<_>>()?,
+        load_balancer_ip: optional(load_balancer_ip)?,
+        cluster_ip: optional(cluster_ip)?,
+        share_ip: raw.share_ip.as_ref().map(located),
+        hostname: raw.hostname.as_ref().map(located),
+        allocated: Allocation::default(),
+    })
+}
+
+fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<ServicePort> {
+    if raw.port.is_none() {
+        sink.push(missing(raw.span, "port", "a service port", "add `port = 443`"));
+    }
+    let protocol = match &raw.protocol {
+        Some(text) => values::one_of(text, "protocol", PROTOCOLS, sink),
+        None => Some(Located::new(Protocol::Tcp, raw.span)),
+    };
+    Some(ServicePort {
+        span: raw.span,
+        port: raw.port.as_ref().map(located)?,
+        protocol: protocol?,
+        target_port: raw.target_port.as_ref().map(located),
+        node_port: raw.node_port.as_ref().map(located),
+    })
+}
+
+const ROUTE_TARGETS: &[(&str, RouteTarget)] = &[("kubernetes", RouteTarget::Kubernetes), ("host", RouteTarget::Host)];
+
+fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -> Option<Route> {
+    let header = raw.header;
+    for (key, value, help) in [
+        ("interface", &raw.interface, "add `interface = \"PortN\"`, the compute port"),
+        ("destination", &raw.destination, "add `destination = \"a.b.c.d/n\"`"),
+        ("next_hop", &raw.next_hop, "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
+    ] {
+        if value.is_none() {
+            sink.push(missing(header, key, "[[routes]]", help));
+        }
+    }
+    let interface = raw.interface.as_ref().and_then(|name| references.resolve(name, sink));
+    let destination = raw.destination.as_ref().and_then(|text| values::ipv4_net(text, "route destination", true, sink));
+    let next_hop = raw.next_hop.as_ref().and_then(|text| values::ipv4(text, "next hop", sink));
+    let metric = match &raw.metric {
+        None => Some(Located::new(DEFAULT_METRIC, header)),
+        Some(metric) => match u32::try_from(*metric.get_ref()) {
+            Ok(value) => Some(Located::new(value, metric.span())),
+            Err(_) => {
+                sink.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        metric.span(),
+                        format!("route metric {} is out of range", metric.get_ref()),
+                    )
+                    .with_primary_label("not from 0 to 4294967295")
+                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (F28)"),
+                );
+                None
+            }
+        },
+    };
+    let target = match &raw.target {
+        Some(text) => values::one_of(text, "route target", ROUTE_TARGETS, sink),
+        None => Some(Located::new(RouteTarget::Kubernetes, header)),
+    };
+    Some(Route {
+        header,
+        interface: interface?,
+        destination: destination?,
+        next_hop: next_hop?,
+        metric: metric?,
+        target: target?,
+    })
+}
+
+fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
+    let mut levels = LintLevels::default();
+    for code in &raw.allow {
+        let Some(rule) = lint_rule(code, sink) else { continue };
+        if rule.is_input_error() {
+            sink.push(
+                Diagnostic::new(&INVALID_VALUE, code.span(), format!("{} cannot be allowed", rule.code))
+                    .with_primary_label("an input error")
+                    .with_help("ASE0xx codes mean asenet cannot understand the file: fix the input instead"),
+            );
+            continue;
+        }
+        levels.allow.push(rule);
+    }
+    for code in &raw.deny {
+        let Some(rule) = lint_rule(code, sink) else { continue };
+        if levels.allow.contains(&rule) {
+            sink.push(
+                Diagnostic::new(
+                    &MISSING_OR_CONFLICTING,
+                    code.span(),
+                    format!("{} is both allowed and denied", rule.code),
+                )
+                .with_primary_label("denied here")
+                .with_help("keep it in one list"),
+            );
+            continue;
+        }
+        levels.deny.push(rule);
+    }
+    levels
+}
+
+fn lint_rule(code: &Text, sink: &mut Sink) -> Option<&'static Rule> {
+    if let Some(rule) = rules::RULES.iter().copied().find(|rule| rule.code == code.get_ref()) {
+        return Some(rule);
+    }
+    let codes = rules::RULES.iter().map(|rule| rule.code);
+    let diagnostic = Diagnostic::new(&INVALID_VALUE, code.span(), format!("unknown rule code `{}`", code.get_ref()));
+    sink.push(match did_you_mean(code.get_ref(), codes) {
+        Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
+        None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
+    });
+    None
+}

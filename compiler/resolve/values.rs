@@ -1,0 +1,185 @@
+//! Reading one value: addresses, prefixes, ranges and enums, each error at the value's span.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::{Diagnostic, Sink};
+use crate::model::{AddrRange, Located};
+use crate::rules::input::INVALID_VALUE;
+use crate::suggest::did_you_mean;
+use crate::syntax::raw::Text;
+
+/// An IPv4 address such as a gateway or a next hop.
+pub fn ipv4(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<Ipv4Addr>> {
+    match parse_ipv4(text.get_ref()) {
+        Ok(address) => Some(Located::new(address, text.span())),
+        Err(problem) => {
+            let help = if text.get_ref().contains('/') {
+                format!("{what} is one address: drop the prefix length")
+            } else {
+                "write four decimal octets from 0 to 255, like `192.168.10.1`".to_owned()
+            };
+            report(text, what, problem, help, sink)
+        }
+    }
+}
+
+/// An address with its prefix length, `a.b.c.d/n`. With `bare_is_host`, a bare address
+/// means `/32` (route destinations); otherwise the prefix length is required.
+pub fn ipv4_net(text: &Text, what: &str, bare_is_host: bool, sink: &mut Sink) -> Option<Located<Ipv4Net>> {
+    match parse_ipv4_net(text.get_ref(), bare_is_host) {
+        Ok(net) => Some(Located::new(net, text.span())),
+        Err(problem) => {
+            let help = "write an IPv4 address and a prefix length from 0 to 32, like `192.168.10.0/24`".to_owned();
+            report(text, what, problem, help, sink)
+        }
+    }
+}
+
+/// A contiguous range `first-last`, or a CIDR meaning all its addresses.
+pub fn range(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<AddrRange>> {
+    match parse_range(text.get_ref()) {
+        Ok(range) => Some(Located::new(range, text.span())),
+        Err(problem) => {
+            let help = "write the first and last address joined by `-`, like `192.168.10.30-192.168.10.32`".to_owned();
+            report(text, what, problem, help, sink)
+        }
+    }
+}
+
+/// One of `values`, compared exactly; a near miss is suggested.
+pub fn one_of<T: Copy>(text: &Text, what: &str, values: &[(&str, T)], sink: &mut Sink) -> Option<Located<T>> {
+    if let Some((_, value)) = values.iter().find(|(name, _)| *name == text.get_ref()) {
+        return Some(Located::new(*value, text.span()));
+    }
+    let names: Vec<&str> = values.iter().map(|(name, _)| *name).collect();
+    let mut diagnostic = Diagnostic::new(&INVALID_VALUE, text.span(), format!("unknown {what} `{}`", text.get_ref()));
+    diagnostic = match did_you_mean(text.get_ref(), names.iter().copied()) {
+        Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
+        None => diagnostic.with_primary_label(format!("not a {what}")),
+    };
+    sink.push(diagnostic.with_help(format!("{what} is one of {}", crate::syntax::list(&names))));
+    None
+}
+
+fn report<T>(text: &Text, what: &str, problem: Problem, help: String, sink: &mut Sink) -> Option<T> {
+    let value = text.get_ref();
+    let diagnostic = match problem {
+        Problem::Ipv6 => Diagnostic::new(&INVALID_VALUE, text.span(), format!("{what} `{value}` is IPv6"))
+            .with_primary_label("IPv6")
+            .with_help("the device's network is IPv4 only (F39): use an IPv4 address"),
+        Problem::Invalid(reason) => Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid {what} `{value}`"))
+            .with_primary_label(reason)
+            .with_help(help),
+    };
+    sink.push(diagnostic);
+    None
+}
+
+#[derive(Debug, PartialEq)]
+enum Problem {
+    Ipv6,
+    Invalid(String),
+}
+
+fn parse_ipv4(text: &str) -> Result<Ipv4Addr, Problem> {
+    let text = text.trim();
+    if text.contains(':') {
+        return Err(Problem::Ipv6);
+    }
+    if text.contains('/') {
+        return Err(Problem::Invalid("an address, not a prefix".to_owned()));
+    }
+    text.parse().map_err(|_| Problem::Invalid(why_not_ipv4(text)))
+}
+
+fn why_not_ipv4(text: &str) -> String {
+    let octets: Vec<&str> = text.split('.').collect();
+    if octets.len() != 4 {
+        return format!("an IPv4 address has 4 octets, this has {}", octets.len());
+    }
+    for octet in octets {
+        match octet.parse::<u64>() {
+            Ok(number) if number > 255 => return format!("octet {number} is over 255"),
+            Ok(_) if octet.len() > 1 && octet.starts_with('0') => return format!("octet `{octet}` has a leading zero"),
+            Ok(_) => {}
+            Err(_) => return format!("octet `{octet}` is not a number"),
+        }
+    }
+    "not an IPv4 address".to_owned()
+}
+
+fn parse_ipv4_net(text: &str, bare_is_host: bool) -> Result<Ipv4Net, Problem> {
+    let text = text.trim();
+    if text.contains(':') {
+        return Err(Problem::Ipv6);
+    }
+    let Some((address, prefix)) = text.split_once('/') else {
+        let address = parse_ipv4(text)?;
+        return if bare_is_host {
+            Ok(Ipv4Net::from(address))
+        } else {
+            Err(Problem::Invalid("missing prefix length (`/24`)".to_owned()))
+        };
+    };
+    let address = parse_ipv4(address)?;
+    let prefix: u8 = match prefix.parse() {
+        Ok(prefix) if prefix <= 32 => prefix,
+        Ok(prefix) => return Err(Problem::Invalid(format!("prefix length /{prefix} is over 32"))),
+        Err(_) => return Err(Problem::Invalid(format!("prefix length `{prefix}` is not a number"))),
+    };
+    Ipv4Net::new(address, prefix).map_err(|_| Problem::Invalid(format!("prefix length /{prefix} is over 32")))
+}
+
+fn parse_range(text: &str) -> Result<AddrRange, Problem> {
+    if text.contains(':') {
+        return Err(Problem::Ipv6);
+    }
+    if text.contains('/') {
+        return parse_ipv4_net(text, false).map(|net| AddrRange::of_net(net.trunc()));
+    }
+    let Some((first, last)) = text.split_once('-') else {
+        return Err(Problem::Invalid("missing `-` between the first and last address".to_owned()));
+    };
+    let (first, last) = (parse_ipv4(first)?, parse_ipv4(last)?);
+    AddrRange::new(first, last).ok_or_else(|| Problem::Invalid(format!("{first} comes after {last}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason<T: std::fmt::Debug>(result: Result<T, Problem>) -> String {
+        match result.unwrap_err() {
+            Problem::Ipv6 => "IPv6".to_owned(),
+            Problem::Invalid(reason) => reason,
+        }
+    }
+
+    #[test]
+    fn addresses_explain_what_is_wrong() {
+        assert_eq!(parse_ipv4("10.0.0.1"), Ok(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(reason(parse_ipv4("10.0.0.300")), "octet 300 is over 255");
+        assert_eq!(reason(parse_ipv4("10.0.0")), "an IPv4 address has 4 octets, this has 3");
+        assert_eq!(reason(parse_ipv4("10.0.x.1")), "octet `x` is not a number");
+        assert_eq!(reason(parse_ipv4("fe80::1")), "IPv6");
+    }
+
+    #[test]
+    fn prefixes_need_a_length_unless_bare_means_host() {
+        assert_eq!(parse_ipv4_net("10.0.0.0/8", false).unwrap().to_string(), "10.0.0.0/8");
+        assert_eq!(parse_ipv4_net("10.0.0.7", true).unwrap().to_string(), "10.0.0.7/32");
+        assert_eq!(reason(parse_ipv4_net("10.0.0.0", false)), "missing prefix length (`/24`)");
+        assert_eq!(reason(parse_ipv4_net("10.0.0.0/33", false)), "prefix length /33 is over 32");
+        assert_eq!(reason(parse_ipv4_net("2001:db8::/32", false)), "IPv6");
+    }
+
+    #[test]
+    fn ranges_are_ordered_or_whole_networks() {
+        assert_eq!(parse_range("10.0.0.1-10.0.0.3").unwrap().size(), 3);
+        assert_eq!(parse_range("10.0.0.0/30").unwrap().to_string(), "10.0.0.0-10.0.0.3");
+        assert_eq!(reason(parse_range("10.0.0.3-10.0.0.1")), "10.0.0.3 comes after 10.0.0.1");
+        assert_eq!(reason(parse_range("10.0.0.3")), "missing `-` between the first and last address");
+    }
+}

@@ -1,0 +1,216 @@
+//! Input errors (ASE0xx): the file cannot be understood as a device description.
+//! `syntax` and `resolve` report them; `[lint]` cannot allow them.
+
+use crate::diagnostic::Severity;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a file that is not valid TOML 1.0 (or not UTF-8 text at all).
+    ///
+    /// ## Why is this bad?
+    /// Nothing else can be checked until the file parses; asenet stops here.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [device
+    /// name = "store042"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [device]
+    /// name = "store042"
+    /// ```
+    pub static TOML_SYNTAX = Rule {
+        code: "ASE001",
+        name: "toml-syntax",
+        severity: Severity::Error,
+        summary: "the file is not valid TOML",
+        check: None,
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a key the input format does not have, and suggests the nearest one.
+    ///
+    /// ## Why is this bad?
+    /// A misspelt key is silently a missing key: `next_hpo = "10.0.0.1"` would leave the
+    /// route without a next hop. asenet refuses every key it does not know.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[routes]]
+    /// interface = "Port3"
+    /// destination = "192.168.20.0/24"
+    /// nexthop = "192.168.10.1"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// next_hop = "192.168.10.1"
+    /// ```
+    pub static UNKNOWN_KEY = Rule {
+        code: "ASE002",
+        name: "unknown-key",
+        severity: Severity::Error,
+        summary: "a key the schema does not have (suggest the nearest)",
+        check: None,
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a value of the wrong type or form: a string where an integer belongs, an
+    /// IPv4 address with an octet over 255, a CIDR without a prefix length or with one over
+    /// 32, a `start-end` range whose start comes after its end, an IPv6 value, an unknown
+    /// enum value, an integer out of range.
+    ///
+    /// ## Why is this bad?
+    /// The device's network is IPv4 only (F39), its ranges are contiguous `start-end` pairs
+    /// (F1, F12), and each enum has a fixed set of values. A value that does not parse
+    /// cannot be checked or compiled.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [kubernetes]
+    /// node_ips = "192.168.10.32-192.168.10.30"
+    /// pod_cidr = "172.27.0.0"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [kubernetes]
+    /// node_ips = "192.168.10.30-192.168.10.32"
+    /// pod_cidr = "172.27.0.0/16"
+    /// ```
+    pub static INVALID_VALUE = Rule {
+        code: "ASE003",
+        name: "invalid-value",
+        severity: Severity::Error,
+        summary: "wrong type, bad address/CIDR/range, IPv6, unknown enum value, integer out of range",
+        check: None,
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a switch or route that names a port of this model which has no
+    /// `[ports.PortN]` table.
+    ///
+    /// ## Why is this bad?
+    /// A port without settings has no address: a switch on it or a route through it
+    /// cannot be checked, and on the device the port is still at its factory default
+    /// (DHCP, F10).
+    ///
+    /// ## Example
+    /// ```toml
+    /// [switches.vswitch-port3]
+    /// ports = ["Port3"]   # but there is no [ports.Port3]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [ports.Port3]
+    /// address = "192.168.10.20/24"
+    /// ```
+    pub static UNDEFINED_REFERENCE = Rule {
+        code: "ASE004",
+        name: "undefined-reference",
+        severity: Severity::Error,
+        summary: "a switch or route names a port of this model that has no `[ports.X]` table",
+        check: None,
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a port name the device model does not have: Port1 to Port6 on pro-gpu
+    /// (F16); Port1 to Port4 on pro-r, mini-r and pro-2 (F17-F19). Names are the device's
+    /// InterfaceAlias, spelt exactly `PortN` (F20).
+    ///
+    /// ## Why is this bad?
+    /// `Add-HcsNetRoute -InterfaceAlias` and the switch cmdlets take these exact names; any
+    /// other name fails on the device, after the deploy has started.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [ports."Port 3"]
+    /// address = "192.168.10.20/24"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [ports.Port3]
+    /// address = "192.168.10.20/24"
+    /// ```
+    pub static UNKNOWN_PORT = Rule {
+        code: "ASE005",
+        name: "unknown-port",
+        severity: Severity::Error,
+        summary: "a port name this model does not have (`Port7`, `port3`, `Port 3` -> suggest)",
+        check: None,
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a required table or key that is missing (`[device]`, `device.name`, a
+    /// route's `next_hop`, …), or settings that exclude each other: `address` with
+    /// `dhcp = true`, a `gateway` on a port without a static address, `load_balancer_ip`
+    /// on a ClusterIP service, services without a `[kubernetes]` section.
+    ///
+    /// ## Why is this bad?
+    /// asenet would have to guess what the missing value is, or which of two contradicting
+    /// settings is meant; a guess that is wrong cuts the device off its network.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [ports.Port3]
+    /// address = "192.168.10.20/24"
+    /// dhcp = true
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [ports.Port3]
+    /// address = "192.168.10.20/24"
+    /// ```
+    pub static MISSING_OR_CONFLICTING = Rule {
+        code: "ASE006",
+        name: "missing-or-conflicting",
+        severity: Severity::Error,
+        summary: "a required field is missing, or exclusive fields are both set (`address` + `dhcp`)",
+        check: None,
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports two services with the same namespace and name.
+    ///
+    /// ## Why is this bad?
+    /// Kubernetes keys a Service by namespace and name: the second manifest would replace
+    /// the first, and the address allocated to the first would be lost.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[services]]
+    /// name = "web"
+    /// ports = [{ port = 80 }]
+    ///
+    /// [[services]]
+    /// name = "web"
+    /// ports = [{ port = 443 }]
+    /// ```
+    ///
+    /// ## Use instead
+    /// One service with both ports, or two names.
+    pub static DUPLICATE = Rule {
+        code: "ASE007",
+        name: "duplicate",
+        severity: Severity::Error,
+        summary: "two services with the same namespace/name",
+        check: None,
+    };
+}

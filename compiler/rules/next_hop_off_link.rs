@@ -1,0 +1,70 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::Network;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a route whose next hop is not on its interface's subnet.
+    ///
+    /// ## Why is this bad?
+    /// A next hop must be reachable without routing: on the interface's own subnet. The
+    /// Kubernetes VMs refuse such a route (`ip route` answers "Nexthop has invalid
+    /// gateway"), so the deploy fails or, worse, the traffic silently takes the default
+    /// route. The source document's own example (F29) shows a next hop inside the
+    /// destination (`192.168.20.1` for `192.168.20.0/24`); that is only right when the
+    /// interface itself is on that subnet.
+    ///
+    /// Quiet when the interface has no static address: see `dynamic-route-interface`.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [ports.Port3]
+    /// address = "192.168.10.20/24"
+    ///
+    /// [[routes]]
+    /// interface = "Port3"
+    /// destination = "192.168.20.0/24"
+    /// next_hop = "192.168.20.1"
+    /// ```
+    ///
+    /// ## Use instead
+    /// A router on Port3's subnet that reaches 192.168.20.0/24:
+    /// ```toml
+    /// next_hop = "192.168.10.1"
+    /// ```
+    pub static NEXT_HOP_OFF_LINK = Rule {
+        code: "ASE203",
+        name: "next-hop-off-link",
+        severity: Severity::Error,
+        summary: "a route's next hop is not on its interface's subnet",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    for route in &network.routes {
+        let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
+        let next_hop = route.next_hop.value;
+        if subnet.value.contains(&next_hop) {
+            continue;
+        }
+        let port = route.interface.value;
+        let mut help = format!("use a router on {} as next hop", subnet.value);
+        if route.destination.value.contains(&next_hop) {
+            help.push_str(&format!(
+                "; {next_hop} is inside the destination {}, as in the source document's example, \
+                 which assumes {port} is on that subnet",
+                route.destination.value
+            ));
+        }
+        sink.push(
+            Diagnostic::new(
+                &NEXT_HOP_OFF_LINK,
+                route.next_hop.span,
+                format!("next hop {next_hop} is not on {port}'s subnet {}", subnet.value),
+            )
+            .with_primary_label("not on-link")
+            .with_label(subnet.span, format!("{port} is {} here", subnet.value))
+            .with_help(help),
+        );
+    }
+}

@@ -1,0 +1,43 @@
+//! "Did you mean": the nearest known name to a misspelt one.
+
+/// The candidate nearest to `input`, if one is near enough to be what the user meant.
+///
+/// Case, spaces, hyphens and underscores are ignored first (`port3` and `Port 3` are
+/// `Port3`); otherwise the edit distance must be at most a third of the word.
+pub fn did_you_mean<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let folded = fold(input);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = if fold(candidate) == folded { 0 } else { strsim::osa_distance(input, candidate) };
+        if best.is_none_or(|(best_distance, _)| distance < best_distance) {
+            best = Some((distance, candidate));
+        }
+    }
+    let limit = (input.chars().count() / 3).max(1);
+    best.filter(|(distance, _)| *distance <= limit).map(|(_, candidate)| candidate)
+}
+
+fn fold(name: &str) -> String {
+    name.chars().filter(|c| !matches!(c, ' ' | '-' | '_')).flat_map(char::to_lowercase).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    const PORTS: [&str; 3] = ["Port1", "Port2", "Port3"];
+
+    #[test]
+    fn case_and_spaces_are_ignored() {
+        assert_eq!(did_you_mean("port3", PORTS), Some("Port3"));
+        assert_eq!(did_you_mean("Port 3", PORTS), Some("Port3"));
+        assert_eq!(did_you_mean("PORT_2", PORTS), Some("Port2"));
+    }
+
+    #[test]
+    fn typos_are_corrected_and_strangers_are_not() {
+        assert_eq!(did_you_mean("nxet_hop", ["next_hop", "metric"]), Some("next_hop"));
+        assert_eq!(did_you_mean("gatway", ["gateway", "dns"]), Some("gateway"));
+        assert_eq!(did_you_mean("colour", ["address", "dns"]), None);
+    }
+}

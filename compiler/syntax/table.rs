@@ -1,0 +1,170 @@
+//! Reading one TOML table: known keys, typed leaves, a diagnostic for everything else.
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::a_type;
+use super::raw::Text;
+use crate::diagnostic::{Diagnostic, Sink, Span};
+use crate::rules::input::{INVALID_VALUE, UNKNOWN_KEY};
+use crate::suggest::did_you_mean;
+
+pub struct Table<'a, 'i> {
+    entries: &'a DeTable<'i>,
+    context: String,
+}
+
+type Value<'a, 'i> = &'a Spanned<DeValue<'i>>;
+
+impl<'a, 'i> Table<'a, 'i> {
+    /// Wraps `entries` and reports each key that is not in `known`.
+    pub fn new(entries: &'a DeTable<'i>, context: &str, known: &[&str], sink: &mut Sink) -> Self {
+        for key in entries.keys() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                sink.push(unknown_key(key, context, known));
+            }
+        }
+        Table { entries, context: context.to_owned() }
+    }
+
+    fn value(&self, key: &str) -> Option<Value<'a, 'i>> {
+        self.entries.iter().find(|(name, _)| name.get_ref() == key).map(|(_, value)| value)
+    }
+
+    fn type_error(&self, key: &str, expected: &str, value: Value, sink: &mut Sink) {
+        let message = format!("`{key}` in {} must be {expected}, found {}", self.context, a_type(value.get_ref()));
+        sink.push(
+            Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label(format!("expected {expected}")),
+        );
+    }
+
+    pub fn string(&self, key: &str, sink: &mut Sink) -> Option<Text> {
+        let value = self.value(key)?;
+        match value.get_ref() {
+            DeValue::String(text) => Some(Spanned::new(value.span(), text.to_string())),
+            _ => {
+                self.type_error(key, "a string", value, sink);
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&self, key: &str, sink: &mut Sink) -> Option<Spanned<bool>> {
+        let value = self.value(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(flag) => Some(Spanned::new(value.span(), *flag)),
+            _ => {
+                self.type_error(key, "`true` or `false`", value, sink);
+                None
+            }
+        }
+    }
+
+    pub fn integer(&self, key: &str, sink: &mut Sink) -> Option<Spanned<i64>> {
+        let value = self.value(key)?;
+        let DeValue::Integer(integer) = value.get_ref() else {
+            self.type_error(key, "an integer", value, sink);
+            return None;
+        };
+        match i64::from_str_radix(integer.as_str(), integer.radix()) {
+            Ok(number) => Some(Spanned::new(value.span(), number)),
+            Err(_) => {
+                let message = format!("`{key}` in {} is out of range", self.context);
+                sink.push(Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label("too large"));
+                None
+            }
+        }
+    }
+
+    pub fn string_list(&self, key: &str, sink: &mut Sink) -> Option<Spanned<Vec<Text>>> {
+        let value = self.value(key)?;
+        let DeValue::Array(array) = value.get_ref() else {
+            self.type_error(key, "an array of strings", value, sink);
+            return None;
+        };
+        let mut strings = Vec::new();
+        for element in array.iter() {
+            match element.get_ref() {
+                DeValue::String(text) => strings.push(Spanned::new(element.span(), text.to_string())),
+                _ => self.type_error(key, "an array of strings", element, sink),
+            }
+        }
+        Some(Spanned::new(value.span(), strings))
+    }
+
+    /// A sub-table such as `[device]`, with the span of its header.
+    pub fn table(&self, key: &str, sink: &mut Sink) -> Option<(&'a DeTable<'i>, Span)> {
+        let value = self.value(key)?;
+        match value.get_ref() {
+            DeValue::Table(table) => Some((table, value.span().into())),
+            _ => {
+                self.type_error(key, "a table", value, sink);
+                None
+            }
+        }
+    }
+
+    /// A table of named tables such as `[ports.Port2]`: each name with its span.
+    pub fn named_tables(&self, key: &str, known: &[&str], sink: &mut Sink) -> Vec<(Text, &'a DeTable<'i>)> {
+        let Some((outer, _)) = self.table(key, sink) else { return Vec::new() };
+        let mut tables = Vec::new();
+        for (name, value) in outer.iter() {
+            let name = Spanned::new(name.span(), name.get_ref().to_string());
+            match value.get_ref() {
+                DeValue::Table(table) => tables.push((name, table)),
+                _ => {
+                    let message =
+                        format!("`{key}.{}` must be a table with the keys {}", name.get_ref(), known.join(", "));
+                    sink.push(
+                        Diagnostic::new(&INVALID_VALUE, value.span(), message)
+                            .with_primary_label(format!("found {}", a_type(value.get_ref()))),
+                    );
+                }
+            }
+        }
+        tables
+    }
+
+    /// An array of tables such as `[[routes]]`: each table with the span of its header.
+    pub fn array_of_tables(&self, key: &str, sink: &mut Sink) -> Vec<(&'a DeTable<'i>, Span)> {
+        self.table_list(key, sink).map(Spanned::into_inner).unwrap_or_default()
+    }
+
+    pub fn table_list(&self, key: &str, sink: &mut Sink) -> Option<Spanned<Vec<(&'a DeTable<'i>, Span)>>> {
+        let value = self.value(key)?;
+        let DeValue::Array(array) = value.get_ref() else {
+            self.type_error(key, "an array of tables", value, sink);
+            return None;
+        };
+        let mut tables = Vec::new();
+        for element in array.iter() {
+            match element.get_ref() {
+                DeValue::Table(table) => tables.push((table, element.span().into())),
+                _ => self.type_error(key, "an array of tables", element, sink),
+            }
+        }
+        Some(Spanned::new(value.span(), tables))
+    }
+}
+
+fn unknown_key(key: &Spanned<std::borrow::Cow<str>>, context: &str, known: &[&str]) -> Diagnostic {
+    let name = key.get_ref();
+    let diagnostic = Diagnostic::new(&UNKNOWN_KEY, key.span(), format!("unknown key `{name}` in {context}"));
+    match did_you_mean(name, known.iter().copied()) {
+        Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_help(format!("rename it to `{suggestion}`")),
+        None => {
+            diagnostic.with_primary_label("unknown key").with_help(format!("{context} takes the keys {}", list(known)))
+        }
+    }
+}
+
+/// `a`, `b` and `c`
+pub fn list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}

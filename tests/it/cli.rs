@@ -1,0 +1,153 @@
+//! The binary end to end: exit codes, formats, stdin, unreadable and odd inputs.
+
+use std::path::PathBuf;
+
+use crate::support::{asenet, stderr, stdout};
+
+const EXAMPLE: &str = "examples/seed-scenario.toml";
+const BROKEN: &str = "tests/fixtures/ASE006/fires.toml";
+
+/// A scratch file unique to this test process.
+fn scratch(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("asenet-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).expect("stdout is one JSON document")
+}
+
+#[test]
+fn a_clean_file_exits_0() {
+    let output = asenet(&["check", EXAMPLE], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), format!("{EXAMPLE}: ok\n"));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn errors_exit_1_and_human_output_goes_to_stderr_without_colour() {
+    let output = asenet(&["check", BROKEN], b"");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("ASE006(missing-or-conflicting)"), "{err}");
+    assert!(!err.contains('\u{1b}'), "no colour when stderr is not a terminal");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn json_reports_every_problem_sorted_by_position() {
+    let output = asenet(&["check", "--format", "json", "tests/fixtures/ASE003/fires-addresses.toml", BROKEN], b"");
+    assert_eq!(output.status.code(), Some(1));
+    let document = json(&output);
+    let files = document["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["path"], "tests/fixtures/ASE003/fires-addresses.toml", "argument order");
+    let mut total = 0;
+    for file in files {
+        let diagnostics = file["diagnostics"].as_array().unwrap();
+        assert!(diagnostics.len() >= 4, "every problem is reported, not just the first");
+        let keys: Vec<(u64, u64, String)> = diagnostics
+            .iter()
+            .map(|d| {
+                (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap(), d["code"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        total += diagnostics.len();
+    }
+    assert_eq!(document["summary"]["errors"].as_u64().unwrap() as usize, total);
+    assert_eq!(document["summary"]["files"], 2);
+}
+
+#[test]
+fn stdin_is_read_and_named_by_stdin_filename() {
+    let source = std::fs::read(BROKEN).unwrap();
+    let output = asenet(&["check", "--format", "json", "--stdin-filename", "site.toml", "-"], &source);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json(&output)["files"][0]["path"], "site.toml");
+    let clean = asenet(&["check", "-"], &std::fs::read(EXAMPLE).unwrap());
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stderr(&clean), "<stdin>: ok\n");
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_a_clear_message() {
+    let missing = asenet(&["check", "no/such/file.toml"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(stderr(&missing), "error: cannot read `no/such/file.toml`: no such file\n");
+    let directory = asenet(&["check", "examples"], b"");
+    assert_eq!(directory.status.code(), Some(2));
+    assert_eq!(stderr(&directory), "error: cannot read `examples`: it is a directory\n");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(asenet(&["check"], b"").status.code(), Some(2));
+    assert_eq!(asenet(&["check", "--format", "xml", EXAMPLE], b"").status.code(), Some(2));
+    assert_eq!(asenet(&["frobnicate"], b"").status.code(), Some(2));
+}
+
+#[test]
+fn files_that_are_not_toml_text_get_ase001() {
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("binary.toml", b"\x7fELF\x02\x01\x01\x00\x00\x00", "ASE001"),
+        ("latin1.toml", b"[device]\nname = \"caf\xe9\"\n", "ASE001"),
+        ("empty.toml", b"", "ASE006"),
+    ];
+    for (name, bytes, code) in cases {
+        let path = scratch(name, bytes);
+        let output = asenet(&["check", "--format", "json", path.to_str().unwrap()], b"");
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let document = json(&output);
+        assert_eq!(document["files"][0]["diagnostics"][0]["code"], code, "{name}");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_bad_byte() {
+    let path = scratch("bad-byte.toml", b"[device]\nname = \"caf\xe9\"\n");
+    let output = asenet(&["check", "--format", "json", path.to_str().unwrap()], b"");
+    let diagnostic = &json(&output)["files"][0]["diagnostics"][0];
+    assert_eq!(diagnostic["message"], "the file is not valid UTF-8");
+    assert_eq!((diagnostic["line"].as_u64(), diagnostic["column"].as_u64()), (Some(2), Some(12)));
+}
+
+#[test]
+fn a_ten_megabyte_file_is_checked() {
+    let mut source = std::fs::read_to_string(EXAMPLE).unwrap();
+    let padding = "# a long comment line that pads the file to ten megabytes ........................\n";
+    while source.len() < 10 << 20 {
+        source.push_str(padding);
+    }
+    let output = asenet(&["check", "-"], source.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    for query in ["ASE203", "ase203", "next-hop-off-link"] {
+        let output = asenet(&["explain", query], b"");
+        assert_eq!(output.status.code(), Some(0));
+        let text = stdout(&output);
+        assert!(text.starts_with("# ASE203 next-hop-off-link (error)\n\n## What it does\n"), "{text}");
+        assert!(text.contains("## Use instead"));
+    }
+    let unknown = asenet(&["explain", "ASE2O3"], b"");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("did you mean `ASE203`?"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn the_rule_catalogue_is_snapshotted() {
+    let json_output = asenet(&["rules", "--format", "json"], b"");
+    assert_eq!(json_output.status.code(), Some(0));
+    insta::assert_snapshot!("rules_json", stdout(&json_output));
+    let table = asenet(&["rules"], b"");
+    insta::assert_snapshot!("rules_table", stdout(&table));
+}

@@ -1,0 +1,99 @@
+//! Every rule proves itself with fixtures under `tests/fixtures/CODE/`: files named
+//! `fires*.toml` draw the rule (and nothing else), files named `quiet*.toml` are near
+//! misses that draw nothing at all. A first-line comment `# also: ASE301 ASE203` lists
+//! other codes a firing fixture may draw because they cannot be avoided.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use asenet::rules::RULES;
+
+use crate::support::{codes, render, repo_root};
+
+fn fixture_dir(code: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(code)
+}
+
+fn fixtures(code: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture_dir(code))
+        .map(|dir| dir.map(|entry| entry.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().unwrap().to_str().unwrap()
+}
+
+/// Codes besides the fixture's own that a `# also:` line allows.
+fn also_allowed(source: &str) -> BTreeSet<&str> {
+    source
+        .lines()
+        .find_map(|line| line.strip_prefix("# also:"))
+        .map(|codes| codes.split_whitespace().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_rule_has_a_doc_a_firing_fixture_and_a_quiet_fixture() {
+    for rule in RULES {
+        let names: Vec<String> = fixtures(rule.code).iter().map(|path| file_name(path).to_owned()).collect();
+        assert!(names.iter().any(|name| name.starts_with("fires")), "{} has no fires*.toml fixture", rule.code);
+        assert!(names.iter().any(|name| name.starts_with("quiet")), "{} has no quiet*.toml fixture", rule.code);
+        for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+            assert!(rule.doc.contains(section), "{}'s doc lacks `{section}`", rule.code);
+        }
+    }
+}
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let codes: BTreeSet<_> = RULES.iter().map(|rule| rule.code).collect();
+    let names: BTreeSet<_> = RULES.iter().map(|rule| rule.name).collect();
+    assert_eq!(codes.len(), RULES.len(), "duplicate code");
+    assert_eq!(names.len(), RULES.len(), "duplicate name");
+    for rule in RULES {
+        assert!(rule.code.len() == 6 && rule.code.starts_with("ASE"), "{}", rule.code);
+        assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.name);
+        assert_eq!(rule.is_input_error(), rule.code.starts_with("ASE0"), "{}", rule.code);
+    }
+    let mut sorted: Vec<_> = RULES.iter().map(|rule| rule.code).collect();
+    sorted.sort_unstable();
+    assert_eq!(sorted, RULES.iter().map(|rule| rule.code).collect::<Vec<_>>(), "RULES is in code order");
+}
+
+#[test]
+fn firing_fixtures_draw_their_rule_and_quiet_ones_draw_nothing() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        for path in fixtures(rule.code) {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let found = codes(&source);
+            let name = file_name(&path);
+            if name.starts_with("fires") {
+                let allowed = also_allowed(&source);
+                let stray: Vec<_> =
+                    found.iter().filter(|code| **code != rule.code && !allowed.contains(*code)).collect();
+                if !found.contains(&rule.code) || !stray.is_empty() {
+                    failures
+                        .push(format!("{}/{name}: expected {} (+ {allowed:?}), found {found:?}", rule.code, rule.code));
+                }
+            } else if !found.is_empty() {
+                failures.push(format!("{}/{name}: expected nothing, found {found:?}", rule.code));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn fixture_snapshots() {
+    insta::glob!("../fixtures", "*/*.toml", |path| {
+        let source = std::fs::read_to_string(path).unwrap();
+        let name = path.strip_prefix(repo_root().join("tests/fixtures")).unwrap().to_string_lossy().replace('\\', "/");
+        let (human, json) = render(&name, &source);
+        insta::assert_snapshot!("human", human);
+        insta::assert_snapshot!("json", json);
+    });
+}

@@ -1,0 +1,8 @@
+//! The one integration test binary: fixtures through the library, the CLI through the
+//! real binary.
+
+mod cli;
+mod examples;
+mod fixtures;
+mod generated;
+mod support;

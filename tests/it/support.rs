@@ -1,0 +1,57 @@
+//! Shared helpers: check a text and render what was found, colourless and 80 columns wide.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use asenet::diagnostic::human::{self, Style};
+use asenet::diagnostic::json::{self, FileReport};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The human and the JSON rendering of checking `source` as `name`.
+pub fn render(name: &str, source: &str) -> (String, String) {
+    let checked = asenet::check(source);
+    let human =
+        human::render(name, source, &checked.diagnostics, Style::PLAIN) + &human::summary(name, &checked.diagnostics);
+    let json = json::render(&[FileReport { path: name, source, diagnostics: &checked.diagnostics }]);
+    (human, json)
+}
+
+/// The codes `source` draws, sorted and deduplicated.
+pub fn codes(source: &str) -> Vec<&'static str> {
+    let mut codes: Vec<_> = asenet::check(source).diagnostics.iter().map(|d| d.code()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// `path` relative to the repository, with forward slashes: stable in snapshots.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(repo_root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Runs the real binary in the repository root, with `stdin` piped in.
+pub fn asenet(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+        .args(args)
+        .current_dir(repo_root())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the asenet binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
