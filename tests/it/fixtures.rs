@@ -97,3 +97,34 @@ fn fixture_snapshots() {
         insta::assert_snapshot!("json", json);
     });
 }
+
+/// `[lint]` moves every lint rule: `allow` silences it on its own firing fixture, `deny`
+/// makes each of its diagnostics an error.
+#[test]
+fn lint_allow_and_deny_move_every_rule() {
+    for rule in RULES.iter().filter(|rule| !rule.is_input_error()) {
+        for path in fixtures(rule.code).into_iter().filter(|path| file_name(path).starts_with("fires")) {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let allowed = asenet::check(&format!("{source}\n[lint]\nallow = [\"{}\"]\n", rule.code));
+            assert!(
+                allowed.diagnostics.iter().all(|d| d.code() != rule.code),
+                "{}/{}: `allow` leaves it firing",
+                rule.code,
+                file_name(&path)
+            );
+            let denied = asenet::check(&format!("{source}\n[lint]\ndeny = [\"{}\"]\n", rule.code));
+            let own: Vec<_> = denied.diagnostics.iter().filter(|d| d.code() == rule.code).collect();
+            assert!(!own.is_empty(), "{}/{}: `deny` silenced it", rule.code, file_name(&path));
+            assert!(own.iter().all(|d| d.is_error()), "{}/{}: `deny` left a warning", rule.code, file_name(&path));
+        }
+    }
+}
+
+#[test]
+fn input_errors_cannot_be_allowed() {
+    let source = std::fs::read_to_string(fixture_dir("ASE004").join("fires.toml")).unwrap();
+    let checked = asenet::check(&format!("{source}\n[lint]\nallow = [\"ASE004\"]\n"));
+    let codes: Vec<_> = checked.diagnostics.iter().map(|d| (d.code(), d.message.as_str())).collect();
+    assert!(codes.contains(&("ASE003", "ASE004 cannot be allowed")), "{codes:?}");
+    assert!(codes.iter().any(|(code, _)| *code == "ASE004"), "ASE004 still fires: {codes:?}");
+}
