@@ -26,6 +26,8 @@ macro_rules! declare_rule {
 pub mod input;
 
 mod dynamic_route_interface;
+mod gateway_off_link;
+mod multiple_gateways;
 mod next_hop_off_link;
 mod range_overlap;
 mod teaming_unsupported;
@@ -83,6 +85,8 @@ pub static RULES: &[&Rule] = &[
     &input::MISSING_OR_CONFLICTING,
     &input::DUPLICATE,
     &range_overlap::RANGE_OVERLAP,
+    &gateway_off_link::GATEWAY_OFF_LINK,
+    &multiple_gateways::MULTIPLE_GATEWAYS,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
