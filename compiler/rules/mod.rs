@@ -28,6 +28,7 @@ pub mod input;
 mod dynamic_route_interface;
 mod gateway_off_link;
 mod multiple_gateways;
+mod next_hop_local;
 mod next_hop_off_link;
 mod range_overlap;
 mod teaming_unsupported;
@@ -88,6 +89,7 @@ pub static RULES: &[&Rule] = &[
     &gateway_off_link::GATEWAY_OFF_LINK,
     &multiple_gateways::MULTIPLE_GATEWAYS,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
+    &next_hop_local::NEXT_HOP_LOCAL,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
 ];
