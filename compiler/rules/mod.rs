@@ -31,6 +31,7 @@ mod multiple_gateways;
 mod next_hop_local;
 mod next_hop_off_link;
 mod range_overlap;
+mod redundant_route;
 mod teaming_unsupported;
 
 /// A check over the resolved network.
@@ -90,6 +91,7 @@ pub static RULES: &[&Rule] = &[
     &multiple_gateways::MULTIPLE_GATEWAYS,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &next_hop_local::NEXT_HOP_LOCAL,
+    &redundant_route::REDUNDANT_ROUTE,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
 ];
