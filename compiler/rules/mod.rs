@@ -25,6 +25,7 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod conflicting_routes;
 mod dynamic_route_interface;
 mod gateway_off_link;
 mod multiple_gateways;
@@ -92,6 +93,7 @@ pub static RULES: &[&Rule] = &[
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &next_hop_local::NEXT_HOP_LOCAL,
     &redundant_route::REDUNDANT_ROUTE,
+    &conflicting_routes::CONFLICTING_ROUTES,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
 ];
