@@ -26,6 +26,7 @@ macro_rules! declare_rule {
 pub mod input;
 
 mod conflicting_routes;
+mod default_route_override;
 mod dynamic_route_interface;
 mod gateway_off_link;
 mod multiple_gateways;
@@ -94,6 +95,7 @@ pub static RULES: &[&Rule] = &[
     &next_hop_local::NEXT_HOP_LOCAL,
     &redundant_route::REDUNDANT_ROUTE,
     &conflicting_routes::CONFLICTING_ROUTES,
+    &default_route_override::DEFAULT_ROUTE_OVERRIDE,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
 ];
