@@ -34,6 +34,7 @@ mod next_hop_local;
 mod next_hop_off_link;
 mod range_overlap;
 mod redundant_route;
+mod route_host_bits;
 mod teaming_unsupported;
 
 /// A check over the resolved network.
@@ -96,6 +97,7 @@ pub static RULES: &[&Rule] = &[
     &redundant_route::REDUNDANT_ROUTE,
     &conflicting_routes::CONFLICTING_ROUTES,
     &default_route_override::DEFAULT_ROUTE_OVERRIDE,
+    &route_host_bits::ROUTE_HOST_BITS,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
 ];
