@@ -25,9 +25,16 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod conflicting_routes;
+mod default_route_override;
 mod dynamic_route_interface;
+mod gateway_off_link;
+mod multiple_gateways;
+mod next_hop_local;
 mod next_hop_off_link;
 mod range_overlap;
+mod redundant_route;
+mod route_host_bits;
 mod teaming_unsupported;
 
 /// A check over the resolved network.
@@ -83,7 +90,14 @@ pub static RULES: &[&Rule] = &[
     &input::MISSING_OR_CONFLICTING,
     &input::DUPLICATE,
     &range_overlap::RANGE_OVERLAP,
+    &gateway_off_link::GATEWAY_OFF_LINK,
+    &multiple_gateways::MULTIPLE_GATEWAYS,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
+    &next_hop_local::NEXT_HOP_LOCAL,
+    &redundant_route::REDUNDANT_ROUTE,
+    &conflicting_routes::CONFLICTING_ROUTES,
+    &default_route_override::DEFAULT_ROUTE_OVERRIDE,
+    &route_host_bits::ROUTE_HOST_BITS,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
 ];

@@ -39,6 +39,23 @@ fn errors_exit_1_and_human_output_goes_to_stderr_without_colour() {
 }
 
 #[test]
+fn warnings_fail_the_run_only_with_deny_warnings() {
+    let warning = "tests/fixtures/ASE202/fires.toml";
+    let output = asenet(&["check", warning], b"");
+    assert_eq!(output.status.code(), Some(0), "a warning alone passes: {}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("ASE202(multiple-gateways)"), "{err}");
+    assert!(err.ends_with(&format!("{warning}: 0 errors, 1 warning\n")), "{err}");
+
+    let denied = asenet(&["check", "--deny-warnings", warning], b"");
+    assert_eq!(denied.status.code(), Some(1), "--deny-warnings fails on a warning");
+    assert_eq!(stderr(&denied), err, "the report is the same; only the exit status changes");
+
+    let clean = asenet(&["check", "--deny-warnings", EXAMPLE], b"");
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+}
+
+#[test]
 fn json_reports_every_problem_sorted_by_position() {
     let output = asenet(&["check", "--format", "json", "tests/fixtures/ASE003/fires-addresses.toml", BROKEN], b"");
     assert_eq!(output.status.code(), Some(1));

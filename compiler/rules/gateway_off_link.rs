@@ -1,0 +1,101 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::{Network, PortConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a port's gateway that no host on the port's subnet can be: an address
+    /// outside the subnet, the subnet's network or broadcast address, or the port's own
+    /// address.
+    ///
+    /// Network and broadcast addresses count only up to /30: a /31 is a point-to-point
+    /// link whose two addresses are both hosts (RFC 3021), and a /32 has room for the port
+    /// alone, so any gateway is outside it.
+    ///
+    /// ## Why is this bad?
+    /// A static configuration is "IP, DNS server, and default gateway" (F41), and the
+    /// gateway is the router through which the device reaches everything beyond its
+    /// subnet, Azure included (F16); the internal virtual switch sends the Kubernetes VMs'
+    /// outbound traffic through "the port that is configured with a default gateway"
+    /// (F32). A gateway must answer ARP on the port's own subnet, as the device demands of
+    /// the gateway of a virtual network (F24: "must [be] in the same subnet as [the] address
+    /// space"). Off the subnet, the host
+    /// cannot reach it; the network or broadcast address is nobody, or everybody; the
+    /// port's own address loops back to the device. Either way the device loses its
+    /// uplink. The usual cause is a wrong prefix length on `address`.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [ports.Port2]
+    /// address = "10.10.2.20/24"
+    /// gateway = "10.10.3.1"
+    /// ```
+    ///
+    /// ## Use instead
+    /// The router on Port2's subnet, or the prefix length that puts it there:
+    /// ```toml
+    /// [ports.Port2]
+    /// address = "10.10.2.20/24"
+    /// gateway = "10.10.2.1"
+    /// ```
+    pub static GATEWAY_OFF_LINK = Rule {
+        code: "ASE201",
+        name: "gateway-off-link",
+        severity: Severity::Error,
+        summary: "a port's gateway is outside its subnet or is its network, broadcast or own address",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    for port in &network.ports {
+        let PortConfig::Static(addressing) = &port.config else { continue };
+        let Some(gateway) = addressing.gateway else { continue };
+        let id = port.id;
+        let address = addressing.address;
+        let own = address.value.addr();
+        let subnet = address.value.trunc();
+        let has_network_and_broadcast = subnet.prefix_len() <= 30;
+        let (message, primary, label, help) = if !subnet.contains(&gateway.value) {
+            let help = if subnet.prefix_len() == 32 {
+                format!("a /32 leaves no room for a gateway: give {id}'s address its real prefix length")
+            } else {
+                format!("use the router on {subnet} as gateway, or correct the prefix length of {id}'s address")
+            };
+            (
+                format!("gateway {} is not on {id}'s subnet {subnet}", gateway.value),
+                "not on-link",
+                format!("{id} is {subnet} here"),
+                help,
+            )
+        } else if gateway.value == own {
+            (
+                format!("gateway {} is {id}'s own address", gateway.value),
+                "the port itself",
+                format!("{id}'s address is {own} here"),
+                format!("use the address of the router on {subnet}, not the port's"),
+            )
+        } else if has_network_and_broadcast && gateway.value == subnet.network() {
+            (
+                format!("gateway {} is the network address of {id}'s subnet {subnet}", gateway.value),
+                "network address",
+                format!("{id} is {subnet} here"),
+                format!("use the router's address on {subnet}; no host has the network address"),
+            )
+        } else if has_network_and_broadcast && gateway.value == subnet.broadcast() {
+            (
+                format!("gateway {} is the broadcast address of {id}'s subnet {subnet}", gateway.value),
+                "broadcast address",
+                format!("{id} is {subnet} here"),
+                format!("use the router's address on {subnet}; no host has the broadcast address"),
+            )
+        } else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(&GATEWAY_OFF_LINK, gateway.span, message)
+                .with_primary_label(primary)
+                .with_label(address.span, label)
+                .with_help(help),
+        );
+    }
+}
