@@ -28,6 +28,8 @@ pub mod input;
 mod dynamic_route_interface;
 mod next_hop_off_link;
 mod range_overlap;
+mod route_off_compute;
+mod route_targets_host;
 mod teaming_unsupported;
 
 /// A check over the resolved network.
@@ -86,6 +88,8 @@ pub static RULES: &[&Rule] = &[
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
+    &route_off_compute::ROUTE_OFF_COMPUTE,
+    &route_targets_host::ROUTE_TARGETS_HOST,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
