@@ -25,9 +25,12 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod compute_port_dynamic;
+mod compute_switch_count;
 mod dynamic_route_interface;
 mod next_hop_off_link;
 mod range_overlap;
+mod reserved_port_use;
 mod route_off_compute;
 mod route_targets_host;
 mod teaming_unsupported;
@@ -90,6 +93,9 @@ pub static RULES: &[&Rule] = &[
     &teaming_unsupported::TEAMING_UNSUPPORTED,
     &route_off_compute::ROUTE_OFF_COMPUTE,
     &route_targets_host::ROUTE_TARGETS_HOST,
+    &compute_switch_count::COMPUTE_SWITCH_COUNT,
+    &compute_port_dynamic::COMPUTE_PORT_DYNAMIC,
+    &reserved_port_use::RESERVED_PORT_USE,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
