@@ -28,7 +28,9 @@ pub mod input;
 mod compute_port_dynamic;
 mod compute_switch_count;
 mod dynamic_route_interface;
+mod mtu_invalid;
 mod next_hop_off_link;
+mod no_uplink;
 mod range_overlap;
 mod reserved_port_use;
 mod route_off_compute;
@@ -96,6 +98,8 @@ pub static RULES: &[&Rule] = &[
     &compute_switch_count::COMPUTE_SWITCH_COUNT,
     &compute_port_dynamic::COMPUTE_PORT_DYNAMIC,
     &reserved_port_use::RESERVED_PORT_USE,
+    &mtu_invalid::MTU_INVALID,
+    &no_uplink::NO_UPLINK,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
