@@ -28,10 +28,12 @@ pub mod input;
 mod compute_port_dynamic;
 mod compute_switch_count;
 mod dynamic_route_interface;
+mod invalid_name;
 mod mtu_invalid;
 mod next_hop_off_link;
 mod no_uplink;
 mod range_overlap;
+mod reserved_namespace;
 mod reserved_port_use;
 mod route_off_compute;
 mod route_targets_host;
@@ -100,6 +102,8 @@ pub static RULES: &[&Rule] = &[
     &reserved_port_use::RESERVED_PORT_USE,
     &mtu_invalid::MTU_INVALID,
     &no_uplink::NO_UPLINK,
+    &invalid_name::INVALID_NAME,
+    &reserved_namespace::RESERVED_NAMESPACE,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
