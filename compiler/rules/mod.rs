@@ -29,6 +29,8 @@ mod compute_port_dynamic;
 mod compute_switch_count;
 mod dynamic_route_interface;
 mod invalid_name;
+mod invalid_service_port;
+mod mixed_protocol;
 mod mtu_invalid;
 mod next_hop_off_link;
 mod no_uplink;
@@ -104,6 +106,8 @@ pub static RULES: &[&Rule] = &[
     &no_uplink::NO_UPLINK,
     &invalid_name::INVALID_NAME,
     &reserved_namespace::RESERVED_NAMESPACE,
+    &invalid_service_port::INVALID_SERVICE_PORT,
+    &mixed_protocol::MIXED_PROTOCOL,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
