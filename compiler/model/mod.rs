@@ -40,6 +40,22 @@ pub struct Network {
     pub services: Vec<Service>,
     pub routes: Vec<Route>,
     pub lint: LintLevels,
+    /// What the file declares but the model lacks because it did not resolve.
+    pub unresolved: Unresolved,
+}
+
+/// What the file says that the model lacks. Rules that judge an absence ("no compute
+/// switch", "no gateway") read this first, so that they never report a consequence of an
+/// input error.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unresolved {
+    /// An input error (ASE0xx) was reported: a table or key may be missing, misspelt,
+    /// mistyped or unparsable, so any absence may be one the file did not mean.
+    pub input_errors: bool,
+    /// `device.model` is not a model: the ports were read as a pro-gpu's.
+    pub model: bool,
+    /// A `[switches.X]` table with `compute = true` was left out of the model.
+    pub compute_switch: bool,
 }
 
 impl Network {
@@ -47,13 +63,23 @@ impl Network {
         self.ports.iter().find(|port| port.id == id)
     }
 
-    /// The compute switch's port, when there is exactly one compute switch with one port.
-    pub fn compute_port(&self) -> Option<&Port> {
+    /// The compute switch, when exactly one switch has `compute = true` and none that did
+    /// failed to resolve.
+    pub fn compute_switch(&self) -> Option<&Switch> {
+        if self.unresolved.compute_switch {
+            return None;
+        }
         let mut compute = self.switches.iter().filter(|switch| switch.compute.is_some());
         let switch = compute.next()?;
         if compute.next().is_some() {
             return None;
         }
+        Some(switch)
+    }
+
+    /// The compute switch's port, when there is exactly one compute switch with one port.
+    pub fn compute_port(&self) -> Option<&Port> {
+        let switch = self.compute_switch()?;
         match switch.ports.as_slice() {
             [port] => self.port(port.value),
             _ => None,
@@ -135,7 +161,8 @@ pub struct Kubernetes {
     pub service_cidr: Located<Ipv4Net>,
     pub cluster_domain: Located<String>,
     pub iot_edge: bool,
-    pub vm_interface: String,
+    /// The compute NIC inside the node VMs; `eth1` (at the header) when not given.
+    pub vm_interface: Located<String>,
     /// `master`, `worker1`[, `worker2`], with the node IPs they take in that order.
     pub nodes: Vec<KubernetesNode>,
     /// The external IP held for IoT Edge's `edgehub`, when `iot_edge` is on and one is free.

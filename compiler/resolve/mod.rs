@@ -30,7 +30,8 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
     let references = PortReferences { model, declared: &declared };
 
     let ports = resolve_ports(&raw.ports, model, sink);
-    let switches = raw.switches.iter().filter_map(|switch| resolve_switch(switch, &references, sink)).collect();
+    let switches: Vec<Switch> =
+        raw.switches.iter().filter_map(|switch| resolve_switch(switch, &references, sink)).collect();
     let mut kubernetes = raw.kubernetes.as_ref().and_then(|k| resolve_kubernetes(k, device.nodes.value, sink));
     let mut services = resolve_services(&raw.services, sink);
     if raw.kubernetes.is_none()
@@ -47,7 +48,22 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
     }
     let routes = raw.routes.iter().filter_map(|route| resolve_route(route, &references, sink)).collect();
     let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, sink)).unwrap_or_default();
-    Network { device, ports, switches, kubernetes, services, routes, lint }
+    let unresolved = Unresolved {
+        // Only `syntax` and `resolve` have reported so far: every error is an input error.
+        input_errors: sink.has_errors(),
+        model: raw
+            .device
+            .as_ref()
+            .and_then(|device| device.model.as_ref())
+            .is_some_and(|model| DeviceModel::ALL.iter().all(|known| known.as_str() != model.get_ref())),
+        compute_switch: raw
+            .switches
+            .iter()
+            .filter(|switch| switch.compute.as_ref().is_some_and(|c| *c.get_ref()))
+            .count()
+            != switches.iter().filter(|switch| switch.compute.is_some()).count(),
+    };
+    Network { device, ports, switches, kubernetes, services, routes, lint, unresolved }
 }
 
 fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagnostic {
@@ -261,7 +277,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             .map(located)
             .unwrap_or(Located::new("cluster.local".to_owned(), header)),
         iot_edge: raw.iot_edge.as_ref().is_some_and(|flag| *flag.get_ref()),
-        vm_interface: raw.vm_interface.as_ref().map_or_else(|| "eth1".to_owned(), |name| name.get_ref().clone()),
+        vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
     })

@@ -25,16 +25,27 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod compute_port_dynamic;
+mod compute_switch_count;
 mod conflicting_routes;
 mod default_route_override;
 mod dynamic_route_interface;
 mod gateway_off_link;
+mod invalid_name;
+mod invalid_service_port;
+mod mixed_protocol;
+mod mtu_invalid;
 mod multiple_gateways;
 mod next_hop_local;
 mod next_hop_off_link;
+mod no_uplink;
 mod range_overlap;
 mod redundant_route;
+mod reserved_namespace;
+mod reserved_port_use;
 mod route_host_bits;
+mod route_off_compute;
+mod route_targets_host;
 mod teaming_unsupported;
 
 /// A check over the resolved network.
@@ -100,6 +111,17 @@ pub static RULES: &[&Rule] = &[
     &route_host_bits::ROUTE_HOST_BITS,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
+    &route_off_compute::ROUTE_OFF_COMPUTE,
+    &route_targets_host::ROUTE_TARGETS_HOST,
+    &compute_switch_count::COMPUTE_SWITCH_COUNT,
+    &compute_port_dynamic::COMPUTE_PORT_DYNAMIC,
+    &reserved_port_use::RESERVED_PORT_USE,
+    &mtu_invalid::MTU_INVALID,
+    &no_uplink::NO_UPLINK,
+    &invalid_name::INVALID_NAME,
+    &reserved_namespace::RESERVED_NAMESPACE,
+    &invalid_service_port::INVALID_SERVICE_PORT,
+    &mixed_protocol::MIXED_PROTOCOL,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).

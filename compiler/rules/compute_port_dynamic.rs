@@ -1,0 +1,62 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::{Network, PortConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// With a `[kubernetes]` section, reports a compute port (a port of the switch with
+    /// `compute = true`) that gets its address by DHCP.
+    ///
+    /// ## Why is this bad?
+    /// The Kubernetes node IPs are static: "DHCP mode is not supported for Kubernetes node
+    /// IPs" (F4), and they must lie on the compute port's subnet (F5). A DHCP lease decides
+    /// that subnet outside this file: when the scope changes, the static node and external
+    /// service IPs end up on a network they are not part of, and compute breaks without a
+    /// single change to the device. asenet also cannot check the ranges against a subnet it
+    /// does not know. A warning, since no document forbids a DHCP compute port outright
+    /// (F10).
+    ///
+    /// A compute port with no address at all is not reported here.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [ports.Port3]
+    /// dhcp = true
+    ///
+    /// [kubernetes]
+    /// node_ips = "192.168.10.30-192.168.10.31"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [ports.Port3]
+    /// address = "192.168.10.20/24"
+    /// ```
+    pub static COMPUTE_PORT_DYNAMIC = Rule {
+        code: "ASE306",
+        name: "compute-port-dynamic",
+        severity: Severity::Warning,
+        summary: "the compute port uses DHCP while node IPs are static (F4)",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    let Some(kubernetes) = &network.kubernetes else { return };
+    let Some(switch) = network.compute_switch() else { return };
+    for port in switch.ports.iter().filter_map(|port| network.port(port.value)) {
+        let PortConfig::Dhcp { span } = port.config else { continue };
+        let id = port.id;
+        sink.push(
+            Diagnostic::new(
+                &COMPUTE_PORT_DYNAMIC,
+                span,
+                format!("compute port {id} uses DHCP, but the node IPs {} are static", kubernetes.node_ips.value),
+            )
+            .with_primary_label(format!("{id}'s subnet comes from a DHCP lease"))
+            .with_label(kubernetes.node_ips.span, "static node IPs here")
+            .with_help(format!(
+                "replace {id}'s `dhcp = true` with a static `address` on the node IPs' subnet (F4, F5)"
+            )),
+        );
+    }
+}

@@ -1,0 +1,102 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::{AddrRange, Kubernetes, Network};
+
+declare_rule! {
+    /// ## What it does
+    /// With a `[kubernetes]` section, reports a file where no virtual switch has
+    /// `compute = true`, and every compute switch after the first when several have it.
+    ///
+    /// ## Why is this bad?
+    /// Kubernetes runs on the one virtual switch enabled for compute: "you can enable compute
+    /// only on one virtual switch at a time" (F22). Without one, the node IPs and external
+    /// service IPs have no network to live on and compute cannot be configured; with two,
+    /// the file does not say which network the Kubernetes VMs are on, and the device takes
+    /// only one of them.
+    ///
+    /// When none is set, the help names the switch (or the port) whose subnet holds the
+    /// node IPs, since that is where compute belongs. A file without `[kubernetes]` may have
+    /// no compute switch (F8). While the file has input errors (ASE0xx), a missing compute
+    /// switch is not reported: the switch may be the table or key that did not resolve.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [switches.vswitch-port2]
+    /// ports = ["Port2"]
+    /// compute = true
+    ///
+    /// [switches.vswitch-port3]
+    /// ports = ["Port3"]
+    /// compute = true
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [switches.vswitch-port2]
+    /// ports = ["Port2"]
+    ///
+    /// [switches.vswitch-port3]
+    /// ports = ["Port3"]
+    /// compute = true
+    /// ```
+    pub static COMPUTE_SWITCH_COUNT = Rule {
+        code: "ASE305",
+        name: "compute-switch-count",
+        severity: Severity::Error,
+        summary: "Kubernetes configured with no compute switch, or more than one compute switch (F22)",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    let Some(kubernetes) = &network.kubernetes else { return };
+    let mut compute = network.switches.iter().filter_map(|switch| Some((switch, switch.compute?)));
+    let Some((first, first_span)) = compute.next() else {
+        if !network.unresolved.input_errors {
+            sink.push(no_compute_switch(network, kubernetes));
+        }
+        return;
+    };
+    for (switch, span) in compute {
+        sink.push(
+            Diagnostic::new(
+                &COMPUTE_SWITCH_COUNT,
+                span,
+                format!("switch `{}` and switch `{}` both have compute enabled", first.name.value, switch.name.value),
+            )
+            .with_primary_label(format!("compute enabled on `{}` too", switch.name.value))
+            .with_label(first_span, format!("`{}` already has compute enabled here", first.name.value))
+            .with_help(format!(
+                "keep `compute = true` on one switch only (F22): remove it from `{}` or from `{}`",
+                first.name.value, switch.name.value
+            )),
+        );
+    }
+}
+
+fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
+    let diagnostic = Diagnostic::new(&COMPUTE_SWITCH_COUNT, kubernetes.header, "Kubernetes has no compute switch")
+        .with_primary_label("no switch has `compute = true`");
+    let node_ips = kubernetes.node_ips.value;
+    let home = network.ports.iter().find_map(|port| {
+        let subnet = port.subnet()?;
+        AddrRange::of_net(subnet.value).contains(node_ips.first()).then_some((port, subnet))
+    });
+    let Some((port, subnet)) = home else {
+        return diagnostic
+            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (F22)");
+    };
+    let diagnostic =
+        diagnostic.with_label(subnet.span, format!("the node IPs are on {}'s subnet {}", port.id, subnet.value));
+    let switch = network.switches.iter().find(|switch| switch.ports.iter().any(|p| p.value == port.id));
+    match switch {
+        Some(switch) => diagnostic
+            .with_label(switch.name.span, format!("switch `{}` is on {}", switch.name.value, port.id))
+            .with_help(format!("add `compute = true` to switch `{}` (F22)", switch.name.value)),
+        None => diagnostic.with_help(format!(
+            "add a switch on {id} with compute enabled: `[switches.vswitch-{lower}]`, `ports = [\"{id}\"]`, \
+             `compute = true` (F22)",
+            id = port.id,
+            lower = port.id.to_string().to_lowercase(),
+        )),
+    }
+}

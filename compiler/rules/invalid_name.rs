@@ -1,0 +1,363 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::{Located, Network};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a name that breaks its naming rule, says which part of the rule, and
+    /// suggests a fixed name when one is obvious (lowercase, `_` to `-`, no trailing dot):
+    ///
+    /// | name | rule |
+    /// |---|---|
+    /// | `device.name` | 1-13 ASCII letters, digits and hyphens (F41); no hyphen at either end, as it is a DNS label in `<name>.<domain>` |
+    /// | `device.domain` | a DNS name, all lowercase (F41) |
+    /// | `kubernetes.cluster_domain` | a DNS name, all lowercase (Kubernetes requires a DNS-1123 subdomain) |
+    /// | service `name` | a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a letter or digit, at most 63 characters |
+    /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (F37) |
+    /// | service `hostname` | one DNS label, all lowercase, like a namespace |
+    /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..` |
+    ///
+    /// A DNS name here is at most 253 characters of labels joined by dots, without a
+    /// trailing dot; each label is 1-63 letters, digits and hyphens, starting and ending
+    /// with a letter or digit; the last label is not all digits (that is an IP address).
+    ///
+    /// Kubernetes names are checked only when the file has a `[kubernetes]` section.
+    ///
+    /// ## Why is this bad?
+    /// The device refuses a device name or domain outside its rules (F41), and Kubernetes
+    /// refuses a Service or namespace whose name is not a DNS label. These names also end
+    /// up in DNS zones (`<device>.<domain>`, `<service>.<namespace>.svc.<cluster_domain>`),
+    /// in file names and in `ip` commands: there an uppercase letter or a trailing dot
+    /// makes a second spelling of one name, and an underscore or a space breaks the record
+    /// or the command.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [device]
+    /// name = "store_042"
+    /// domain = "Contoso.local"
+    ///
+    /// [[services]]
+    /// name = "Web_API"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [device]
+    /// name = "store-042"
+    /// domain = "contoso.local"
+    ///
+    /// [[services]]
+    /// name = "web-api"
+    /// ```
+    pub static INVALID_NAME = Rule {
+        code: "ASE401",
+        name: "invalid-name",
+        severity: Severity::Error,
+        summary: "device name, service name, namespace or domain breaks its naming rule",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    if let Some(name) = &network.device.name {
+        report("device name", name, &DEVICE_NAME, sink);
+    }
+    if let Some(domain) = &network.device.domain {
+        report("device domain", domain, &DEVICE_DOMAIN, sink);
+    }
+    let Some(kubernetes) = &network.kubernetes else { return };
+    report("cluster domain", &kubernetes.cluster_domain, &CLUSTER_DOMAIN, sink);
+    report("VM interface name", &kubernetes.vm_interface, &VM_INTERFACE, sink);
+    for service in &network.services {
+        report("service name", &service.name, &SERVICE_NAME, sink);
+        report("namespace", &service.namespace, &NAMESPACE, sink);
+        if let Some(hostname) = &service.hostname {
+            report("hostname", hostname, &HOSTNAME, sink);
+        }
+    }
+}
+
+/// One naming rule: how a name is checked, and how to say so.
+struct NameRule {
+    /// What the name must be, for the primary label: "a DNS-1035 label".
+    kind: &'static str,
+    /// The rule in full, for the help when no fix is obvious.
+    rule: &'static str,
+    shape: Shape,
+}
+
+enum Shape {
+    /// One label. `lowercase`: no uppercase letters; `letter_first`: starts with a letter.
+    Label { max: usize, lowercase: bool, letter_first: bool },
+    /// Labels joined by dots, all lowercase.
+    DnsName,
+    /// A Linux network interface name (the kernel's `dev_valid_name`, ASCII only).
+    Interface,
+}
+
+static DEVICE_NAME: NameRule = NameRule {
+    kind: "1-13 letters, digits and hyphens (F41)",
+    rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (F41)",
+    shape: Shape::Label { max: 13, lowercase: false, letter_first: false },
+};
+
+static DEVICE_DOMAIN: NameRule = NameRule {
+    kind: "a lowercase DNS name (F41)",
+    rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (F41)",
+    shape: Shape::DnsName,
+};
+
+static CLUSTER_DOMAIN: NameRule = NameRule {
+    kind: "a lowercase DNS name",
+    rule: "a cluster domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots, \
+           like `cluster.local`",
+    shape: Shape::DnsName,
+};
+
+static SERVICE_NAME: NameRule = NameRule {
+    kind: "a DNS-1035 label",
+    rule: "a service name is a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a \
+           letter or digit, at most 63 characters",
+    shape: Shape::Label { max: 63, lowercase: true, letter_first: true },
+};
+
+static NAMESPACE: NameRule = NameRule {
+    kind: "a DNS-1123 label",
+    rule: "a namespace is a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or \
+           digit, at most 63 characters (F37)",
+    shape: Shape::Label { max: 63, lowercase: true, letter_first: false },
+};
+
+static HOSTNAME: NameRule = NameRule {
+    kind: "one lowercase DNS label",
+    rule: "a hostname is one DNS label under the device's domain: a-z, 0-9 and `-`, starting and \
+           ending with a letter or digit, at most 63 characters",
+    shape: Shape::Label { max: 63, lowercase: true, letter_first: false },
+};
+
+static VM_INTERFACE: NameRule = NameRule {
+    kind: "a Linux interface name",
+    rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:` or spaces, \
+           and not `.` or `..`, like `eth1`",
+    shape: Shape::Interface,
+};
+
+const DNS_NAME_MAX: usize = 253;
+const DNS_LABEL_MAX: usize = 63;
+const INTERFACE_MAX: usize = 15;
+
+fn report(noun: &str, name: &Located<String>, rule: &NameRule, sink: &mut Sink) {
+    let value = name.value.as_str();
+    let Some(problem) = problem(value, &rule.shape) else { return };
+    let help = match fix(value, &rule.shape) {
+        Some(fixed) => format!("rename it to `{fixed}`: {}", rule.rule),
+        None => format!("rename it: {}", rule.rule),
+    };
+    sink.push(
+        Diagnostic::new(&INVALID_NAME, name.span, format!("{noun} `{}` {problem}", value.escape_debug()))
+            .with_primary_label(format!("must be {}", rule.kind))
+            .with_help(help),
+    );
+}
+
+/// What breaks the rule, as the end of a sentence ("contains `_`"); `None` when valid.
+fn problem(name: &str, shape: &Shape) -> Option<String> {
+    match shape {
+        Shape::Label { max, lowercase, letter_first } => label_problem(name, *max, *lowercase, *letter_first),
+        Shape::DnsName => dns_name_problem(name),
+        Shape::Interface => interface_problem(name),
+    }
+}
+
+fn label_problem(label: &str, max: usize, lowercase: bool, letter_first: bool) -> Option<String> {
+    let Some(first) = label.chars().next() else { return Some("is empty".to_owned()) };
+    if let Some(bad) = label.chars().find(|&c| !is_ldh(c) || (lowercase && c.is_ascii_uppercase())) {
+        return Some(char_problem(bad));
+    }
+    let length = label.len();
+    if length > max {
+        return Some(format!("is {length} characters long, more than {max}"));
+    }
+    if letter_first && !first.is_ascii_alphabetic() {
+        return Some(format!("starts with `{first}`, not a letter"));
+    }
+    if first == '-' {
+        return Some("starts with `-`".to_owned());
+    }
+    if label.ends_with('-') {
+        return Some("ends with `-`".to_owned());
+    }
+    None
+}
+
+fn dns_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|&c| !(is_ldh(c) || c == '.') || c.is_ascii_uppercase()) {
+        return Some(char_problem(bad));
+    }
+    if name == "." || name.ends_with('.') {
+        return Some("ends with `.`".to_owned());
+    }
+    if name.len() > DNS_NAME_MAX {
+        return Some(format!("is {} characters long, more than {DNS_NAME_MAX}", name.len()));
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some(
+                if name.starts_with('.') { "starts with `.`" } else { "has an empty label (`..`)" }.to_owned(),
+            );
+        }
+        if label.len() > DNS_LABEL_MAX {
+            return Some(format!("has a label of {} characters, more than {DNS_LABEL_MAX}", label.len()));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            let end = if label.starts_with('-') { "starts" } else { "ends" };
+            return Some(format!("has a label `{label}` that {end} with `-`"));
+        }
+    }
+    let last = name.rsplit('.').next().unwrap_or(name);
+    if last.chars().all(|c| c.is_ascii_digit()) {
+        return Some(format!("ends in the all-digit label `{last}`, like an IP address"));
+    }
+    None
+}
+
+fn interface_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|&c| !c.is_ascii_graphic() || c == '/' || c == ':') {
+        return Some(char_problem(bad));
+    }
+    if name == "." || name == ".." {
+        return Some("is a directory name".to_owned());
+    }
+    if name.len() > INTERFACE_MAX {
+        return Some(format!("is {} characters long, more than {INTERFACE_MAX}", name.len()));
+    }
+    None
+}
+
+/// Letters, digits, hyphen: the characters of a DNS label.
+fn is_ldh(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+
+fn char_problem(c: char) -> String {
+    if c.is_ascii_uppercase() {
+        return format!("contains the uppercase letter `{c}`");
+    }
+    match c {
+        ' ' => "contains a space".to_owned(),
+        c if c.is_whitespace() || c.is_control() => format!("contains the character {}", c.escape_unicode()),
+        c => format!("contains `{c}`"),
+    }
+}
+
+/// An obviously meant valid name: lowercase where the rule wants it, `_` and spaces as
+/// `-`, no hyphen or dot at the ends. `None` when that is not enough.
+fn fix(name: &str, shape: &Shape) -> Option<String> {
+    let fixed = match shape {
+        Shape::Label { lowercase, .. } => {
+            let mapped: String = name
+                .trim()
+                .chars()
+                .map(|c| if matches!(c, '_' | ' ' | '.') { '-' } else { c })
+                .map(|c| if *lowercase { c.to_ascii_lowercase() } else { c })
+                .collect();
+            mapped.trim_matches('-').to_owned()
+        }
+        Shape::DnsName => {
+            let lowered = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+            let labels: Vec<&str> =
+                lowered.split('.').map(|label| label.trim_matches('-')).filter(|label| !label.is_empty()).collect();
+            labels.join(".")
+        }
+        Shape::Interface => name.trim().to_owned(),
+    };
+    (fixed != name && problem(&fixed, shape).is_none()).then_some(fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, rule: &NameRule) -> (Option<String>, Option<String>) {
+        (problem(name, &rule.shape), fix(name, &rule.shape))
+    }
+
+    #[test]
+    fn device_names() {
+        assert_eq!(check("store042", &DEVICE_NAME), (None, None));
+        assert_eq!(check("Store-042", &DEVICE_NAME), (None, None));
+        assert_eq!(check("a", &DEVICE_NAME), (None, None));
+        assert_eq!(check("abcdefghijklm", &DEVICE_NAME).0, None);
+        assert_eq!(check("abcdefghijklmn", &DEVICE_NAME).0.unwrap(), "is 14 characters long, more than 13");
+        assert_eq!(check("store_042", &DEVICE_NAME), (Some("contains `_`".into()), Some("store-042".into())));
+        assert_eq!(check("-store", &DEVICE_NAME), (Some("starts with `-`".into()), Some("store".into())));
+        assert_eq!(check("", &DEVICE_NAME), (Some("is empty".into()), None));
+        assert_eq!(check("störe", &DEVICE_NAME).0.unwrap(), "contains `ö`");
+    }
+
+    #[test]
+    fn dns_names() {
+        for good in ["contoso.local", "local", "a-b.c0", "x.y.z", "123.example"] {
+            assert_eq!(check(good, &DEVICE_DOMAIN), (None, None), "{good}");
+        }
+        assert_eq!(
+            check("Contoso.Local", &DEVICE_DOMAIN),
+            (Some("contains the uppercase letter `C`".into()), Some("contoso.local".into()))
+        );
+        assert_eq!(
+            check("contoso.local.", &DEVICE_DOMAIN),
+            (Some("ends with `.`".into()), Some("contoso.local".into()))
+        );
+        assert_eq!(check("a..b", &DEVICE_DOMAIN).0.unwrap(), "has an empty label (`..`)");
+        assert_eq!(check(".a", &DEVICE_DOMAIN).0.unwrap(), "starts with `.`");
+        assert_eq!(check("a.-b", &DEVICE_DOMAIN).0.unwrap(), "has a label `-b` that starts with `-`");
+        assert_eq!(
+            check("10.0.0.1", &DEVICE_DOMAIN),
+            (Some("ends in the all-digit label `1`, like an IP address".into()), None)
+        );
+        assert_eq!(check("my_site.local", &DEVICE_DOMAIN).1.unwrap(), "my-site.local");
+        let long_label = format!("{}.local", "a".repeat(64));
+        assert_eq!(check(&long_label, &DEVICE_DOMAIN).0.unwrap(), "has a label of 64 characters, more than 63");
+        let long_name = vec!["a".repeat(63); 4].join(".");
+        assert_eq!(long_name.len(), 255);
+        assert_eq!(check(&long_name, &DEVICE_DOMAIN).0.unwrap(), "is 255 characters long, more than 253");
+        assert_eq!(check("", &DEVICE_DOMAIN).0.unwrap(), "is empty");
+    }
+
+    #[test]
+    fn kubernetes_labels() {
+        assert_eq!(check("web", &SERVICE_NAME), (None, None));
+        assert_eq!(check("a", &SERVICE_NAME), (None, None));
+        assert_eq!(check("1web", &SERVICE_NAME), (Some("starts with `1`, not a letter".into()), None));
+        assert_eq!(check("1web", &NAMESPACE), (None, None));
+        assert_eq!(
+            check("Web_API", &SERVICE_NAME),
+            (Some("contains the uppercase letter `W`".into()), Some("web-api".into()))
+        );
+        assert_eq!(check("web-", &NAMESPACE), (Some("ends with `-`".into()), Some("web".into())));
+        assert_eq!(check(&"a".repeat(63), &NAMESPACE), (None, None));
+        assert_eq!(check(&"a".repeat(64), &NAMESPACE).0.unwrap(), "is 64 characters long, more than 63");
+        assert_eq!(check("web.api", &HOSTNAME), (Some("contains `.`".into()), Some("web-api".into())));
+    }
+
+    #[test]
+    fn interface_names() {
+        for good in ["eth1", "ens192", "eth0.100", "br-lan", "veth_1", "x"] {
+            assert_eq!(check(good, &VM_INTERFACE), (None, None), "{good}");
+        }
+        assert_eq!(check("eth 1", &VM_INTERFACE), (Some("contains a space".into()), None));
+        assert_eq!(check(" eth1", &VM_INTERFACE), (Some("contains a space".into()), Some("eth1".into())));
+        assert_eq!(check("eth0:1", &VM_INTERFACE).0.unwrap(), "contains `:`");
+        assert_eq!(check("a/b", &VM_INTERFACE).0.unwrap(), "contains `/`");
+        assert_eq!(check("..", &VM_INTERFACE).0.unwrap(), "is a directory name");
+        assert_eq!(check(&"e".repeat(15), &VM_INTERFACE), (None, None));
+        assert_eq!(check(&"e".repeat(16), &VM_INTERFACE).0.unwrap(), "is 16 characters long, more than 15");
+        assert_eq!(check("", &VM_INTERFACE).0.unwrap(), "is empty");
+    }
+}

@@ -1,0 +1,188 @@
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::model::{Located, Network, Protocol, Service, ServiceType};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service port that Kubernetes or the device would refuse:
+    /// - `port` or `target_port` outside 1-65535;
+    /// - `node_port` on a ClusterIP service (only a LoadBalancer service has node ports
+    ///   here);
+    /// - `node_port` outside 30000-32767, Kubernetes' default node port range, or 31000 or
+    ///   31001, which the device keeps for the Kubernetes dashboard and the edge container
+    ///   registry (F32);
+    /// - the same `port` and `protocol` twice in one service, or the same `node_port` and
+    ///   `protocol` twice in one service;
+    /// - one `node_port` in two services. Node ports are allocated cluster-wide by number,
+    ///   whatever the protocol, so this is reported even for TCP in one service and UDP in
+    ///   the other; within one service a node port may serve both TCP and UDP.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects each of these Services (port ranges, `nodePort` on a
+    /// ClusterIP Service, duplicate ports) or rejects the second one ("provided port is
+    /// already allocated"). A node port of 31000 or 31001 would take the dashboard's or the
+    /// container registry's port on every node: the device reserves both (F32, F45).
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[services]]
+    /// name = "web"
+    /// namespace = "shop"
+    /// type = "LoadBalancer"
+    /// ports = [{ port = 443, node_port = 31000 }, { port = 443 }]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [[services]]
+    /// name = "web"
+    /// namespace = "shop"
+    /// type = "LoadBalancer"
+    /// ports = [{ port = 443, node_port = 30443 }, { port = 8443 }]
+    /// ```
+    pub static INVALID_SERVICE_PORT = Rule {
+        code: "ASE403",
+        name: "invalid-service-port",
+        severity: Severity::Error,
+        summary: "port out of 1-65535, node_port outside 30000-32767 or on a ClusterIP service, \
+                  duplicate port/protocol, a node_port used twice, or node_port 31000/31001 (F32)",
+        check: Some(check),
+    };
+}
+
+const NODE_PORT_RANGE: std::ops::RangeInclusive<i64> = 30000..=32767;
+
+fn check(network: &Network, sink: &mut Sink) {
+    if network.kubernetes.is_none() {
+        return;
+    }
+    // Node port -> the service and the port entry that took it first.
+    let mut node_port_owners: BTreeMap<i64, (&Service, Span)> = BTreeMap::new();
+    for service in &network.services {
+        let mut ports: BTreeMap<(i64, Protocol), Span> = BTreeMap::new();
+        let mut node_ports: BTreeMap<(i64, Protocol), Span> = BTreeMap::new();
+        for entry in &service.ports {
+            let protocol = entry.protocol.value;
+            if check_port_number(&entry.port, "port", sink) {
+                duplicate(&mut ports, entry.port, protocol, service, "port", sink);
+            }
+            if let Some(target_port) = &entry.target_port {
+                check_port_number(target_port, "target port", sink);
+            }
+            let Some(node_port) = entry.node_port else { continue };
+            if !check_node_port(service, node_port, sink) {
+                continue;
+            }
+            duplicate(&mut node_ports, node_port, protocol, service, "node port", sink);
+            match node_port_owners.get(&node_port.value) {
+                None => {
+                    node_port_owners.insert(node_port.value, (service, node_port.span));
+                }
+                Some((owner, span)) if !std::ptr::eq(*owner, service) => {
+                    sink.push(node_port_taken(service, node_port, owner, *span));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// Reports a `port` or `target_port` outside 1-65535; `true` when it is valid.
+fn check_port_number(port: &Located<i64>, what: &str, sink: &mut Sink) -> bool {
+    if (1..=65535).contains(&port.value) {
+        return true;
+    }
+    sink.push(
+        Diagnostic::new(&INVALID_SERVICE_PORT, port.span, format!("{what} {} is out of range", port.value))
+            .with_primary_label("not from 1 to 65535")
+            .with_help(format!("use a {what} number from 1 to 65535")),
+    );
+    false
+}
+
+/// Reports a `node_port` Kubernetes or the device would refuse; `true` when it is usable.
+fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) -> bool {
+    let value = node_port.value;
+    let diagnostic = if service.kind.value == ServiceType::ClusterIp {
+        let kind = if service.kind.span == service.header {
+            "a ClusterIP service: `type` is not set"
+        } else {
+            "a ClusterIP service"
+        };
+        Diagnostic::new(
+            &INVALID_SERVICE_PORT,
+            node_port.span,
+            format!("node port {value} on ClusterIP service `{}`", service.name.value),
+        )
+        .with_primary_label("a ClusterIP service has no node ports")
+        .with_label(service.kind.span, kind)
+        .with_help("set `type = \"LoadBalancer\"`, or remove `node_port`")
+    } else if !NODE_PORT_RANGE.contains(&value) {
+        Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is out of range"))
+            .with_primary_label("not from 30000 to 32767")
+            .with_help("pick a node port from 30000 to 32767, or remove `node_port` to let Kubernetes pick one")
+    } else if let Some(owner) = reserved_node_port(value) {
+        Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is reserved for the {owner}"))
+            .with_primary_label(format!("the {owner}'s port on every node"))
+            .with_help("pick another node port from 30000 to 32767, or remove `node_port` (F32)")
+    } else {
+        return true;
+    };
+    sink.push(diagnostic);
+    false
+}
+
+/// What the device runs on a reserved node port (F32).
+fn reserved_node_port(port: i64) -> Option<&'static str> {
+    match port {
+        31000 => Some("Kubernetes dashboard"),
+        31001 => Some("edge container registry"),
+        _ => None,
+    }
+}
+
+/// Records `value`/`protocol` for one service; reports it when the service has it already.
+fn duplicate(
+    seen: &mut BTreeMap<(i64, Protocol), Span>,
+    value: Located<i64>,
+    protocol: Protocol,
+    service: &Service,
+    what: &str,
+    sink: &mut Sink,
+) {
+    let Some(first) = seen.get(&(value.value, protocol)) else {
+        seen.insert((value.value, protocol), value.span);
+        return;
+    };
+    let protocol = protocol.as_str();
+    sink.push(
+        Diagnostic::new(
+            &INVALID_SERVICE_PORT,
+            value.span,
+            format!("service `{}` has {what} {}/{protocol} twice", service.name.value, value.value),
+        )
+        .with_primary_label(format!("{what} {}/{protocol} again", value.value))
+        .with_label(*first, format!("{what} {}/{protocol} first here", value.value))
+        .with_help(format!("remove one of them, or give each entry its own {what} or protocol")),
+    );
+}
+
+fn node_port_taken(service: &Service, node_port: Located<i64>, owner: &Service, owner_span: Span) -> Diagnostic {
+    let value = node_port.value;
+    let owner_name = format!("{}/{}", owner.namespace.value, owner.name.value);
+    Diagnostic::new(
+        &INVALID_SERVICE_PORT,
+        node_port.span,
+        format!(
+            "node port {value} of service `{}/{}` is already used by service `{owner_name}`",
+            service.namespace.value, service.name.value
+        ),
+    )
+    .with_primary_label("used again here")
+    .with_label(owner_span, format!("`{owner_name}` uses it here"))
+    .with_help(
+        "node ports are cluster-wide, whatever the protocol: give one service another node port, or \
+         remove `node_port` to let Kubernetes pick one",
+    )
+}

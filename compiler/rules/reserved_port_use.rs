@@ -1,0 +1,177 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::{DeviceModel, Network, NodeCount, PortId, Switch};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a compute switch (`compute = true`) on a port the device keeps for something
+    /// else:
+    /// - **Port1, on every model**: the management port. It is "automatically configured as
+    ///   a management-only port" on the pro-gpu (F16) and pro-r (F17), it is "used for the
+    ///   initial configuration" and "to configure management settings only" on the pro-2
+    ///   (F19), and it "reverts back to static IP" on a reset (F10). The mini-r's documents
+    ///   do not name it (F18); it is the same 1 GbE setup port, so it is reported there too.
+    /// - **Port3 and Port4 of a pro-2**: "reserved for Network Function Manager workload
+    ///   deployments" (F19), and for Private MEC on a two-node cluster (F21).
+    /// - **Port3 and Port4 of a two-node pro-gpu**: "used for storage and cluster traffic";
+    ///   switchless, "they aren't available for workload traffic" (F21).
+    ///
+    /// On a two-node pro-2, Port1 and Port2 carry one teamed switch for "clustering, storage
+    /// and management traffic" (F21, F25) and Port3/Port4 are reserved, so compute on that
+    /// teamed switch is the documented topology and is not reported. The pro-gpu's Port5
+    /// and Port6 must be connected for Network Function Manager (F16), which does not make
+    /// them unavailable to compute: they are not reported.
+    ///
+    /// ## Why is this bad?
+    /// Kubernetes traffic on the management port competes with the local UI and the
+    /// device's own management, and a device reset puts the port back to its factory
+    /// static address under the cluster. On reserved ports, compute takes bandwidth and
+    /// the virtual switch from the workloads the port exists for. A warning: no document
+    /// forbids enabling compute there outright (F21).
+    ///
+    /// ## Example
+    /// ```toml
+    /// [switches.vswitch-port1]
+    /// ports = ["Port1"]
+    /// compute = true
+    /// ```
+    ///
+    /// ## Use instead
+    /// A data port:
+    /// ```toml
+    /// [switches.vswitch-port2]
+    /// ports = ["Port2"]
+    /// compute = true
+    /// ```
+    pub static RESERVED_PORT_USE = Rule {
+        code: "ASE307",
+        name: "reserved-port-use",
+        severity: Severity::Warning,
+        summary: "compute on the management port (Port1) or on ports reserved for other workloads (F16, F19, F21)",
+        check: Some(check),
+    };
+}
+
+/// Why a port should not carry compute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reservation {
+    Management,
+    NetworkFunctions,
+    ClusterStorage,
+}
+
+impl Reservation {
+    fn what(self) -> &'static str {
+        match self {
+            Reservation::Management => "the management port",
+            Reservation::NetworkFunctions => "reserved for Network Function Manager workloads",
+            Reservation::ClusterStorage => "reserved for storage and cluster traffic",
+        }
+    }
+
+    /// The short form, under the port.
+    fn label(self) -> &'static str {
+        match self {
+            Reservation::Management => "the management port",
+            Reservation::NetworkFunctions => "reserved for Network Function Manager",
+            Reservation::ClusterStorage => "reserved for storage and cluster traffic",
+        }
+    }
+
+    fn facts(self, model: DeviceModel) -> &'static str {
+        match (self, model) {
+            (Reservation::Management, DeviceModel::ProGpu) => "F10, F16",
+            (Reservation::Management, DeviceModel::ProR) => "F10, F17",
+            (Reservation::Management, DeviceModel::MiniR) => "F18",
+            (Reservation::Management, DeviceModel::Pro2) => "F10, F19",
+            (Reservation::NetworkFunctions, _) => "F19, F21",
+            (Reservation::ClusterStorage, _) => "F21",
+        }
+    }
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    if network.unresolved.model {
+        return;
+    }
+    let model = network.device.model.value;
+    let nodes = network.device.nodes.value;
+    for switch in &network.switches {
+        let Some(compute) = switch.compute else { continue };
+        // Ports of one switch with the same reservation make one diagnostic.
+        let mut groups: Vec<(Reservation, Vec<usize>)> = Vec::new();
+        for (index, port) in switch.ports.iter().enumerate() {
+            let Some(reservation) = reservation(model, nodes, port.value, switch) else { continue };
+            match groups.iter_mut().find(|(seen, _)| *seen == reservation) {
+                Some((_, indices)) => indices.push(index),
+                None => groups.push((reservation, vec![index])),
+            }
+        }
+        for (reservation, indices) in groups {
+            let names: Vec<String> = indices.iter().map(|&index| switch.ports[index].value.to_string()).collect();
+            let names = names.join(" and ");
+            let is = if indices.len() == 1 { "is" } else { "are" };
+            let device = match reservation {
+                Reservation::Management => String::new(),
+                _ => format!(" on a {}", describe(model, nodes)),
+            };
+            let first = &switch.ports[indices[0]];
+            let mut diagnostic = Diagnostic::new(
+                &RESERVED_PORT_USE,
+                first.span,
+                format!("compute on {names}, which {is} {}{device}", reservation.what()),
+            )
+            .with_primary_label(reservation.label())
+            .with_label(compute, format!("compute enabled on switch `{}` here", switch.name.value));
+            if reservation != Reservation::Management {
+                diagnostic = diagnostic
+                    .with_label(network.device.model.span, format!("the device is a {}", describe(model, nodes)));
+            }
+            sink.push(diagnostic.with_help(format!("{} ({})", alternative(model, nodes), reservation.facts(model))));
+        }
+    }
+}
+
+fn reservation(model: DeviceModel, nodes: NodeCount, port: PortId, switch: &Switch) -> Option<Reservation> {
+    match (model, nodes, port.number()) {
+        (DeviceModel::Pro2, NodeCount::Two, 1) if is_pro2_teamed_pair(switch) => None,
+        (_, _, 1) => Some(Reservation::Management),
+        (DeviceModel::Pro2, _, 3 | 4) => Some(Reservation::NetworkFunctions),
+        (DeviceModel::ProGpu, NodeCount::Two, 3 | 4) => Some(Reservation::ClusterStorage),
+        _ => None,
+    }
+}
+
+/// The documented two-node pro-2 switch: Port1 and Port2 teamed (F21, F25).
+fn is_pro2_teamed_pair(switch: &Switch) -> bool {
+    let mut numbers: Vec<u8> = switch.ports.iter().map(|port| port.value.number()).collect();
+    numbers.sort_unstable();
+    numbers == [1, 2]
+}
+
+fn describe(model: DeviceModel, nodes: NodeCount) -> String {
+    match nodes {
+        NodeCount::One => model.as_str().to_owned(),
+        NodeCount::Two => format!("two-node {}", model.as_str()),
+    }
+}
+
+/// Where compute belongs on this device instead.
+fn alternative(model: DeviceModel, nodes: NodeCount) -> String {
+    let ports: &[u8] = match (model, nodes) {
+        (DeviceModel::Pro2, NodeCount::Two) => {
+            return "enable compute on the teamed Port1 + Port2 switch instead".to_owned();
+        }
+        (DeviceModel::Pro2, NodeCount::One) => &[2],
+        (DeviceModel::ProGpu, NodeCount::One) => &[2, 3, 4, 5, 6],
+        (DeviceModel::ProGpu, NodeCount::Two) => &[2, 5, 6],
+        (DeviceModel::ProR | DeviceModel::MiniR, _) => &[2, 3, 4],
+    };
+    let names: Vec<String> = ports.iter().map(|number| format!("Port{number}")).collect();
+    match names.as_slice() {
+        [one] => format!("enable compute on a switch on {one} instead"),
+        [init @ .., last] => {
+            format!("enable compute on a switch on a data port instead: {} or {last}", init.join(", "))
+        }
+        [] => unreachable!("every model has a data port"),
+    }
+}
