@@ -13,6 +13,7 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::{Diagnostic, Sink, Span};
+use crate::model::dns;
 use crate::model::*;
 use crate::rules::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
 use crate::rules::{self, Rule};
@@ -42,6 +43,7 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
                 .with_help("add `[kubernetes]` with the node and external service IP ranges"),
         );
     }
+    resolve_hostnames(&device, &mut services, sink);
     if let Some(kubernetes) = kubernetes.as_mut() {
         allocate::allocate(kubernetes, &mut services);
     }
@@ -258,6 +260,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         cluster_domain: raw
             .cluster_domain
             .as_ref()
+            .filter(|domain| is_cluster_domain(domain, sink))
             .map(located)
             .unwrap_or(Located::new("cluster.local".to_owned(), header)),
         iot_edge: raw.iot_edge.as_ref().is_some_and(|flag| *flag.get_ref()),
@@ -284,6 +287,61 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
         }
     }
     services
+}
+
+/// Whether a `cluster_domain` is a DNS name; reported as ASE003 when it is not.
+fn is_cluster_domain(text: &Text, sink: &mut Sink) -> bool {
+    let value = text.get_ref();
+    if dns::is_dns_name(value) {
+        return true;
+    }
+    sink.push(
+        Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid cluster domain `{value}`"))
+            .with_primary_label("not a DNS name")
+            .with_help("write lowercase labels of letters, digits and inner hyphens joined by dots, like `cluster.local`"),
+    );
+    false
+}
+
+/// A `hostname` is an A record in the site zone `<device>.<domain>` on the service's
+/// external IP. One that has nowhere to go is reported and left out of the model: a
+/// malformed name (ASE003), a ClusterIP service (no external IP) or a device without
+/// `domain` (no site zone) (ASE006).
+fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
+    for service in services {
+        let Some(hostname) = service.hostname.take() else { continue };
+        let value = &hostname.value;
+        if !dns::is_dns_label(value) {
+            sink.push(
+                Diagnostic::new(&INVALID_VALUE, hostname.span, format!("invalid hostname `{value}`"))
+                    .with_primary_label("not a DNS label")
+                    .with_help(
+                        "a hostname is one label of lowercase letters, digits and inner hyphens, \
+                         63 characters at most, like `shop`",
+                    ),
+            );
+            continue;
+        }
+        if service.kind.value == ServiceType::ClusterIp {
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` on a ClusterIP service")
+                    .with_primary_label("the site zone names external IPs; a ClusterIP service has none")
+                    .with_label(service.kind.span, "ClusterIP here")
+                    .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
+            );
+            continue;
+        }
+        if device.domain.is_none() {
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
+                    .with_primary_label("no site zone to put this name in")
+                    .with_label(device.header, "no `domain` in [device]")
+                    .with_help("set `domain = \"...\"` in [device] (F41), or remove `hostname`"),
+            );
+            continue;
+        }
+        service.hostname = Some(hostname);
+    }
 }
 
 const SERVICE_TYPES: &[(&str, ServiceType)] =

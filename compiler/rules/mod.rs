@@ -25,6 +25,7 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod dns_collision;
 mod dynamic_route_interface;
 mod next_hop_off_link;
 mod range_overlap;
@@ -86,6 +87,7 @@ pub static RULES: &[&Rule] = &[
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
+    &dns_collision::DNS_COLLISION,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
