@@ -38,7 +38,10 @@ pub struct Record<'a> {
 #[derive(Debug)]
 pub enum Owner<'a> {
     /// A name the platform defines, and the value in the file that brings it into the zone.
-    Platform { what: &'static str, span: Span },
+    Platform {
+        what: &'static str,
+        span: Span,
+    },
     Service(&'a Service),
 }
 
@@ -54,7 +57,8 @@ pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     let kubernetes = network.kubernetes.as_ref()?;
     let [_, kubernetes_ip, kube_dns_ip, _] = super::reserved_cluster_ips(kubernetes.service_cidr.value.trunc());
     let span = kubernetes.service_cidr.span;
-    let platform = |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };
+    let platform =
+        |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };
     let mut records = vec![
         platform("ns.dns", kube_dns_ip, "the cluster DNS server's name"),
         platform("kubernetes.default.svc", kubernetes_ip, "the Kubernetes API service (F32)"),
@@ -86,7 +90,8 @@ pub fn site_zone(network: &Network) -> Option<Zone<'_>> {
     let kubernetes = network.kubernetes.as_ref()?;
     let master = kubernetes.nodes.first().and_then(|node| node.address);
     let span = domain.span;
-    let platform = |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };
+    let platform =
+        |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };
     let site_dns = network.ports.iter().filter_map(|port| match &port.config {
         super::PortConfig::Static(addressing) => addressing.dns.first().map(|server| server.value),
         _ => None,

@@ -298,7 +298,9 @@ fn is_cluster_domain(text: &Text, sink: &mut Sink) -> bool {
     sink.push(
         Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid cluster domain `{value}`"))
             .with_primary_label("not a DNS name")
-            .with_help("write lowercase labels of letters, digits and inner hyphens joined by dots, like `cluster.local`"),
+            .with_help(
+                "write lowercase labels of letters, digits and inner hyphens joined by dots, like `cluster.local`",
+            ),
     );
     false
 }
