@@ -79,8 +79,9 @@ pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     })
 }
 
-/// The site zone, when the device has a name and a `domain` and Kubernetes is configured
-/// (every record in it is a Kubernetes address): `compute`, `ecr` and
+/// The site zone `<device>.<domain>` (the name lowercased), when the device has a name and
+/// a `domain` that make a DNS name and Kubernetes is configured (every record in it is a
+/// Kubernetes address): `compute`, `ecr` and
 /// `kubernetes-dashboard` on the master node's IP (F36, F41), the name server `ns` (the
 /// first DNS server the device's ports use, which is where the zone is to be served, else
 /// the master node), and each service's `hostname` on its external IP.
@@ -88,6 +89,12 @@ pub fn site_zone(network: &Network) -> Option<Zone<'_>> {
     let name = network.device.name.as_ref()?;
     let domain = network.device.domain.as_ref()?;
     let kubernetes = network.kubernetes.as_ref()?;
+    let origin = format!("{}.{}", name.value.to_ascii_lowercase(), domain.value);
+    // A name or domain that breaks its naming rule is `invalid-name`'s to report; no zone
+    // is made of it.
+    if !is_dns_name(&origin) {
+        return None;
+    }
     let master = kubernetes.nodes.first().and_then(|node| node.address);
     let span = domain.span;
     let platform =
@@ -112,12 +119,7 @@ pub fn site_zone(network: &Network) -> Option<Zone<'_>> {
             owner: Owner::Service(service),
         })
     }));
-    Some(Zone {
-        kind: ZoneKind::Site,
-        origin: format!("{}.{}", name.value.to_ascii_lowercase(), domain.value),
-        nameserver: "ns",
-        records,
-    })
+    Some(Zone { kind: ZoneKind::Site, origin, nameserver: "ns", records })
 }
 
 /// A DNS name of lowercase labels (letters, digits, inner hyphens; 1-63 characters each,
@@ -133,4 +135,19 @@ pub fn is_dns_label(label: &str) -> bool {
         && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes[0] != b'-'
         && bytes[bytes.len() - 1] != b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_names_are_lowercase_labels() {
+        for good in ["cluster.local", "a", "store042.stores.contoso.com", "x-1.y"] {
+            assert!(is_dns_name(good), "{good}");
+        }
+        for bad in ["", "Cluster.local", "a..b", "cluster.local.", "-a.b", "a-.b", "a b", "a_b", &"x".repeat(64)] {
+            assert!(!is_dns_name(bad), "{bad}");
+        }
+    }
 }
