@@ -63,8 +63,8 @@ fn every_example_builds_every_artifact() {
             "routes/worker1.json",
             "dns/Corefile",
         ];
-        let source = std::fs::read_to_string(&path).unwrap();
-        if source.contains("nodes = 2") {
+        let network = asenet::check(&std::fs::read_to_string(&path).unwrap()).network.unwrap();
+        if network.kubernetes.unwrap().nodes.len() == 3 {
             expected.extend(["routes/worker2.ip", "routes/worker2.json"]);
         }
         for expected in expected {

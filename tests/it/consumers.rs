@@ -247,8 +247,13 @@ fn parse_metallb_range(text: &str) -> Result<(Ipv4Addr, Ipv4Addr), String> {
     Ok((first, last))
 }
 
+/// Kubernetes' DNS-1123 label, `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, 63 characters at most.
 fn is_dns_1123_label(text: &str) -> bool {
-    asenet::model::dns::is_dns_label(text)
+    let alphanumeric = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    (1..=63).contains(&text.len())
+        && text.chars().all(|c| alphanumeric(c) || c == '-')
+        && text.starts_with(alphanumeric)
+        && text.ends_with(alphanumeric)
 }
 
 /// `shared/reference/metallb-v0.16.1`, beside the repository (`../shared`) or beside the
