@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,6 +37,21 @@ enum Command {
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
     },
+    /// Check a device file, then write its artifacts into DIR.
+    Build {
+        /// The device file; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The output directory: replaced as a whole, keeping the files asenet did not write.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write nothing; fail (exit 1) if DIR differs from what would be written.
+        #[arg(long)]
+        check: bool,
+        /// The name to report standard input under.
+        #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+        stdin_filename: String,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ASE203`) or name (`next-hop-off-link`).
@@ -55,6 +70,8 @@ enum Format {
     Json,
 }
 
+mod build;
+
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
 const CANNOT_RUN: u8 = 2;
@@ -71,9 +88,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Check { files, format, deny_warnings, stdin_filename } => {
             check(&files, format, deny_warnings, &stdin_filename)
         }
+        Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
     }
+}
+
+/// Human diagnostics of one file on stderr, with its summary line.
+fn report_human(name: &str, source: &str, diagnostics: &[Diagnostic]) {
+    let style = Style { colour: wants_colour(), width: 80 };
+    let out = human::render(name, source, diagnostics, style) + &human::summary(name, diagnostics);
+    let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
 /// One input file: the name to show and its text as the report needs it.
@@ -99,13 +124,9 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
     }
     let output = match format {
         Format::Human => {
-            let style = Style { colour: wants_colour(), width: 80 };
-            let mut out = String::new();
             for input in &inputs {
-                out.push_str(&human::render(&input.name, &input.source, &input.diagnostics, style));
-                out.push_str(&human::summary(&input.name, &input.diagnostics));
+                report_human(&input.name, &input.source, &input.diagnostics);
             }
-            let _ = std::io::stderr().write_all(out.as_bytes());
             String::new()
         }
         Format::Json => {
@@ -124,7 +145,7 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
     ExitCode::from(if failed { FAILURE } else { 0 })
 }
 
-fn read_input(path: &PathBuf, stdin_filename: &str) -> Result<(String, Vec<u8>), String> {
+fn read_input(path: &Path, stdin_filename: &str) -> Result<(String, Vec<u8>), String> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin().read_to_end(&mut bytes).map_err(|error| format!("cannot read standard input: {error}"))?;

@@ -4,12 +4,15 @@
 //! # The pipeline
 //! ```text
 //! text --syntax::parse--> RawConfig --resolve::resolve--> Network --rules::check--> diagnostics
+//!                                                            \--emit::emit--> Vec<OutputFile>
 //! ```
 //! - [`syntax`]: TOML text to the raw input types; spans on every leaf; unknown keys and
 //!   wrong types reported. Only a TOML syntax error stops the pipeline.
 //! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
 //!   references resolved, nodes named, service addresses allocated.
 //! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
+//! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
+//!   network without errors.
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
 //! - `cli`: the command line.
 //!
@@ -17,11 +20,14 @@
 //! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
 //!   a function from text to diagnostics.
 //! - Only `syntax` sees TOML; rules and emitters read the model and never parse strings.
+//! - No artifact is emitted from a network with an error; emitters are pure functions of
+//!   the model (and the previous manifest, given as data).
 //! - Every diagnostic carries a code from [`rules::RULES`] and a span into the source.
 //! - Output order never depends on hashing: diagnostics are sorted by position and code.
 
 pub mod cli;
 pub mod diagnostic;
+pub mod emit;
 pub mod model;
 pub mod resolve;
 #[macro_use]
@@ -30,6 +36,7 @@ pub mod suggest;
 pub mod syntax;
 
 use diagnostic::{Diagnostic, Sink};
+use emit::{OutputFile, Previous};
 use model::Network;
 
 /// What checking one file found.
@@ -65,5 +72,26 @@ pub fn check_bytes(bytes: &[u8]) -> Checked {
     match std::str::from_utf8(bytes) {
         Ok(source) => check(source),
         Err(error) => Checked { diagnostics: vec![syntax::not_utf8(error)], network: None },
+    }
+}
+
+/// What a build that found no error gives: the artifacts, and the warnings.
+#[derive(Debug)]
+pub struct Built {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every artifact, `manifest.json` included, sorted by path.
+    pub files: Vec<OutputFile>,
+}
+
+/// Checks `source` and, when it has no error, emits every artifact. `previous` is what the
+/// last build into the same directory wrote (its `manifest.json`), for zone serials.
+/// `Err` carries the diagnostics, errors among them: no artifact is made then.
+pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>> {
+    let checked = check(source);
+    match checked.network {
+        Some(network) if !checked.has_errors() => {
+            Ok(Built { files: emit::emit(&network, source, previous), diagnostics: checked.diagnostics })
+        }
+        _ => Err(checked.diagnostics),
     }
 }

@@ -6,6 +6,8 @@
 
 mod address;
 mod device;
+pub mod dns;
+pub mod names;
 
 pub use address::{AddrRange, Overlap, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
@@ -149,6 +151,14 @@ pub struct Switch {
     pub ports: Vec<Located<PortId>>,
     /// The span of `compute = true`, when the switch carries Kubernetes.
     pub compute: Option<Span>,
+}
+
+/// The addresses of the service CIDR no service may take: the network address, `.1` for
+/// `kubernetes.default`, `.10` for `kube-dns` (F32) and the broadcast address.
+pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> [Ipv4Addr; 4] {
+    let network = service_cidr.network();
+    let offset = |n: u32| Ipv4Addr::from(u32::from(network).saturating_add(n));
+    [network, offset(1), offset(10), service_cidr.broadcast()]
 }
 
 #[derive(Debug)]

@@ -9,21 +9,13 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::model::{AddrRange, Kubernetes, Service, ServiceType};
+use crate::model::{AddrRange, Kubernetes, Service, ServiceType, reserved_cluster_ips};
 
 pub fn allocate(kubernetes: &mut Kubernetes, services: &mut [Service]) {
     allocate_cluster_ips(kubernetes.service_cidr.value, services);
     if let Some(pool) = kubernetes.service_ips {
         kubernetes.edgehub_ip = allocate_external_ips(pool.value, kubernetes.iot_edge, services);
     }
-}
-
-/// The addresses of the service CIDR no service may take: the network address, `.1` for
-/// `kubernetes.default`, `.10` for `kube-dns` (F32) and the broadcast address.
-pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> [Ipv4Addr; 4] {
-    let network = service_cidr.network();
-    let offset = |n: u32| Ipv4Addr::from(u32::from(network).saturating_add(n));
-    [network, offset(1), offset(10), service_cidr.broadcast()]
 }
 
 fn allocate_cluster_ips(service_cidr: Ipv4Net, services: &mut [Service]) {

@@ -43,6 +43,7 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
                 .with_help("add `[kubernetes]` with the node and external service IP ranges"),
         );
     }
+    resolve_hostnames(&device, &mut services, sink);
     if let Some(kubernetes) = kubernetes.as_mut() {
         allocate::allocate(kubernetes, &mut services);
     }
@@ -300,6 +301,35 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
         }
     }
     services
+}
+
+/// A `hostname` is an A record in the site zone `<device>.<domain>` on the service's
+/// external IP. One that has nowhere to go is reported and left out of the model: on a
+/// ClusterIP service (no external IP) or on a device without `domain` (no site zone), both
+/// ASE006. Whether it is a valid DNS label is `invalid-name`'s to say.
+fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
+    for service in services {
+        let Some(hostname) = service.hostname.take() else { continue };
+        if service.kind.value == ServiceType::ClusterIp {
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` on a ClusterIP service")
+                    .with_primary_label("the site zone names external IPs; a ClusterIP service has none")
+                    .with_label(service.kind.span, "ClusterIP here")
+                    .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
+            );
+            continue;
+        }
+        if device.domain.is_none() {
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
+                    .with_primary_label("no site zone to put this name in")
+                    .with_label(device.header, "no `domain` in [device]")
+                    .with_help("set `domain = \"...\"` in [device] (F41), or remove `hostname`"),
+            );
+            continue;
+        }
+        service.hostname = Some(hostname);
+    }
 }
 
 const SERVICE_TYPES: &[(&str, ServiceType)] =

@@ -158,7 +158,9 @@ declare_rule! {
     /// Reports a required table or key that is missing (`[device]`, `device.name`, a
     /// route's `next_hop`, …), or settings that exclude each other: `address` with
     /// `dhcp = true`, a `gateway` on a port without a static address, `load_balancer_ip`
-    /// on a ClusterIP service, services without a `[kubernetes]` section.
+    /// on a ClusterIP service, services without a `[kubernetes]` section, a `hostname`
+    /// with nowhere to go (a ClusterIP service has no external IP to name; a device
+    /// without `domain` has no site zone, F41).
     ///
     /// ## Why is this bad?
     /// asenet would have to guess what the missing value is, or which of two contradicting

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::names::{NameShape, problem};
 use crate::model::{Located, Network};
 
 declare_rule! {
@@ -83,68 +84,55 @@ struct NameRule {
     kind: &'static str,
     /// The rule in full, for the help when no fix is obvious.
     rule: &'static str,
-    shape: Shape,
-}
-
-enum Shape {
-    /// One label. `lowercase`: no uppercase letters; `letter_first`: starts with a letter.
-    Label { max: usize, lowercase: bool, letter_first: bool },
-    /// Labels joined by dots, all lowercase.
-    DnsName,
-    /// A Linux network interface name (the kernel's `dev_valid_name`, ASCII only).
-    Interface,
+    shape: NameShape,
 }
 
 static DEVICE_NAME: NameRule = NameRule {
     kind: "1-13 letters, digits and hyphens (F41)",
     rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (F41)",
-    shape: Shape::Label { max: 13, lowercase: false, letter_first: false },
+    shape: NameShape::Label { max: 13, lowercase: false, letter_first: false },
 };
 
 static DEVICE_DOMAIN: NameRule = NameRule {
     kind: "a lowercase DNS name (F41)",
     rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (F41)",
-    shape: Shape::DnsName,
+    shape: NameShape::DnsName,
 };
 
 static CLUSTER_DOMAIN: NameRule = NameRule {
     kind: "a lowercase DNS name",
     rule: "a cluster domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots, \
            like `cluster.local`",
-    shape: Shape::DnsName,
+    shape: NameShape::DnsName,
 };
 
 static SERVICE_NAME: NameRule = NameRule {
     kind: "a DNS-1035 label",
     rule: "a service name is a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a \
            letter or digit, at most 63 characters",
-    shape: Shape::Label { max: 63, lowercase: true, letter_first: true },
+    shape: NameShape::Label { max: 63, lowercase: true, letter_first: true },
 };
 
 static NAMESPACE: NameRule = NameRule {
     kind: "a DNS-1123 label",
     rule: "a namespace is a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or \
            digit, at most 63 characters (F37)",
-    shape: Shape::Label { max: 63, lowercase: true, letter_first: false },
+    shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
 };
 
 static HOSTNAME: NameRule = NameRule {
     kind: "one lowercase DNS label",
     rule: "a hostname is one DNS label under the device's domain: a-z, 0-9 and `-`, starting and \
            ending with a letter or digit, at most 63 characters",
-    shape: Shape::Label { max: 63, lowercase: true, letter_first: false },
+    shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
 };
 
 static VM_INTERFACE: NameRule = NameRule {
     kind: "a Linux interface name",
     rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:` or spaces, \
            and not `.` or `..`, like `eth1`",
-    shape: Shape::Interface,
+    shape: NameShape::Interface,
 };
-
-const DNS_NAME_MAX: usize = 253;
-const DNS_LABEL_MAX: usize = 63;
-const INTERFACE_MAX: usize = 15;
 
 fn report(noun: &str, name: &Located<String>, rule: &NameRule, sink: &mut Sink) {
     let value = name.value.as_str();
@@ -160,107 +148,11 @@ fn report(noun: &str, name: &Located<String>, rule: &NameRule, sink: &mut Sink) 
     );
 }
 
-/// What breaks the rule, as the end of a sentence ("contains `_`"); `None` when valid.
-fn problem(name: &str, shape: &Shape) -> Option<String> {
-    match shape {
-        Shape::Label { max, lowercase, letter_first } => label_problem(name, *max, *lowercase, *letter_first),
-        Shape::DnsName => dns_name_problem(name),
-        Shape::Interface => interface_problem(name),
-    }
-}
-
-fn label_problem(label: &str, max: usize, lowercase: bool, letter_first: bool) -> Option<String> {
-    let Some(first) = label.chars().next() else { return Some("is empty".to_owned()) };
-    if let Some(bad) = label.chars().find(|&c| !is_ldh(c) || (lowercase && c.is_ascii_uppercase())) {
-        return Some(char_problem(bad));
-    }
-    let length = label.len();
-    if length > max {
-        return Some(format!("is {length} characters long, more than {max}"));
-    }
-    if letter_first && !first.is_ascii_alphabetic() {
-        return Some(format!("starts with `{first}`, not a letter"));
-    }
-    if first == '-' {
-        return Some("starts with `-`".to_owned());
-    }
-    if label.ends_with('-') {
-        return Some("ends with `-`".to_owned());
-    }
-    None
-}
-
-fn dns_name_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("is empty".to_owned());
-    }
-    if let Some(bad) = name.chars().find(|&c| !(is_ldh(c) || c == '.') || c.is_ascii_uppercase()) {
-        return Some(char_problem(bad));
-    }
-    if name == "." || name.ends_with('.') {
-        return Some("ends with `.`".to_owned());
-    }
-    if name.len() > DNS_NAME_MAX {
-        return Some(format!("is {} characters long, more than {DNS_NAME_MAX}", name.len()));
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Some(
-                if name.starts_with('.') { "starts with `.`" } else { "has an empty label (`..`)" }.to_owned(),
-            );
-        }
-        if label.len() > DNS_LABEL_MAX {
-            return Some(format!("has a label of {} characters, more than {DNS_LABEL_MAX}", label.len()));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            let end = if label.starts_with('-') { "starts" } else { "ends" };
-            return Some(format!("has a label `{label}` that {end} with `-`"));
-        }
-    }
-    let last = name.rsplit('.').next().unwrap_or(name);
-    if last.chars().all(|c| c.is_ascii_digit()) {
-        return Some(format!("ends in the all-digit label `{last}`, like an IP address"));
-    }
-    None
-}
-
-fn interface_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("is empty".to_owned());
-    }
-    if let Some(bad) = name.chars().find(|&c| !c.is_ascii_graphic() || c == '/' || c == ':') {
-        return Some(char_problem(bad));
-    }
-    if name == "." || name == ".." {
-        return Some("is a directory name".to_owned());
-    }
-    if name.len() > INTERFACE_MAX {
-        return Some(format!("is {} characters long, more than {INTERFACE_MAX}", name.len()));
-    }
-    None
-}
-
-/// Letters, digits, hyphen: the characters of a DNS label.
-fn is_ldh(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-'
-}
-
-fn char_problem(c: char) -> String {
-    if c.is_ascii_uppercase() {
-        return format!("contains the uppercase letter `{c}`");
-    }
-    match c {
-        ' ' => "contains a space".to_owned(),
-        c if c.is_whitespace() || c.is_control() => format!("contains the character {}", c.escape_unicode()),
-        c => format!("contains `{c}`"),
-    }
-}
-
 /// An obviously meant valid name: lowercase where the rule wants it, `_` and spaces as
 /// `-`, no hyphen or dot at the ends. `None` when that is not enough.
-fn fix(name: &str, shape: &Shape) -> Option<String> {
+fn fix(name: &str, shape: &NameShape) -> Option<String> {
     let fixed = match shape {
-        Shape::Label { lowercase, .. } => {
+        NameShape::Label { lowercase, .. } => {
             let mapped: String = name
                 .trim()
                 .chars()
@@ -269,13 +161,13 @@ fn fix(name: &str, shape: &Shape) -> Option<String> {
                 .collect();
             mapped.trim_matches('-').to_owned()
         }
-        Shape::DnsName => {
+        NameShape::DnsName => {
             let lowered = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
             let labels: Vec<&str> =
                 lowered.split('.').map(|label| label.trim_matches('-')).filter(|label| !label.is_empty()).collect();
             labels.join(".")
         }
-        Shape::Interface => name.trim().to_owned(),
+        NameShape::Interface => name.trim().to_owned(),
     };
     (fixed != name && problem(&fixed, shape).is_none()).then_some(fixed)
 }

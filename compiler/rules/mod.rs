@@ -29,6 +29,7 @@ mod compute_port_dynamic;
 mod compute_switch_count;
 mod conflicting_routes;
 mod default_route_override;
+mod dns_collision;
 mod dynamic_route_interface;
 mod gateway_off_link;
 mod invalid_name;
@@ -122,6 +123,7 @@ pub static RULES: &[&Rule] = &[
     &reserved_namespace::RESERVED_NAMESPACE,
     &invalid_service_port::INVALID_SERVICE_PORT,
     &mixed_protocol::MIXED_PROTOCOL,
+    &dns_collision::DNS_COLLISION,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).

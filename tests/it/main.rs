@@ -1,7 +1,9 @@
 //! The one integration test binary: fixtures through the library, the CLI through the
 //! real binary.
 
+mod build;
 mod cli;
+mod consumers;
 mod examples;
 mod fixtures;
 mod generated;

@@ -55,3 +55,47 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
+
+/// The shipped examples, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let mut examples: Vec<_> = std::fs::read_dir(repo_root().join("examples"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    examples.sort();
+    examples
+}
+
+/// The artifacts of `path`'s device file, built as a first build.
+pub fn build_file(path: &Path) -> Vec<asenet::emit::OutputFile> {
+    let source = std::fs::read_to_string(path).unwrap();
+    match asenet::build(&source, &asenet::emit::Previous::default()) {
+        Ok(built) => built.files,
+        Err(diagnostics) => panic!("{} does not build: {diagnostics:?}", relative(path)),
+    }
+}
+
+/// A fresh, empty scratch directory unique to this test process and `name`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("asenet-it-{}", std::process::id())).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Whether a test that needs a real tool can run. When it cannot, it says so loudly and the
+/// test is skipped, except under CI (`CI` set), where a missing tool fails the test: CI
+/// installs every tool in `.ci/run`.
+pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
+    match available {
+        Ok(()) => true,
+        Err(reason) if std::env::var_os("CI").is_some() => {
+            panic!("{tool} is needed and CI must have it (.ci/run installs it): {reason}")
+        }
+        Err(reason) => {
+            eprintln!("SKIPPED: {tool} cannot run here, so this consumer test checks nothing: {reason}");
+            false
+        }
+    }
+}

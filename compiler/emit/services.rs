@@ -1,0 +1,109 @@
+//! `kubernetes/services.yaml`: one Service per `[[services]]` entry, sorted by namespace and
+//! name, with the allocated cluster IP and, for a LoadBalancer, the external IP pinned both
+//! ways MetalLB reads it (`spec.loadBalancerIP`, deprecated upstream, and the
+//! `metallb.universe.tf/loadBalancerIPs` annotation); `share_ip` becomes MetalLB's sharing
+//! key (F35).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{GENERATED, OutputFile, yaml};
+use crate::model::{Network, Service, ServiceType};
+
+pub fn emit(network: &Network) -> Vec<OutputFile> {
+    if network.kubernetes.is_none() {
+        return Vec::new();
+    }
+    let mut services: Vec<&Service> = network.services.iter().collect();
+    services.sort_by(|a, b| (&a.namespace.value, &a.name.value).cmp(&(&b.namespace.value, &b.name.value)));
+    let documents: Vec<String> = services.into_iter().map(|service| yaml(&manifest(service))).collect();
+    let mut out = format!("# {GENERATED}\n");
+    if documents.is_empty() {
+        out.push_str("# The device file has no services.\n");
+    }
+    out.push_str(&documents.join("---\n"));
+    vec![OutputFile::new("kubernetes/services.yaml", out)]
+}
+
+fn manifest(service: &Service) -> ServiceManifest<'_> {
+    let external_ip = service.allocated.external_ip.map(|address| address.to_string());
+    let mut annotations = BTreeMap::new();
+    if let Some(address) = &external_ip {
+        annotations.insert("metallb.universe.tf/loadBalancerIPs", address.clone());
+    }
+    if let Some(key) = &service.share_ip
+        && service.kind.value == ServiceType::LoadBalancer
+    {
+        annotations.insert("metallb.universe.tf/allow-shared-ip", key.value.clone());
+    }
+    ServiceManifest {
+        api_version: "v1",
+        kind: "Service",
+        metadata: Metadata { name: &service.name.value, namespace: &service.namespace.value, annotations },
+        spec: Spec {
+            kind: service.kind.value.as_str(),
+            selector: BTreeMap::from([("app", service.name.value.as_str())]),
+            cluster_ip: service.allocated.cluster_ip.map(|address| address.to_string()),
+            load_balancer_ip: external_ip,
+            ports: service
+                .ports
+                .iter()
+                .map(|port| {
+                    let protocol = port.protocol.value.as_str();
+                    Port {
+                        name: format!("{}-{}", protocol.to_ascii_lowercase(), port.port.value),
+                        protocol,
+                        port: port.port.value,
+                        target_port: port.target_port.map(|target| target.value),
+                        node_port: port.node_port.map(|node_port| node_port.value),
+                    }
+                })
+                .collect(),
+        },
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceManifest<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: Metadata<'a>,
+    spec: Spec<'a>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    name: &'a str,
+    namespace: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Spec<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    selector: BTreeMap<&'static str, &'a str>,
+    #[serde(rename = "clusterIP", skip_serializing_if = "Option::is_none")]
+    cluster_ip: Option<String>,
+    #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
+    load_balancer_ip: Option<String>,
+    ports: Vec<Port>,
+}
+
+/// Named `<protocol>-<port>` (`tcp-443`): Kubernetes requires names once a service has
+/// several ports, and (port, protocol) is unique within a service.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Port {
+    name: String,
+    protocol: &'static str,
+    port: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node_port: Option<i64>,
+}

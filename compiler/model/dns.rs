@@ -1,0 +1,124 @@
+//! The DNS zones asenet emits, as records listed from the model. This is the one list:
+//! `dns-collision` (ASE405) checks it and the zone emitter writes it, so the check and the
+//! artifact can never disagree.
+
+use std::net::Ipv4Addr;
+
+use super::names::is_dns_name;
+use super::{Network, Service};
+use crate::diagnostic::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZoneKind {
+    /// `<cluster_domain>`: what CoreDNS's kubernetes plugin answers, for review only.
+    Cluster,
+    /// `<device>.<domain>`: for the site's DNS servers (F36, F41).
+    Site,
+}
+
+#[derive(Debug)]
+pub struct Zone<'a> {
+    pub kind: ZoneKind,
+    /// The zone's name without the final dot: `cluster.local`, `seed-gpu.contoso.local`.
+    pub origin: String,
+    /// The record (relative name) that the zone's SOA and NS name as its server.
+    pub nameserver: &'static str,
+    /// Every A record in model order: the platform's names first, then services in file order.
+    pub records: Vec<Record<'a>>,
+}
+
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// The owner name relative to the origin: `compute`, `web.shop.svc`.
+    pub name: String,
+    pub address: Ipv4Addr,
+    pub owner: Owner<'a>,
+}
+
+/// Why a record exists.
+#[derive(Debug)]
+pub enum Owner<'a> {
+    /// A name the platform defines, and the value in the file that brings it into the zone.
+    Platform {
+        what: &'static str,
+        span: Span,
+    },
+    Service(&'a Service),
+}
+
+/// The zones of `network`: the cluster zone, then the site zone, each when it exists.
+pub fn zones(network: &Network) -> Vec<Zone<'_>> {
+    cluster_zone(network).into_iter().chain(site_zone(network)).collect()
+}
+
+/// The cluster zone, when Kubernetes is configured: `kubernetes.default.svc` (`.1`),
+/// `kube-dns.kube-system.svc` (`.10`, F32), the name server `ns.dns` that CoreDNS answers
+/// with (kube-dns's address), and `<name>.<namespace>.svc` for every service's cluster IP.
+pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
+    let kubernetes = network.kubernetes.as_ref()?;
+    let [_, kubernetes_ip, kube_dns_ip, _] = super::reserved_cluster_ips(kubernetes.service_cidr.value.trunc());
+    let span = kubernetes.service_cidr.span;
+    let platform =
+        |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };
+    let mut records = vec![
+        platform("ns.dns", kube_dns_ip, "the cluster DNS server's name"),
+        platform("kubernetes.default.svc", kubernetes_ip, "the Kubernetes API service (F32)"),
+        platform("kube-dns.kube-system.svc", kube_dns_ip, "the cluster DNS service (F32)"),
+    ];
+    records.extend(network.services.iter().filter_map(|service| {
+        Some(Record {
+            name: format!("{}.{}.svc", service.name.value, service.namespace.value),
+            address: service.allocated.cluster_ip?,
+            owner: Owner::Service(service),
+        })
+    }));
+    Some(Zone {
+        kind: ZoneKind::Cluster,
+        origin: kubernetes.cluster_domain.value.clone(),
+        nameserver: "ns.dns",
+        records,
+    })
+}
+
+/// The site zone `<device>.<domain>` (the name lowercased), when the device has a name and
+/// a `domain` that make a DNS name and Kubernetes is configured (every record in it is a
+/// Kubernetes address): `compute`, `ecr` and
+/// `kubernetes-dashboard` on the master node's IP (F36, F41), the name server `ns` (the
+/// first DNS server the device's ports use, which is where the zone is to be served, else
+/// the master node), and each service's `hostname` on its external IP.
+pub fn site_zone(network: &Network) -> Option<Zone<'_>> {
+    let name = network.device.name.as_ref()?;
+    let domain = network.device.domain.as_ref()?;
+    let kubernetes = network.kubernetes.as_ref()?;
+    let origin = format!("{}.{}", name.value.to_ascii_lowercase(), domain.value);
+    // A name or domain that breaks its naming rule is `invalid-name`'s to report; no zone
+    // is made of it.
+    if !is_dns_name(&origin) {
+        return None;
+    }
+    let master = kubernetes.nodes.first().and_then(|node| node.address);
+    let span = domain.span;
+    let platform =
+        |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };
+    let site_dns = network.ports.iter().filter_map(|port| match &port.config {
+        super::PortConfig::Static(addressing) => addressing.dns.first().map(|server| server.value),
+        _ => None,
+    });
+    let mut records: Vec<Record> = Vec::new();
+    if let Some(server) = site_dns.chain(master).next() {
+        records.push(platform("ns", server, "the zone's name server"));
+    }
+    if let Some(master) = master {
+        records.push(platform("compute", master, "the Kubernetes API endpoint (F36, F41)"));
+        records.push(platform("ecr", master, "the edge container registry (F36)"));
+        records.push(platform("kubernetes-dashboard", master, "the Kubernetes dashboard (F36)"));
+    }
+    records.extend(network.services.iter().filter_map(|service| {
+        Some(Record {
+            name: service.hostname.as_ref()?.value.clone(),
+            address: service.allocated.external_ip?,
+            owner: Owner::Service(service),
+        })
+    }));
+    Some(Zone { kind: ZoneKind::Site, origin, nameserver: "ns", records })
+}

@@ -1,0 +1,142 @@
+//! The grammar of the names that reach DNS zones, Kubernetes objects and file paths: one
+//! place that says what a valid name is and, when it is not, why. `invalid-name` reports
+//! with it; the zone builder relies on it.
+
+/// The kinds of name asenet checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameShape {
+    /// One label. `lowercase`: no uppercase letters; `letter_first`: starts with a letter.
+    /// One DNS label.
+    Label { max: usize, lowercase: bool, letter_first: bool },
+    /// Labels joined by dots, all lowercase.
+    /// Labels joined by dots.
+    DnsName,
+    /// A Linux network interface name (the kernel's `dev_valid_name`, ASCII only).
+    /// A Linux network interface name.
+    Interface,
+}
+
+impl NameShape {
+    /// A lowercase DNS label (RFC 1123), like a hostname in a zone.
+    pub const DNS_LABEL: NameShape = NameShape::Label { max: DNS_LABEL_MAX, lowercase: true, letter_first: false };
+}
+
+/// Whether `text` is a lowercase DNS name: what a zone's origin must be.
+pub fn is_dns_name(text: &str) -> bool {
+    problem(text, &NameShape::DnsName).is_none()
+}
+
+const DNS_NAME_MAX: usize = 253;
+const DNS_LABEL_MAX: usize = 63;
+const INTERFACE_MAX: usize = 15;
+
+/// What breaks the rule, as the end of a sentence ("contains `_`"); `None` when valid.
+pub fn problem(name: &str, shape: &NameShape) -> Option<String> {
+    match shape {
+        NameShape::Label { max, lowercase, letter_first } => label_problem(name, *max, *lowercase, *letter_first),
+        NameShape::DnsName => dns_name_problem(name),
+        NameShape::Interface => interface_problem(name),
+    }
+}
+
+fn label_problem(label: &str, max: usize, lowercase: bool, letter_first: bool) -> Option<String> {
+    let Some(first) = label.chars().next() else { return Some("is empty".to_owned()) };
+    if let Some(bad) = label.chars().find(|&c| !is_ldh(c) || (lowercase && c.is_ascii_uppercase())) {
+        return Some(char_problem(bad));
+    }
+    let length = label.len();
+    if length > max {
+        return Some(format!("is {length} characters long, more than {max}"));
+    }
+    if letter_first && !first.is_ascii_alphabetic() {
+        return Some(format!("starts with `{first}`, not a letter"));
+    }
+    if first == '-' {
+        return Some("starts with `-`".to_owned());
+    }
+    if label.ends_with('-') {
+        return Some("ends with `-`".to_owned());
+    }
+    None
+}
+
+fn dns_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|&c| !(is_ldh(c) || c == '.') || c.is_ascii_uppercase()) {
+        return Some(char_problem(bad));
+    }
+    if name == "." || name.ends_with('.') {
+        return Some("ends with `.`".to_owned());
+    }
+    if name.len() > DNS_NAME_MAX {
+        return Some(format!("is {} characters long, more than {DNS_NAME_MAX}", name.len()));
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some(
+                if name.starts_with('.') { "starts with `.`" } else { "has an empty label (`..`)" }.to_owned(),
+            );
+        }
+        if label.len() > DNS_LABEL_MAX {
+            return Some(format!("has a label of {} characters, more than {DNS_LABEL_MAX}", label.len()));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            let end = if label.starts_with('-') { "starts" } else { "ends" };
+            return Some(format!("has a label `{label}` that {end} with `-`"));
+        }
+    }
+    let last = name.rsplit('.').next().unwrap_or(name);
+    if last.chars().all(|c| c.is_ascii_digit()) {
+        return Some(format!("ends in the all-digit label `{last}`, like an IP address"));
+    }
+    None
+}
+
+fn interface_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|&c| !c.is_ascii_graphic() || c == '/' || c == ':') {
+        return Some(char_problem(bad));
+    }
+    if name == "." || name == ".." {
+        return Some("is a directory name".to_owned());
+    }
+    if name.len() > INTERFACE_MAX {
+        return Some(format!("is {} characters long, more than {INTERFACE_MAX}", name.len()));
+    }
+    None
+}
+
+/// Letters, digits, hyphen: the characters of a DNS label.
+fn is_ldh(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+
+fn char_problem(c: char) -> String {
+    if c.is_ascii_uppercase() {
+        return format!("contains the uppercase letter `{c}`");
+    }
+    match c {
+        ' ' => "contains a space".to_owned(),
+        c if c.is_whitespace() || c.is_control() => format!("contains the character {}", c.escape_unicode()),
+        c => format!("contains `{c}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_names_are_lowercase_labels() {
+        for good in ["cluster.local", "a", "store042.stores.contoso.com", "x-1.y"] {
+            assert!(is_dns_name(good), "{good}");
+        }
+        for bad in ["", "Cluster.local", "a..b", "cluster.local.", "-a.b", "a-.b", "a b", "a_b", &"x".repeat(64)] {
+            assert!(!is_dns_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::model::Network;
+use crate::model::dns::{self, Owner, Record, Zone, ZoneKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports two records with one name in a zone that `asenet build` writes: two
+    /// services with the same `hostname`; a `hostname` equal to a name the platform puts in
+    /// the site zone `<device>.<domain>` (`compute`, `ecr`, `kubernetes-dashboard`, F36,
+    /// F41, and `ns`, the zone's name server); in the cluster zone, a service whose
+    /// `<name>.<namespace>.svc` is `kubernetes.default.svc` or `kube-dns.kube-system.svc`
+    /// (F32).
+    ///
+    /// A `hostname` needs a LoadBalancer service and `device.domain`: without them it has
+    /// nowhere to go, which is `missing-or-conflicting` (ASE006).
+    ///
+    /// ## Why is this bad?
+    /// A resolver answers a name with every address it has, in any order: clients reach
+    /// either service at random, or a service instead of the Kubernetes API that
+    /// `compute.<device>.<domain>` must reach (F41). A service named `kube-dns` in
+    /// `kube-system` would take the cluster's DNS name away from CoreDNS.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[services]]
+    /// name = "web"
+    /// namespace = "shop"
+    /// type = "LoadBalancer"
+    /// ports = [{ port = 443 }]
+    /// hostname = "compute"
+    /// ```
+    ///
+    /// ## Use instead
+    /// A name of its own; with `share_ip`, services that share one address need the
+    /// `hostname` on one of them only:
+    /// ```toml
+    /// hostname = "shop"
+    /// ```
+    pub static DNS_COLLISION = Rule {
+        code: "ASE405",
+        name: "dns-collision",
+        severity: Severity::Error,
+        summary: "two records with one name in an emitted zone",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    for zone in dns::zones(network) {
+        check_zone(&zone, sink);
+    }
+}
+
+fn check_zone(zone: &Zone, sink: &mut Sink) {
+    let mut first_by_name: BTreeMap<&str, &Record> = BTreeMap::new();
+    for record in &zone.records {
+        let Some(first) = first_by_name.get(record.name.as_str()).copied() else {
+            first_by_name.insert(&record.name, record);
+            continue;
+        };
+        // Two services with one namespace and name are `duplicate` (ASE007) already.
+        if let (Owner::Service(a), Owner::Service(b)) = (&first.owner, &record.owner)
+            && zone.kind == ZoneKind::Cluster
+            && (&a.name.value, &a.namespace.value) == (&b.name.value, &b.namespace.value)
+        {
+            continue;
+        }
+        let Owner::Service(service) = &record.owner else { continue };
+        let fqdn = format!("{}.{}", record.name, zone.origin);
+        let (span, label) = match &first.owner {
+            Owner::Platform { what, span } => (*span, format!("{what} is `{fqdn}`")),
+            Owner::Service(other) => (
+                other.hostname.as_ref().filter(|_| zone.kind == ZoneKind::Site).map_or(other.name.span, |h| h.span),
+                format!("`{fqdn}` is `{}/{}` already", other.namespace.value, other.name.value),
+            ),
+        };
+        let (primary, help): (Span, &str) = match zone.kind {
+            ZoneKind::Site => (
+                service.hostname.as_ref().map_or(service.name.span, |h| h.span),
+                "give this service a `hostname` of its own; services that share an IP need it on one of them only",
+            ),
+            ZoneKind::Cluster => (service.name.span, "rename the service, or move it to a namespace of its own"),
+        };
+        sink.push(
+            Diagnostic::new(&DNS_COLLISION, primary, format!("`{fqdn}` would have two records"))
+                .with_primary_label(format!("{} -> {}", record.name, record.address))
+                .with_label(span, label)
+                .with_help(help),
+        );
+    }
+}

@@ -1,0 +1,419 @@
+//! Each artifact through the program that consumes it (SPEC §4): zones through BIND's
+//! `named-checkzone`, route batches through `ip -batch` in a fresh network namespace, the
+//! MetalLB resources against MetalLB's CRD schemas (plus a parse of every address, which
+//! the schema does not do), Services through the Kubernetes API types, strictly.
+//!
+//! A consumer that cannot run here (not root, tool missing) skips its test loudly; under
+//! CI it fails instead, since `.ci/run` installs every tool.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use asenet::emit::OutputFile;
+use asenet::model::Network;
+use serde_json::Value;
+
+use crate::support::{build_file, examples, relative, repo_root, scratch_dir, tool_available};
+
+/// The examples and the consumer edge cases.
+fn inputs() -> Vec<PathBuf> {
+    let mut inputs = examples();
+    inputs.push(repo_root().join("tests/build/edge-cases.toml"));
+    inputs
+}
+
+fn network(path: &Path) -> Network {
+    asenet::check(&std::fs::read_to_string(path).unwrap()).network.unwrap()
+}
+
+fn artifact<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+    &files.iter().find(|file| file.path == path).unwrap_or_else(|| panic!("no {path}")).contents
+}
+
+fn run(command: &mut Command) -> Result<String, String> {
+    let output = command.output().map_err(|error| format!("{command:?}: {error}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    if output.status.success() { Ok(text) } else { Err(format!("{command:?} failed: {text}")) }
+}
+
+// ---- DNS: named-checkzone ----
+
+fn named_checkzone() -> Result<(), String> {
+    run(Command::new("named-checkzone").arg("-v")).map(|_| ())
+}
+
+#[test]
+fn every_zone_passes_named_checkzone_and_holds_exactly_the_model_records() {
+    if !tool_available("named-checkzone (apt-get install bind9-utils)", named_checkzone()) {
+        return;
+    }
+    let mut checked = 0;
+    for path in inputs() {
+        let files = build_file(&path);
+        let network = network(&path);
+        let dir = scratch_dir(&format!("zones-{}", path.file_stem().unwrap().to_string_lossy()));
+        for zone in asenet::model::dns::zones(&network) {
+            let name = format!("dns/{}.zone", zone.origin);
+            let file = dir.join(format!("{}.zone", zone.origin));
+            std::fs::write(&file, artifact(&files, &name)).unwrap();
+            let strict = ["-k", "fail", "-n", "fail", "-i", "full", "-m", "fail", "-M", "fail", "-S", "fail"];
+            let verdict = run(Command::new("named-checkzone").args(strict).arg(&zone.origin).arg(&file))
+                .unwrap_or_else(|error| panic!("{} {name}: {error}", relative(&path)));
+            assert!(verdict.ends_with("OK\n"), "{name}: {verdict}");
+            let dump =
+                run(Command::new("named-checkzone").args(["-D", "-o", "-"]).arg(&zone.origin).arg(&file)).unwrap();
+            let served: BTreeSet<(String, Ipv4Addr)> = dump
+                .lines()
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    (fields.len() == 5 && fields[3] == "A").then(|| (fields[0].to_owned(), fields[4].parse().unwrap()))
+                })
+                .collect();
+            let expected: BTreeSet<(String, Ipv4Addr)> = zone
+                .records
+                .iter()
+                .map(|record| (format!("{}.{}.", record.name, zone.origin), record.address))
+                .collect();
+            assert_eq!(served, expected, "{} {name}", relative(&path));
+            assert!(dump.contains(&format!("{}.", zone.origin)), "{dump}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "{checked} zones checked");
+}
+
+// ---- Routes: ip -batch in a network namespace ----
+
+/// A network namespace with one veth end inside, named as the VM's compute NIC; removed on
+/// drop.
+struct Namespace {
+    name: String,
+    host_link: String,
+}
+
+impl Namespace {
+    fn new(index: usize, interface: &str, address: &str) -> Result<Namespace, String> {
+        let id = std::process::id() % 100_000;
+        let namespace = Namespace { name: format!("asenet-{id}-{index}"), host_link: format!("as{id}v{index}") };
+        run(Command::new("ip").args(["netns", "add", &namespace.name]))?;
+        run(Command::new("ip")
+            .args(["link", "add", &namespace.host_link, "type", "veth", "peer", "name", interface])
+            .args(["netns", &namespace.name]))?;
+        run(Command::new("ip").args(["link", "set", &namespace.host_link, "up"]))?;
+        namespace.ip(&["addr", "add", address, "dev", interface])?;
+        namespace.ip(&["link", "set", interface, "up"])?;
+        Ok(namespace)
+    }
+
+    fn ip(&self, args: &[&str]) -> Result<String, String> {
+        run(Command::new("ip").args(["-n", &self.name]).args(args))
+    }
+}
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["link", "del", &self.host_link]).output();
+        let _ = Command::new("ip").args(["netns", "del", &self.name]).output();
+    }
+}
+
+fn network_namespaces() -> Result<(), String> {
+    let probe = Namespace::new(99, "probe0", "192.0.2.1/24")?;
+    drop(probe);
+    Ok(())
+}
+
+/// A route as `ip -j route show` and the JSON table both can say it.
+type KernelRoute = (String, Option<String>, String, u64);
+
+fn destination(text: &str) -> String {
+    match text {
+        "default" => "0.0.0.0/0".to_owned(),
+        text if text.contains('/') => text.to_owned(),
+        text => format!("{text}/32"),
+    }
+}
+
+#[test]
+fn every_ip_batch_applies_in_a_namespace_and_yields_exactly_its_table() {
+    if !tool_available("ip netns (root and iproute2)", network_namespaces()) {
+        return;
+    }
+    let mut index = 0;
+    for path in inputs() {
+        let files = build_file(&path);
+        let dir = scratch_dir(&format!("routes-{}", path.file_stem().unwrap().to_string_lossy()));
+        for table in files.iter().filter(|file| file.path.starts_with("routes/") && file.path.ends_with(".json")) {
+            let table: Value = serde_json::from_str(&table.contents).unwrap();
+            let node = table["node"].as_str().unwrap();
+            let interface = table["vm_interface"].as_str().unwrap();
+            let routes = table["routes"].as_array().unwrap();
+            let connected = routes.iter().find(|route| route["origin"] == "connected").unwrap();
+            let address = format!("{}/{}", table["source"].as_str().unwrap(), connected["prefix_length"]);
+            index += 1;
+            let namespace = Namespace::new(index, interface, &address).unwrap();
+            let batch = dir.join(format!("{node}.ip"));
+            std::fs::write(&batch, artifact(&files, &format!("routes/{node}.ip"))).unwrap();
+            namespace
+                .ip(&["-batch", batch.to_str().unwrap()])
+                .unwrap_or_else(|error| panic!("{} {node}.ip: {error}", relative(&path)));
+            let shown: Vec<Value> = serde_json::from_str(&namespace.ip(&["-j", "route", "show"]).unwrap()).unwrap();
+            let shown: BTreeSet<KernelRoute> = shown
+                .iter()
+                .map(|route| {
+                    (
+                        destination(route["dst"].as_str().unwrap()),
+                        route["gateway"].as_str().map(str::to_owned),
+                        route["dev"].as_str().unwrap().to_owned(),
+                        route["metric"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect();
+            let expected: BTreeSet<KernelRoute> = routes
+                .iter()
+                .map(|route| {
+                    (
+                        format!("{}/{}", route["destination"].as_str().unwrap(), route["prefix_length"]),
+                        route["next_hop"].as_str().map(str::to_owned),
+                        interface.to_owned(),
+                        route["metric"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(shown, expected, "{} {node}", relative(&path));
+            assert_eq!(shown.len(), routes.len(), "{} {node}: one kernel route per row", relative(&path));
+            // The table is the model's: the compute subnet plus every custom route.
+            let network = network(&path);
+            assert_eq!(routes.len(), 1 + network.routes.len(), "{} {node}", relative(&path));
+        }
+    }
+    assert!(index >= 9, "{index} node tables applied");
+}
+
+// ---- MetalLB: the CRD schemas, and every address parsed back ----
+
+/// The `openAPIV3Schema` of a CRD file, made a JSON Schema that is as strict as the API
+/// server's strict field validation: `nullable` becomes a `null` type, `x-kubernetes-*`
+/// extensions go, and an object with `properties` takes no other field.
+fn crd_schema(directory: &Path, file: &str) -> Value {
+    let path = directory.join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let documents: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap();
+    let crd = documents.into_iter().find(|document| document["kind"] == "CustomResourceDefinition").unwrap();
+    let version = crd["spec"]["versions"].as_array().unwrap().iter().find(|v| v["name"] == "v1beta1").unwrap();
+    let mut schema = version["schema"]["openAPIV3Schema"].clone();
+    translate_openapi(&mut schema);
+    schema
+}
+
+fn translate_openapi(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    map.retain(|key, _| !key.starts_with("x-kubernetes-"));
+    if map.remove("nullable") == Some(Value::Bool(true))
+        && let Some(Value::String(kind)) = map.get("type").cloned()
+    {
+        map.insert("type".to_owned(), serde_json::json!([kind, "null"]));
+    }
+    if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+        map.insert("additionalProperties".to_owned(), Value::Bool(false));
+    }
+    for value in map.values_mut() {
+        match value {
+            Value::Object(_) => translate_openapi(value),
+            Value::Array(items) => items.iter_mut().for_each(translate_openapi),
+            _ => {}
+        }
+    }
+}
+
+fn schema_errors(schema: &Value, document: &Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    validator.iter_errors(document).map(|error| format!("{} at {}", error, error.instance_path())).collect()
+}
+
+/// `first-last` or a CIDR, as MetalLB reads a pool's address (`ipaddresspool.go`).
+fn parse_metallb_range(text: &str) -> Result<(Ipv4Addr, Ipv4Addr), String> {
+    if let Ok(net) = text.parse::<ipnet::Ipv4Net>() {
+        return Ok((net.network(), net.broadcast()));
+    }
+    let (first, last) = text.split_once('-').ok_or_else(|| format!("`{text}` is no range"))?;
+    let first: Ipv4Addr = first.trim().parse().map_err(|_| format!("`{first}` is no address"))?;
+    let last: Ipv4Addr = last.trim().parse().map_err(|_| format!("`{last}` is no address"))?;
+    if first > last {
+        return Err(format!("`{text}` runs backwards"));
+    }
+    Ok((first, last))
+}
+
+/// Kubernetes' DNS-1123 label, `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, 63 characters at most.
+fn is_dns_1123_label(text: &str) -> bool {
+    let alphanumeric = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    (1..=63).contains(&text.len())
+        && text.chars().all(|c| alphanumeric(c) || c == '-')
+        && text.starts_with(alphanumeric)
+        && text.ends_with(alphanumeric)
+}
+
+/// `shared/reference/metallb-v0.16.1`, beside the repository (`../shared`) or beside the
+/// folder of worktrees that holds it.
+fn metallb_crds() -> Result<PathBuf, String> {
+    let relative = Path::new("shared/reference/metallb-v0.16.1");
+    repo_root()
+        .ancestors()
+        .skip(1)
+        .map(|ancestor| ancestor.join(relative))
+        .find(|candidate| candidate.is_dir())
+        .ok_or_else(|| format!("no {} beside the repository or above it", relative.display()))
+}
+
+#[test]
+fn metallb_resources_validate_against_the_crds_and_every_address_parses_back() {
+    let crds = metallb_crds();
+    if !tool_available("the MetalLB CRD schemas (../shared)", crds.as_ref().map(|_| ()).map_err(Clone::clone)) {
+        return;
+    }
+    let crds = crds.unwrap();
+    let pool_schema = crd_schema(&crds, "metallb.io_ipaddresspools.yaml");
+    let advertisement_schema = crd_schema(&crds, "metallb.io_l2advertisements.yaml");
+    // The checks are strict: a misspelt field and a bad address fail them.
+    let bad = serde_json::json!({"apiVersion": "metallb.io/v1beta1", "kind": "IPAddressPool",
+        "metadata": {"name": "p"}, "spec": {"adresses": ["10.0.0.1-10.0.0.2"]}});
+    assert!(!schema_errors(&pool_schema, &bad).is_empty(), "the schema refuses unknown fields");
+    assert!(parse_metallb_range("10.0.0.300/24").is_err() && parse_metallb_range("10.0.0.5").is_err());
+
+    let mut checked = 0;
+    for path in inputs() {
+        let files = build_file(&path);
+        let network = network(&path);
+        let range = network.kubernetes.as_ref().unwrap().service_ips.unwrap().value;
+        let expected = (range.first(), range.last());
+        let documents: Vec<Value> =
+            serde_saphyr::from_multiple(artifact(&files, "metallb/ipaddresspool.yaml")).unwrap();
+        assert_eq!(documents.len(), 2);
+        let (pool, advertisement) = (&documents[0], &documents[1]);
+        assert_eq!(
+            (pool["kind"].as_str(), advertisement["kind"].as_str()),
+            (Some("IPAddressPool"), Some("L2Advertisement"))
+        );
+        for (document, schema) in [(pool, &pool_schema), (advertisement, &advertisement_schema)] {
+            let errors = schema_errors(schema, document);
+            assert!(errors.is_empty(), "{}: {errors:?}", relative(&path));
+            assert_eq!(document["apiVersion"], "metallb.io/v1beta1");
+            assert_eq!(document["metadata"]["namespace"], "metallb-system");
+            assert!(is_dns_1123_label(document["metadata"]["name"].as_str().unwrap()));
+            assert_eq!(document["metadata"].as_object().unwrap().len(), 2, "name and namespace only");
+        }
+        let pool_name = &pool["metadata"]["name"];
+        assert_eq!(
+            advertisement["spec"]["ipAddressPools"],
+            serde_json::json!([pool_name]),
+            "the advertisement names the pool"
+        );
+        let addresses = pool["spec"]["addresses"].as_array().unwrap();
+        assert_eq!(addresses.len(), 1);
+        assert_eq!(parse_metallb_range(addresses[0].as_str().unwrap()), Ok(expected), "{}", relative(&path));
+
+        let config_map: Value = serde_saphyr::from_str(artifact(&files, "metallb/configmap.yaml")).unwrap();
+        assert_strict_kubernetes::<k8s_openapi::api::core::v1::ConfigMap>(&config_map);
+        assert_eq!(
+            (config_map["metadata"]["name"].as_str(), config_map["metadata"]["namespace"].as_str()),
+            (Some("config"), Some("metallb-system"))
+        );
+        let legacy: LegacyConfig = serde_saphyr::from_str(config_map["data"]["config"].as_str().unwrap()).unwrap();
+        assert_eq!(legacy.address_pools.len(), 1);
+        let legacy_pool = &legacy.address_pools[0];
+        assert_eq!((legacy_pool.name.as_str(), legacy_pool.protocol.as_str()), (pool_name.as_str().unwrap(), "layer2"));
+        assert_eq!(legacy_pool.addresses.len(), 1);
+        assert_eq!(parse_metallb_range(&legacy_pool.addresses[0]), Ok(expected));
+        checked += 1;
+    }
+    assert_eq!(checked, inputs().len());
+}
+
+/// MetalLB's legacy configuration (`config` key of the ConfigMap), as strict as its parser.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct LegacyConfig {
+    address_pools: Vec<LegacyPool>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LegacyPool {
+    name: String,
+    protocol: String,
+    addresses: Vec<String>,
+}
+
+// ---- Services: the Kubernetes API types, strictly ----
+
+/// `document` reads as `T` and writes back as itself: an unknown, misspelt or misplaced
+/// field, or a value of the wrong type, fails.
+fn strict_kubernetes<T: serde::de::DeserializeOwned + serde::Serialize>(document: &Value) -> Result<T, String> {
+    let typed: T = serde_json::from_value(document.clone()).map_err(|error| error.to_string())?;
+    let back = serde_json::to_value(&typed).unwrap();
+    if &back != document {
+        return Err(format!("does not round-trip:\n{document:#}\nvs\n{back:#}"));
+    }
+    Ok(typed)
+}
+
+fn assert_strict_kubernetes<T: serde::de::DeserializeOwned + serde::Serialize>(document: &Value) -> T {
+    strict_kubernetes(document).unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn services_read_strictly_as_kubernetes_services_with_the_model_addresses() {
+    use k8s_openapi::api::core::v1::Service;
+    let typo: Value = serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "a"}, "spec": {"clusterIp": "10.0.0.1"}});
+    assert!(strict_kubernetes::<Service>(&typo).is_err(), "a misspelt field fails");
+    let wrong_type: Value = serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "a"}, "spec": {"ports": [{"port": "80"}]}});
+    assert!(strict_kubernetes::<Service>(&wrong_type).is_err(), "a port as a string fails");
+
+    for path in inputs() {
+        let files = build_file(&path);
+        let network = network(&path);
+        let documents: Vec<Value> = serde_saphyr::from_multiple(artifact(&files, "kubernetes/services.yaml")).unwrap();
+        assert_eq!(documents.len(), network.services.len(), "{}", relative(&path));
+        let by_name: BTreeMap<(String, String), Service> = documents
+            .iter()
+            .map(|document| {
+                let service: Service = assert_strict_kubernetes(document);
+                let metadata = &service.metadata;
+                ((metadata.namespace.clone().unwrap(), metadata.name.clone().unwrap()), service)
+            })
+            .collect();
+        for model in &network.services {
+            let key = (model.namespace.value.clone(), model.name.value.clone());
+            let service = &by_name[&key];
+            let spec = service.spec.as_ref().unwrap();
+            let allocated = model.allocated;
+            assert_eq!(spec.type_.as_deref(), Some(model.kind.value.as_str()), "{key:?}");
+            assert_eq!(spec.cluster_ip, allocated.cluster_ip.map(|ip| ip.to_string()), "{key:?}");
+            assert_eq!(spec.load_balancer_ip, allocated.external_ip.map(|ip| ip.to_string()), "{key:?}");
+            assert_eq!(spec.selector, Some(BTreeMap::from([("app".to_owned(), model.name.value.clone())])), "{key:?}");
+            let annotations = service.metadata.annotations.clone().unwrap_or_default();
+            assert_eq!(
+                annotations.get("metallb.universe.tf/loadBalancerIPs"),
+                allocated.external_ip.map(|ip| ip.to_string()).as_ref(),
+                "{key:?}"
+            );
+            let shared =
+                model.share_ip.as_ref().filter(|_| allocated.external_ip.is_some()).map(|key| key.value.clone());
+            assert_eq!(annotations.get("metallb.universe.tf/allow-shared-ip"), shared.as_ref(), "{key:?}");
+            let ports = spec.ports.as_ref().unwrap();
+            assert_eq!(ports.len(), model.ports.len(), "{key:?}");
+            let names: BTreeSet<_> = ports.iter().map(|port| port.name.clone().unwrap()).collect();
+            assert_eq!(names.len(), ports.len(), "{key:?}: port names are unique");
+            for (port, model_port) in ports.iter().zip(&model.ports) {
+                assert_eq!(i64::from(port.port), model_port.port.value);
+                assert_eq!(port.protocol.as_deref(), Some(model_port.protocol.value.as_str()));
+                assert!(is_dns_1123_label(port.name.as_deref().unwrap()) && port.name.as_ref().unwrap().len() <= 15);
+            }
+        }
+    }
+}
