@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::Network;
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::model::{Network, NodeCount};
 
 /// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
 macro_rules! declare_rule {
@@ -25,10 +25,14 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod address_in_use;
+mod cluster_cidr_collision;
 mod dynamic_route_interface;
 mod next_hop_off_link;
+mod range_outside_subnet;
 mod range_overlap;
 mod teaming_unsupported;
+mod too_few_node_ips;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -83,6 +87,10 @@ pub static RULES: &[&Rule] = &[
     &input::MISSING_OR_CONFLICTING,
     &input::DUPLICATE,
     &range_overlap::RANGE_OVERLAP,
+    &cluster_cidr_collision::CLUSTER_CIDR_COLLISION,
+    &range_outside_subnet::RANGE_OUTSIDE_SUBNET,
+    &address_in_use::ADDRESS_IN_USE,
+    &too_few_node_ips::TOO_FEW_NODE_IPS,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
@@ -97,6 +105,34 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 pub fn check(network: &Network, sink: &mut Sink) {
     for check in RULES.iter().filter_map(|rule| rule.check) {
         check(network, sink);
+    }
+}
+
+/// A label at `device.nodes` (or `[device]` for the default) naming the Kubernetes VMs the
+/// device runs (F2): `a two-node device runs master, worker1 and worker2`.
+pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
+    let nodes = network.device.nodes;
+    let device = match nodes.value {
+        NodeCount::One => "a one-node device",
+        NodeCount::Two => "a two-node device",
+    };
+    let default = if nodes.span == network.device.header { " (the default `nodes = 1`)" } else { "" };
+    (nodes.span, format!("{device}{default} runs {}", join(nodes.value.kubernetes_nodes())))
+}
+
+/// Joins phrases for a message: `a`, `a and b`, `a, b and c`.
+pub(crate) fn join<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "and")
+}
+
+fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} {conjunction} {}", init.join(", "), last.as_ref())
+        }
     }
 }
 
