@@ -161,17 +161,17 @@ impl Kubernetes {
     }
 }
 
-/// The addresses of `service_cidr` that no service may pin or be given, each with what
-/// holds it: the network address, `.1` for `kubernetes.default` and `.10` for `kube-dns`
+/// The addresses of `service_cidr` that no service may pin or be given, each with why, as
+/// a phrase that completes "172.28.0.10 is …": the network address, `.1` for `kubernetes.default` and `.10` for `kube-dns`
 /// (F32), and the broadcast address. Only those inside the CIDR (a /29 has no `.10`); an
 /// address with two roles is listed once, under the first.
 pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> Vec<(Ipv4Addr, &'static str)> {
     let network = u32::from(service_cidr.network());
     let candidates = [
-        (Some(network), "the network address"),
-        (network.checked_add(1), "`kubernetes.default`'s address"),
-        (network.checked_add(10), "`kube-dns`'s address"),
-        (Some(u32::from(service_cidr.broadcast())), "the broadcast address"),
+        (Some(network), "the service CIDR's network address"),
+        (network.checked_add(1), "reserved for `kubernetes.default`"),
+        (network.checked_add(10), "reserved for `kube-dns`"),
+        (Some(u32::from(service_cidr.broadcast())), "the service CIDR's broadcast address"),
     ];
     let mut reserved: Vec<(Ipv4Addr, &'static str)> = Vec::new();
     for (address, role) in candidates {

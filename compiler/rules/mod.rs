@@ -29,6 +29,9 @@ mod address_in_use;
 mod cluster_cidr_collision;
 mod dynamic_route_interface;
 mod next_hop_off_link;
+mod pinned_ip_conflict;
+mod pinned_ip_invalid;
+mod pool_exhausted;
 mod range_outside_subnet;
 mod range_overlap;
 mod teaming_unsupported;
@@ -91,6 +94,9 @@ pub static RULES: &[&Rule] = &[
     &range_outside_subnet::RANGE_OUTSIDE_SUBNET,
     &address_in_use::ADDRESS_IN_USE,
     &too_few_node_ips::TOO_FEW_NODE_IPS,
+    &pool_exhausted::POOL_EXHAUSTED,
+    &pinned_ip_invalid::PINNED_IP_INVALID,
+    &pinned_ip_conflict::PINNED_IP_CONFLICT,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
@@ -123,6 +129,11 @@ pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
 /// Joins phrases for a message: `a`, `a and b`, `a, b and c`.
 pub(crate) fn join<S: AsRef<str>>(items: &[S]) -> String {
     join_with(items, "and")
+}
+
+/// Joins phrases for a message: `a`, `a or b`, `a, b or c`.
+pub(crate) fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "or")
 }
 
 fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
