@@ -26,6 +26,7 @@ macro_rules! declare_rule {
 pub mod input;
 
 mod address_in_use;
+mod cidr_size;
 mod cluster_cidr_collision;
 mod dynamic_route_interface;
 mod next_hop_off_link;
@@ -97,6 +98,7 @@ pub static RULES: &[&Rule] = &[
     &pool_exhausted::POOL_EXHAUSTED,
     &pinned_ip_invalid::PINNED_IP_INVALID,
     &pinned_ip_conflict::PINNED_IP_CONFLICT,
+    &cidr_size::CIDR_SIZE,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
