@@ -56,7 +56,10 @@ pub fn zones(network: &Network) -> Vec<Zone<'_>> {
 /// with (kube-dns's address), and `<name>.<namespace>.svc` for every service's cluster IP.
 pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     let kubernetes = network.kubernetes.as_ref()?;
-    let [_, kubernetes_ip, kube_dns_ip, _] = super::reserved_cluster_ips(kubernetes.service_cidr.value.trunc());
+    // `.1` and `.10` of the service CIDR (F32); `cidr-size` makes sure the CIDR holds both.
+    let base = u32::from(kubernetes.service_cidr.value.network());
+    let (kubernetes_ip, kube_dns_ip) =
+        (Ipv4Addr::from(base.saturating_add(1)), Ipv4Addr::from(base.saturating_add(10)));
     let span = kubernetes.service_cidr.span;
     let platform =
         |name: &str, address, what| Record { name: name.to_owned(), address, owner: Owner::Platform { what, span } };

@@ -119,8 +119,13 @@ impl Port {
     }
 
     pub fn gateway(&self) -> Option<Located<Ipv4Addr>> {
+        self.static_addressing().and_then(|addressing| addressing.gateway)
+    }
+
+    /// The port's address, gateway and DNS servers, when it is static.
+    pub fn static_addressing(&self) -> Option<&StaticAddressing> {
         match &self.config {
-            PortConfig::Static(addressing) => addressing.gateway,
+            PortConfig::Static(addressing) => Some(addressing),
             _ => None,
         }
     }
@@ -153,14 +158,6 @@ pub struct Switch {
     pub compute: Option<Span>,
 }
 
-/// The addresses of the service CIDR no service may take: the network address, `.1` for
-/// `kubernetes.default`, `.10` for `kube-dns` (F32) and the broadcast address.
-pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> [Ipv4Addr; 4] {
-    let network = service_cidr.network();
-    let offset = |n: u32| Ipv4Addr::from(u32::from(network).saturating_add(n));
-    [network, offset(1), offset(10), service_cidr.broadcast()]
-}
-
 #[derive(Debug)]
 pub struct Kubernetes {
     pub header: Span,
@@ -170,13 +167,48 @@ pub struct Kubernetes {
     pub pod_cidr: Located<Ipv4Net>,
     pub service_cidr: Located<Ipv4Net>,
     pub cluster_domain: Located<String>,
-    pub iot_edge: bool,
+    /// The span of `iot_edge = true`; `None` when IoT Edge is off.
+    pub iot_edge: Option<Span>,
     /// The compute NIC inside the node VMs; `eth1` (at the header) when not given.
     pub vm_interface: Located<String>,
     /// `master`, `worker1`[, `worker2`], with the node IPs they take in that order.
     pub nodes: Vec<KubernetesNode>,
     /// The external IP held for IoT Edge's `edgehub`, when `iot_edge` is on and one is free.
     pub edgehub_ip: Option<Ipv4Addr>,
+}
+
+impl Kubernetes {
+    /// Whether the pod CIDR is the default (F14) rather than written in the file.
+    pub fn pod_cidr_is_default(&self) -> bool {
+        self.pod_cidr.span == self.header
+    }
+
+    /// Whether the service CIDR is the default (F14) rather than written in the file.
+    pub fn service_cidr_is_default(&self) -> bool {
+        self.service_cidr.span == self.header
+    }
+}
+
+/// The addresses of `service_cidr` that no service may pin or be given, each with why, as
+/// a phrase that completes "172.28.0.10 is …": the network address, `.1` for `kubernetes.default` and `.10` for `kube-dns`
+/// (F32), and the broadcast address. Only those inside the CIDR (a /29 has no `.10`); an
+/// address with two roles is listed once, under the first.
+pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> Vec<(Ipv4Addr, &'static str)> {
+    let network = u32::from(service_cidr.network());
+    let candidates = [
+        (Some(network), "the service CIDR's network address"),
+        (network.checked_add(1), "reserved for `kubernetes.default`"),
+        (network.checked_add(10), "reserved for `kube-dns`"),
+        (Some(u32::from(service_cidr.broadcast())), "the service CIDR's broadcast address"),
+    ];
+    let mut reserved: Vec<(Ipv4Addr, &'static str)> = Vec::new();
+    for (address, role) in candidates {
+        let Some(address) = address.map(Ipv4Addr::from) else { continue };
+        if service_cidr.contains(&address) && reserved.iter().all(|(taken, _)| *taken != address) {
+            reserved.push((address, role));
+        }
+    }
+    reserved
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,6 +265,13 @@ pub struct Service {
     pub allocated: Allocation,
 }
 
+impl Service {
+    /// `namespace/name`, as kubectl names a service.
+    pub fn qualified_name(&self) -> String {
+        format!("{}/{}", self.namespace.value, self.name.value)
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Allocation {
     pub cluster_ip: Option<Ipv4Addr>,
@@ -271,4 +310,22 @@ pub struct Route {
 pub struct LintLevels {
     pub allow: Vec<&'static Rule>,
     pub deny: Vec<&'static Rule>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reserved(cidr: &str) -> Vec<String> {
+        reserved_cluster_ips(cidr.parse().unwrap()).iter().map(|(address, _)| address.to_string()).collect()
+    }
+
+    #[test]
+    fn reserved_cluster_ips_are_those_the_cidr_holds() {
+        assert_eq!(reserved("172.28.0.0/16"), ["172.28.0.0", "172.28.0.1", "172.28.0.10", "172.28.255.255"]);
+        assert_eq!(reserved("10.96.0.1/16"), ["10.96.0.0", "10.96.0.1", "10.96.0.10", "10.96.255.255"]);
+        assert_eq!(reserved("10.96.0.0/29"), ["10.96.0.0", "10.96.0.1", "10.96.0.7"]);
+        assert_eq!(reserved("10.96.0.0/31"), ["10.96.0.0", "10.96.0.1"]);
+        assert_eq!(reserved("255.255.255.255/32"), ["255.255.255.255"]);
+    }
 }

@@ -277,7 +277,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             .as_ref()
             .map(located)
             .unwrap_or(Located::new("cluster.local".to_owned(), header)),
-        iot_edge: raw.iot_edge.as_ref().is_some_and(|flag| *flag.get_ref()),
+        iot_edge: raw.iot_edge.as_ref().filter(|flag| *flag.get_ref()).map(|flag| flag.span().into()),
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,

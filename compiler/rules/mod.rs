@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::Network;
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::model::{Network, NodeCount};
 
 /// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
 macro_rules! declare_rule {
@@ -25,6 +25,9 @@ macro_rules! declare_rule {
 
 pub mod input;
 
+mod address_in_use;
+mod cidr_size;
+mod cluster_cidr_collision;
 mod compute_port_dynamic;
 mod compute_switch_count;
 mod conflicting_routes;
@@ -40,6 +43,10 @@ mod multiple_gateways;
 mod next_hop_local;
 mod next_hop_off_link;
 mod no_uplink;
+mod pinned_ip_conflict;
+mod pinned_ip_invalid;
+mod pool_exhausted;
+mod range_outside_subnet;
 mod range_overlap;
 mod redundant_route;
 mod reserved_namespace;
@@ -48,6 +55,7 @@ mod route_host_bits;
 mod route_off_compute;
 mod route_targets_host;
 mod teaming_unsupported;
+mod too_few_node_ips;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -102,6 +110,14 @@ pub static RULES: &[&Rule] = &[
     &input::MISSING_OR_CONFLICTING,
     &input::DUPLICATE,
     &range_overlap::RANGE_OVERLAP,
+    &cluster_cidr_collision::CLUSTER_CIDR_COLLISION,
+    &range_outside_subnet::RANGE_OUTSIDE_SUBNET,
+    &address_in_use::ADDRESS_IN_USE,
+    &too_few_node_ips::TOO_FEW_NODE_IPS,
+    &pool_exhausted::POOL_EXHAUSTED,
+    &pinned_ip_invalid::PINNED_IP_INVALID,
+    &pinned_ip_conflict::PINNED_IP_CONFLICT,
+    &cidr_size::CIDR_SIZE,
     &gateway_off_link::GATEWAY_OFF_LINK,
     &multiple_gateways::MULTIPLE_GATEWAYS,
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
@@ -135,6 +151,39 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 pub fn check(network: &Network, sink: &mut Sink) {
     for check in RULES.iter().filter_map(|rule| rule.check) {
         check(network, sink);
+    }
+}
+
+/// A label at `device.nodes` (or `[device]` for the default) naming the Kubernetes VMs the
+/// device runs (F2): `a two-node device runs master, worker1 and worker2`.
+pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
+    let nodes = network.device.nodes;
+    let device = match nodes.value {
+        NodeCount::One => "a one-node device",
+        NodeCount::Two => "a two-node device",
+    };
+    let default = if nodes.span == network.device.header { " (the default `nodes = 1`)" } else { "" };
+    (nodes.span, format!("{device}{default} runs {}", join(nodes.value.kubernetes_nodes())))
+}
+
+/// Joins phrases for a message: `a`, `a and b`, `a, b and c`.
+pub(crate) fn join<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "and")
+}
+
+/// Joins phrases for a message: `a`, `a or b`, `a, b or c`.
+pub(crate) fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "or")
+}
+
+fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} {conjunction} {}", init.join(", "), last.as_ref())
+        }
     }
 }
 

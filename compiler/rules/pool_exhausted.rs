@@ -1,0 +1,225 @@
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::model::{AddrRange, Kubernetes, Network, Service, ServiceType, reserved_cluster_ips};
+use crate::rules::join;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an address pool too small for what the file asks of it, once per pool:
+    ///
+    /// - the external service IPs (the MetalLB pool): each LoadBalancer service needs one
+    ///   address, a `share_ip` group one for all its members, a pinned `load_balancer_ip`
+    ///   its own; with `iot_edge = true`, `edgehub` needs one more (F6, F7). A LoadBalancer
+    ///   service in a file without `service_ips` has a pool of 0.
+    /// - the service CIDR: every service needs a cluster IP of its own; the network
+    ///   address, `.1`, `.10` and the broadcast address are reserved (F32).
+    ///
+    /// The diagnostic gives what the pool holds and what is needed, and points at the first
+    /// service left without an address. A pin outside its pool takes nothing from it (see
+    /// `pinned-ip-invalid`).
+    ///
+    /// ## Why is this bad?
+    /// "Modules show as running but do not have an IP assigned … the range of IPs you
+    /// provided for Kubernetes external service IPs isn't sufficient. Extend this range"
+    /// (F42). A LoadBalancer service without an address stays `<pending>`, unreachable from
+    /// the site; IoT Edge modules cannot reach `edgehub`. A full service CIDR refuses new
+    /// services outright.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [kubernetes]
+    /// service_ips = "192.168.10.40-192.168.10.41"
+    /// iot_edge = true
+    ///
+    /// [[services]]
+    /// name = "web"
+    /// type = "LoadBalancer"
+    ///
+    /// [[services]]
+    /// name = "api"
+    /// type = "LoadBalancer"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Extend the range (external service IPs can be changed without a reboot, F7), or let
+    /// services share one address with the same `share_ip` key (F35):
+    /// ```toml
+    /// [kubernetes]
+    /// service_ips = "192.168.10.40-192.168.10.49"
+    /// ```
+    pub static POOL_EXHAUSTED = Rule {
+        code: "ASE106",
+        name: "pool-exhausted",
+        severity: Severity::Error,
+        summary: "external IPs fewer than the LoadBalancer IPs needed (+1 for edgehub) (F6, F42), or the service \
+                  CIDR has fewer free addresses than services",
+        check: Some(check),
+    };
+}
+
+fn check(network: &Network, sink: &mut Sink) {
+    let Some(kubernetes) = &network.kubernetes else { return };
+    check_external_ips(kubernetes, &network.services, sink);
+    check_cluster_ips(kubernetes, &network.services, sink);
+}
+
+fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
+    let load_balancers: Vec<&Service> =
+        services.iter().filter(|service| service.kind.value == ServiceType::LoadBalancer).collect();
+    let starved = load_balancers.iter().find(|service| service.allocated.external_ip.is_none());
+    let edgehub_starved = kubernetes.iot_edge.is_some() && kubernetes.edgehub_ip.is_none();
+    if starved.is_none() && !edgehub_starved {
+        return;
+    }
+
+    // What the pool must give: distinct pins inside it, one address per `share_ip` group
+    // without a pin, one per other unpinned service, and edgehub's.
+    let pool = kubernetes.service_ips.map(|range| range.value);
+    let pinned_keys: BTreeSet<&str> = load_balancers
+        .iter()
+        .filter(|service| service.load_balancer_ip.is_some())
+        .filter_map(|service| service.share_ip.as_ref().map(|key| key.value.as_str()))
+        .collect();
+    let pins: BTreeSet<Ipv4Addr> = load_balancers
+        .iter()
+        .filter_map(|service| service.load_balancer_ip.map(|pin| pin.value))
+        .filter(|pin| pool.is_some_and(|pool| pool.contains(*pin)))
+        .collect();
+    let unpinned = load_balancers.iter().filter(|service| service.load_balancer_ip.is_none());
+    let groups: BTreeSet<&str> = unpinned
+        .clone()
+        .filter_map(|service| service.share_ip.as_ref().map(|key| key.value.as_str()))
+        .filter(|key| !pinned_keys.contains(key))
+        .collect();
+    let alone = unpinned.filter(|service| service.share_ip.is_none()).count();
+    let for_services = pins.len() + groups.len() + alone;
+    let needed = for_services + usize::from(kubernetes.iot_edge.is_some());
+
+    let mut parts = Vec::new();
+    if kubernetes.iot_edge.is_some() {
+        parts.push("1 for edgehub".to_owned());
+    }
+    if !pins.is_empty() {
+        parts.push(format!("{} pinned", pins.len()));
+    }
+    match groups.len() {
+        0 => {}
+        1 => parts.push("1 for a `share_ip` group".to_owned()),
+        n => parts.push(format!("{n} for `share_ip` groups")),
+    }
+    if alone > 0 {
+        let first = pins.is_empty() && groups.is_empty();
+        parts.push(match (alone, first) {
+            (1, true) => "1 for a LoadBalancer service".to_owned(),
+            (1, false) => "1 for another LoadBalancer service".to_owned(),
+            (n, true) => format!("{n} for LoadBalancer services"),
+            (n, false) => format!("{n} for other LoadBalancer services"),
+        });
+    }
+    let needed_label = format!("needed: {}", join(&parts));
+    let share = if for_services >= 2 { ", or let services share an address with one `share_ip` key (F35)" } else { "" };
+
+    let mut diagnostic = match kubernetes.service_ips {
+        Some(range) => {
+            let capacity = range.value.size();
+            let example = AddrRange::new(
+                range.value.first(),
+                Ipv4Addr::from(u32::from(range.value.first()).saturating_add(needed as u32 - 1)),
+            )
+            .filter(|example| example.size() == needed as u64)
+            .map(|example| format!(", e.g. `{example}`"))
+            .unwrap_or_default();
+            Diagnostic::new(
+                &POOL_EXHAUSTED,
+                range.span,
+                format!(
+                    "external service IP range {} holds {capacity} {}, but {needed} {} needed",
+                    range.value,
+                    addresses(capacity),
+                    if needed == 1 { "is" } else { "are" }
+                ),
+            )
+            .with_help(format!("extend the range to {needed} addresses or more{example} (F42){share}"))
+        }
+        None => Diagnostic::new(
+            &POOL_EXHAUSTED,
+            kubernetes.header,
+            format!(
+                "`[kubernetes]` has no `service_ips`, but {needed} external {} needed",
+                if needed == 1 { "IP is" } else { "IPs are" }
+            ),
+        )
+        .with_help(format!(
+            "add `service_ips = \"FIRST-LAST\"` with {needed} or more free addresses of the compute subnet (F6, \
+             F7){share}"
+        )),
+    }
+    .with_primary_label(needed_label);
+    if let Some(service) = starved {
+        diagnostic = diagnostic
+            .with_label(service.name.span, format!("`{}` is left without an external IP", service.qualified_name()));
+    }
+    if let Some(span) = kubernetes.iot_edge {
+        let label = match kubernetes.edgehub_ip {
+            Some(address) => format!("edgehub takes {address} (F7)"),
+            None => "edgehub is left without an external IP (F7)".to_owned(),
+        };
+        diagnostic = diagnostic.with_label(span, label);
+    }
+    sink.push(diagnostic);
+}
+
+fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
+    let Some(starved) = services.iter().find(|service| service.allocated.cluster_ip.is_none()) else { return };
+    let cidr = kubernetes.service_cidr;
+    let net = cidr.value.trunc();
+    let reserved: Vec<Ipv4Addr> = reserved_cluster_ips(net).into_iter().map(|(address, _)| address).collect();
+    let capacity = AddrRange::of_net(net).size() - reserved.len() as u64;
+    let pins: BTreeSet<Ipv4Addr> = services
+        .iter()
+        .filter_map(|service| service.cluster_ip.map(|pin| pin.value))
+        .filter(|pin| net.contains(pin) && !reserved.contains(pin))
+        .collect();
+    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none()).count();
+    let needed = (pins.len() + unpinned) as u64;
+
+    let reserved_list: Vec<String> = reserved.iter().map(Ipv4Addr::to_string).collect();
+    let wider = (12..net.prefix_len())
+        .rev()
+        .filter_map(|prefix| Ipv4Net::new(net.network(), prefix).ok().map(|wider| wider.trunc()))
+        .find(|wider| AddrRange::of_net(*wider).size() - reserved_cluster_ips(*wider).len() as u64 >= needed)
+        .map(|wider| format!(", e.g. `{wider}`"))
+        .unwrap_or_default();
+    let cidr_name = if kubernetes.service_cidr_is_default() { "the default service CIDR" } else { "service CIDR" };
+    sink.push(
+        Diagnostic::new(
+            &POOL_EXHAUSTED,
+            cidr.span,
+            format!(
+                "{cidr_name} {} has {capacity} cluster {} for services, but {needed} are needed",
+                cidr.value,
+                if capacity == 1 { "IP" } else { "IPs" }
+            ),
+        )
+        .with_primary_label(format!(
+            "{} {} less {} reserved: {} (F32)",
+            AddrRange::of_net(net).size(),
+            addresses(AddrRange::of_net(net).size()),
+            reserved.len(),
+            join(&reserved_list)
+        ))
+        .with_label(starved.name.span, format!("`{}` is left without a cluster IP", starved.qualified_name()))
+        .with_help(format!(
+            "widen the service CIDR{wider}; cluster IPs cannot be shared, and the CIDR can only be changed before \
+             compute is configured (F15)"
+        )),
+    );
+}
+
+fn addresses(count: u64) -> &'static str {
+    if count == 1 { "address" } else { "addresses" }
+}
