@@ -7,4 +7,5 @@ mod consumers;
 mod examples;
 mod fixtures;
 mod generated;
+mod malformed;
 mod support;
