@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{github, sarif};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
@@ -28,6 +29,8 @@ enum Command {
         /// Device files; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// `human` on stderr; `json`, `sarif` (code scanning) and `github` (workflow
+        /// commands) on stdout.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Warnings fail the run (exit 1).
@@ -44,13 +47,21 @@ enum Command {
     },
     /// List every rule.
     Rules {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
     },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum RulesFormat {
     Human,
     Json,
 }
@@ -97,6 +108,10 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
         let source = String::from_utf8_lossy(&bytes).into_owned();
         inputs.push(Input { name, source, diagnostics: checked.diagnostics });
     }
+    let reports: Vec<FileReport> = inputs
+        .iter()
+        .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
+        .collect();
     let output = match format {
         Format::Human => {
             let style = Style { colour: wants_colour(), width: 80 };
@@ -108,13 +123,9 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
             let _ = std::io::stderr().write_all(out.as_bytes());
             String::new()
         }
-        Format::Json => {
-            let reports: Vec<FileReport> = inputs
-                .iter()
-                .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
-                .collect();
-            json::render(&reports)
-        }
+        Format::Json => json::render(&reports),
+        Format::Sarif => sarif::render(&reports),
+        Format::Github => github::render(&reports),
     };
     if !output.is_empty() && std::io::stdout().write_all(output.as_bytes()).is_err() {
         return ExitCode::from(CANNOT_RUN);
@@ -173,10 +184,10 @@ fn explain(code: &str) -> ExitCode {
     }
 }
 
-fn list_rules(format: Format) -> ExitCode {
+fn list_rules(format: RulesFormat) -> ExitCode {
     let output = match format {
-        Format::Human => rules_table(),
-        Format::Json => rules_json(),
+        RulesFormat::Human => rules_table(),
+        RulesFormat::Json => rules_json(),
     };
     print!("{output}");
     ExitCode::SUCCESS

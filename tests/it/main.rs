@@ -4,5 +4,6 @@
 mod cli;
 mod examples;
 mod fixtures;
+mod formats;
 mod generated;
 mod support;
