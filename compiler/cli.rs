@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
@@ -50,6 +50,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
+    /// Print the JSON Schema of the input (the same as `schemas/asenet.schema.json`).
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): asenet(1), or asenet-COMMAND(1) for a subcommand.
+    Man {
+        /// The subcommand whose page to print (`check`, …).
+        command: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -84,6 +96,42 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
+        Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "asenet", &mut out);
+            print(&out)
+        }
+        Command::Man { command } => manual_page(command.as_deref()),
+    }
+}
+
+fn manual_page(subcommand: Option<&str>) -> ExitCode {
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            Some(subcommand) => subcommand.clone(),
+            None => {
+                let names: Vec<&str> = command.get_subcommands().map(|sub| sub.get_name()).collect();
+                eprintln!("error: no subcommand `{name}`; pages: {}", names.join(", "));
+                return ExitCode::from(CANNOT_RUN);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    let source = format!("asenet {}", env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(page).source(source).render(&mut out).expect("writing to a Vec cannot fail");
+    print(&out)
+}
+
+/// Writes `bytes` to stdout; exit 2 when it cannot (a closed pipe, a full disk).
+fn print(bytes: &[u8]) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(CANNOT_RUN),
     }
 }
 

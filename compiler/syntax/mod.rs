@@ -5,6 +5,7 @@
 //! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
 
 pub mod raw;
+pub mod schema;
 mod table;
 
 pub use table::list;

@@ -6,4 +6,5 @@ mod examples;
 mod fixtures;
 mod formats;
 mod generated;
+mod schema;
 mod support;
