@@ -35,7 +35,7 @@ use model::Network;
 /// What checking one file found.
 #[derive(Debug)]
 pub struct Checked {
-    /// Sorted by position, then code; `[lint]` already applied.
+    /// Sorted by position, then code; suppression comments and `[lint]` already applied.
     pub diagnostics: Vec<Diagnostic>,
     /// The resolved network, unless the file is not TOML.
     pub network: Option<Network>,
@@ -53,10 +53,11 @@ pub fn check(source: &str) -> Checked {
     let Some(raw) = syntax::parse(source, &mut sink) else {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
+    let suppressions = syntax::suppression::scan(source, &mut sink);
     let network = resolve::resolve(&raw, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
-    rules::apply_lint_levels(&network, &mut diagnostics);
+    rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
     Checked { diagnostics, network: Some(network) }
 }
 

@@ -1,13 +1,14 @@
 //! Stage 3: the rule catalogue. One file per rule; each file declares its [`Rule`] with
 //! [`declare_rule!`], whose doc comment is what `asenet explain CODE` prints.
 //!
-//! [`RULES`] is the one registry: the checker, `explain`, `rules`, `[lint]` and the tests
-//! all read it.
+//! [`RULES`] is the one registry: the checker, `explain`, `rules`, `[lint]`, inline
+//! suppressions and the tests all read it.
 
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{self, Diagnostic, Severity, Sink};
 use crate::model::Network;
+use crate::syntax::suppression::Suppression;
 
 /// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
 macro_rules! declare_rule {
@@ -29,6 +30,8 @@ mod dynamic_route_interface;
 mod next_hop_off_link;
 mod range_overlap;
 mod teaming_unsupported;
+mod unexplained_suppression;
+mod unused_suppression;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -43,14 +46,16 @@ pub struct Rule {
     pub summary: &'static str,
     /// The doc comment: what it does, why it is bad, an example, what to write instead.
     pub doc: &'static str,
-    /// `None` for input errors (ASE0xx), which `syntax` and `resolve` report.
+    /// `None` for input errors (ASE0xx), which `syntax` and `resolve` report, and for the
+    /// suppression rules (ASE5xx), which [`apply_lint_levels`] reports.
     pub check: Option<Check>,
 }
 
 impl Rule {
-    /// Input errors describe a file that cannot be understood; `[lint]` cannot move them.
+    /// Input errors (ASE0xx) describe a file that cannot be understood; neither `[lint]` nor
+    /// a suppression comment can move them.
     pub fn is_input_error(&self) -> bool {
-        self.check.is_none()
+        self.code.starts_with("ASE0")
     }
 
     /// The documentation as written, without the one space each `///` line starts with.
@@ -86,6 +91,8 @@ pub static RULES: &[&Rule] = &[
     &next_hop_off_link::NEXT_HOP_OFF_LINK,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
+    &unused_suppression::UNUSED_SUPPRESSION,
+    &unexplained_suppression::UNEXPLAINED_SUPPRESSION,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
@@ -100,8 +107,12 @@ pub fn check(network: &Network, sink: &mut Sink) {
     }
 }
 
-/// Applies `[lint]`: allowed rules are dropped, denied ones become errors.
-pub fn apply_lint_levels(network: &Network, diagnostics: &mut Vec<Diagnostic>) {
+/// Applies the file's own levels, in order: suppression comments drop what they cover and
+/// report themselves when unused or unexplained (`syntax::suppression`); then `[lint]` drops
+/// allowed rules and makes denied ones errors, the suppression rules' included. Input errors
+/// stay as they are. Leaves `diagnostics` in output order.
+pub fn apply_lint_levels(network: &Network, suppressions: &[Suppression], diagnostics: &mut Vec<Diagnostic>) {
+    unused_suppression::apply(suppressions, diagnostics);
     let levels = &network.lint;
     diagnostics.retain(|diagnostic| diagnostic.rule.is_input_error() || !levels.allow.contains(&diagnostic.rule));
     for diagnostic in diagnostics.iter_mut() {
@@ -109,4 +120,5 @@ pub fn apply_lint_levels(network: &Network, diagnostics: &mut Vec<Diagnostic>) {
             diagnostic.severity = Severity::Error;
         }
     }
+    diagnostic::sort(diagnostics);
 }

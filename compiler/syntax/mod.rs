@@ -6,6 +6,7 @@
 
 pub mod raw;
 pub mod schema;
+pub mod suppression;
 mod table;
 
 pub use table::list;

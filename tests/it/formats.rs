@@ -6,11 +6,13 @@ use serde_json::Value;
 
 use crate::support::{asenet, repo_root, schema_violations, stderr, stdout};
 
-/// Several problems, one with a secondary label: an unknown key and an off-link next hop.
+/// Several problems: an unknown key, a suppression without a reason (a warning) and an
+/// off-link next hop (with a secondary label).
 const SEVERAL: &str = r#"[device]
 name = "store042"
 modle = "pro-gpu"
 
+# asenet: allow(ASE101)
 [ports.Port2]
 address = "10.10.2.20/24"
 gateway = "10.10.2.1"
@@ -157,8 +159,10 @@ fn github_prints_one_workflow_command_per_diagnostic() {
     assert_eq!(stderr(&output), "");
     let text = stdout(&output);
     let json = asenet(&["check", "--format", "json", "-"], SEVERAL.as_bytes());
-    let count = serde_json::from_str::<Value>(&stdout(&json)).unwrap()["summary"]["errors"].as_u64().unwrap();
+    let summary = &serde_json::from_str::<Value>(&stdout(&json)).unwrap()["summary"];
+    let count = summary["errors"].as_u64().unwrap() + summary["warnings"].as_u64().unwrap();
     assert_eq!(text.lines().count() as u64, count);
+    assert!(text.contains("\n::warning file="), "{text}");
     for line in text.lines() {
         assert!(line.starts_with("::error file=sites/store042.toml,line=") || line.starts_with("::warning "), "{line}");
     }

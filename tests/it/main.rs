@@ -8,3 +8,4 @@ mod formats;
 mod generated;
 mod schema;
 mod support;
+mod suppressions;

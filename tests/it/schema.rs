@@ -81,7 +81,7 @@ fn asenet_schema_prints_the_committed_file() {
     let output = asenet(&["schema"], b"");
     assert_eq!(output.status.code(), Some(0));
     let committed = std::fs::read_to_string(repo_root().join("schemas/asenet.schema.json")).unwrap();
-    assert_eq!(stdout(&output), committed);
+    assert!(stdout(&output) == committed, "`asenet schema` differs from schemas/asenet.schema.json");
 }
 
 /// Every file asenet finds clean, the schema accepts: the examples (which editors open with
