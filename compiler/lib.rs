@@ -6,10 +6,12 @@
 //! text --syntax::parse--> RawConfig --resolve::resolve--> Network --rules::check--> diagnostics
 //! ```
 //! - [`syntax`]: TOML text to the raw input types; spans on every leaf; unknown keys and
-//!   wrong types reported. Only a TOML syntax error stops the pipeline.
+//!   wrong types reported. Only a TOML syntax error stops the pipeline. Also the JSON Schema
+//!   of the input, and the `# asenet: allow(...)` suppression comments.
 //! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
 //!   references resolved, nodes named, service addresses allocated.
 //! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
+//!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
 //! - `cli`: the command line.
 //!
