@@ -5,11 +5,12 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{github, sarif};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
@@ -28,6 +29,8 @@ enum Command {
         /// Device files; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// `human` on stderr; `json`, `sarif` (code scanning) and `github` (workflow
+        /// commands) on stdout.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Warnings fail the run (exit 1).
@@ -59,13 +62,33 @@ enum Command {
     },
     /// List every rule.
     Rules {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Print the JSON Schema of the input (the same as `schemas/asenet.schema.json`).
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): asenet(1), or asenet-COMMAND(1) for a subcommand.
+    Man {
+        /// The subcommand whose page to print (`check`, …).
+        command: Option<String>,
     },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum RulesFormat {
     Human,
     Json,
 }
@@ -91,6 +114,42 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
+        Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "asenet", &mut out);
+            print(&out)
+        }
+        Command::Man { command } => manual_page(command.as_deref()),
+    }
+}
+
+fn manual_page(subcommand: Option<&str>) -> ExitCode {
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            Some(subcommand) => subcommand.clone(),
+            None => {
+                let names: Vec<&str> = command.get_subcommands().map(|sub| sub.get_name()).collect();
+                eprintln!("error: no subcommand `{name}`; pages: {}", names.join(", "));
+                return ExitCode::from(CANNOT_RUN);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    let source = format!("asenet {}", env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(page).source(source).render(&mut out).expect("writing to a Vec cannot fail");
+    print(&out)
+}
+
+/// Writes `bytes` to stdout; exit 2 when it cannot (a closed pipe, a full disk).
+fn print(bytes: &[u8]) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(CANNOT_RUN),
     }
 }
 
@@ -122,6 +181,10 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
         let source = String::from_utf8_lossy(&bytes).into_owned();
         inputs.push(Input { name, source, diagnostics: checked.diagnostics });
     }
+    let reports: Vec<FileReport> = inputs
+        .iter()
+        .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
+        .collect();
     let output = match format {
         Format::Human => {
             for input in &inputs {
@@ -129,13 +192,9 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
             }
             String::new()
         }
-        Format::Json => {
-            let reports: Vec<FileReport> = inputs
-                .iter()
-                .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
-                .collect();
-            json::render(&reports)
-        }
+        Format::Json => json::render(&reports),
+        Format::Sarif => sarif::render(&reports),
+        Format::Github => github::render(&reports),
     };
     if !output.is_empty() && std::io::stdout().write_all(output.as_bytes()).is_err() {
         return ExitCode::from(CANNOT_RUN);
@@ -194,10 +253,10 @@ fn explain(code: &str) -> ExitCode {
     }
 }
 
-fn list_rules(format: Format) -> ExitCode {
+fn list_rules(format: RulesFormat) -> ExitCode {
     let output = match format {
-        Format::Human => rules_table(),
-        Format::Json => rules_json(),
+        RulesFormat::Human => rules_table(),
+        RulesFormat::Json => rules_json(),
     };
     print!("{output}");
     ExitCode::SUCCESS

@@ -7,12 +7,14 @@
 //!                                                            \--emit::emit--> Vec<OutputFile>
 //! ```
 //! - [`syntax`]: TOML text to the raw input types; spans on every leaf; unknown keys and
-//!   wrong types reported. Only a TOML syntax error stops the pipeline.
+//!   wrong types reported. Only a TOML syntax error stops the pipeline. Also the JSON Schema
+//!   of the input, and the `# asenet: allow(...)` suppression comments.
 //! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
 //!   references resolved, nodes named, service addresses allocated.
 //! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
+//!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
 //! - `cli`: the command line.
 //!
@@ -42,7 +44,7 @@ use model::Network;
 /// What checking one file found.
 #[derive(Debug)]
 pub struct Checked {
-    /// Sorted by position, then code; `[lint]` already applied.
+    /// Sorted by position, then code; suppression comments and `[lint]` already applied.
     pub diagnostics: Vec<Diagnostic>,
     /// The resolved network, unless the file is not TOML.
     pub network: Option<Network>,
@@ -60,10 +62,11 @@ pub fn check(source: &str) -> Checked {
     let Some(raw) = syntax::parse(source, &mut sink) else {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
+    let suppressions = syntax::suppression::scan(source, &mut sink);
     let network = resolve::resolve(&raw, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
-    rules::apply_lint_levels(&network, &mut diagnostics);
+    rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
     Checked { diagnostics, network: Some(network) }
 }
 

@@ -1,9 +1,12 @@
 //! Diagnostics are data: a code, a severity, a message, a primary span, labels and a help
-//! line. Stages push them into a [`Sink`]; rendering happens at the edge (`human`, `json`).
+//! line. Stages push them into a [`Sink`]; rendering happens at the edge (`human`, `json`,
+//! `sarif`, `github`).
 
+pub mod github;
 pub mod human;
 pub mod json;
 mod line_index;
+pub mod sarif;
 
 pub use line_index::{LineIndex, Position};
 
@@ -112,9 +115,14 @@ impl Sink {
 
     /// The diagnostics in output order: by position, then code.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.diagnostics.sort_by(|a, b| (a.span, a.code(), &a.message).cmp(&(b.span, b.code(), &b.message)));
+        sort(&mut self.diagnostics);
         self.diagnostics
     }
+}
+
+/// Puts diagnostics in output order: by position, then code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.span, a.code(), &a.message).cmp(&(b.span, b.code(), &b.message)));
 }
 
 /// Counts for a summary line.

@@ -332,9 +332,10 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
     }
 }
 
-const SERVICE_TYPES: &[(&str, ServiceType)] =
+pub(crate) const SERVICE_TYPES: &[(&str, ServiceType)] =
     &[("ClusterIP", ServiceType::ClusterIp), ("LoadBalancer", ServiceType::LoadBalancer)];
-const PROTOCOLS: &[(&str, Protocol)] = &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)];
+pub(crate) const PROTOCOLS: &[(&str, Protocol)] =
+    &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)];
 
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
@@ -405,7 +406,8 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
     })
 }
 
-const ROUTE_TARGETS: &[(&str, RouteTarget)] = &[("kubernetes", RouteTarget::Kubernetes), ("host", RouteTarget::Host)];
+pub(crate) const ROUTE_TARGETS: &[(&str, RouteTarget)] =
+    &[("kubernetes", RouteTarget::Kubernetes), ("host", RouteTarget::Host)];
 
 fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -> Option<Route> {
     let header = raw.header;

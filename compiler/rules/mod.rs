@@ -1,13 +1,14 @@
 //! Stage 3: the rule catalogue. One file per rule; each file declares its [`Rule`] with
 //! [`declare_rule!`], whose doc comment is what `asenet explain CODE` prints.
 //!
-//! [`RULES`] is the one registry: the checker, `explain`, `rules`, `[lint]` and the tests
-//! all read it.
+//! [`RULES`] is the one registry: the checker, `explain`, `rules`, `[lint]`, inline
+//! suppressions and the tests all read it.
 
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{self, Diagnostic, Severity, Sink, Span};
 use crate::model::{Network, NodeCount};
+use crate::syntax::suppression::Suppression;
 
 /// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
 macro_rules! declare_rule {
@@ -56,6 +57,8 @@ mod route_off_compute;
 mod route_targets_host;
 mod teaming_unsupported;
 mod too_few_node_ips;
+mod unexplained_suppression;
+mod unused_suppression;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -70,14 +73,16 @@ pub struct Rule {
     pub summary: &'static str,
     /// The doc comment: what it does, why it is bad, an example, what to write instead.
     pub doc: &'static str,
-    /// `None` for input errors (ASE0xx), which `syntax` and `resolve` report.
+    /// `None` for input errors (ASE0xx), which `syntax` and `resolve` report, and for the
+    /// suppression rules (ASE5xx), which [`apply_lint_levels`] reports.
     pub check: Option<Check>,
 }
 
 impl Rule {
-    /// Input errors describe a file that cannot be understood; `[lint]` cannot move them.
+    /// Input errors (ASE0xx) describe a file that cannot be understood; neither `[lint]` nor
+    /// a suppression comment can move them.
     pub fn is_input_error(&self) -> bool {
-        self.check.is_none()
+        self.code.starts_with("ASE0")
     }
 
     /// The documentation as written, without the one space each `///` line starts with.
@@ -140,6 +145,8 @@ pub static RULES: &[&Rule] = &[
     &invalid_service_port::INVALID_SERVICE_PORT,
     &mixed_protocol::MIXED_PROTOCOL,
     &dns_collision::DNS_COLLISION,
+    &unused_suppression::UNUSED_SUPPRESSION,
+    &unexplained_suppression::UNEXPLAINED_SUPPRESSION,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).
@@ -187,8 +194,12 @@ fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
     }
 }
 
-/// Applies `[lint]`: allowed rules are dropped, denied ones become errors.
-pub fn apply_lint_levels(network: &Network, diagnostics: &mut Vec<Diagnostic>) {
+/// Applies the file's own levels, in order: suppression comments drop what they cover and
+/// report themselves when unused or unexplained (`syntax::suppression`); then `[lint]` drops
+/// allowed rules and makes denied ones errors, the suppression rules' included. Input errors
+/// stay as they are. Leaves `diagnostics` in output order.
+pub fn apply_lint_levels(network: &Network, suppressions: &[Suppression], diagnostics: &mut Vec<Diagnostic>) {
+    unused_suppression::apply(suppressions, diagnostics);
     let levels = &network.lint;
     diagnostics.retain(|diagnostic| diagnostic.rule.is_input_error() || !levels.allow.contains(&diagnostic.rule));
     for diagnostic in diagnostics.iter_mut() {
@@ -196,4 +207,5 @@ pub fn apply_lint_levels(network: &Network, diagnostics: &mut Vec<Diagnostic>) {
             diagnostic.severity = Severity::Error;
         }
     }
+    diagnostic::sort(diagnostics);
 }

@@ -5,6 +5,8 @@
 //! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
 
 pub mod raw;
+pub mod schema;
+pub mod suppression;
 mod table;
 
 pub use table::list;

@@ -1,103 +1,240 @@
 //! The raw input types: the file's shape, every leaf with its span, nothing interpreted yet.
 //! Addresses are still strings here; `resolve` turns them into the model.
+//!
+//! They also derive the JSON Schema of the input (`schema.rs`): the doc comments below are the
+//! descriptions editors show, and the `#[schemars]` attributes say what the hand walker in
+//! `syntax/mod.rs` accepts where the Rust type cannot (a `Spanned` leaf is its value; ports
+//! and switches are tables keyed by name; spans are not keys).
 
+use schemars::JsonSchema;
 use toml::Spanned;
 
+use super::schema::{
+    AddressRange, DnsName, Ipv4Address, Ipv4Prefix, LintCode, PortName, RouteDestination, RouteTargetName, RuleCode,
+    ServiceTypeName, TransportProtocol,
+};
 use crate::diagnostic::Span;
 
 pub type Text = Spanned<String>;
 
-#[derive(Debug, Default)]
+/// The network of one Azure Stack Edge device: its physical ports and their addresses,
+/// virtual switches, Kubernetes, services and custom routes. Checked by `asenet check`.
+#[derive(Debug, Default, JsonSchema)]
+#[schemars(title = "asenet device file", deny_unknown_fields, extend("allOf" = super::schema::ports_by_model()))]
 pub struct RawConfig {
+    /// The device itself: its name, model and number of nodes. Required.
+    #[schemars(required)]
     pub device: Option<RawDevice>,
+    /// Physical ports, keyed by the device's InterfaceAlias: `Port1` to `Port6` on a Pro GPU,
+    /// `Port1` to `Port4` on the other models (F16-F20). A port with neither `address` nor
+    /// `dhcp` is not configured.
+    #[schemars(default, schema_with = "super::schema::ports")]
     pub ports: Vec<RawPort>,
+    /// Virtual switches, keyed by name. Each sits on exactly one port (F25); at most one has
+    /// `compute = true` (F22).
+    #[schemars(default, schema_with = "super::schema::switches")]
     pub switches: Vec<RawSwitch>,
+    /// Kubernetes on the device. Absent: no Kubernetes (F8).
     pub kubernetes: Option<RawKubernetes>,
+    /// Kubernetes Services whose cluster and external IPs asenet allocates and pins.
+    #[schemars(default)]
     pub services: Vec<RawService>,
+    /// Custom routes for the Kubernetes VMs (`Add-HcsNetRoute`, F29).
+    #[schemars(default)]
     pub routes: Vec<RawRoute>,
+    /// Rule levels for this file.
     pub lint: Option<RawLint>,
 }
 
-/// `[device]`
-#[derive(Debug)]
+/// `[device]`: the device's name, model and number of nodes.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Device", deny_unknown_fields)]
 pub struct RawDevice {
+    #[schemars(skip)]
     pub header: Span,
+    /// The device name: 1 to 13 letters, digits or hyphens (F41).
+    #[schemars(required, with = "String", regex(pattern = r"^[A-Za-z0-9-]{1,13}$"), example = &"store042")]
     pub name: Option<Text>,
+    /// The device model; it decides the physical ports (F16-F19).
+    #[schemars(
+        with = "Option<super::schema::DeviceModelName>",
+        extend("default" = "pro-gpu"),
+        example = &"pro-gpu",
+        example = &"mini-r"
+    )]
     pub model: Option<Text>,
+    /// Physical nodes: 1, or 2 for a two-node cluster (F1, F2, F21). Kubernetes runs one VM per
+    /// node plus a master.
+    #[schemars(with = "Option<i64>", extend("enum" = [1, 2], "default" = 1))]
     pub nodes: Option<Spanned<i64>>,
+    /// The site's DNS domain, lowercase (F41). Enables the site zone.
+    #[schemars(with = "Option<DnsName>", example = &"contoso.local")]
     pub domain: Option<Text>,
 }
 
-/// `[ports.PortN]`
-#[derive(Debug)]
+/// `[ports.PortN]`: a physical port. Static (`address`, with an optional `gateway` and `dns`),
+/// DHCP (`dhcp = true`), or neither: not configured.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Port", deny_unknown_fields)]
 pub struct RawPort {
+    #[schemars(skip)]
     pub name: Text,
+    /// The port's static address and prefix length. Excludes `dhcp = true`.
+    #[schemars(with = "Option<Ipv4Prefix>", example = &"10.10.2.20/24")]
     pub address: Option<Text>,
+    /// `true`: the port takes its address from DHCP. Excludes `address`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
     pub dhcp: Option<Spanned<bool>>,
+    /// The default gateway, on the port's subnet. Needs a static `address`.
+    #[schemars(with = "Option<Ipv4Address>", example = &"10.10.2.1")]
     pub gateway: Option<Text>,
+    /// DNS servers. Need a static `address`.
+    #[schemars(with = "Option<Vec<Ipv4Address>>", example = ["10.10.2.53"])]
     pub dns: Option<Vec<Text>>,
+    /// The MTU, 1400 to 1500 where it is configurable (F26).
+    #[schemars(with = "Option<u16>", range(min = 1400, max = 1500), example = 1500)]
     pub mtu: Option<Spanned<i64>>,
 }
 
-/// `[switches.NAME]`
-#[derive(Debug)]
+/// `[switches.NAME]`: a virtual switch on one port.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Switch", deny_unknown_fields)]
 pub struct RawSwitch {
+    #[schemars(skip)]
     pub name: Text,
+    /// The one port the switch sits on; several ports would be NIC teaming, which the device
+    /// does not support (F25).
+    #[schemars(required, with = "Vec<PortName>", length(min = 1), example = ["Port3"])]
     pub ports: Option<Spanned<Vec<Text>>>,
+    /// `true`: Kubernetes runs on this switch. At most one switch (F22).
+    #[schemars(with = "Option<bool>", extend("default" = false))]
     pub compute: Option<Spanned<bool>>,
 }
 
-/// `[kubernetes]`
-#[derive(Debug)]
+/// `[kubernetes]`: the Kubernetes cluster on the device.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Kubernetes", deny_unknown_fields)]
 pub struct RawKubernetes {
+    #[schemars(skip)]
     pub header: Span,
+    /// The Kubernetes VMs' addresses, one per VM: `nodes + 1` addresses (F1), inside the
+    /// compute port's subnet (F5). A contiguous `FIRST-LAST` range, or a CIDR meaning every
+    /// address in it.
+    #[schemars(required, with = "AddressRange", example = &"192.168.10.30-192.168.10.32")]
     pub node_ips: Option<Text>,
+    /// External service IPs, the MetalLB pool (F6), inside the compute port's subnet.
+    #[schemars(with = "Option<AddressRange>", example = &"192.168.10.40-192.168.10.49")]
     pub service_ips: Option<Text>,
+    /// The pod network (F14).
+    #[schemars(with = "Option<Ipv4Prefix>", extend("default" = "172.27.0.0/16"))]
     pub pod_cidr: Option<Text>,
+    /// The service network that cluster IPs come from (F14).
+    #[schemars(with = "Option<Ipv4Prefix>", extend("default" = "172.28.0.0/16"))]
     pub service_cidr: Option<Text>,
+    /// The cluster's DNS domain.
+    #[schemars(with = "Option<DnsName>", extend("default" = "cluster.local"))]
     pub cluster_domain: Option<Text>,
+    /// `true`: IoT Edge runs on the device; its `edgehub` service needs one external IP (F6, F7).
+    #[schemars(with = "Option<bool>", extend("default" = false))]
     pub iot_edge: Option<Spanned<bool>>,
+    /// The name of the compute NIC inside the Kubernetes VMs, for the `ip -batch` route files.
+    #[schemars(with = "Option<String>", extend("default" = "eth1"))]
     pub vm_interface: Option<Text>,
 }
 
-/// `[[services]]`
-#[derive(Debug)]
+/// `[[services]]`: a Kubernetes Service.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Service", deny_unknown_fields)]
 pub struct RawService {
+    #[schemars(skip)]
     pub header: Span,
+    /// The Service's name, a DNS-1035 label.
+    #[schemars(
+        required,
+        with = "String",
+        regex(pattern = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"),
+        example = &"web"
+    )]
     pub name: Option<Text>,
+    /// The Service's namespace, a DNS-1123 label; not a system namespace (F37).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
+        extend("default" = "default"),
+        example = &"shop"
+    )]
     pub namespace: Option<Text>,
+    /// The Service type: a LoadBalancer service also gets an external IP.
+    #[schemars(rename = "type", with = "Option<ServiceTypeName>", extend("default" = "ClusterIP"))]
     pub kind: Option<Text>,
+    /// The Service's ports, at least one.
+    #[schemars(required, with = "Vec<RawServicePort>", length(min = 1), example = serde_json::json!([{ "port": 443 }]))]
     pub ports: Option<Spanned<Vec<RawServicePort>>>,
+    /// Pins the external IP: inside `service_ips`. LoadBalancer services only.
+    #[schemars(with = "Option<Ipv4Address>", example = &"192.168.10.40")]
     pub load_balancer_ip: Option<Text>,
+    /// Pins the cluster IP: inside `service_cidr`, not its `.0`, `.1`, `.10` or broadcast (F32).
+    #[schemars(with = "Option<Ipv4Address>", example = &"172.28.0.50")]
     pub cluster_ip: Option<Text>,
+    /// A MetalLB sharing key: LoadBalancer services with the same key share one external IP (F35).
+    #[schemars(with = "Option<String>", example = &"web")]
     pub share_ip: Option<Text>,
+    /// An A record for the service's external IP in the site zone; needs `device.domain`.
+    #[schemars(with = "Option<String>", example = &"shop")]
     pub hostname: Option<Text>,
 }
 
-/// One entry of a service's `ports`.
-#[derive(Debug)]
+/// One port of a Service.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "ServicePort", deny_unknown_fields)]
 pub struct RawServicePort {
+    #[schemars(skip)]
     pub span: Span,
+    /// The port the Service listens on.
+    #[schemars(required, with = "u16", range(min = 1), example = 443)]
     pub port: Option<Spanned<i64>>,
+    /// The transport protocol.
+    #[schemars(with = "Option<TransportProtocol>", extend("default" = "TCP"))]
     pub protocol: Option<Text>,
+    /// The container port; the Service's `port` when absent.
+    #[schemars(with = "Option<u16>", range(min = 1), example = 8443)]
     pub target_port: Option<Spanned<i64>>,
+    /// The node port, 30000 to 32767, but not 31000 or 31001 (F32).
+    #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
     pub node_port: Option<Spanned<i64>>,
 }
 
-/// `[[routes]]`
-#[derive(Debug)]
+/// `[[routes]]`: a custom route on every Kubernetes VM.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Route", deny_unknown_fields)]
 pub struct RawRoute {
+    #[schemars(skip)]
     pub header: Span,
+    /// The port the route leaves through: the compute switch's port, with a static address.
+    #[schemars(required, with = "PortName", example = &"Port3")]
     pub interface: Option<Text>,
+    /// The destination network; a bare address means `/32`.
+    #[schemars(required, with = "RouteDestination", example = &"192.168.20.0/24")]
     pub destination: Option<Text>,
+    /// The next hop: a router on the interface's subnet.
+    #[schemars(required, with = "Ipv4Address", example = &"192.168.10.1")]
     pub next_hop: Option<Text>,
+    /// The route metric; lower wins (F28).
+    #[schemars(with = "Option<u32>", range(max = 4_294_967_295_u32), extend("default" = 100))]
     pub metric: Option<Spanned<i64>>,
+    /// What the route is for: the Kubernetes VMs. `host` is refused (F29).
+    #[schemars(with = "Option<RouteTargetName>", extend("default" = "kubernetes"))]
     pub target: Option<Text>,
 }
 
-/// `[lint]`
-#[derive(Debug)]
+/// `[lint]`: rule levels for this file.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Lint", deny_unknown_fields)]
 pub struct RawLint {
+    /// Rules silenced in this file. Input errors (ASE0xx) cannot be allowed.
+    #[schemars(default, with = "Vec<LintCode>", example = ["ASE205"])]
     pub allow: Vec<Text>,
+    /// Rules whose warnings become errors in this file.
+    #[schemars(default, with = "Vec<RuleCode>", example = ["ASE202"])]
     pub deny: Vec<Text>,
 }

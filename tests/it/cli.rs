@@ -168,3 +168,38 @@ fn the_rule_catalogue_is_snapshotted() {
     let table = asenet(&["rules"], b"");
     insta::assert_snapshot!("rules_table", stdout(&table));
 }
+
+#[test]
+fn completions_for_every_shell_name_the_subcommands() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef asenet"),
+        ("fish", "complete -c asenet"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let output = asenet(&["completions", shell], b"");
+        assert_eq!(output.status.code(), Some(0), "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        assert!(script.contains(marker), "{shell}: {script}");
+        for word in ["check", "explain", "rules", "schema", "sarif", "github"] {
+            assert!(script.contains(word), "{shell} completes `{word}`");
+        }
+    }
+    assert_eq!(asenet(&["completions", "tcsh"], b"").status.code(), Some(2));
+}
+
+#[test]
+fn man_prints_a_roff_page() {
+    let output = asenet(&["man"], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq"), "{page}");
+    assert!(page.contains(".TH asenet 1"), "{page}");
+    for subcommand in ["check", "explain", "rules", "schema", "completions"] {
+        assert!(page.contains(&format!("asenet\\-{subcommand}(1)")), "the page lists `{subcommand}`");
+    }
+    let check = stdout(&asenet(&["man", "check"], b""));
+    assert!(check.contains(".TH asenet-check 1"), "{check}");
+    assert!(check.contains("\\-\\-format") && check.contains("sarif"), "{check}");
+    assert_eq!(asenet(&["man", "frobnicate"], b"").status.code(), Some(2));
+}

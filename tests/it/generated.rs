@@ -1,5 +1,6 @@
-//! Generated sections of the repository stay in step with the code. Set
-//! `ASENET_UPDATE_GENERATED=1` to rewrite them instead of failing.
+//! Generated files and sections of the repository (the README rule table, the JSON Schema)
+//! stay in step with the code. Set `ASENET_UPDATE_GENERATED=1` to rewrite them instead of
+//! failing.
 
 use crate::support::repo_root;
 
@@ -36,4 +37,21 @@ fn readme_rule_table_matches_the_registry() {
         return;
     }
     panic!("README.md's rule table is stale: run `ASENET_UPDATE_GENERATED=1 cargo test`");
+}
+
+/// `schemas/asenet.schema.json` is what `asenet schema` prints, generated from the raw input
+/// types; editors read the committed file through each example's `#:schema` directive.
+#[test]
+fn json_schema_file_matches_the_raw_types() {
+    let path = repo_root().join("schemas/asenet.schema.json");
+    let expected = asenet::syntax::schema::json_schema();
+    if std::fs::read_to_string(&path).is_ok_and(|committed| committed == expected) {
+        return;
+    }
+    if std::env::var_os("ASENET_UPDATE_GENERATED").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, expected).unwrap();
+        return;
+    }
+    panic!("schemas/asenet.schema.json is stale: run `ASENET_UPDATE_GENERATED=1 cargo test`");
 }

@@ -99,3 +99,10 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
         }
     }
 }
+
+/// Every way `instance` breaks `schema`, one line each (`/path: what is wrong`). The draft is
+/// the schema's own, with its default: draft-07 (SARIF) checks `format` (`uri-reference`, …).
+pub fn schema_violations(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).expect("the schema itself is valid");
+    validator.iter_errors(instance).map(|error| format!("{}: {error}", error.instance_path())).collect()
+}

@@ -1,0 +1,64 @@
+//! GitHub Actions workflow commands: one `::error` or `::warning` line per diagnostic,
+//! which the runner turns into an annotation on the file, at the diagnostic's span.
+//!
+//! ```text
+//! ::error file=site.toml,line=41,col=12,endLine=41,endColumn=26,title=ASE203 next-hop-off-link::next hop …
+//! ```
+//!
+//! The message is followed by the secondary labels and the help, on lines of their own.
+
+use super::json::{FileReport, Region};
+use super::{Diagnostic, LineIndex};
+
+pub fn render(files: &[FileReport]) -> String {
+    let mut out = String::new();
+    for file in files {
+        let index = LineIndex::new(file.source);
+        for diagnostic in file.diagnostics {
+            out.push_str(&command(file.path, diagnostic, &index));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn command(path: &str, diagnostic: &Diagnostic, index: &LineIndex) -> String {
+    let Region { line, column, end_line, end_column } = Region::of(diagnostic.span, index);
+    let title = format!("{} {}", diagnostic.rule.code, diagnostic.rule.name);
+    let mut message = diagnostic.message.clone();
+    for label in &diagnostic.labels {
+        let at = Region::of(label.span, index);
+        message.push_str(&format!("\n{path}:{}:{}: {}", at.line, at.column, label.message));
+    }
+    if let Some(help) = &diagnostic.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    format!(
+        "::{} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}",
+        diagnostic.severity.as_str(),
+        escape_property(path),
+        escape_property(&title),
+        escape_data(&message),
+    )
+}
+
+/// The message of a workflow command: `%`, CR and LF are the runner's escapes.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A property value: also `:` and `,`, which would end the value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_as_the_runner_expects() {
+        assert_eq!(escape_data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
+        assert_eq!(escape_property("C:\\sites\\a,b.toml"), "C%3A\\sites\\a%2Cb.toml");
+    }
+}

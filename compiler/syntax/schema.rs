@@ -1,0 +1,209 @@
+//! The JSON Schema of the input, for editors: taplo and Even Better TOML read it through a
+//! `#:schema` directive and give completion, hover docs and validation as you type.
+//!
+//! It is derived (schemars) from the raw input types in `raw.rs`, whose doc comments are its
+//! descriptions. This module holds what the Rust types cannot say: the schema-only types
+//! of string leaves (addresses with hand-written patterns, since ipnet's own schema is wrong;
+//! enums with the values `resolve` accepts), the tables keyed by port or switch name, and
+//! which ports each model has. `schemas/asenet.schema.json` is this output, kept in step by
+//! a test; `asenet schema` prints it.
+
+use std::borrow::Cow;
+
+use schemars::transform::{RecursiveTransform, transform_subschemas};
+use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
+use serde_json::{Map, Value, json};
+
+use super::raw::{RawConfig, RawPort, RawSwitch};
+use crate::model::DeviceModel;
+use crate::rules::RULES;
+
+/// The schema as pretty JSON, ending in a newline.
+pub fn json_schema() -> String {
+    let generator = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(tidy)).into_generator();
+    let schema = generator.into_root_schema_for::<RawConfig>();
+    let mut out = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
+    out.push('\n');
+    out
+}
+
+/// TOML has no null: an absent key is how a value is left out. schemars lets every `Option`
+/// be `null` as well; take that back out. Also drop the `format` schemars gives Rust integer
+/// types (`uint16`): no validator knows it, and `minimum`/`maximum` say the same.
+fn tidy(schema: &mut Schema) {
+    let is_null = |value: &Value| value.get("type") == Some(&json!("null"));
+    if let Some(object) = schema.as_object_mut() {
+        if object.get("format").and_then(Value::as_str).is_some_and(|format| format.contains("int")) {
+            object.remove("format");
+        }
+        if let Some(Value::Array(types)) = object.get_mut("type") {
+            types.retain(|kind| kind != "null");
+            if let [single] = types.as_slice() {
+                let single = single.clone();
+                object.insert("type".into(), single);
+            }
+        }
+        if let Some(Value::Array(values)) = object.get_mut("enum") {
+            values.retain(|value| !value.is_null());
+        }
+        if let Some(Value::Array(choices)) = object.get_mut("anyOf") {
+            choices.retain(|choice| !is_null(choice));
+            if let [Value::Object(single)] = choices.as_slice() {
+                let single = single.clone();
+                object.remove("anyOf");
+                for (key, value) in single {
+                    object.entry(key).or_insert(value);
+                }
+            }
+        }
+    }
+    transform_subschemas(&mut RecursiveTransform(tidy), schema);
+}
+
+/// One IPv4 octet, 0 to 255, without leading zeros (as `resolve` reads them).
+const OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+/// A prefix length, 0 to 32.
+const PREFIX_LENGTH: &str = "(3[0-2]|[12]?[0-9])";
+
+fn ipv4() -> String {
+    format!(r"{OCTET}(\.{OCTET}){{3}}")
+}
+
+/// A string leaf of the input that has a schema of its own, in `$defs`.
+macro_rules! string_schema {
+    ($(#[doc = $doc:literal])* $name:ident => $schema:expr) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                let mut schema: Schema = $schema;
+                schema.insert("description".into(), concat!($($doc, "\n"),*).trim().replace("\n ", " ").trim().into());
+                schema
+            }
+        }
+    };
+}
+
+string_schema! {
+    /// An IPv4 address (IPv6 is not supported, F39).
+    Ipv4Address => json_schema!({ "type": "string", "pattern": format!("^{}$", ipv4()), "examples": ["192.168.10.1"] })
+}
+
+string_schema! {
+    /// An IPv4 address with a prefix length.
+    Ipv4Prefix => json_schema!({
+        "type": "string",
+        "pattern": format!("^{}/{PREFIX_LENGTH}$", ipv4()),
+        "examples": ["192.168.10.20/24"],
+    })
+}
+
+string_schema! {
+    /// An IPv4 network with a prefix length, or a bare address meaning `/32`.
+    RouteDestination => json_schema!({
+        "type": "string",
+        "pattern": format!("^{}(/{PREFIX_LENGTH})?$", ipv4()),
+        "examples": ["192.168.20.0/24"],
+    })
+}
+
+string_schema! {
+    /// A contiguous IPv4 range `FIRST-LAST`, or a CIDR meaning every address in it.
+    AddressRange => json_schema!({
+        "type": "string",
+        "pattern": format!("^({ip}-{ip}|{ip}/{PREFIX_LENGTH})$", ip = ipv4()),
+        "examples": ["192.168.10.30-192.168.10.32"],
+    })
+}
+
+string_schema! {
+    /// A DNS name in lowercase, such as `contoso.local`.
+    DnsName => json_schema!({
+        "type": "string",
+        "pattern": r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$",
+    })
+}
+
+string_schema! {
+    /// A physical port, the device's InterfaceAlias (F20).
+    PortName => json_schema!({ "type": "string", "enum": port_names(DeviceModel::ProGpu) })
+}
+
+string_schema! {
+    /// A device model: `pro-gpu` has Port1 to Port6; `pro-r`, `mini-r` and `pro-2` have Port1
+    /// to Port4 (F16-F19).
+    DeviceModelName => json_schema!({ "type": "string", "enum": DeviceModel::ALL.map(DeviceModel::as_str) })
+}
+
+string_schema! {
+    /// A Kubernetes Service type.
+    ServiceTypeName => json_schema!({ "type": "string", "enum": names(crate::resolve::SERVICE_TYPES) })
+}
+
+string_schema! {
+    /// A transport protocol.
+    TransportProtocol => json_schema!({ "type": "string", "enum": names(crate::resolve::PROTOCOLS) })
+}
+
+string_schema! {
+    /// What a route is for.
+    RouteTargetName => json_schema!({ "type": "string", "enum": names(crate::resolve::ROUTE_TARGETS) })
+}
+
+string_schema! {
+    /// A rule code that `[lint] allow` takes: any rule but an input error (ASE0xx).
+    LintCode => json_schema!({
+        "type": "string",
+        "enum": RULES.iter().filter(|rule| !rule.is_input_error()).map(|rule| rule.code).collect::<Vec<_>>(),
+    })
+}
+
+string_schema! {
+    /// A rule code (`asenet rules` lists them).
+    RuleCode => json_schema!({ "type": "string", "enum": RULES.iter().map(|rule| rule.code).collect::<Vec<_>>() })
+}
+
+fn names<T>(table: &[(&'static str, T)]) -> Vec<&'static str> {
+    table.iter().map(|(name, _)| *name).collect()
+}
+
+fn port_names(model: DeviceModel) -> Vec<String> {
+    model.ports().map(|port| port.to_string()).collect()
+}
+
+/// `[ports.PortN]`: a table keyed by port name, each value a port.
+pub fn ports(generator: &mut SchemaGenerator) -> Schema {
+    let port = generator.subschema_for::<RawPort>();
+    let properties: Map<String, Value> =
+        port_names(DeviceModel::ProGpu).into_iter().map(|name| (name, port.clone().to_value())).collect();
+    json_schema!({ "type": "object", "properties": properties, "additionalProperties": false })
+}
+
+/// `[switches.NAME]`: a table keyed by switch name, each value a switch.
+pub fn switches(generator: &mut SchemaGenerator) -> Schema {
+    let switch = generator.subschema_for::<RawSwitch>();
+    json_schema!({ "type": "object", "additionalProperties": switch, "propertyNames": { "minLength": 1 } })
+}
+
+/// For each model with fewer ports than a Pro GPU, only its own ports (ASE005 in asenet).
+pub fn ports_by_model() -> Value {
+    let rules: Vec<Value> = DeviceModel::ALL
+        .into_iter()
+        .filter(|model| model.port_count() < DeviceModel::ProGpu.port_count())
+        .map(|model| {
+            json!({
+                "if": {
+                    "properties": { "device": { "properties": { "model": { "const": model.as_str() } }, "required": ["model"] } },
+                    "required": ["device"],
+                },
+                "then": { "properties": { "ports": { "propertyNames": { "enum": port_names(model) } } } },
+            })
+        })
+        .collect();
+    Value::Array(rules)
+}
