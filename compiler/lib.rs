@@ -12,9 +12,9 @@
 //! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
 //!   references resolved, nodes named, service addresses allocated.
 //! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
+//!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
-//!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
 //! - `cli`: the command line.
 //!
