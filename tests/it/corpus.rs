@@ -18,7 +18,7 @@ use asenet::diagnostic::json::{self, FileReport};
 use asenet::emit::Previous;
 use asenet::rules::RULES;
 
-use crate::support::{asenet, relative, repo_root, scratch_dir, stderr};
+use crate::support::{asenet, relative, repo_root, stderr};
 
 struct Entry {
     name: String,
@@ -154,7 +154,7 @@ fn valid_sites_build_and_broken_ones_do_not() {
             _ => {}
         }
         if entry.is_valid_site() {
-            let out = scratch_dir(&format!("corpus-{}", entry.name.trim_end_matches(".toml")));
+            let out = own_scratch_dir(&entry.name);
             let input = relative(&entry.path);
             let output = asenet(&["build", &input, "--out", out.to_str().unwrap()], b"");
             if output.status.code() != Some(0) || !out.join("manifest.json").is_file() {
@@ -163,7 +163,24 @@ fn valid_sites_build_and_broken_ones_do_not() {
             let _ = std::fs::remove_dir_all(&out);
         }
     }
+    let _ = std::fs::remove_dir_all(own_scratch_root());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// This test's own scratch directory: not the shared one, where `build.rs` watches for
+/// staging directories left behind.
+fn own_scratch_root() -> PathBuf {
+    std::env::temp_dir().join(format!("asenet-corpus-{}", std::process::id()))
+}
+
+/// A fresh directory below [`own_scratch_root`] for the artifacts of the corpus file `name`.
+fn own_scratch_dir(name: &str) -> PathBuf {
+    let stem = name.trim_end_matches(".toml");
+    assert!(!stem.is_empty() && !stem.contains(['/', '\\']) && stem != "..", "a plain file name: {name:?}");
+    let dir = own_scratch_root().join(stem);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 fn is_warning(code: &str) -> bool {
