@@ -118,6 +118,24 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             None
         }
     });
+    // Two-node clusters exist for the pro-gpu and the pro-2 only (F21, F25).
+    let nodes = match (nodes, model) {
+        (Some(two), Some(model))
+            if two.value == NodeCount::Two && matches!(model.value, DeviceModel::ProR | DeviceModel::MiniR) =>
+        {
+            sink.push(
+                Diagnostic::new(&INVALID_VALUE, two.span, format!("a {} has one node, not 2", model.value.as_str()))
+                    .with_primary_label("no two-node configuration")
+                    .with_label(model.span, format!("the device is a {}", model.value.as_str()))
+                    .with_help(
+                        "remove `nodes`: two-node clusters are pro-gpu and pro-2 devices (F21); a pro-r or a \
+                         mini-r runs one master and one worker VM (F2)",
+                    ),
+            );
+            None
+        }
+        _ => nodes,
+    };
     Device {
         header: raw.header,
         name: raw.name.as_ref().map(located),
