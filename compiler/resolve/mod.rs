@@ -118,6 +118,24 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             None
         }
     });
+    // Two-node clusters exist for the pro-gpu and the pro-2 only (F21, F25).
+    let nodes = match (nodes, model) {
+        (Some(two), Some(model))
+            if two.value == NodeCount::Two && matches!(model.value, DeviceModel::ProR | DeviceModel::MiniR) =>
+        {
+            sink.push(
+                Diagnostic::new(&INVALID_VALUE, two.span, format!("a {} has one node, not 2", model.value.as_str()))
+                    .with_primary_label("no two-node configuration")
+                    .with_label(model.span, format!("the device is a {}", model.value.as_str()))
+                    .with_help(
+                        "remove `nodes`: two-node clusters are pro-gpu and pro-2 devices (F21); a pro-r or a \
+                         mini-r runs one master and one worker VM (F2)",
+                    ),
+            );
+            None
+        }
+        _ => nodes,
+    };
     Device {
         header: raw.header,
         name: raw.name.as_ref().map(located),
@@ -178,12 +196,37 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
         return Some(PortConfig::Dhcp { span: dhcp.span().into() });
     }
     let Some(address) = &port.address else { return Some(PortConfig::Unconfigured) };
-    let address = values::ipv4_net(address, "port address", false, sink);
+    let address =
+        values::ipv4_net(address, "port address", false, sink).and_then(|address| host_address(address, sink));
     let gateway = port.gateway.as_ref().map(|gateway| values::ipv4(gateway, "gateway", sink));
     let dns: Vec<_> = port.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
     let gateway = optional(gateway)?;
     let dns = dns.into_iter().collect::<Option<Vec<_>>>()?;
     Some(PortConfig::Static(StaticAddressing { address: address?, gateway, dns }))
+}
+
+/// A port's address is a host of its subnet: not the network or broadcast address, which
+/// a subnet up to /30 keeps for itself (a /31's two addresses are both hosts, RFC 3021).
+fn host_address(address: Located<Ipv4Net>, sink: &mut Sink) -> Option<Located<Ipv4Net>> {
+    let (net, own) = (address.value.trunc(), address.value.addr());
+    let role = match net.prefix_len() {
+        ..=30 if own == net.network() => "network",
+        ..=30 if own == net.broadcast() => "broadcast",
+        _ => return Some(address),
+    };
+    sink.push(
+        Diagnostic::new(
+            &INVALID_VALUE,
+            address.span,
+            format!("port address `{}` is the {role} address of {net}", address.value),
+        )
+        .with_primary_label(format!("the {role} address, not a host's"))
+        .with_help(format!(
+            "write the port's own address on {net} with its prefix length: `address` is the port's address, \
+             not its subnet's"
+        )),
+    );
+    None
 }
 
 fn unknown_port(name: &Text, model: DeviceModel) -> Diagnostic {

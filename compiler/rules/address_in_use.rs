@@ -11,7 +11,8 @@ declare_rule! {
     /// external service IPs: a port's own address, a gateway or a DNS server, of any port.
     /// An address with several uses (a router that is gateway and DNS server) is reported
     /// once per range, with each use labelled. Also reports a range that holds the network
-    /// or broadcast address of the compute port's subnet.
+    /// or broadcast address of the compute port's subnet (on a compute switch of two ports,
+    /// the subnet of the one that holds the range).
     ///
     /// A compute subnet of /31 or /32 has no network or broadcast address to avoid; a range
     /// that runs past the compute subnet is left to `range-outside-subnet`.
@@ -106,12 +107,21 @@ fn check(network: &Network, sink: &mut Sink) {
 
 /// Reports `range` if it holds the network or broadcast address of the compute subnet.
 fn report_subnet_edges(network: &Network, range: AddrRange, span: Span, what: &str, sink: &mut Sink) {
-    let Some(port) = network.compute_port() else { return };
-    let Some(subnet) = port.subnet() else { return };
-    // A range that runs past the subnet is `range-outside-subnet`'s to report.
-    if subnet.value.prefix_len() >= 31 || !AddrRange::of_net(subnet.value).contains_range(range) {
+    // The compute port whose subnet holds the range; a switch on two ports (the documented
+    // two-node teamed switch, F25) has two subnets. A range that runs past the subnet is
+    // `range-outside-subnet`'s to report.
+    let Some(switch) = network.compute_switch() else { return };
+    let Some((port, subnet)) = switch.ports.iter().find_map(|port| {
+        let port = network.port(port.value)?;
+        let subnet = port.subnet()?;
+        AddrRange::of_net(subnet.value).contains_range(range).then_some((port, subnet))
+    }) else {
+        return;
+    };
+    if subnet.value.prefix_len() >= 31 {
         return;
     }
+    let article = if switch.ports.len() == 1 { "the" } else { "a" };
     let (network_address, broadcast) = (subnet.value.network(), subnet.value.broadcast());
     let edges: Vec<(Ipv4Addr, &str)> = [(network_address, "network"), (broadcast, "broadcast")]
         .into_iter()
@@ -152,7 +162,7 @@ fn report_subnet_edges(network: &Network, range: AddrRange, span: Span, what: &s
             format!("{what} {range} holds {addresses}, the {kinds} {noun} of {}'s subnet {}", port.id, subnet.value),
         )
         .with_primary_label(primary_label)
-        .with_label(subnet.span, format!("{}, the compute port, is on {} here", port.id, subnet.value))
+        .with_label(subnet.span, format!("{}, {} compute port, is on {} here", port.id, article, subnet.value))
         .with_help(help),
     );
 }

@@ -4,7 +4,8 @@ use crate::model::{Network, PortConfig};
 declare_rule! {
     /// ## What it does
     /// With a `[kubernetes]` section, reports a compute port (a port of the switch with
-    /// `compute = true`) that gets its address by DHCP.
+    /// `compute = true`) that gets its address by DHCP, or that the file leaves without
+    /// an address: a data port not configured keeps its factory default, DHCP (F10).
     ///
     /// ## Why is this bad?
     /// The Kubernetes node IPs are static: "DHCP mode is not supported for Kubernetes node
@@ -15,7 +16,9 @@ declare_rule! {
     /// does not know. A warning, since no document forbids a DHCP compute port outright
     /// (F10).
     ///
-    /// A compute port with no address at all is not reported here.
+    /// A compute port with no address at all is reported too: on the device it is on DHCP
+    /// (Port2 and up, F10), and in the file nothing says which subnet the ranges belong
+    /// to, so no other rule can check them.
     ///
     /// ## Example
     /// ```toml
@@ -35,7 +38,7 @@ declare_rule! {
         code: "ASE306",
         name: "compute-port-dynamic",
         severity: Severity::Warning,
-        summary: "the compute port uses DHCP while node IPs are static (F4)",
+        summary: "the compute port uses DHCP, or has no address, while node IPs are static (F4)",
         check: Some(check),
     };
 }
@@ -44,19 +47,30 @@ fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let Some(switch) = network.compute_switch() else { return };
     for port in switch.ports.iter().filter_map(|port| network.port(port.value)) {
-        let PortConfig::Dhcp { span } = port.config else { continue };
         let id = port.id;
-        sink.push(
-            Diagnostic::new(
-                &COMPUTE_PORT_DYNAMIC,
+        let (span, message, primary, help) = match port.config {
+            PortConfig::Static(_) => continue,
+            PortConfig::Dhcp { span } => (
                 span,
                 format!("compute port {id} uses DHCP, but the node IPs {} are static", kubernetes.node_ips.value),
-            )
-            .with_primary_label(format!("{id}'s subnet comes from a DHCP lease"))
-            .with_label(kubernetes.node_ips.span, "static node IPs here")
-            .with_help(format!(
-                "replace {id}'s `dhcp = true` with a static `address` on the node IPs' subnet (F4, F5)"
-            )),
+                format!("{id}'s subnet comes from a DHCP lease"),
+                format!("replace {id}'s `dhcp = true` with a static `address` on the node IPs' subnet (F4, F5)"),
+            ),
+            PortConfig::Unconfigured => (
+                port.span,
+                format!("compute port {id} has no address, but the node IPs {} are static", kubernetes.node_ips.value),
+                format!("no `address` for {id}"),
+                format!(
+                    "give {id} a static `address` on the node IPs' subnet (F4, F5): a data port left unconfigured \
+                     stays on DHCP, its factory default (F10)"
+                ),
+            ),
+        };
+        sink.push(
+            Diagnostic::new(&COMPUTE_PORT_DYNAMIC, span, message)
+                .with_primary_label(primary)
+                .with_label(kubernetes.node_ips.span, "static node IPs here")
+                .with_help(help),
         );
     }
 }

@@ -1,14 +1,19 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::Network;
+use std::net::Ipv4Addr;
+
+use crate::model::{AddrRange, Located, Network, PortId, Route};
 
 declare_rule! {
     /// ## What it does
     /// Reports a default route (`0.0.0.0/0`) on the compute port while another port has
-    /// the gateway.
+    /// the gateway, and routes on the compute port that together cover every address
+    /// without a `/0`: `0.0.0.0/1` with `128.0.0.0/1`, the trick VPN clients use to
+    /// override a default route without replacing it. Each half is longer than `/0`, so
+    /// the pair wins over the default for every destination.
     ///
     /// Quiet when the compute port itself has the gateway (the route agrees with it), when
-    /// no other port has one, and when there is no single compute port. Only a `/0`
-    /// destination counts; a narrower route, however wide, leaves the default alone.
+    /// no other port has one, and when there is no single compute port. Routes that leave
+    /// some addresses to the default, however wide, leave the default alone.
     ///
     /// ## Why is this bad?
     /// The Kubernetes VMs reach the internet and Azure through the internal virtual switch,
@@ -47,7 +52,8 @@ declare_rule! {
         code: "ASE207",
         name: "default-route-override",
         severity: Severity::Warning,
-        summary: "a 0.0.0.0/0 route on the compute port while another port has the gateway",
+        summary: "a 0.0.0.0/0 route on the compute port (or routes that cover every address, like 0.0.0.0/1 + \
+                  128.0.0.0/1) while another port has the gateway",
         check: Some(check),
     };
 }
@@ -87,4 +93,74 @@ fn check(network: &Network, sink: &mut Sink) {
             )),
         );
     }
+    report_split_default(network, compute_id, uplink, gateway, sink);
+}
+
+/// Reports routes on the compute port that cover every address without a `/0` among them.
+fn report_split_default(
+    network: &Network,
+    compute: PortId,
+    uplink: PortId,
+    gateway: Located<Ipv4Addr>,
+    sink: &mut Sink,
+) {
+    let mut routes: Vec<&Route> = network.routes.iter().filter(|route| route.interface.value == compute).collect();
+    if routes.iter().any(|route| route.destination.value.prefix_len() == 0) {
+        return;
+    }
+    // The widest destinations, each not inside another: sorted by start, wider first.
+    routes.sort_by_key(|route| {
+        let net = route.destination.value.trunc();
+        (net.network(), net.prefix_len(), route.header)
+    });
+    let mut widest: Vec<&Route> = Vec::new();
+    for route in routes {
+        let range = AddrRange::of_net(route.destination.value.trunc());
+        if widest.last().is_some_and(|last| AddrRange::of_net(last.destination.value.trunc()).contains_range(range)) {
+            continue;
+        }
+        widest.push(route);
+    }
+    // CIDR blocks either nest or are disjoint: sorted and disjoint, they cover every
+    // address when each starts where the previous one ended.
+    let mut next: u64 = 0;
+    for route in &widest {
+        let range = AddrRange::of_net(route.destination.value.trunc());
+        if u64::from(u32::from(range.first())) != next {
+            return;
+        }
+        next = u64::from(u32::from(range.last())) + 1;
+    }
+    if next != 1 << 32 {
+        return;
+    }
+    widest.sort_by_key(|route| route.header);
+    let Some((last, others)) = widest.split_last() else { return };
+    let names: Vec<String> = widest.iter().map(|route| route.destination.value.to_string()).collect();
+    let names = match names.as_slice() {
+        [init @ .., tail] => format!("{} and {tail}", init.join(", ")),
+        [] => unreachable!("the routes cover every address"),
+    };
+    let mut diagnostic = Diagnostic::new(
+        &DEFAULT_ROUTE_OVERRIDE,
+        last.destination.span,
+        format!(
+            "routes {names} on the compute port {compute} cover every address: together they take the Kubernetes \
+             VMs' internet traffic away from {uplink}'s gateway"
+        ),
+    )
+    .with_primary_label("completes the cover of every address");
+    for route in others {
+        diagnostic =
+            diagnostic.with_label(route.destination.span, format!("via {} on {compute}", route.next_hop.value));
+    }
+    sink.push(
+        diagnostic
+            .with_label(gateway.span, format!("the uplink: {uplink}'s gateway {} here", gateway.value))
+            .with_help(
+                "each is longer than the default route, so together they override it for every destination: keep \
+             routes to the private networks behind the compute network's router only, and let internet traffic \
+             leave through the uplink (F29)",
+            ),
+    );
 }

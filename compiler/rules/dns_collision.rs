@@ -13,6 +13,11 @@ declare_rule! {
     /// `<name>.<namespace>.svc` is `kubernetes.default.svc` or `kube-dns.kube-system.svc`
     /// (F32).
     ///
+    /// The device's own endpoints under `<device>.<domain>` count too, though the site zone
+    /// does not carry them (their address is the device's, not a Kubernetes one): a
+    /// `hostname` of `login` or `management` takes the name of the device's Azure Resource
+    /// Manager endpoints (F41).
+    ///
     /// A `hostname` needs a LoadBalancer service and `device.domain`: without them it has
     /// nowhere to go, which is `missing-or-conflicting` (ASE006).
     ///
@@ -47,9 +52,36 @@ declare_rule! {
     };
 }
 
+/// The device's endpoints under `<device>.<domain>` that are not in the site zone (F41).
+const DEVICE_ENDPOINTS: &[(&str, &str)] =
+    &[("login", "Azure Resource Manager login endpoint"), ("management", "Azure Resource Manager endpoint")];
+
 fn check(network: &Network, sink: &mut Sink) {
     for zone in dns::zones(network) {
         check_zone(&zone, sink);
+        if zone.kind == ZoneKind::Site {
+            check_device_endpoints(network, &zone, sink);
+        }
+    }
+}
+
+/// Reports a service `hostname` that is one of the device's own endpoint names (F41).
+fn check_device_endpoints(network: &Network, zone: &Zone, sink: &mut Sink) {
+    let Some(domain) = &network.device.domain else { return };
+    for record in &zone.records {
+        let Owner::Service(service) = &record.owner else { continue };
+        let Some((name, what)) = DEVICE_ENDPOINTS.iter().find(|(name, _)| *name == record.name) else { continue };
+        let fqdn = format!("{name}.{}", zone.origin);
+        sink.push(
+            Diagnostic::new(
+                &DNS_COLLISION,
+                service.hostname.as_ref().map_or(service.name.span, |hostname| hostname.span),
+                format!("`{fqdn}` is the device's {what}"),
+            )
+            .with_primary_label(format!("{} -> {}", record.name, record.address))
+            .with_label(domain.span, format!("the device's {what} is `{fqdn}` (F41)"))
+            .with_help("give this service another `hostname`: the device's own endpoints keep their names"),
+        );
     }
 }
 

@@ -16,13 +16,18 @@ declare_rule! {
     ///   `protocol` twice in one service;
     /// - one `node_port` in two services. Node ports are allocated cluster-wide by number,
     ///   whatever the protocol, so this is reported even for TCP in one service and UDP in
-    ///   the other; within one service a node port may serve both TCP and UDP.
+    ///   the other; within one service a node port may serve both TCP and UDP;
+    /// - the same `port` and `protocol` in two LoadBalancer services with one `share_ip`
+    ///   key: they share one external IP, and MetalLB shares an address only between
+    ///   services whose ports differ (F35).
     ///
     /// ## Why is this bad?
     /// The API server rejects each of these Services (port ranges, `nodePort` on a
     /// ClusterIP Service, duplicate ports) or rejects the second one ("provided port is
     /// already allocated"). A node port of 31000 or 31001 would take the dashboard's or the
     /// container registry's port on every node: the device reserves both (F32, F45).
+    /// MetalLB refuses to put a service on a shared address where another service already
+    /// takes the same port: the second one stays `<pending>`, unreachable.
     ///
     /// ## Example
     /// ```toml
@@ -46,7 +51,8 @@ declare_rule! {
         name: "invalid-service-port",
         severity: Severity::Error,
         summary: "port out of 1-65535, node_port outside 30000-32767 or on a ClusterIP service, \
-                  duplicate port/protocol, a node_port used twice, or node_port 31000/31001 (F32)",
+                  duplicate port/protocol (in a service or on a shared IP), a node_port used twice, or node_port \
+                  31000/31001 (F32)",
         check: Some(check),
     };
 }
@@ -84,6 +90,46 @@ fn check(network: &Network, sink: &mut Sink) {
                 }
                 Some(_) => {}
             }
+        }
+    }
+    check_shared_ips(network, sink);
+}
+
+/// Reports a port and protocol taken twice on one shared external IP: LoadBalancer services
+/// with one `share_ip` key (F35).
+fn check_shared_ips(network: &Network, sink: &mut Sink) {
+    // (key, port, protocol) -> the service and the port entry that took it first.
+    let mut taken: BTreeMap<(&str, i64, Protocol), (&Service, Span)> = BTreeMap::new();
+    for service in network.services.iter().filter(|service| service.kind.value == ServiceType::LoadBalancer) {
+        let Some(key) = &service.share_ip else { continue };
+        for entry in &service.ports {
+            let slot = (key.value.as_str(), entry.port.value, entry.protocol.value);
+            let Some((owner, first)) = taken.get(&slot).copied() else {
+                taken.insert(slot, (service, entry.port.span));
+                continue;
+            };
+            if std::ptr::eq(owner, service) {
+                continue; // a duplicate inside one service, reported above
+            }
+            let port = format!("{}/{}", entry.port.value, entry.protocol.value.as_str());
+            sink.push(
+                Diagnostic::new(
+                    &INVALID_SERVICE_PORT,
+                    entry.port.span,
+                    format!(
+                        "port {port} of service `{}` is taken by `{}` on the external IP they share",
+                        service.qualified_name(),
+                        owner.qualified_name()
+                    ),
+                )
+                .with_primary_label(format!("{port} again on the shared IP"))
+                .with_label(first, format!("`{}` takes {port} here", owner.qualified_name()))
+                .with_label(key.span, format!("shares its external IP with `share_ip = \"{}\"`", key.value))
+                .with_help(
+                    "MetalLB puts services on one address only when their ports differ (F35): give one of them \
+                     another port, or a `share_ip` key of its own",
+                ),
+            );
         }
     }
 }

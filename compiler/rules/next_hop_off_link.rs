@@ -3,7 +3,10 @@ use crate::model::Network;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a route whose next hop is not on its interface's subnet.
+    /// Reports a route whose next hop is not on its interface's subnet, or is the subnet's
+    /// network or broadcast address, which no router can have. As for a gateway
+    /// (`gateway-off-link`), those two count only up to /30: on a /31 both addresses are
+    /// hosts (RFC 3021).
     ///
     /// ## Why is this bad?
     /// A next hop must be reachable without routing: on the interface's own subnet. The
@@ -35,7 +38,7 @@ declare_rule! {
         code: "ASE203",
         name: "next-hop-off-link",
         severity: Severity::Error,
-        summary: "a route's next hop is not on its interface's subnet",
+        summary: "a route's next hop is not on its interface's subnet, or is its network or broadcast address",
         check: Some(check),
     };
 }
@@ -44,12 +47,30 @@ fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
         let next_hop = route.next_hop.value;
-        if subnet.value.contains(&next_hop) {
-            continue;
-        }
         let port = route.interface.value;
-        let mut help = format!("use a router on {} as next hop", subnet.value);
-        if route.destination.value.contains(&next_hop) {
+        let has_network_and_broadcast = subnet.value.prefix_len() <= 30;
+        let (message, primary, mut help) = if !subnet.value.contains(&next_hop) {
+            (
+                format!("next hop {next_hop} is not on {port}'s subnet {}", subnet.value),
+                "not on-link",
+                format!("use a router on {} as next hop", subnet.value),
+            )
+        } else if has_network_and_broadcast && next_hop == subnet.value.network() {
+            (
+                format!("next hop {next_hop} is the network address of {port}'s subnet {}", subnet.value),
+                "network address",
+                format!("use a router's address on {}; no host has the network address", subnet.value),
+            )
+        } else if has_network_and_broadcast && next_hop == subnet.value.broadcast() {
+            (
+                format!("next hop {next_hop} is the broadcast address of {port}'s subnet {}", subnet.value),
+                "broadcast address",
+                format!("use a router's address on {}; no host has the broadcast address", subnet.value),
+            )
+        } else {
+            continue;
+        };
+        if route.destination.value.contains(&next_hop) && !subnet.value.contains(&next_hop) {
             help.push_str(&format!(
                 "; {next_hop} is inside the destination {}, as in the source document's example, \
                  which assumes {port} is on that subnet",
@@ -57,14 +78,10 @@ fn check(network: &Network, sink: &mut Sink) {
             ));
         }
         sink.push(
-            Diagnostic::new(
-                &NEXT_HOP_OFF_LINK,
-                route.next_hop.span,
-                format!("next hop {next_hop} is not on {port}'s subnet {}", subnet.value),
-            )
-            .with_primary_label("not on-link")
-            .with_label(subnet.span, format!("{port} is {} here", subnet.value))
-            .with_help(help),
+            Diagnostic::new(&NEXT_HOP_OFF_LINK, route.next_hop.span, message)
+                .with_primary_label(primary)
+                .with_label(subnet.span, format!("{port} is {} here", subnet.value))
+                .with_help(help),
         );
     }
 }

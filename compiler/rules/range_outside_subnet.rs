@@ -1,5 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::{AddrRange, Network};
+use ipnet::Ipv4Net;
+
+use crate::model::{AddrRange, Kubernetes, Located, Network, PortId};
 
 declare_rule! {
     /// ## What it does
@@ -7,8 +9,11 @@ declare_rule! {
     /// compute port (the port of the switch with `compute = true`), and says which
     /// addresses lie outside.
     ///
-    /// Quiet when there is no single compute port, or it is not static: other rules report
-    /// that, and without a static subnet there is nothing to compare with.
+    /// A compute switch on two ports (the documented two-node teamed switch, F25) has two
+    /// subnets: each range must lie inside one of them.
+    ///
+    /// Quiet when there is no single compute switch, or a port of it is not static: other
+    /// rules report that, and without a static subnet there is nothing to compare with.
     ///
     /// ## Why is this bad?
     /// The node IPs go to the Kubernetes VMs' NIC on the compute switch, so they "must be
@@ -46,9 +51,46 @@ declare_rule! {
 
 fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
-    let Some(port) = network.compute_port() else { return };
-    let Some(subnet) = port.subnet() else { return };
-    let id = port.id;
+    let Some(switch) = network.compute_switch() else { return };
+    let subnets: Option<Vec<(PortId, Located<Ipv4Net>)>> =
+        switch.ports.iter().map(|port| Some((port.value, network.port(port.value)?.subnet()?))).collect();
+    let Some(subnets) = subnets else { return };
+    if let [(id, subnet)] = subnets.as_slice() {
+        check_one_subnet(kubernetes, *id, *subnet, sink);
+    } else {
+        check_teamed(kubernetes, &switch.name.value, &subnets, sink);
+    }
+}
+
+/// The ranges of a compute switch on several ports: each inside one port's subnet.
+fn check_teamed(kubernetes: &Kubernetes, switch: &str, subnets: &[(PortId, Located<Ipv4Net>)], sink: &mut Sink) {
+    let mut ranges = vec![(kubernetes.node_ips, "node IP range", "take the node IPs")];
+    ranges.extend(kubernetes.service_ips.map(|range| (range, "external service IP range", "take them")));
+    let names: Vec<String> = subnets.iter().map(|(id, subnet)| format!("{id}'s {}", subnet.value)).collect();
+    let names = names.join(" nor ");
+    for (range, what, take) in ranges {
+        if subnets.iter().any(|(_, subnet)| AddrRange::of_net(subnet.value).contains_range(range.value)) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            &RANGE_OUTSIDE_SUBNET,
+            range.span,
+            format!("{what} {} lies inside neither {names}, the subnets of compute switch `{switch}`", range.value),
+        )
+        .with_primary_label("not inside one compute subnet");
+        for (id, subnet) in subnets {
+            diagnostic =
+                diagnostic.with_label(subnet.span, format!("{id}, a compute port, is on {} here", subnet.value));
+        }
+        sink.push(diagnostic.with_help(format!(
+            "the Kubernetes VMs and MetalLB sit on the compute network: {take} from the free addresses of one of \
+             these subnets (F5)"
+        )));
+    }
+}
+
+/// The ranges of a compute switch on one port: inside its subnet.
+fn check_one_subnet(kubernetes: &Kubernetes, id: PortId, subnet: Located<Ipv4Net>, sink: &mut Sink) {
     let inside = AddrRange::of_net(subnet.value);
 
     let mut ranges = vec![(

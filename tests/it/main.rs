@@ -4,6 +4,7 @@
 mod build;
 mod cli;
 mod consumers;
+mod corpus;
 mod examples;
 mod fixtures;
 mod formats;
