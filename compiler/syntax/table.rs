@@ -12,6 +12,10 @@ use crate::suggest::did_you_mean;
 pub struct Table<'a, 'i> {
     entries: &'a DeTable<'i>,
     context: String,
+    /// Misspelt keys read as the known key they were meant to be (`next_hpo` as
+    /// `next_hop`), so that the typo is reported once, as ASE002, and not again as a
+    /// missing key, and the rest of the file is checked with the value.
+    recovered: Vec<(String, Value<'a, 'i>)>,
 }
 
 type Value<'a, 'i> = &'a Spanned<DeValue<'i>>;
@@ -19,16 +23,25 @@ type Value<'a, 'i> = &'a Spanned<DeValue<'i>>;
 impl<'a, 'i> Table<'a, 'i> {
     /// Wraps `entries` and reports each key that is not in `known`.
     pub fn new(entries: &'a DeTable<'i>, context: &str, known: &[&str], sink: &mut Sink) -> Self {
-        for key in entries.keys() {
-            if !known.contains(&key.get_ref().as_ref()) {
-                sink.push(unknown_key(key, context, known));
+        let mut recovered = Vec::new();
+        for (key, value) in entries.iter() {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let suggestion = did_you_mean(name, known.iter().copied());
+            sink.push(unknown_key(key, suggestion, context, known));
+            let meant_is_absent = |meant: &str| entries.keys().all(|other| other.get_ref() != meant);
+            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant)) {
+                recovered.push((meant.to_owned(), value));
             }
         }
-        Table { entries, context: context.to_owned() }
+        Table { entries, context: context.to_owned(), recovered }
     }
 
     fn value(&self, key: &str) -> Option<Value<'a, 'i>> {
-        self.entries.iter().find(|(name, _)| name.get_ref() == key).map(|(_, value)| value)
+        let written = self.entries.iter().find(|(name, _)| name.get_ref() == key).map(|(_, value)| value);
+        written.or_else(|| self.recovered.iter().find(|(meant, _)| meant == key).map(|(_, value)| *value))
     }
 
     fn type_error(&self, key: &str, expected: &str, value: Value, sink: &mut Sink) {
@@ -147,10 +160,15 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
-fn unknown_key(key: &Spanned<std::borrow::Cow<str>>, context: &str, known: &[&str]) -> Diagnostic {
+fn unknown_key(
+    key: &Spanned<std::borrow::Cow<str>>,
+    suggestion: Option<&str>,
+    context: &str,
+    known: &[&str],
+) -> Diagnostic {
     let name = key.get_ref();
     let diagnostic = Diagnostic::new(&UNKNOWN_KEY, key.span(), format!("unknown key `{name}` in {context}"));
-    match did_you_mean(name, known.iter().copied()) {
+    match suggestion {
         Some(suggestion) => diagnostic
             .with_primary_label(format!("did you mean `{suggestion}`?"))
             .with_help(format!("rename it to `{suggestion}`")),
@@ -166,5 +184,30 @@ pub fn list(items: &[&str]) -> String {
     match quoted.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => quoted.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Sink;
+
+    #[test]
+    fn a_misspelt_key_is_read_as_the_key_it_was_meant_to_be() {
+        let mut sink = Sink::default();
+        let source = "[[routes]]\ninterface = \"Port3\"\nnext_hpo = \"10.0.0.1\"\n";
+        let raw = crate::syntax::parse(source, &mut sink).unwrap();
+        let next_hop = raw.routes[0].next_hop.as_ref().map(|text| text.get_ref().as_str());
+        assert_eq!(next_hop, Some("10.0.0.1"));
+        let codes: Vec<_> = sink.into_sorted().iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["ASE002"]);
+    }
+
+    #[test]
+    fn a_misspelling_beside_the_real_key_is_not_read() {
+        let mut sink = Sink::default();
+        let source = "[[routes]]\nnext_hop = \"10.0.0.1\"\nnext_hpo = \"10.9.9.9\"\n";
+        let raw = crate::syntax::parse(source, &mut sink).unwrap();
+        let next_hop = raw.routes[0].next_hop.as_ref().map(|text| text.get_ref().as_str());
+        assert_eq!(next_hop, Some("10.0.0.1"));
     }
 }
