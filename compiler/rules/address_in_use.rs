@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
@@ -79,6 +79,10 @@ fn check(network: &Network, sink: &mut Sink) {
         }
     }
 
+    // What a suggested range must also leave out: every address above, and the routers.
+    let taken: BTreeSet<Ipv4Addr> =
+        uses.keys().copied().chain(network.routes.iter().map(|route| route.next_hop.value)).collect();
+
     let mut ranges = vec![(kubernetes.node_ips, "node IP range", "node IPs go to the Kubernetes VMs")];
     ranges.extend(
         kubernetes.service_ips.map(|range| (range, "external service IP range", "MetalLB hands these to services")),
@@ -101,12 +105,20 @@ fn check(network: &Network, sink: &mut Sink) {
                     .with_help(format!("{owner}: move or shrink the range so that it leaves out {address} (F44)")),
             );
         }
-        report_subnet_edges(network, range.value, range.span, what, sink);
+        report_subnet_edges(network, range.value, range.span, what, &taken, sink);
     }
 }
 
-/// Reports `range` if it holds the network or broadcast address of the compute subnet.
-fn report_subnet_edges(network: &Network, range: AddrRange, span: Span, what: &str, sink: &mut Sink) {
+/// Reports `range` if it holds the network or broadcast address of the compute subnet,
+/// suggesting a range that leaves out those and every `taken` address.
+fn report_subnet_edges(
+    network: &Network,
+    range: AddrRange,
+    span: Span,
+    what: &str,
+    taken: &BTreeSet<Ipv4Addr>,
+    sink: &mut Sink,
+) {
     // The compute port whose subnet holds the range; a switch on two ports (the documented
     // two-node teamed switch, F25) has two subnets. A range that runs past the subnet is
     // `range-outside-subnet`'s to report.
@@ -147,7 +159,8 @@ fn report_subnet_edges(network: &Network, range: AddrRange, span: Span, what: &s
         (true, false) => shift(first + 1, last + 1).filter(|better| better.last() <= last_host),
         (false, true) => shift(first - 1, last - 1).filter(|better| better.first() >= first_host),
         _ => AddrRange::new(first_host.max(range.first()), last_host.min(range.last())),
-    };
+    }
+    .filter(|better| taken.range(better.first()..=better.last()).next().is_none());
     let mut help = match better {
         Some(better) => format!("move the range off {addresses}, e.g. `{better}`"),
         None => format!("take host addresses of {}: {first_host} to {last_host}", subnet.value),
