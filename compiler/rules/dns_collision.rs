@@ -108,12 +108,16 @@ fn check_zone(zone: &Zone, sink: &mut Sink) {
                 format!("`{fqdn}` is `{}/{}` already", other.namespace.value, other.name.value),
             ),
         };
-        let (primary, help): (Span, &str) = match zone.kind {
-            ZoneKind::Site => (
+        let (primary, help): (Span, &str) = match (zone.kind, &first.owner) {
+            (ZoneKind::Site, Owner::Platform { .. }) => (
+                service.hostname.as_ref().map_or(service.name.span, |h| h.span),
+                "give this service another `hostname`: the device's Kubernetes endpoints keep their names",
+            ),
+            (ZoneKind::Site, Owner::Service(_)) => (
                 service.hostname.as_ref().map_or(service.name.span, |h| h.span),
                 "give this service a `hostname` of its own; services that share an IP need it on one of them only",
             ),
-            ZoneKind::Cluster => (service.name.span, "rename the service, or move it to a namespace of its own"),
+            (ZoneKind::Cluster, _) => (service.name.span, "rename the service, or move it to a namespace of its own"),
         };
         sink.push(
             Diagnostic::new(&DNS_COLLISION, primary, format!("`{fqdn}` would have two records"))
