@@ -7,5 +7,6 @@ mod consumers;
 mod examples;
 mod fixtures;
 mod generated;
+mod generator;
 mod malformed;
 mod support;
