@@ -96,8 +96,8 @@ pub fn device_file(shape: Shape) -> String {
     for index in 0..shape.services() {
         write_service(&mut out, index, shape, &mut random);
     }
-    for index in 0..shape.routes {
-        write_route(&mut out, index, shape, &mut random);
+    for (index, route) in routes(shape).enumerate() {
+        write_route(&mut out, index, &route);
     }
     out
 }
@@ -149,27 +149,65 @@ fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut Rand
     }
 }
 
+/// One custom route.
+pub struct Route {
+    pub destination: Ipv4Addr,
+    pub prefix_len: u8,
+    pub next_hop: Ipv4Addr,
+    /// `None` keeps the default metric.
+    pub metric: Option<u64>,
+}
+
 /// Route `index` goes to the `index`th /28 of 10.0.0.0/8 through one of fifty routers on
-/// Port3's subnet; a fifth keep the default metric, a tenth say `target = "kubernetes"`.
-/// With conflicts, the last route of each hundred repeats its predecessor's destination
-/// (ASE206) or, every other hundred, has a next hop off Port3's subnet (ASE203).
-fn write_route(out: &mut String, index: usize, shape: Shape, random: &mut Random) {
-    let conflict = shape.conflicts && index % 100 == 99;
-    let repeat = conflict && (index / 100) % 2 == 0;
-    let off_link = conflict && !repeat;
-    let block = if repeat { index - 1 } else { index };
-    let destination = Ipv4Addr::from((10u32 << 24) + (block as u32) * 16);
-    let router = 100 + random.below(50);
-    let next_hop = if off_link { Ipv4Addr::new(10, 250, 3, 1) } else { Ipv4Addr::new(192, 168, 0, router as u8) };
+/// Port3's subnet; a fifth keep the default metric. With conflicts, the last route of each
+/// hundred repeats its predecessor's destination (ASE206) or, every other hundred, has a
+/// next hop off Port3's subnet (ASE203). The routes draw from their own random stream, so
+/// the netplan file gets the same ones.
+pub fn routes(shape: Shape) -> impl Iterator<Item = Route> {
+    let mut random = Random(shape.seed ^ 0x0005_eed0_f00d_0a7e);
+    (0..shape.routes).map(move |index| {
+        let conflict = shape.conflicts && index % 100 == 99;
+        let repeat = conflict && (index / 100) % 2 == 0;
+        let off_link = conflict && !repeat;
+        let block = if repeat { index - 1 } else { index };
+        let router = 100 + random.below(50) as u8;
+        let metric = 10 + random.below(200);
+        Route {
+            destination: Ipv4Addr::from((10u32 << 24) + (block as u32) * 16),
+            prefix_len: 28,
+            next_hop: if off_link { Ipv4Addr::new(10, 250, 3, 1) } else { Ipv4Addr::new(192, 168, 0, router) },
+            metric: (index % 5 != 0).then_some(metric),
+        }
+    })
+}
+
+/// A tenth of the routes say `target = "kubernetes"`, the default.
+fn write_route(out: &mut String, index: usize, route: &Route) {
+    let Route { destination, prefix_len, next_hop, metric } = route;
     let _ = write!(
         out,
-        "\n[[routes]]\ninterface = \"Port3\"\ndestination = \"{destination}/28\"\nnext_hop = \"{next_hop}\"\n"
+        "\n[[routes]]\ninterface = \"Port3\"\ndestination = \"{destination}/{prefix_len}\"\nnext_hop = \"{next_hop}\"\n"
     );
-    let metric = 10 + random.below(200);
-    if index % 5 != 0 {
+    if let Some(metric) = metric {
         let _ = writeln!(out, "metric = {metric}");
     }
     if index % 10 == 3 {
         out.push_str("target = \"kubernetes\"\n");
     }
+}
+
+/// The same routes for netplan (`netplan generate`), on one ethernet with Port3's address:
+/// the nearest peer's view of the same work.
+pub fn netplan_file(shape: Shape) -> String {
+    let mut out = String::with_capacity(shape.routes * 80 + 200);
+    out.push_str(
+        "network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth1:\n      addresses: [192.168.0.20/16]\n      routes:\n",
+    );
+    for Route { destination, prefix_len, next_hop, metric } in routes(shape) {
+        let _ = writeln!(out, "        - to: {destination}/{prefix_len}\n          via: {next_hop}");
+        if let Some(metric) = metric {
+            let _ = writeln!(out, "          metric: {metric}");
+        }
+    }
+    out
 }

@@ -1,13 +1,9 @@
 //! The benchmark's generated device files: the valid ones run every rule on its happy path
 //! and draw nothing; the others draw exactly the conflicts injected into them.
 
-#[path = "../../bench/generator.rs"]
-#[allow(dead_code)]
-mod generator;
-
 use std::collections::BTreeMap;
 
-use generator::Shape;
+use crate::bench_generator::{self as generator, Shape};
 
 fn counts(source: &str) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();
