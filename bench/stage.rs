@@ -66,7 +66,10 @@ fn main() {
         _ => usage(),
     };
     let peak = PEAK.load(Ordering::Relaxed);
-    eprintln!("{stage}: {found}; file {file} bytes, peak heap {peak} bytes ({:.1}x the file)", peak as f64 / file as f64);
+    eprintln!(
+        "{stage}: {found}; file {file} bytes, peak heap {peak} bytes ({:.1}x the file)",
+        peak as f64 / file as f64
+    );
 }
 
 fn usage() -> ! {
