@@ -113,7 +113,7 @@ fn nth_host(base: [u8; 4], k: usize) -> Ipv4Addr {
 /// port. With conflicts, 98 of each hundred pins the external IP of 88.
 fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut Random) {
     let slot = index % 10;
-    let load_balancer = slot % 2 == 0;
+    let load_balancer = slot.is_multiple_of(2);
     let kind = if load_balancer { "LoadBalancer" } else { "ClusterIP" };
     let protocol = if slot == 4 { "UDP" } else { "TCP" };
     let port = 1024 + random.below(50_000);
@@ -122,7 +122,7 @@ fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut Rand
         "\n[[services]]\nname = \"svc-{index:06}\"\nnamespace = \"team-{:02}\"\ntype = \"{kind}\"\nports = [{{ port = {port}, protocol = \"{protocol}\"",
         index % 20
     );
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         let _ = write!(out, ", target_port = {}", 8000 + random.below(1000));
     }
     if slot == 6 {
@@ -167,7 +167,7 @@ pub fn routes(shape: Shape) -> impl Iterator<Item = Route> {
     let mut random = Random(shape.seed ^ 0x0005_eed0_f00d_0a7e);
     (0..shape.routes).map(move |index| {
         let conflict = shape.conflicts && index % 100 == 99;
-        let repeat = conflict && (index / 100) % 2 == 0;
+        let repeat = conflict && (index / 100).is_multiple_of(2);
         let off_link = conflict && !repeat;
         let block = if repeat { index - 1 } else { index };
         let router = 100 + random.below(50) as u8;
@@ -176,7 +176,7 @@ pub fn routes(shape: Shape) -> impl Iterator<Item = Route> {
             destination: Ipv4Addr::from((10u32 << 24) + (block as u32) * 16),
             prefix_len: 28,
             next_hop: if off_link { Ipv4Addr::new(10, 250, 3, 1) } else { Ipv4Addr::new(192, 168, 0, router) },
-            metric: (index % 5 != 0).then_some(metric),
+            metric: (!index.is_multiple_of(5)).then_some(metric),
         }
     })
 }
