@@ -7,11 +7,16 @@
 //! includes dropping what it made, as a process would.
 
 #[path = "generator.rs"]
+#[allow(dead_code)] // the netplan side serves the `generate` example
 mod generator;
 
 use divan::Bencher;
 use divan::counter::BytesCount;
 use generator::Shape;
+
+/// What the `asenet` binary allocates with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ROUTES: &[usize] = &[1_000, 10_000, 100_000];
 
