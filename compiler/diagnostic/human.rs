@@ -23,6 +23,9 @@ impl Style {
 
 /// Renders every diagnostic of one file, in order.
 pub fn render(path: &str, source: &str, diagnostics: &[Diagnostic], style: Style) -> String {
+    if diagnostics.is_empty() {
+        return String::new(); // without indexing the lines of a big clean file
+    }
     let theme = if style.colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     // Addresses and ranges contain hyphens: never break a line inside one.
     let handler = GraphicalReportHandler::new_themed(theme)
