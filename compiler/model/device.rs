@@ -32,9 +32,11 @@ impl DeviceModel {
         (1..=self.port_count()).map(PortId)
     }
 
-    /// The port named `name` (`Port3`), if this model has it.
+    /// The port named `name` (`Port3`), if this model has it. Exactly as `PortId` writes
+    /// it: `Port03` and `port3` are not ports. Every route names one, so no allocation.
     pub fn port(self, name: &str) -> Option<PortId> {
-        self.ports().find(|port| port.to_string() == name)
+        let &[digit] = name.strip_prefix("Port")?.as_bytes() else { return None };
+        self.ports().find(|port| digit.checked_sub(b'0') == Some(port.0))
     }
 }
 
@@ -75,5 +77,24 @@ impl PortId {
 impl fmt::Display for PortId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Port{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_is_found_by_its_exact_name() {
+        let names =
+            ["Port1", "Port3", "Port4", "Port6", "Port0", "Port7", "Port10", "Port03", "port3", "Port 3", "Port", ""];
+        for model in DeviceModel::ALL {
+            for name in names {
+                let expected = model.ports().find(|port| port.to_string() == name);
+                assert_eq!(model.port(name), expected, "{} {name:?}", model.as_str());
+            }
+        }
+        assert_eq!(DeviceModel::ProGpu.port("Port6"), Some(PortId(6)));
+        assert_eq!(DeviceModel::ProR.port("Port6"), None);
     }
 }

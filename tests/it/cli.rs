@@ -203,3 +203,52 @@ fn man_prints_a_roff_page() {
     assert!(check.contains("\\-\\-format") && check.contains("sarif"), "{check}");
     assert_eq!(asenet(&["man", "frobnicate"], b"").status.code(), Some(2));
 }
+
+/// Several files are checked in parallel, yet the report is the one a sequential run
+/// prints: each file's, in argument order. The biggest file comes first, so that it
+/// finishes last.
+#[test]
+fn several_files_report_in_argument_order_as_a_sequential_run_would() {
+    use asenet::diagnostic::json::{self as json_report, FileReport};
+
+    use crate::bench_generator::{self, Shape};
+
+    let big = scratch("big.toml", bench_generator::device_file(Shape::with_conflicts(5_000)).as_bytes());
+    let big = big.to_str().unwrap().to_owned();
+    let mut files = vec![big.clone(), EXAMPLE.to_owned(), BROKEN.to_owned()];
+    for dir in ["tests/fixtures/ASE003", "tests/fixtures/ASE206", "tests/malformed"] {
+        let mut paths: Vec<String> = std::fs::read_dir(crate::support::repo_root().join(dir))
+            .unwrap()
+            .map(|entry| format!("{dir}/{}", entry.unwrap().file_name().to_str().unwrap()))
+            .filter(|path| path.ends_with(".toml"))
+            .collect();
+        paths.sort();
+        files.extend(paths.into_iter().rev());
+    }
+    let args = |format: &'static str| -> Vec<&str> {
+        ["check", "--format", format].into_iter().chain(files.iter().map(String::as_str)).collect()
+    };
+
+    let together = asenet(&args("human"), b"");
+    let one_by_one: String = files.iter().map(|file| stderr(&asenet(&["check", file], b""))).collect();
+    assert_eq!(stderr(&together), one_by_one);
+    assert_eq!(together.status.code(), Some(1));
+
+    let together = asenet(&args("json"), b"");
+    let bytes: Vec<Vec<u8>> =
+        files.iter().map(|file| std::fs::read(crate::support::repo_root().join(file)).unwrap()).collect();
+    let checked: Vec<_> = bytes.iter().map(|bytes| asenet::check_bytes(bytes)).collect();
+    let sources: Vec<String> = bytes.iter().map(|bytes| String::from_utf8_lossy(bytes).into_owned()).collect();
+    let reports: Vec<FileReport> = files
+        .iter()
+        .zip(&sources)
+        .zip(&checked)
+        .map(|((path, source), checked)| FileReport { path, source, diagnostics: &checked.diagnostics })
+        .collect();
+    assert_eq!(stdout(&together), json_report::render(&reports), "byte-identical to a sequential rendering");
+    let one_by_one: Vec<serde_json::Value> = files
+        .iter()
+        .flat_map(|file| json(&asenet(&["check", "--format", "json", file], b""))["files"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(json(&together)["files"], serde_json::Value::Array(one_by_one));
+}

@@ -1,6 +1,10 @@
 //! The one integration test binary: fixtures through the library, the CLI through the
 //! real binary.
 
+/// The benchmark's device file generator, shared with `bench/`.
+#[path = "../../bench/generator.rs"]
+#[allow(dead_code)]
+mod bench_generator;
 mod build;
 mod cli;
 mod consumers;
@@ -9,6 +13,7 @@ mod examples;
 mod fixtures;
 mod formats;
 mod generated;
+mod generator;
 mod malformed;
 mod schema;
 mod support;

@@ -1,0 +1,65 @@
+//! How asenet scales with the size of a device file: parse only (TOML text to the raw input
+//! types), a full check, and a full build in memory (no disk), over generated files of 1k,
+//! 10k and 100k routes (and a tenth as many services). `check_conflicts` checks the variant
+//! with 1% conflicts, whose diagnostics are made too.
+//!
+//! `cargo bench --bench scale` (`bench/run.sh` runs it with the rest). Each iteration
+//! includes dropping what it made, as a process would.
+
+#[path = "generator.rs"]
+#[allow(dead_code)] // the netplan side serves the `generate` example
+mod generator;
+
+use divan::Bencher;
+use divan::counter::BytesCount;
+use generator::Shape;
+
+/// What the `asenet` binary allocates with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const ROUTES: &[usize] = &[1_000, 10_000, 100_000];
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = ROUTES, sample_count = 20)]
+fn parse(bencher: Bencher, routes: usize) {
+    let source = generator::device_file(Shape::valid(routes));
+    bencher.counter(BytesCount::of_str(&source)).bench(|| {
+        let mut sink = asenet::diagnostic::Sink::default();
+        let raw = asenet::syntax::parse(divan::black_box(&source), &mut sink).expect("generated files are TOML");
+        divan::black_box_drop((raw, sink));
+    });
+}
+
+#[divan::bench(args = ROUTES, sample_count = 20)]
+fn check(bencher: Bencher, routes: usize) {
+    let source = generator::device_file(Shape::valid(routes));
+    bencher.counter(BytesCount::of_str(&source)).bench(|| {
+        let checked = asenet::check(divan::black_box(&source));
+        assert!(checked.diagnostics.is_empty());
+        divan::black_box_drop(checked);
+    });
+}
+
+#[divan::bench(args = ROUTES, sample_count = 20)]
+fn check_conflicts(bencher: Bencher, routes: usize) {
+    let source = generator::device_file(Shape::with_conflicts(routes));
+    bencher.counter(BytesCount::of_str(&source)).bench(|| {
+        let checked = asenet::check(divan::black_box(&source));
+        assert!(checked.has_errors());
+        divan::black_box_drop(checked);
+    });
+}
+
+#[divan::bench(args = ROUTES, sample_count = 20)]
+fn build(bencher: Bencher, routes: usize) {
+    let source = generator::device_file(Shape::valid(routes));
+    let previous = asenet::emit::Previous::default();
+    bencher.counter(BytesCount::of_str(&source)).bench(|| {
+        let built = asenet::build(divan::black_box(&source), &previous).expect("generated files build");
+        divan::black_box_drop(built);
+    });
+}
