@@ -89,9 +89,14 @@ pub struct Built {
 pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>> {
     let checked = check(source);
     match checked.network {
-        Some(network) if !checked.has_errors() => {
-            Ok(Built { files: emit::emit(&network, source, previous), diagnostics: checked.diagnostics })
-        }
+        Some(network) if !checked.has_errors() => match emit::emit(&network, source, previous) {
+            Ok(files) => Ok(Built { files, diagnostics: checked.diagnostics }),
+            Err(refused) => {
+                let mut sink = Sink::default();
+                checked.diagnostics.into_iter().chain(refused).for_each(|diagnostic| sink.push(diagnostic));
+                Err(sink.into_sorted())
+            }
+        },
         _ => Err(checked.diagnostics),
     }
 }

@@ -8,4 +8,5 @@ mod examples;
 mod fixtures;
 mod generated;
 mod malformed;
+mod output_safety;
 mod support;
