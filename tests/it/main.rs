@@ -7,6 +7,8 @@ mod consumers;
 mod examples;
 mod fixtures;
 mod generated;
+mod invariants;
 mod malformed;
 mod output_safety;
+mod properties;
 mod support;
