@@ -59,6 +59,7 @@ pub fn render(path: &str, source: &str, diagnostics: &[Diagnostic], style: Style
 
 /// The closing line: `store042.toml: 2 errors, 1 warning`.
 pub fn summary(path: &str, diagnostics: &[Diagnostic]) -> String {
+    let path = clip_text(path);
     let (errors, warnings) = count(diagnostics);
     if errors + warnings == 0 {
         return format!("{path}: ok\n");
@@ -120,7 +121,7 @@ impl Excerpt {
             runs.partition(|run| run.contains(&primary_line));
         let numbers: Vec<usize> = primary_run.into_iter().chain(other_runs).flatten().copied().collect();
         let mut excerpt = Excerpt {
-            name: name.to_owned(),
+            name: clip_text(name),
             text: String::new(),
             lines: Vec::new(),
             labels: Vec::new(),

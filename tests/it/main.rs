@@ -11,4 +11,5 @@ mod invariants;
 mod malformed;
 mod output_safety;
 mod properties;
+mod resources;
 mod support;
