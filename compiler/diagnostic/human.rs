@@ -270,18 +270,15 @@ fn last_line(index: &LineIndex, start: usize, end: usize) -> usize {
 /// `line` in what was appended: (offset in `line`, offset after `text`'s old end), sorted,
 /// the first at 0 and the last at the line's end; see [`land`].
 fn push_line(text: &mut String, line: &str, points: &[usize]) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    // Which characters to keep, as ranges of character indices.
-    let keep: Vec<(usize, usize)> = if chars.len() <= LINE_MAX {
-        vec![(0, chars.len())]
+    // Which bytes to keep, as ranges; found without walking the whole line, which may be
+    // 50 MB long.
+    let keep: Vec<(usize, usize)> = if line.len() <= LINE_MAX || line.chars().nth(LINE_MAX).is_none() {
+        vec![(0, line.len())]
     } else {
-        let mut windows: Vec<(usize, usize)> = points
-            .iter()
-            .map(|&point| chars.partition_point(|&(byte, _)| byte < point))
-            .map(|at| (at.saturating_sub(WINDOW), (at + WINDOW).min(chars.len())))
-            .collect();
+        let mut windows: Vec<(usize, usize)> =
+            points.iter().map(|&point| (chars_back(line, point, WINDOW), chars_forward(line, point, WINDOW))).collect();
         if windows.is_empty() {
-            windows.push((0, 2 * WINDOW));
+            windows.push((0, chars_forward(line, 0, 2 * WINDOW)));
         }
         windows.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::new();
@@ -294,26 +291,35 @@ fn push_line(text: &mut String, line: &str, points: &[usize]) -> Vec<(usize, usi
         merged
     };
     let base = text.len();
-    let byte_of = |char_index: usize| chars.get(char_index).map_or(line.len(), |&(byte, _)| byte);
     let mut landmarks = Vec::new();
     let mut shown_to = 0;
     for &(from, to) in &keep {
         if from > shown_to {
-            landmarks.push((byte_of(shown_to), text.len() - base));
+            landmarks.push((shown_to, text.len() - base));
             text.push(ELLIPSIS);
         }
-        for &(byte, c) in &chars[from..to] {
-            landmarks.push((byte, text.len() - base));
+        for (index, c) in line[from..to].char_indices() {
+            landmarks.push((from + index, text.len() - base));
             push_visible(text, c);
         }
         shown_to = to;
     }
-    if shown_to < chars.len() {
-        landmarks.push((byte_of(shown_to), text.len() - base));
+    if shown_to < line.len() {
+        landmarks.push((shown_to, text.len() - base));
         text.push(ELLIPSIS);
     }
     landmarks.push((line.len(), text.len() - base));
     landmarks
+}
+
+/// The byte offset `count` characters before `offset` in `line` (or its start).
+fn chars_back(line: &str, offset: usize, count: usize) -> usize {
+    line[..offset].char_indices().rev().take(count).last().map_or(offset, |(index, _)| index)
+}
+
+/// The byte offset `count` characters after `offset` in `line` (or its end).
+fn chars_forward(line: &str, offset: usize, count: usize) -> usize {
+    line[offset..].char_indices().nth(count).map_or(line.len(), |(index, _)| offset + index)
 }
 
 /// Where `offset` of a line lands in its excerpt line: on its own character when that is

@@ -10,10 +10,18 @@ pub mod edits {
     include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
 
     /// One clean device file and the edits made to it.
-    #[derive(Arbitrary, Debug)]
+    #[derive(Arbitrary)]
     pub struct Case {
         seed: u8,
         edits: Vec<Edit>,
+    }
+
+    /// `cargo fuzz fmt edit_examples FILE` shows the edits and the device file they make.
+    impl std::fmt::Debug for Case {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            writeln!(f, "seed {} with {:#?}", self.seed, self.edits)?;
+            write!(f, "---- the device file ----\n{}", self.apply())
+        }
     }
 
     /// An edit that keeps a file TOML-shaped. Lines are counted modulo the file's length.
