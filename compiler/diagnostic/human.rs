@@ -1,6 +1,6 @@
 //! The human rendering: miette's graphical report with the source snippet.
 //!
-//! miette is not handed the file. Each diagnostic gets an [`Excerpt`]: the lines its labels
+//! miette is not handed the file. Each diagnostic gets an `Excerpt`: the lines its labels
 //! touch, one line of context either side, every over-long line clipped to windows around
 //! the labels' ends, and control characters made visible. So a report stays small whatever
 //! the file (a 50 MB minified line prints a few hundred characters, not 50 MB per
