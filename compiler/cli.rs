@@ -94,6 +94,15 @@ enum RulesFormat {
     Json,
 }
 
+/// `eprintln!` that cannot panic: a closed stderr (a pager that quit, `2>&-`) is no reason
+/// to stop a build halfway or to crash.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod build;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
@@ -174,7 +183,7 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
         match read_input(path, stdin_filename) {
             Ok(input) => read.push(input),
             Err(message) => {
-                eprintln!("error: {message}");
+                say!("error: {message}");
                 return ExitCode::from(CANNOT_RUN);
             }
         }
@@ -204,7 +213,7 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
         Format::Sarif => sarif::render(&reports),
         Format::Github => github::render(&reports),
     };
-    if !output.is_empty() && std::io::stdout().write_all(output.as_bytes()).is_err() {
+    if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {
         return ExitCode::from(CANNOT_RUN);
     }
     let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
@@ -212,25 +221,51 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
     ExitCode::from(if failed { FAILURE } else { 0 })
 }
 
+/// The largest device file asenet reads: far beyond any real device (a thousand services
+/// take 100 kB), and a bound on what a link to `/dev/zero` or a runaway generator costs.
+const INPUT_MAX: u64 = 128 << 20;
+
 fn read_input(path: &Path, stdin_filename: &str) -> Result<(String, Vec<u8>), String> {
-    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|error| format!("cannot read standard input: {error}"))?;
+        let bytes = read_bounded(std::io::stdin().lock())
+            .map_err(|error| format!("cannot read standard input: {}", describe(&error)))?;
         return Ok((stdin_filename.to_owned(), bytes));
     }
     let name = path.display().to_string();
     if path.is_dir() {
         return Err(format!("cannot read `{name}`: it is a directory"));
     }
-    let bytes = std::fs::read(path).map_err(|error| format!("cannot read `{name}`: {}", describe(&error)))?;
+    let bytes = std::fs::File::open(path)
+        .and_then(read_bounded)
+        .map_err(|error| format!("cannot read `{name}`: {}", describe(&error)))?;
     Ok((name, bytes))
 }
 
+/// Reads everything, up to [`INPUT_MAX`] bytes.
+fn read_bounded(reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(INPUT_MAX + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > INPUT_MAX {
+        return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "larger than 128 MiB"));
+    }
+    Ok(bytes)
+}
+
+/// An IO error as the end of a one-line message: `no such file`, `not a directory`.
 fn describe(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
     match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => error.to_string(),
+        ErrorKind::NotFound => "no such file".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::NotADirectory => "a part of the path is not a directory".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "read-only file system".to_owned(),
+        ErrorKind::StorageFull => "no space left on the device".to_owned(),
+        ErrorKind::FileTooLarge => error.to_string(),
+        _ => {
+            // The OS text without Rust's "(os error N)".
+            let text = error.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
     }
 }
 
@@ -242,20 +277,20 @@ fn wants_colour() -> bool {
 fn explain(code: &str) -> ExitCode {
     match rules::find(code) {
         Some(rule) => {
-            println!(
-                "# {} {} ({})\n\n{}",
+            let text = format!(
+                "# {} {} ({})\n\n{}\n",
                 rule.code,
                 rule.name,
                 rule.severity.as_str(),
                 rule.documentation().trim_end()
             );
-            ExitCode::SUCCESS
+            print_stdout(&text)
         }
         None => {
             let suggestion = did_you_mean(code, RULES.iter().map(|rule| rule.code))
                 .map(|code| format!("; did you mean `{code}`?"))
                 .unwrap_or_default();
-            eprintln!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");
+            say!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");
             ExitCode::from(CANNOT_RUN)
         }
     }
@@ -266,8 +301,20 @@ fn list_rules(format: RulesFormat) -> ExitCode {
         RulesFormat::Human => rules_table(),
         RulesFormat::Json => rules_json(),
     };
-    print!("{output}");
-    ExitCode::SUCCESS
+    print_stdout(&output)
+}
+
+/// Writes `text` to stdout: exit 0, or 2 when it cannot be written (quietly when the reader
+/// has gone, as `asenet rules | head -1` does), never a panic.
+fn print_stdout(text: &str) -> ExitCode {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(CANNOT_RUN),
+        Err(error) => {
+            say!("error: cannot write to standard output: {}", describe(&error));
+            ExitCode::from(CANNOT_RUN)
+        }
+    }
 }
 
 pub fn rules_table() -> String {

@@ -22,8 +22,10 @@
 //! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
 //!   a function from text to diagnostics.
 //! - Only `syntax` sees TOML; rules and emitters read the model and never parse strings.
-//! - No artifact is emitted from a network with an error; emitters are pure functions of
-//!   the model (and the previous manifest, given as data).
+//! - No artifact is emitted from a network with an error, nor from a name that could break
+//!   out of its place in an artifact, whatever `[lint]` says; every artifact path is plain
+//!   and relative ([`emit::path_problem`]). Emitters are pure functions of the model (and
+//!   the previous manifest, given as data).
 //! - Every diagnostic carries a code from [`rules::RULES`] and a span into the source.
 //! - Output order never depends on hashing: diagnostics are sorted by position and code.
 
@@ -88,13 +90,20 @@ pub struct Built {
 
 /// Checks `source` and, when it has no error, emits every artifact. `previous` is what the
 /// last build into the same directory wrote (its `manifest.json`), for zone serials.
-/// `Err` carries the diagnostics, errors among them: no artifact is made then.
+/// `Err` carries the diagnostics, errors among them: no artifact is made then. That includes
+/// a name that breaks `invalid-name`'s rule even where `[lint]` allows it, since it would
+/// be written into a path, a zone record, an `ip` command or a script ([`emit::emit`]).
 pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>> {
     let checked = check(source);
     match checked.network {
-        Some(network) if !checked.has_errors() => {
-            Ok(Built { files: emit::emit(&network, source, previous), diagnostics: checked.diagnostics })
-        }
+        Some(network) if !checked.has_errors() => match emit::emit(&network, source, previous) {
+            Ok(files) => Ok(Built { files, diagnostics: checked.diagnostics }),
+            Err(refused) => {
+                let mut sink = Sink::default();
+                checked.diagnostics.into_iter().chain(refused).for_each(|diagnostic| sink.push(diagnostic));
+                Err(sink.into_sorted())
+            }
+        },
         _ => Err(checked.diagnostics),
     }
 }

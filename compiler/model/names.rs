@@ -11,7 +11,8 @@ pub enum NameShape {
     /// Labels joined by dots, all lowercase.
     /// Labels joined by dots.
     DnsName,
-    /// A Linux network interface name (the kernel's `dev_valid_name`, ASCII only).
+    /// A Linux network interface name (the kernel's `dev_valid_name`, ASCII only), without
+    /// the characters `ip -batch` reads as a comment or quoting.
     /// A Linux network interface name.
     Interface,
 }
@@ -98,7 +99,10 @@ fn interface_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("is empty".to_owned());
     }
-    if let Some(bad) = name.chars().find(|&c| !c.is_ascii_graphic() || c == '/' || c == ':') {
+    // The kernel also takes `#`, quotes and `\`, but `ip -batch` (where asenet writes the
+    // name) reads `#` as a comment and quotes and `\` as quoting.
+    if let Some(bad) = name.chars().find(|&c| !c.is_ascii_graphic() || matches!(c, '/' | ':' | '#' | '"' | '\'' | '\\'))
+    {
         return Some(char_problem(bad));
     }
     if name == "." || name == ".." {

@@ -15,7 +15,7 @@ declare_rule! {
     /// | service `name` | a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a letter or digit, at most 63 characters |
     /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (F37) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
-    /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..` |
+    /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
     ///
     /// A DNS name here is at most 253 characters of labels joined by dots, without a
     /// trailing dot; each label is 1-63 letters, digits and hyphens, starting and ending
@@ -57,6 +57,15 @@ declare_rule! {
         summary: "device name, service name, namespace or domain breaks its naming rule",
         check: Some(check),
     };
+}
+
+/// Every name that breaks its rule, whatever `[lint]` says. `build` refuses them all: these
+/// names are written into file names, zone records, `ip` commands and script lines, where
+/// a `/`, a newline or a `#` would break out of their place.
+pub(crate) fn problems(network: &Network) -> Vec<Diagnostic> {
+    let mut sink = Sink::default();
+    check(network, &mut sink);
+    sink.into_sorted()
 }
 
 fn check(network: &Network, sink: &mut Sink) {
@@ -129,8 +138,8 @@ static HOSTNAME: NameRule = NameRule {
 
 static VM_INTERFACE: NameRule = NameRule {
     kind: "a Linux interface name",
-    rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:` or spaces, \
-           and not `.` or `..`, like `eth1`",
+    rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:`, spaces, `#`, \
+           quotes or `\\`, and not `.` or `..`, like `eth1`",
     shape: NameShape::Interface,
 };
 
@@ -247,6 +256,10 @@ mod tests {
         assert_eq!(check(" eth1", &VM_INTERFACE), (Some("contains a space".into()), Some("eth1".into())));
         assert_eq!(check("eth0:1", &VM_INTERFACE).0.unwrap(), "contains `:`");
         assert_eq!(check("a/b", &VM_INTERFACE).0.unwrap(), "contains `/`");
+        // `ip -batch` would read the rest of the line as a comment, or a quoted word.
+        assert_eq!(check("eth1#x", &VM_INTERFACE).0.unwrap(), "contains `#`");
+        assert_eq!(check("\"eth1", &VM_INTERFACE).0.unwrap(), "contains `\"`");
+        assert_eq!(check("eth1\\", &VM_INTERFACE).0.unwrap(), "contains `\\`");
         assert_eq!(check("..", &VM_INTERFACE).0.unwrap(), "is a directory name");
         assert_eq!(check(&"e".repeat(15), &VM_INTERFACE), (None, None));
         assert_eq!(check(&"e".repeat(16), &VM_INTERFACE).0.unwrap(), "is 16 characters long, more than 15");

@@ -36,7 +36,7 @@ mod default_route_override;
 mod dns_collision;
 mod dynamic_route_interface;
 mod gateway_off_link;
-mod invalid_name;
+pub(crate) mod invalid_name;
 mod invalid_service_port;
 mod mixed_protocol;
 mod mtu_invalid;

@@ -42,9 +42,14 @@ pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
-        for error in errors {
+        // The parser repeats one error once per level it unwinds (`[[[[...`): report it once.
+        let mut reported = std::collections::BTreeSet::new();
+        for error in &errors {
             let span = error.span().unwrap_or(0..0);
-            sink.push(Diagnostic::new(&TOML_SYNTAX, span, error.message().trim_end().to_owned()));
+            let message = error.message().trim_end();
+            if reported.insert((span.start, span.end, message)) {
+                sink.push(Diagnostic::new(&TOML_SYNTAX, span, message.to_owned()));
+            }
         }
         return None;
     }

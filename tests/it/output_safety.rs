@@ -1,0 +1,286 @@
+//! What `asenet build` may do to the filesystem, whatever the input and whatever happens
+//! during the write: artifacts stay inside `--out` even for names `[lint]` lets through, an
+//! interrupted build leaves DIR as it was or complete, and whatever cannot be read or
+//! written stops the run with exit 2 and one line saying why.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{asenet, build_file, repo_root, scratch_dir, stderr};
+
+const EXAMPLE: &str = "examples/seed-scenario.toml";
+const OTHER: &str = "examples/two-node-gpu.toml";
+
+/// Every entry below `dir` (files with their bytes, links with their target), by path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut entries = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            let key = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let kind = path.symlink_metadata().unwrap().file_type();
+            if kind.is_symlink() {
+                entries.insert(key, std::fs::read_link(&path).unwrap().to_string_lossy().as_bytes().to_vec());
+            } else if kind.is_dir() {
+                entries.insert(format!("{key}/"), Vec::new());
+                pending.push(path);
+            } else if kind.is_file() {
+                entries.insert(key, std::fs::read(&path).unwrap());
+            } else {
+                entries.insert(key, b"(not a file)".to_vec());
+            }
+        }
+    }
+    entries
+}
+
+/// Runs `asenet build INPUT --out OUT` with extra environment.
+fn build_with(input: &str, out: &Path, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_asenet"));
+    command.args(["build", input, "--out", out.to_str().unwrap()]).current_dir(repo_root());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.stdin(Stdio::null()).output().unwrap()
+}
+
+fn build(input: &str, out: &Path) -> Output {
+    build_with(input, out, &[])
+}
+
+/// Exit 2, with one line `error: ...` to end stderr.
+fn assert_cannot_run(output: &Output, says: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let errors: Vec<&str> = err.lines().filter(|line| line.starts_with("error")).collect();
+    assert!(errors.len() == 1 && err.ends_with(&format!("{}\n", errors[0])), "one line: {err:?}");
+    assert!(errors[0].contains(says), "{err:?} should say {says:?}");
+}
+
+/// The paths where two trees differ.
+fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter().filter(|key| a.get(*key) != b.get(*key)).cloned().collect()
+}
+
+/// The example with `[lint] allow = ["ASE401"]` and `edit` applied.
+fn allowed(edit: impl Fn(&str) -> String) -> String {
+    let source = std::fs::read_to_string(repo_root().join(EXAMPLE)).unwrap();
+    format!("{}\n[lint]\nallow = [\"ASE401\"]\n", edit(&source))
+}
+
+#[test]
+fn names_that_would_leave_the_output_directory_are_refused_even_when_allowed() {
+    let long = "a".repeat(300);
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "cluster domain `../`",
+            allowed(|s| s.replace("iot_edge = true", "iot_edge = true\ncluster_domain = \"../../escaped\"")),
+        ),
+        (
+            "cluster domain absolute",
+            allowed(|s| s.replace("iot_edge = true", "iot_edge = true\ncluster_domain = \"/tmp/escaped\"")),
+        ),
+        (
+            "cluster domain NUL",
+            allowed(|s| s.replace("iot_edge = true", "iot_edge = true\ncluster_domain = \"a\\u0000b\"")),
+        ),
+        (
+            "cluster domain 300 bytes",
+            allowed(|s| s.replace("iot_edge = true", &format!("iot_edge = true\ncluster_domain = \"{long}\""))),
+        ),
+        ("device name `../`", allowed(|s| s.replace("name = \"seed-gpu\"", "name = \"../../x\""))),
+        (
+            "device name with a newline",
+            allowed(|s| s.replace("name = \"seed-gpu\"", "name = \"x\\nRemove-Item C:\\\\ -Recurse\"")),
+        ),
+        ("domain `/`", allowed(|s| s.replace("domain = \"contoso.local\"", "domain = \"a/../../b\""))),
+        (
+            "domain 300 bytes",
+            allowed(|s| s.replace("domain = \"contoso.local\"", &format!("domain = \"{long}.local\""))),
+        ),
+        (
+            "vm_interface with a comment",
+            allowed(|s| s.replace("iot_edge = true", "iot_edge = true\nvm_interface = \"e#x\"")),
+        ),
+        ("hostname with a space", allowed(|s| s.replace("hostname = \"ingest\"", "hostname = \"in gest\""))),
+    ];
+    for (what, source) in cases {
+        let checked = asenet::check(&source);
+        assert!(!checked.has_errors(), "{what}: [lint] allows ASE401 in `check`: {:?}", checked.diagnostics);
+        let refused = asenet::build(&source, &asenet::emit::Previous::default()).expect_err(what);
+        assert!(refused.iter().any(|d| d.code() == "ASE401" && d.is_error()), "{what}: {refused:?}");
+
+        let dir = scratch_dir(&format!("unsafe-{}", what.replace(|c: char| !c.is_ascii_alphanumeric(), "-")));
+        let input = dir.join("device.toml");
+        std::fs::write(&input, &source).unwrap();
+        let out = dir.join("deep/out");
+        let output = build(input.to_str().unwrap(), &out);
+        assert_eq!(output.status.code(), Some(1), "{what}: {}", stderr(&output));
+        assert!(stderr(&output).contains("nothing written"), "{what}: {}", stderr(&output));
+        assert_eq!(tree(&dir).keys().collect::<Vec<_>>(), ["device.toml"], "{what}: nothing written anywhere");
+    }
+}
+
+#[test]
+fn a_foreign_link_where_artifacts_go_does_not_lead_them_out() {
+    let dir = scratch_dir("foreign-link");
+    let outside = dir.join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("dns")).unwrap();
+    std::os::unix::fs::symlink(outside.join("passwd"), out.join("manifest.json.lnk")).unwrap();
+    std::os::unix::fs::symlink(outside.join("services"), out.join("kubernetes")).unwrap();
+    let output = build(EXAMPLE, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(tree(&outside).is_empty(), "nothing was written through the links: {:?}", tree(&outside).keys());
+    assert!(out.join("dns").symlink_metadata().unwrap().is_dir(), "the link gave way to the artifacts' directory");
+    assert!(out.join("dns/cluster.local.zone").is_file());
+    assert!(out.join("manifest.json.lnk").symlink_metadata().unwrap().file_type().is_symlink(), "others are kept");
+}
+
+#[test]
+fn a_fifo_in_the_output_directory_stops_the_build_instead_of_hanging_it() {
+    let dir = scratch_dir("fifo");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let fifo = out.join("notes.pipe");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let before = tree(&out);
+    assert_cannot_run(&build(EXAMPLE, &out), "is not a file, directory or symbolic link");
+    assert_eq!(tree(&out), before);
+    // `--check` and the previous manifest are read only when they are regular files.
+    std::fs::remove_file(&fifo).unwrap();
+    assert!(Command::new("mkfifo").arg(out.join("manifest.json")).status().unwrap().success());
+    assert_cannot_run(&build(EXAMPLE, &out), "not a regular file");
+}
+
+/// The staging directories left beside `out`.
+fn leftovers(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| entry.starts_with(&format!(".{name}.asenet-")))
+        .collect()
+}
+
+#[test]
+fn an_interrupted_build_leaves_dir_as_it_was_or_complete() {
+    let files = build_file(&repo_root().join(OTHER)).len();
+    let dir = scratch_dir("interrupted");
+    let out = dir.join("out");
+    assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let old = tree(&out);
+    let complete = {
+        let fresh = dir.join("fresh");
+        std::fs::create_dir_all(&fresh).unwrap();
+        std::fs::write(fresh.join("notes.txt"), "mine").unwrap();
+        std::fs::copy(out.join("manifest.json"), fresh.join("manifest.json")).unwrap();
+        assert_eq!(build(OTHER, &fresh).status.code(), Some(0));
+        tree(&fresh)
+    };
+    assert_ne!(old, complete);
+
+    // Killed while writing (after each number of files) or just before the swap: DIR is as
+    // it was, and the next build removes the dead build's staging directory.
+    let points: Vec<String> =
+        (0..=files).map(|n| format!("kill-after-files:{n}")).chain(["kill-before-swap".to_owned()]).collect();
+    for point in &points {
+        let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", point)]);
+        assert_eq!(killed.status.code(), None, "{point}: the build was killed");
+        assert_eq!(differences(&tree(&out), &old), Vec::<String>::new(), "{point}: DIR is as it was");
+        assert_eq!(leftovers(&out).len(), 1, "{point}");
+        assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
+        assert!(leftovers(&out).is_empty(), "{point}: the next build cleans up");
+        assert_eq!(differences(&tree(&out), &old), Vec::<String>::new());
+    }
+    // Killed after the swap: DIR is complete; only the old tree is left beside it.
+    let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", "kill-after-swap")]);
+    assert_eq!(killed.status.code(), None);
+    assert_eq!(differences(&tree(&out), &complete), Vec::<String>::new(), "DIR is the complete new tree");
+    assert_eq!(leftovers(&out).len(), 1);
+    assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
+    assert!(leftovers(&out).is_empty());
+
+    // A write that fails (a full disk) cleans up after itself and exits 2.
+    let before = tree(&out);
+    let failed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", "fail-after-files:3")]);
+    assert_cannot_run(&failed, "it is as it was");
+    assert_eq!(differences(&tree(&out), &before), Vec::<String>::new());
+    assert!(leftovers(&out).is_empty());
+
+    // A first build killed midway leaves no DIR at all.
+    let first = dir.join("first");
+    let killed = build_with(OTHER, &first, &[("ASENET_TEST_FAULT", "kill-after-files:5")]);
+    assert_eq!(killed.status.code(), None);
+    assert!(!first.exists());
+}
+
+#[test]
+fn unwritable_outputs_exit_2_with_one_line() {
+    let dir = scratch_dir("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    assert_cannot_run(&build(EXAMPLE, &file), "it is not a directory");
+    assert_cannot_run(&build(EXAMPLE, &file.join("out")), "not a directory");
+    // Root may write anywhere the permission bits forbid; /proc refuses everyone.
+    assert_cannot_run(&build(EXAMPLE, Path::new("/proc/asenet-out")), "cannot write `/proc/asenet-out`");
+    assert_cannot_run(&build(EXAMPLE, Path::new("/proc/self/asenet/out")), "/proc/self/asenet/out");
+    assert_cannot_run(&build(EXAMPLE, Path::new("/")), "");
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_one_line() {
+    let dir = scratch_dir("unreadable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let under_a_file = file.join("device.toml");
+    let zero = dir.join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    for (input, says) in [
+        (under_a_file.to_str().unwrap(), "not a directory"),
+        ("/proc/self/mem", "cannot read `/proc/self/mem`"),
+        (dir.to_str().unwrap(), "it is a directory"),
+        (zero.to_str().unwrap(), "larger than 128 MiB"),
+    ] {
+        assert_cannot_run(&asenet(&["check", input], b""), says);
+        assert_cannot_run(&build(input, &dir.join("out")), says);
+    }
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn a_reader_that_went_away_is_no_crash() {
+    let dir = scratch_dir("broken-pipe");
+    let gone = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    for args in [&["rules"][..], &["explain", "ASE101"], &["check", "--format", "json", EXAMPLE]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_asenet"))
+            .args(args)
+            .current_dir(repo_root())
+            .stdout(gone())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("panicked"), "{args:?}: {}", stderr(&output));
+    }
+    // Nobody reads stderr: the build still happens, whole.
+    let out = dir.join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_asenet"))
+        .args(["build", "tests/fixtures/ASE202/fires.toml", "--out", out.to_str().unwrap()])
+        .current_dir(repo_root())
+        .stderr(gone())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(out.join("manifest.json").is_file());
+}
