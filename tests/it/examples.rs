@@ -1,15 +1,10 @@
 //! The shipped examples are real-looking sites: every one must check clean.
 
-use crate::support::{codes, relative, repo_root};
+use crate::support::{codes, examples, relative};
 
 #[test]
 fn every_example_checks_clean() {
-    let mut examples: Vec<_> = std::fs::read_dir(repo_root().join("examples"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    examples.sort();
+    let examples = examples();
     assert!(examples.len() >= 3, "at least three examples");
     for path in examples {
         let source = std::fs::read_to_string(&path).unwrap();
