@@ -34,10 +34,9 @@ pub mod diagnostic;
 pub mod emit;
 pub mod model;
 pub mod resolve;
-#[macro_use]
 pub mod rules;
-pub mod suggest;
 pub mod syntax;
+pub mod text;
 
 use diagnostic::{Diagnostic, Sink};
 use emit::{OutputFile, Previous};
@@ -65,7 +64,7 @@ pub fn check(source: &str) -> Checked {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
     let suppressions = syntax::suppression::scan(source, &mut sink);
-    let network = resolve::resolve(&raw, &mut sink);
+    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);

@@ -12,18 +12,17 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Sink, Span};
+use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
+use crate::diagnostic::{Catalogue, Diagnostic, Rule, Sink, Span, lookup_in_file};
 use crate::model::*;
-use crate::rules::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
-use crate::rules::{self, Rule};
-use crate::suggest::did_you_mean;
 use crate::syntax::raw::*;
+use crate::text::did_you_mean;
 
 const DEFAULT_POD_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 27, 0, 0), 16);
 const DEFAULT_SERVICE_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 28, 0, 0), 16);
 const DEFAULT_METRIC: u32 = 100;
 
-pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
+pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
     let device = resolve_device(raw.device.as_ref(), sink);
     let model = device.model.value;
     let declared: BTreeSet<PortId> = raw.ports.iter().filter_map(|port| model.port(port.name.get_ref())).collect();
@@ -48,7 +47,7 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
         allocate::allocate(kubernetes, &mut services);
     }
     let routes = raw.routes.iter().filter_map(|route| resolve_route(route, &references, sink)).collect();
-    let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, sink)).unwrap_or_default();
+    let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, catalogue, sink)).unwrap_or_default();
     let unresolved = Unresolved {
         // Only `syntax` and `resolve` have reported so far: every error is an input error.
         input_errors: sink.has_errors(),
@@ -104,8 +103,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
     if raw.name.is_none() {
         sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
     }
-    let models: Vec<(&str, DeviceModel)> = DeviceModel::ALL.iter().map(|model| (model.as_str(), *model)).collect();
-    let model = raw.model.as_ref().and_then(|text| values::one_of(text, "device model", &models, sink));
+    let model = raw.model.as_ref().and_then(|text| values::one_of::<DeviceModel>(text, "device model", sink));
     let nodes = raw.nodes.as_ref().and_then(|nodes| match nodes.get_ref() {
         1 => Some(Located::new(NodeCount::One, nodes.span())),
         2 => Some(Located::new(NodeCount::Two, nodes.span())),
@@ -375,18 +373,13 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
     }
 }
 
-pub(crate) const SERVICE_TYPES: &[(&str, ServiceType)] =
-    &[("ClusterIP", ServiceType::ClusterIp), ("LoadBalancer", ServiceType::LoadBalancer)];
-pub(crate) const PROTOCOLS: &[(&str, Protocol)] =
-    &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)];
-
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
     if raw.name.is_none() {
         sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
     }
     let kind = match &raw.kind {
-        Some(text) => values::one_of(text, "service type", SERVICE_TYPES, sink),
+        Some(text) => values::one_of::<ServiceType>(text, "service type", sink),
         None => Some(Located::new(ServiceType::ClusterIp, header)),
     };
     let ports = match &raw.ports {
@@ -437,7 +430,7 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
         sink.push(missing(raw.span, "port", "a service port", "add `port = 443`"));
     }
     let protocol = match &raw.protocol {
-        Some(text) => values::one_of(text, "protocol", PROTOCOLS, sink),
+        Some(text) => values::one_of::<Protocol>(text, "protocol", sink),
         None => Some(Located::new(Protocol::Tcp, raw.span)),
     };
     Some(ServicePort {
@@ -448,9 +441,6 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
         node_port: raw.node_port.as_ref().map(located),
     })
 }
-
-pub(crate) const ROUTE_TARGETS: &[(&str, RouteTarget)] =
-    &[("kubernetes", RouteTarget::Kubernetes), ("host", RouteTarget::Host)];
 
 fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -> Option<Route> {
     let header = raw.header;
@@ -485,7 +475,7 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         },
     };
     let target = match &raw.target {
-        Some(text) => values::one_of(text, "route target", ROUTE_TARGETS, sink),
+        Some(text) => values::one_of::<RouteTarget>(text, "route target", sink),
         None => Some(Located::new(RouteTarget::Kubernetes, header)),
     };
     Some(Route {
@@ -498,10 +488,10 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
     })
 }
 
-fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
+fn resolve_lint(raw: &RawLint, catalogue: Catalogue, sink: &mut Sink) -> LintLevels {
     let mut levels = LintLevels::default();
     for code in &raw.allow {
-        let Some(rule) = lint_rule(code, sink) else { continue };
+        let Some(rule) = lint_rule(code, catalogue, sink) else { continue };
         if rule.is_input_error() {
             sink.push(
                 Diagnostic::new(&INVALID_VALUE, code.span(), format!("{} cannot be allowed", rule.code))
@@ -513,7 +503,7 @@ fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
         levels.allow.push(rule);
     }
     for code in &raw.deny {
-        let Some(rule) = lint_rule(code, sink) else { continue };
+        let Some(rule) = lint_rule(code, catalogue, sink) else { continue };
         if levels.allow.contains(&rule) {
             sink.push(
                 Diagnostic::new(
@@ -531,15 +521,6 @@ fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
     levels
 }
 
-fn lint_rule(code: &Text, sink: &mut Sink) -> Option<&'static Rule> {
-    if let Some(rule) = rules::RULES.iter().copied().find(|rule| rule.code == code.get_ref()) {
-        return Some(rule);
-    }
-    let codes = rules::RULES.iter().map(|rule| rule.code);
-    let diagnostic = Diagnostic::new(&INVALID_VALUE, code.span(), format!("unknown rule code `{}`", code.get_ref()));
-    sink.push(match did_you_mean(code.get_ref(), codes) {
-        Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
-    });
-    None
+fn lint_rule(code: &Text, catalogue: Catalogue, sink: &mut Sink) -> Option<&'static Rule> {
+    lookup_in_file(catalogue, code.get_ref(), code.span()).map_err(|unknown| sink.push(unknown)).ok()
 }

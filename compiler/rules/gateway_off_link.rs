@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, PortConfig};
 
 declare_rule! {
@@ -42,11 +42,10 @@ declare_rule! {
         name: "gateway-off-link",
         severity: Severity::Error,
         summary: "a port's gateway is outside its subnet or is its network, broadcast or own address",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for port in &network.ports {
         let PortConfig::Static(addressing) = &port.config else { continue };
         let Some(gateway) = addressing.gateway else { continue };

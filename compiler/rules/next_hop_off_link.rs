@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -39,11 +39,10 @@ declare_rule! {
         name: "next-hop-off-link",
         severity: Severity::Error,
         summary: "a route's next hop is not on its interface's subnet, or is its network or broadcast address",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
         let next_hop = route.next_hop.value;

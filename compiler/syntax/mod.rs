@@ -9,12 +9,10 @@ pub mod schema;
 pub mod suppression;
 mod table;
 
-pub use table::list;
-
 use toml::de::{DeTable, DeValue};
 
+use crate::diagnostic::input::TOML_SYNTAX;
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::rules::input::TOML_SYNTAX;
 use raw::*;
 use table::Table;
 

@@ -18,8 +18,8 @@
 use toml::Spanned;
 
 use super::raw::Text;
+use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::rules::input::INVALID_VALUE;
 
 /// One `# asenet: allow(...)` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,9 +5,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::a_type;
 use super::raw::Text;
+use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::rules::input::{INVALID_VALUE, UNKNOWN_KEY};
-use crate::suggest::did_you_mean;
+use crate::text::{did_you_mean, list};
 
 pub struct Table<'a, 'i> {
     entries: &'a DeTable<'i>,
@@ -175,15 +175,6 @@ fn unknown_key(
         None => {
             diagnostic.with_primary_label("unknown key").with_help(format!("{context} takes the keys {}", list(known)))
         }
-    }
-}
-
-/// `a`, `b` and `c`
-pub fn list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
-    match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => quoted.join(""),
     }
 }
 
