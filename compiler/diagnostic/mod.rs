@@ -25,6 +25,13 @@ pub struct Span {
     pub end: usize,
 }
 
+impl Span {
+    /// The source text under the span.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
 impl From<std::ops::Range<usize>> for Span {
     fn from(range: std::ops::Range<usize>) -> Self {
         Span { start: range.start, end: range.end }

@@ -81,7 +81,7 @@ fn optional<T>(parsed: Option<Option<T>>) -> Option<Option<T>> {
     }
 }
 
-fn located<T: Clone>(value: &toml::Spanned<T>) -> Located<T> {
+fn located<T: Clone>(value: &Spanned<T>) -> Located<T> {
     Located::new(value.get_ref().clone(), value.span())
 }
 

@@ -123,7 +123,7 @@ fn read_service(table: &DeTable, header: Span, sink: &mut Sink) -> RawService {
         ports: t.table_list("ports", sink).map(|ports| {
             let span = ports.span();
             let entries = ports.into_inner().into_iter().map(|(table, span)| read_service_port(table, span, sink));
-            toml::Spanned::new(span, entries.collect())
+            Spanned::new(span, entries.collect())
         }),
         load_balancer_ip: t.string("load_balancer_ip", sink),
         cluster_ip: t.string("cluster_ip", sink),

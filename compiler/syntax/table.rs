@@ -1,10 +1,9 @@
 //! Reading one TOML table: known keys, typed leaves, a diagnostic for everything else.
 
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::a_type;
-use super::raw::Text;
+use super::raw::{Spanned, Text};
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
 use crate::diagnostic::{Diagnostic, Sink, Span};
 use crate::text::{did_you_mean, list};
@@ -18,7 +17,7 @@ pub struct Table<'a, 'i> {
     recovered: Vec<(String, Value<'a, 'i>)>,
 }
 
-type Value<'a, 'i> = &'a Spanned<DeValue<'i>>;
+type Value<'a, 'i> = &'a toml::Spanned<DeValue<'i>>;
 
 impl<'a, 'i> Table<'a, 'i> {
     /// Wraps `entries` and reports each key that is not in `known`.
@@ -161,7 +160,7 @@ impl<'a, 'i> Table<'a, 'i> {
 }
 
 fn unknown_key(
-    key: &Spanned<std::borrow::Cow<str>>,
+    key: &toml::Spanned<std::borrow::Cow<str>>,
     suggestion: Option<&str>,
     context: &str,
     known: &[&str],
