@@ -9,7 +9,7 @@ mod device;
 pub mod dns;
 pub mod names;
 
-pub use address::{AddrRange, Overlap, overlaps};
+pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
 
 use std::net::Ipv4Addr;

@@ -72,12 +72,18 @@ fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagno
         .with_help(help.to_owned())
 }
 
-/// An optional value that parsed or was absent (`Some`), or failed to parse (`None`).
-fn optional<T>(parsed: Option<Option<T>>) -> Option<Option<T>> {
-    match parsed {
-        Some(None) => None,
-        Some(value) => Some(value),
-        None => Some(None),
+/// An optional key's value: absent (`Ok(None)`), valid (`Ok(Some)`), or written but invalid
+/// (`Err`, already reported).
+type Optional<T> = Result<Option<T>, Invalid>;
+
+/// A value that did not parse; its diagnostic is in the sink.
+struct Invalid;
+
+/// Parses an optional key with `parse`, which reports what it rejects.
+fn optional<R, T>(raw: Option<&R>, parse: impl FnOnce(&R) -> Option<T>) -> Optional<T> {
+    match raw {
+        None => Ok(None),
+        Some(raw) => parse(raw).map(Some).ok_or(Invalid),
     }
 }
 
@@ -196,9 +202,9 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
     let Some(address) = &port.address else { return Some(PortConfig::Unconfigured) };
     let address =
         values::ipv4_net(address, "port address", false, sink).and_then(|address| host_address(address, sink));
-    let gateway = port.gateway.as_ref().map(|gateway| values::ipv4(gateway, "gateway", sink));
+    let gateway = optional(port.gateway.as_ref(), |gateway| values::ipv4(gateway, "gateway", sink));
     let dns: Vec<_> = port.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
-    let gateway = optional(gateway)?;
+    let gateway = gateway.ok()?;
     let dns = dns.into_iter().collect::<Option<Vec<_>>>()?;
     Some(PortConfig::Static(StaticAddressing { address: address?, gateway, dns }))
 }
@@ -207,10 +213,10 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
 /// a subnet up to /30 keeps for itself (a /31's two addresses are both hosts, RFC 3021).
 fn host_address(address: Located<Ipv4Net>, sink: &mut Sink) -> Option<Located<Ipv4Net>> {
     let (net, own) = (address.value.trunc(), address.value.addr());
-    let role = match net.prefix_len() {
-        ..=30 if own == net.network() => "network",
-        ..=30 if own == net.broadcast() => "broadcast",
-        _ => return Some(address),
+    let role = match on_subnet(net, own) {
+        OnSubnet::Network => "network",
+        OnSubnet::Broadcast => "broadcast",
+        OnSubnet::Outside | OnSubnet::Host => return Some(address),
     };
     sink.push(
         Diagnostic::new(
@@ -293,7 +299,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         ));
     }
     let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
-    let service_ips = raw.service_ips.as_ref().map(|text| values::range(text, "external service IP range", sink));
+    let service_ips = optional(raw.service_ips.as_ref(), |text| values::range(text, "external service IP range", sink));
     let cidr = |text: &Option<Text>, what, default, sink: &mut Sink| match text {
         Some(text) => values::ipv4_net(text, what, false, sink),
         None => Some(Located::new(default, header)),
@@ -310,7 +316,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
     Some(Kubernetes {
         header,
         node_ips,
-        service_ips: optional(service_ips)?,
+        service_ips: service_ips.ok()?,
         pod_cidr: pod_cidr?,
         service_cidr: service_cidr?,
         cluster_domain: raw
@@ -399,8 +405,8 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
             vec![None]
         }
     };
-    let load_balancer_ip = raw.load_balancer_ip.as_ref().map(|ip| values::ipv4(ip, "load balancer IP", sink));
-    let cluster_ip = raw.cluster_ip.as_ref().map(|ip| values::ipv4(ip, "cluster IP", sink));
+    let load_balancer_ip = optional(raw.load_balancer_ip.as_ref(), |ip| values::ipv4(ip, "load balancer IP", sink));
+    let cluster_ip = optional(raw.cluster_ip.as_ref(), |ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
     if let (ServiceType::ClusterIp, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
         sink.push(
@@ -417,8 +423,8 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         namespace: raw.namespace.as_ref().map(located).unwrap_or(Located::new("default".to_owned(), header)),
         kind,
         ports: ports.into_iter().collect::<Option<_>>()?,
-        load_balancer_ip: optional(load_balancer_ip)?,
-        cluster_ip: optional(cluster_ip)?,
+        load_balancer_ip: load_balancer_ip.ok()?,
+        cluster_ip: cluster_ip.ok()?,
         share_ip: raw.share_ip.as_ref().map(located),
         hostname: raw.hostname.as_ref().map(located),
         allocated: Allocation::default(),

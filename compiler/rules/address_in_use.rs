@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
-use crate::model::{AddrRange, Network, PortId};
+use crate::model::{AddrRange, Network, PortId, network_and_broadcast};
 use crate::text::join;
 
 declare_rule! {
@@ -129,11 +129,8 @@ fn report_subnet_edges(
     }) else {
         return;
     };
-    if subnet.value.prefix_len() >= 31 {
-        return;
-    }
+    let Some((network_address, broadcast)) = network_and_broadcast(subnet.value) else { return };
     let article = if switch.ports.len() == 1 { "the" } else { "a" };
-    let (network_address, broadcast) = (subnet.value.network(), subnet.value.broadcast());
     let edges: Vec<(Ipv4Addr, &str)> = [(network_address, "network"), (broadcast, "broadcast")]
         .into_iter()
         .filter(|(address, _)| range.contains(*address))

@@ -104,7 +104,7 @@ fn check_zone(zone: &Zone, sink: &mut Sink) {
             Owner::Platform { what, span } => (*span, format!("{what} is `{fqdn}`")),
             Owner::Service(other) => (
                 other.hostname.as_ref().filter(|_| zone.kind == ZoneKind::Site).map_or(other.name.span, |h| h.span),
-                format!("`{fqdn}` is `{}/{}` already", other.namespace.value, other.name.value),
+                format!("`{fqdn}` is `{}` already", other.qualified_name()),
             ),
         };
         let (primary, help): (Span, &str) = match (zone.kind, &first.owner) {

@@ -215,13 +215,13 @@ fn duplicate(
 
 fn node_port_taken(service: &Service, node_port: Located<i64>, owner: &Service, owner_span: Span) -> Diagnostic {
     let value = node_port.value;
-    let owner_name = format!("{}/{}", owner.namespace.value, owner.name.value);
+    let owner_name = owner.qualified_name();
     Diagnostic::new(
         &INVALID_SERVICE_PORT,
         node_port.span,
         format!(
-            "node port {value} of service `{}/{}` is already used by service `{owner_name}`",
-            service.namespace.value, service.name.value
+            "node port {value} of service `{}` is already used by service `{owner_name}`",
+            service.qualified_name()
         ),
     )
     .with_primary_label("used again here")

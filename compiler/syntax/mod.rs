@@ -51,7 +51,7 @@ pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("[ports.X]", keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink))),
         ("[switches.X]", keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink))),
         ("[kubernetes]", keys_of(|t, sink| read_kubernetes(t, Span::default(), sink))),
-        ("[[services]]", keys_of(|t, sink| read_service(t, Span::default(), sink))),
+        ("[[services]]", keys_of(|t, sink| read_service(t, Span::default(), &[], sink))),
         ("a service port", keys_of(|t, sink| read_service_port(t, Span::default(), sink))),
         ("[[routes]]", keys_of(|t, sink| read_route(t, Span::default(), sink))),
         ("[lint]", keys_of(read_lint)),
@@ -74,8 +74,9 @@ fn read<T>(
 fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
     let port_keys = keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink));
     let switch_keys = keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink));
-    let service_keys = keys_of(|t, sink| read_service(t, Span::default(), sink));
+    let service_keys = keys_of(|t, sink| read_service(t, Span::default(), &[], sink));
     let route_keys = keys_of(|t, sink| read_route(t, Span::default(), sink));
+    let service_port_keys = keys_of(|t, sink| read_service_port(t, Span::default(), sink));
     RawConfig {
         device: top.table("device", sink).map(|(device, header)| {
             read(device, "[device]", &keys_of(|t, sink| read_device(t, header, sink)), sink, |t, sink| {
@@ -106,7 +107,9 @@ fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
             .array_of_tables("services", sink)
             .into_iter()
             .map(|(table, header)| {
-                read(table, "[[services]]", &service_keys, sink, |t, sink| read_service(t, header, sink))
+                read(table, "[[services]]", &service_keys, sink, |t, sink| {
+                    read_service(t, header, &service_port_keys, sink)
+                })
             })
             .collect(),
         routes: top
@@ -156,15 +159,14 @@ fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
     }
 }
 
-fn read_service(t: &Table, header: Span, sink: &mut Sink) -> RawService {
+fn read_service(t: &Table, header: Span, port_keys: &[&'static str], sink: &mut Sink) -> RawService {
     let name = t.string("name", sink);
     let namespace = t.string("namespace", sink);
     let kind = t.string("type", sink);
     let ports = t.table_list("ports", sink).map(|ports| {
         let span = ports.span();
-        let known = keys_of(|t, sink| read_service_port(t, Span::default(), sink));
         let entries = ports.into_inner().into_iter().map(|(table, span)| {
-            read(table, "a service port", &known, sink, |t, sink| read_service_port(t, span, sink))
+            read(table, "a service port", port_keys, sink, |t, sink| read_service_port(t, span, sink))
         });
         Spanned::new(span, entries.collect())
     });
