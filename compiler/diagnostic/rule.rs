@@ -107,14 +107,18 @@ impl Lookup {
 
 /// A code written in the file (`[lint]`, a suppression comment at `span`): the rule when the
 /// code is exact, otherwise the diagnostic (ASE003) that says so.
-pub fn lookup_in_file(catalogue: Catalogue, written: &str, span: impl Into<Span>) -> Result<&'static Rule, Diagnostic> {
+pub fn lookup_in_file(
+    catalogue: Catalogue,
+    written: &str,
+    span: impl Into<Span>,
+) -> Result<&'static Rule, Box<Diagnostic>> {
     let suggestion = match lookup(catalogue, written).exact(catalogue, written) {
         Ok(rule) => return Ok(rule),
         Err(suggestion) => suggestion,
     };
     let diagnostic = Diagnostic::new(&INVALID_VALUE, span, format!("unknown rule code `{written}`"));
-    Err(match suggestion {
+    Err(Box::new(match suggestion {
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
-    })
+    }))
 }

@@ -158,7 +158,7 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
                 return None;
             };
             let config = resolve_port_config(port, sink)?;
-            Some(Port { id, span: port.name.span().into(), config, mtu: port.mtu.as_ref().map(located) })
+            Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) })
         })
         .collect();
     ports.sort_by_key(|port| port.id);
@@ -197,7 +197,7 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
         }
     }
     if let Some(dhcp) = dhcp {
-        return Some(PortConfig::Dhcp { span: dhcp.span().into() });
+        return Some(PortConfig::Dhcp { span: dhcp.span() });
     }
     let Some(address) = &port.address else { return Some(PortConfig::Unconfigured) };
     let address =
@@ -284,7 +284,7 @@ fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink)
         return None;
     }
     let ports: Vec<_> = port_names.get_ref().iter().map(|port| references.resolve(port, sink)).collect();
-    let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span().into());
+    let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span());
     Some(Switch { name, ports: ports.into_iter().collect::<Option<_>>()?, compute })
 }
 
@@ -324,7 +324,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             .as_ref()
             .map(located)
             .unwrap_or(Located::new("cluster.local".to_owned(), header)),
-        iot_edge: raw.iot_edge.as_ref().filter(|flag| *flag.get_ref()).map(|flag| flag.span().into()),
+        iot_edge: raw.iot_edge.as_ref().filter(|flag| *flag.get_ref()).map(|flag| flag.span()),
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
@@ -528,5 +528,5 @@ fn resolve_lint(raw: &RawLint, catalogue: Catalogue, sink: &mut Sink) -> LintLev
 }
 
 fn lint_rule(code: &Text, catalogue: Catalogue, sink: &mut Sink) -> Option<&'static Rule> {
-    lookup_in_file(catalogue, code.get_ref(), code.span()).map_err(|unknown| sink.push(unknown)).ok()
+    lookup_in_file(catalogue, code.get_ref(), code.span()).map_err(|unknown| sink.push(*unknown)).ok()
 }

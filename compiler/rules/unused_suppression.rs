@@ -73,7 +73,7 @@ fn suppressible(code: &Text, reports: &mut Vec<Diagnostic>) -> Option<&'static R
     let rule = match lookup_in_file(RULES, code.get_ref(), code.span()) {
         Ok(rule) => rule,
         Err(unknown) => {
-            reports.push(unknown);
+            reports.push(*unknown);
             return None;
         }
     };
