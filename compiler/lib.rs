@@ -33,6 +33,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod query;
 pub mod resolve;
 #[macro_use]
 pub mod rules;
