@@ -40,6 +40,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod query;
 pub mod resolve;
 pub mod rules;
 pub mod syntax;
