@@ -60,6 +60,8 @@ pub fn run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
 const STAGING_PREFIX: &str = ".asenet-build-";
 /// The list of paths a build may place or remove, inside its staging directory.
 const JOURNAL: &str = "journal";
+/// Where a build moves DIR's old manifest, inside its staging directory, while it places.
+const PREVIOUS_MANIFEST: &str = "previous-manifest.json";
 /// A manifest lists a few dozen files: far less than this.
 const MANIFEST_MAX: u64 = 16 << 20;
 /// The most of an old file `--diff` reads.
@@ -415,6 +417,21 @@ impl Directory {
         Ok(Some((current, name)))
     }
 
+    /// Write and search permission on `relative` (a directory), or on the deepest of its
+    /// ancestors that exists when it does not yet.
+    fn require_write(&self, relative: &str) -> Result<(), String> {
+        let mut current = relative;
+        loop {
+            let probe = if current.is_empty() { "x".to_owned() } else { format!("{current}/x") };
+            if let Some((fd, _)) = self.parent_of(&probe, false)? {
+                let wanted = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
+                return rustix::fs::accessat(&fd, ".", wanted, AtFlags::EACCESS)
+                    .map_err(|error| self.io_error("write", current, &error.into()));
+            }
+            current = parent_path(current);
+        }
+    }
+
     fn refuse_unless_directory(&self, stat: &Statx, relative: &str) -> Result<(), String> {
         let kind = file_type(stat);
         if kind == FileType::Symlink {
@@ -469,12 +486,27 @@ impl Directory {
             Ok(bytes) => Previous::parse(&String::from_utf8_lossy(&bytes)).map_err(|error| {
                 format!("`{shown}` is not a manifest asenet can read ({error}); move it away to build afresh")
             }),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Previous::default()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(self.previous_of_dead_build()),
             Err(error) if error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
                 Err(self.refusal(manifest::PATH, "is a symbolic link, not a manifest asenet wrote"))
             }
             Err(error) => Err(format!("cannot read `{shown}`: {}", describe_at(&error, "read", Path::new(&shown)))),
         }
+    }
+
+    /// Without a manifest in DIR, the one a build killed while placing moved aside: its
+    /// zone serials and files still describe what is here.
+    fn previous_of_dead_build(&self) -> Previous {
+        let Ok(abandoned) = self.abandoned_staging() else { return Previous::default() };
+        for staging in abandoned {
+            if let Ok(fd) = open_directory(self.fd.as_fd(), &staging)
+                && let Ok(bytes) = read_at(fd.as_fd(), PREVIOUS_MANIFEST, MANIFEST_MAX)
+                && let Ok(previous) = Previous::parse(&String::from_utf8_lossy(&bytes))
+            {
+                return previous;
+            }
+        }
+        Previous::default()
     }
 
     /// The staging directories of builds that died: this build holds the lock, and every
@@ -650,15 +682,25 @@ fn write(dir: &Directory, files: &[OutputFile], previous: &Previous) -> Result<S
             stale.push(path.as_str());
         }
     }
-    if changed.is_empty() && stale.is_empty() && abandoned.is_empty() {
+    if changed.is_empty() && stale.is_empty() {
+        // A dead build's staging directory changed nothing here yet: it just goes.
+        for staging in &abandoned {
+            remove_staging(dir, staging);
+        }
         return Ok(format!("up to date ({} files)", files.len()));
     }
+    // A directory the build would write into but may not stops it here, before DIR changes,
+    // not halfway through the renames.
+    let mut directories: BTreeSet<&str> = BTreeSet::from([""]);
+    directories.extend(changed.iter().map(|file| parent_path(&file.path)));
+    directories.extend(stale.iter().map(|path| parent_path(path)));
+    for directory in directories {
+        dir.require_write(directory)?;
+    }
     // Whenever anything changes the manifest is rewritten, and is the last file placed.
-    if !changed.is_empty() || !stale.is_empty() {
-        changed.retain(|file| file.path != manifest::PATH);
-        if let Some(manifest) = files.iter().find(|file| file.path == manifest::PATH) {
-            changed.push(manifest);
-        }
+    changed.retain(|file| file.path != manifest::PATH);
+    if let Some(manifest) = files.iter().find(|file| file.path == manifest::PATH) {
+        changed.push(manifest);
     }
 
     let staging = Staging::create(dir)?;
@@ -749,7 +791,9 @@ impl Staging {
         // From here DIR changes: first its manifest goes, so that no manifest describes the
         // tree while it is partly old and partly new.
         let placing = |message: String| Failure { message, placing: true };
-        match rustix::fs::unlinkat(&dir.fd, manifest::PATH, AtFlags::empty()) {
+        // It is moved into the staging directory, not deleted: should this build die, the next
+        // one reads its zone serials there.
+        match rustix::fs::renameat(&dir.fd, manifest::PATH, &self.fd, PREVIOUS_MANIFEST) {
             Ok(()) | Err(rustix::io::Errno::NOENT) => {}
             Err(error) => return Err(dir.io_error("write", "", &error.into()).into()),
         }
