@@ -4,8 +4,8 @@
 //! written stops the run with exit 2 and one line saying why.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use crate::support::{asenet, build_file, repo_root, scratch_dir, stderr};
