@@ -1,10 +1,6 @@
 //! The one integration test binary: fixtures through the library, the CLI through the
 //! real binary.
 
-/// The benchmark's device file generator, shared with `bench/`.
-#[path = "../../bench/generator.rs"]
-#[allow(dead_code)]
-mod bench_generator;
 mod build;
 mod build_promises;
 mod cli;
@@ -15,7 +11,6 @@ mod fixtures;
 mod formats;
 mod generated;
 mod generator;
-mod invariants;
 mod layers;
 mod malformed;
 mod output_safety;

@@ -19,7 +19,7 @@ use ipnet::Ipv4Net;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::invariants;
+use asenet::testing::invariants;
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(48);
