@@ -37,6 +37,7 @@ pub mod query;
 pub mod resolve;
 #[macro_use]
 pub mod rules;
+pub mod fleet;
 pub mod suggest;
 pub mod syntax;
 

@@ -114,6 +114,7 @@ pub static RULES: &[&Rule] = &[
     &input::UNKNOWN_PORT,
     &input::MISSING_OR_CONFLICTING,
     &input::DUPLICATE,
+    &crate::fleet::rules::unmatched_glob::UNMATCHED_GLOB,
     &range_overlap::RANGE_OVERLAP,
     &cluster_cidr_collision::CLUSTER_CIDR_COLLISION,
     &range_outside_subnet::RANGE_OUTSIDE_SUBNET,
@@ -147,6 +148,9 @@ pub static RULES: &[&Rule] = &[
     &dns_collision::DNS_COLLISION,
     &unused_suppression::UNUSED_SUPPRESSION,
     &unexplained_suppression::UNEXPLAINED_SUPPRESSION,
+    &crate::fleet::rules::duplicate_device::DUPLICATE_DEVICE,
+    &crate::fleet::rules::address_overlap::FLEET_ADDRESS_OVERLAP,
+    &crate::fleet::rules::range_reaches::FLEET_RANGE_COLLISION,
 ];
 
 /// The rule with this code, ignoring case (`ase203` finds ASE203).

@@ -7,7 +7,7 @@
 pub mod raw;
 pub mod schema;
 pub mod suppression;
-mod table;
+pub(crate) mod table;
 
 pub use table::list;
 
