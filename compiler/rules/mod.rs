@@ -85,6 +85,12 @@ impl Rule {
         self.code.starts_with("ASE0")
     }
 
+    /// Fleet rules (ASE6xx, and ASE008 of the fleet file) run over a fleet, not a device
+    /// file: their fixtures are fleets under `tests/fleet/`.
+    pub fn is_fleet_rule(&self) -> bool {
+        self.code.starts_with("ASE6") || self.code == crate::fleet::rules::unmatched_glob::UNMATCHED_GLOB.code
+    }
+
     /// The documentation as written, without the one space each `///` line starts with.
     pub fn documentation(&self) -> String {
         self.doc.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect::<Vec<_>>().join("\n")

@@ -11,6 +11,7 @@ mod consumers;
 mod corpus;
 mod examples;
 mod fixtures;
+mod fleet;
 mod formats;
 mod generated;
 mod generator;
