@@ -11,6 +11,7 @@
 pub mod file;
 pub mod graph;
 pub mod rules;
+pub mod schema;
 pub mod sweep;
 
 pub use file::{FLEET_FILE_NAME, Fleet, FleetNetwork, Site, parse_fleet};
@@ -96,6 +97,18 @@ pub fn check_fleet(fleet: &Fleet, devices: &[FleetDevice]) -> Vec<FleetDiagnosti
     let topology = Topology::new(fleet, devices);
     for check in rules::CHECKS {
         check(fleet, devices, &topology, &mut found);
+    }
+    // The `[lint]` of the device file a diagnostic lands in moves it, as for its own rules.
+    found.retain(|found| match found.file {
+        FileId::Device(index) => devices[index].network.is_none_or(|n| !n.lint.allow.contains(&found.diagnostic.rule)),
+        FileId::Fleet => true,
+    });
+    for found in &mut found {
+        if let FileId::Device(index) = found.file
+            && devices[index].network.is_some_and(|n| n.lint.deny.contains(&found.diagnostic.rule))
+        {
+            found.diagnostic.severity = crate::diagnostic::Severity::Error;
+        }
     }
     found.sort_by(|a, b| {
         (a.file, a.diagnostic.span, a.diagnostic.code(), &a.diagnostic.message).cmp(&(

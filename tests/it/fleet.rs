@@ -203,6 +203,66 @@ fn graph_svg_through_graphviz() {
     }
     let output = asenet(&["graph", "--fleet", EXAMPLE, "--format", "svg"], b"");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let svg = stdout(&output);
+    // Graphviz writes `-` as `&#45;` in text.
+    let svg = stdout(&output).replace("&#45;", "-");
     assert!(svg.contains("<svg") && svg.contains("store042-a") && svg.contains("hq-lan"), "{svg}");
+}
+
+/// `schemas/asenet-fleet.schema.json` is what the code generates; its keys are the
+/// reader's; the example fleet file and every fleet fixture without input errors satisfy it.
+#[test]
+fn fleet_schema_file_matches_and_validates_the_fleet_files() {
+    let path = repo_root().join("schemas/asenet-fleet.schema.json");
+    let expected = asenet::fleet::schema::json_schema();
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(expected.as_str()) {
+        if std::env::var_os("ASENET_UPDATE_GENERATED").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        } else {
+            panic!("schemas/asenet-fleet.schema.json is stale: run `ASENET_UPDATE_GENERATED=1 cargo test`");
+        }
+    }
+    let schema: serde_json::Value = serde_json::from_str(&expected).unwrap();
+    for (table, keys) in asenet::fleet::schema::keys() {
+        let properties = match table {
+            "" => &schema["properties"],
+            "fleet" => &schema["properties"]["fleet"]["properties"],
+            other => &schema["properties"][other]["items"]["properties"],
+        };
+        let mut found: Vec<&str> = properties.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut keys = keys.to_vec();
+        found.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(found, keys, "table `{table}`");
+    }
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut files = vec![repo_root().join(EXAMPLE)];
+    files.extend(
+        fleets().into_iter().filter(|dir| !dir.ends_with("ASE008-fires")).map(|dir| dir.join("asenet-fleet.toml")),
+    );
+    for file in files {
+        let value: serde_json::Value = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|error| error.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", relative(&file));
+    }
+    let broken: serde_json::Value = toml::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fleet/ASE008-fires/asenet-fleet.toml")).unwrap(),
+    )
+    .unwrap();
+    assert!(!validator.is_valid(&broken), "the fleet with every input error fails the schema too");
+}
+
+#[test]
+fn a_device_files_lint_table_moves_the_fleet_diagnostics_in_it() {
+    let dir = std::env::temp_dir().join(format!("asenet-fleet-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = repo_root().join("tests/fleet/ASE602-fires");
+    std::fs::copy(fixture.join("asenet-fleet.toml"), dir.join("asenet-fleet.toml")).unwrap();
+    std::fs::create_dir_all(dir.join("devices")).unwrap();
+    for name in ["a.toml", "b.toml"] {
+        let source = std::fs::read_to_string(fixture.join("devices").join(name)).unwrap();
+        std::fs::write(dir.join("devices").join(name), format!("{source}\n[lint]\nallow = [\"ASE602\"]\n")).unwrap();
+    }
+    let output = asenet(&["check", "--fleet", dir.join("asenet-fleet.toml").to_str().unwrap()], b"");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
