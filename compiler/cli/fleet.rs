@@ -78,7 +78,11 @@ fn load(path: &Path) -> Result<LoadedFleet, String> {
     let mut paths = BTreeSet::new();
     let options =
         glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
+    // The fleet file is never a device, even when a glob matches it; only an entry of its
+    // name is compared the slow way.
+    let own_name = path.file_name();
     let own = std::fs::canonicalize(path).ok();
+    let is_own = |entry: &Path| entry.file_name() == own_name && std::fs::canonicalize(entry).ok() == own;
     for device_glob in &fleet.devices {
         let pattern = match dir {
             Some(dir) => format!("{}/{}", glob::Pattern::escape(&dir.to_string_lossy()), device_glob.value),
@@ -90,7 +94,7 @@ fn load(path: &Path) -> Result<LoadedFleet, String> {
             let entry = entry.map_err(|error| {
                 format!("cannot read `{}`: {}", error.path().display(), super::describe(error.error()))
             })?;
-            if !entry.is_file() || std::fs::canonicalize(&entry).ok() == own {
+            if !entry.is_file() || is_own(&entry) {
                 continue;
             }
             matched = true;
@@ -126,17 +130,19 @@ pub fn check(fleet: Option<&Path>, format: Format, deny_warnings: bool) -> ExitC
             return ExitCode::from(CANNOT_RUN);
         }
     };
-    let devices = loaded.fleet_devices();
-    let found = fleet::check_fleet(&loaded.fleet, &devices);
+    let mut loaded = loaded;
+    let found = fleet::check_fleet(&loaded.fleet, &loaded.fleet_devices());
+    let mut per_file: Vec<Vec<Diagnostic>> = std::iter::once(&mut loaded.file)
+        .chain(&mut loaded.devices)
+        .map(|file| std::mem::take(&mut file.checked.diagnostics))
+        .collect();
     let files: Vec<&Loaded> = std::iter::once(&loaded.file).chain(&loaded.devices).collect();
-    let mut per_file: Vec<Vec<Diagnostic>> = files.iter().map(|file| file.checked.diagnostics.clone()).collect();
-    let indexes: Vec<LineIndex> = files.iter().map(|file| LineIndex::new(&file.source)).collect();
     for FleetDiagnostic { file, diagnostic, related } in found {
         let mut diagnostic = diagnostic;
         let notes: Vec<String> = related
             .iter()
             .map(|related| {
-                let at = position(file_index(related.file), related.span.start, &files, &indexes);
+                let at = position(files[file_index(related.file)], related.span.start);
                 format!("see {at}: {}", related.message)
             })
             .collect();
@@ -179,10 +185,11 @@ fn file_index(file: FileId) -> usize {
     }
 }
 
-/// `path:line:column` of a byte offset.
-fn position(file: usize, offset: usize, files: &[&Loaded], indexes: &[LineIndex]) -> String {
-    let position = indexes[file].position(offset);
-    format!("{}:{}:{}", files[file].name, position.line, position.column)
+/// `path:line:column` of a byte offset. Indexes the file's lines each time: only the few
+/// files a fleet diagnostic points into are asked.
+fn position(file: &Loaded, offset: usize) -> String {
+    let position = LineIndex::new(&file.source).position(offset);
+    format!("{}:{}:{}", file.name, position.line, position.column)
 }
 
 /// The networks to query: the device files given, else the fleet's.
