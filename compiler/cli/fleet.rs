@@ -168,7 +168,7 @@ pub fn check(fleet: Option<&Path>, format: Format, deny_warnings: bool) -> ExitC
             String::new()
         }
         Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports),
+        Format::Sarif => sarif::render(&reports, crate::rules::RULES),
         Format::Github => github::render(&reports),
     };
     if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {

@@ -1,21 +1,15 @@
-//! The fleet file `asenet-fleet.toml`, read like a device file: TOML text to raw values
-//! with spans (unknown keys, wrong types), then resolved into a [`Fleet`] (prefixes parsed,
-//! globs compiled, names checked), every problem a coded diagnostic at its span.
+//! The fleet file `asenet-fleet.toml` resolved: prefixes parsed, globs compiled, names
+//! checked for duplicates. `syntax::fleet` reads the text (unknown keys, wrong types);
+//! every problem is a coded diagnostic at its span.
 
 use ipnet::Ipv4Net;
-use toml::de::DeTable;
 
+use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING};
 use crate::diagnostic::{Diagnostic, Sink, Span};
 use crate::model::Located;
 use crate::resolve::values;
-use crate::rules::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, TOML_SYNTAX};
+use crate::syntax::fleet::{RawNetwork, RawSite};
 use crate::syntax::raw::Text;
-use crate::syntax::table::Table;
-
-pub const FLEET_TOP_KEYS: &[&str] = &["fleet", "networks", "sites"];
-pub const FLEET_KEYS: &[&str] = &["devices"];
-pub const NETWORK_KEYS: &[&str] = &["name", "prefix", "sites"];
-pub const SITE_KEYS: &[&str] = &["name", "devices"];
 
 /// The name the fleet file has, found in the current directory or above.
 pub const FLEET_FILE_NAME: &str = "asenet-fleet.toml";
@@ -52,38 +46,23 @@ pub struct Site {
     pub devices: Vec<Located<String>>,
 }
 
-/// Reads the fleet file's text. `None` only when it is not TOML; any other problem is in
-/// `sink` and the parts that resolved are kept.
+/// Reads and resolves the fleet file's text. `None` only when it is not TOML; any other
+/// problem is in `sink` and the parts that resolved are kept.
 pub fn parse_fleet(source: &str, sink: &mut Sink) -> Option<Fleet> {
-    let (document, errors) = DeTable::parse_recoverable(source);
-    if !errors.is_empty() {
-        let mut reported = std::collections::BTreeSet::new();
-        for error in &errors {
-            let span = error.span().unwrap_or(0..0);
-            let message = error.message().trim_end();
-            if reported.insert((span.start, span.end, message)) {
-                sink.push(Diagnostic::new(&TOML_SYNTAX, span, message.to_owned()));
-            }
-        }
-        return None;
-    }
-    let top = Table::new(document.get_ref(), "the fleet file", FLEET_TOP_KEYS, sink);
+    let raw = crate::syntax::fleet::parse(source, sink)?;
     let mut fleet = Fleet::default();
-    match top.table("fleet", sink) {
-        Some((table, header)) => {
-            let table = Table::new(table, "[fleet]", FLEET_KEYS, sink);
-            match table.string_list("devices", sink) {
-                Some(globs) => {
-                    fleet.devices = globs.into_inner().into_iter().filter_map(|g| device_glob(g, sink)).collect()
-                }
-                None => sink.push(missing(
-                    header,
-                    "devices",
-                    "[fleet]",
-                    "list the device files: `devices = [\"sites/**/*.toml\"]`",
-                )),
+    match raw.fleet {
+        Some((header, table)) => match table.devices {
+            Some(globs) => {
+                fleet.devices = globs.into_inner().into_iter().filter_map(|g| device_glob(g, sink)).collect()
             }
-        }
+            None => sink.push(missing(
+                header,
+                "devices",
+                "[fleet]",
+                "list the device files: `devices = [\"sites/**/*.toml\"]`",
+            )),
+        },
         None => sink.push(missing(
             0..0,
             "[fleet]",
@@ -91,16 +70,8 @@ pub fn parse_fleet(source: &str, sink: &mut Sink) -> Option<Fleet> {
             "start with `[fleet]` and `devices = [\"sites/**/*.toml\"]`",
         )),
     }
-    for (table, header) in top.array_of_tables("networks", sink) {
-        if let Some(network) = read_network(table, header, sink) {
-            fleet.networks.push(network);
-        }
-    }
-    for (table, header) in top.array_of_tables("sites", sink) {
-        if let Some(site) = read_site(table, header, sink) {
-            fleet.sites.push(site);
-        }
-    }
+    fleet.networks = raw.networks.into_iter().filter_map(|network| resolve_network(network, sink)).collect();
+    fleet.sites = raw.sites.into_iter().filter_map(|site| resolve_site(site, sink)).collect();
     report_duplicates(&fleet, sink);
     Some(fleet)
 }
@@ -131,11 +102,8 @@ fn bad_glob(span: impl Into<Span>, glob: &str, error: &glob::PatternError) -> Di
         .with_help("`*` matches within a name, `**` across directories, `?` one character, `[ab]` a set")
 }
 
-fn read_network(table: &DeTable, header: Span, sink: &mut Sink) -> Option<FleetNetwork> {
-    let t = Table::new(table, "[[networks]]", NETWORK_KEYS, sink);
-    let name = t.string("name", sink);
-    let prefix = t.string("prefix", sink);
-    let sites = t.string_list("sites", sink);
+fn resolve_network(raw: RawNetwork, sink: &mut Sink) -> Option<FleetNetwork> {
+    let RawNetwork { header, name, prefix, sites } = raw;
     if name.is_none() {
         sink.push(missing(header, "name", "[[networks]]", "name the network: `name = \"hq-lan\"`"));
     }
@@ -163,10 +131,8 @@ fn read_network(table: &DeTable, header: Span, sink: &mut Sink) -> Option<FleetN
     })
 }
 
-fn read_site(table: &DeTable, header: Span, sink: &mut Sink) -> Option<Site> {
-    let t = Table::new(table, "[[sites]]", SITE_KEYS, sink);
-    let name = t.string("name", sink);
-    let devices = t.string_list("devices", sink);
+fn resolve_site(raw: RawSite, sink: &mut Sink) -> Option<Site> {
+    let RawSite { header, name, devices } = raw;
     if name.is_none() {
         sink.push(missing(header, "name", "[[sites]]", "name the site: `name = \"store-042\"`"));
     }

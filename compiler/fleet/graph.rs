@@ -17,7 +17,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 
 use super::{Fleet, FleetDevice};
-use crate::model::{Network, PortConfig};
+use crate::model::{Keyword, Network, PortConfig};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {

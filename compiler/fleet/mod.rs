@@ -17,10 +17,10 @@ pub mod sweep;
 pub use file::{FLEET_FILE_NAME, Fleet, FleetNetwork, Site, parse_fleet};
 pub use graph::Topology;
 
+use crate::diagnostic::input::UNDEFINED_REFERENCE;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::Network;
-use crate::rules::input::UNDEFINED_REFERENCE;
-use crate::suggest::did_you_mean;
+use crate::text::did_you_mean;
 
 /// A device file as the fleet sees it.
 #[derive(Clone, Copy, Debug)]

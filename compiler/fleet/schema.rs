@@ -1,11 +1,10 @@
 //! The JSON Schema of `asenet-fleet.toml`, for editors (`#:schema` in the fleet file).
-//! Written from the same key lists the reader uses ([`super::file`]), so a key added there
-//! and not here fails a test; `schemas/asenet-fleet.schema.json` is this output, kept in
+//! Its properties are tested against the keys the reader reads (`syntax::fleet`), so a key
+//! added there and not here fails a test; `schemas/asenet-fleet.schema.json` is this output, kept in
 //! step by a test.
 
 use serde_json::json;
 
-use super::file::{FLEET_KEYS, FLEET_TOP_KEYS, NETWORK_KEYS, SITE_KEYS};
 use crate::syntax::schema::{PREFIX_LENGTH, ipv4};
 
 /// The schema as pretty JSON, ending in a newline.
@@ -67,7 +66,9 @@ pub fn json_schema() -> String {
     out
 }
 
-/// The keys each table of the schema has, for the test that ties them to the reader.
-pub fn keys() -> [(&'static str, &'static [&'static str]); 4] {
-    [("", FLEET_TOP_KEYS), ("fleet", FLEET_KEYS), ("networks", NETWORK_KEYS), ("sites", SITE_KEYS)]
+/// Each table's keys as the reader reads them, keyed as the schema test finds them:
+/// `""` for the top level, else the top-level key.
+pub fn keys() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = ["", "fleet", "networks", "sites"];
+    names.into_iter().zip(crate::syntax::fleet::table_keys()).map(|(name, (_, keys))| (name, keys)).collect()
 }

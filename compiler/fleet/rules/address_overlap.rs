@@ -1,5 +1,5 @@
 use super::{FleetDiagnostic, device_name, in_device};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Severity, Span, declare_rule};
 use crate::fleet::sweep::{self, Item};
 use crate::fleet::{FileId, Fleet, FleetDevice, Topology};
 use crate::model::AddrRange;
@@ -36,7 +36,6 @@ declare_rule! {
         name: "fleet-address-overlap",
         severity: Severity::Error,
         summary: "two devices that meet share a port address, node IP or pool address",
-        check: None,
     };
 }
 

@@ -1,5 +1,5 @@
 use super::{FleetDiagnostic, device_name, in_device};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, declare_rule};
 use crate::fleet::{FileId, Fleet, FleetDevice, Topology};
 
 declare_rule! {
@@ -27,7 +27,6 @@ declare_rule! {
         name: "duplicate-device-name",
         severity: Severity::Error,
         summary: "two devices of a fleet with one name or FQDN",
-        check: None,
     };
 }
 

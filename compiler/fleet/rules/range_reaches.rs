@@ -1,5 +1,5 @@
 use super::{FleetDiagnostic, device_name, in_device};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Severity, Span, declare_rule};
 use crate::fleet::sweep::{self, Item};
 use crate::fleet::{FileId, Fleet, FleetDevice, Topology};
 use crate::model::AddrRange;
@@ -40,7 +40,6 @@ declare_rule! {
         name: "fleet-range-collision",
         severity: Severity::Error,
         summary: "a pod/service CIDR, node range or pool overlaps a network or subnet it reaches",
-        check: None,
     };
 }
 
