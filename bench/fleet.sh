@@ -18,7 +18,7 @@ measure() { # label, command...
   local times=()
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o time.txt "$@" >/dev/null 2>&1 || true
-    times+=("$(cat time.txt)")
+    times+=("$(tail -1 time.txt)")  # time adds a line when the exit status is not 0
   done
   printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" -v n="$runs" \
     'NR == int((n + 1) / 2) { printf "%-28s median %6.2f s   peak RSS %7.1f MB\n", label, $1, $2 / 1024 }'
