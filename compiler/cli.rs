@@ -56,6 +56,8 @@ enum Command {
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
     },
+    /// Show what changing a device file does to the running device, classified.
+    Diff(diff::Args),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ASE203`) or name (`next-hop-off-link`).
@@ -104,6 +106,7 @@ macro_rules! say {
 }
 
 mod build;
+mod diff;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
@@ -122,6 +125,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             check(&files, format, deny_warnings, &stdin_filename)
         }
         Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
+        Command::Diff(args) => diff::run(&args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
         Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),

@@ -15,6 +15,8 @@
 //!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
+//! - [`plan`]: beside the pipeline, two resolved networks to the classified changes between
+//!   them (`asenet diff`).
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
 //! - `cli`: the command line.
 //!
@@ -33,6 +35,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod plan;
 pub mod resolve;
 #[macro_use]
 pub mod rules;
