@@ -9,6 +9,7 @@ mod build;
 mod cli;
 mod consumers;
 mod corpus;
+mod diff;
 mod examples;
 mod fixtures;
 mod formats;
