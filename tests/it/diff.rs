@@ -258,3 +258,26 @@ fn emit_writes_the_route_commands_and_their_undo_into_a_new_directory() {
     assert_eq!(again.status.code(), Some(2), "never over what is there");
     assert!(stderr(&again).contains("it is not empty"), "{}", stderr(&again));
 }
+
+#[test]
+fn docs_show_a_real_plan_and_every_fact_the_plan_cites() {
+    let path = repo_root().join("docs/diff.md");
+    let docs = std::fs::read_to_string(&path).unwrap();
+    let output = pair("added-service", "markdown");
+    let plan = stdout(&output);
+    let (begin, end) = ("<!-- plan:begin -->\n", "<!-- plan:end -->");
+    let start = docs.find(begin).expect("docs/diff.md has the plan's begin marker") + begin.len();
+    let stop = docs.find(end).expect("docs/diff.md has the plan's end marker");
+    let shown = format!("\n{}\n", plan.trim_end());
+    if docs[start..stop] != shown {
+        if std::env::var_os("ASENET_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, format!("{}{shown}{}", &docs[..start], &docs[stop..])).unwrap();
+        } else {
+            panic!("docs/diff.md shows another plan than the command prints: run with ASENET_UPDATE_DOCS=1");
+        }
+    }
+    for fact in asenet::plan::facts::ALL {
+        assert!(docs.contains(&format!("| `{}` |", fact.anchor)), "docs/diff.md lists {}", fact.anchor);
+        assert!(docs.contains(fact.source), "docs/diff.md links {}", fact.source);
+    }
+}
