@@ -549,6 +549,53 @@ fn unexplained_artifacts(old: &Side, new: &Side, out: &mut Vec<Change>) {
 mod tests {
     use super::*;
 
+    const STORE: &str = include_str!("../../tests/diff/store.toml");
+
+    /// `(class, section, subject, what, cause)` of each change from the store to `new`.
+    fn changes(new: &str) -> Vec<(Class, Section, String, String, Option<String>)> {
+        let side = |source: &str| {
+            let network = crate::check(source).network.expect("TOML");
+            let artifacts = crate::emit::emit_compared(&network).expect("no refusal");
+            (network, artifacts)
+        };
+        let (old, new) = (side(STORE), side(new));
+        let plan = plan(Side { network: &old.0, artifacts: &old.1 }, Side { network: &new.0, artifacts: &new.1 });
+        plan.changes.into_iter().map(|c| (c.class, c.section, c.subject, c.what, c.cause)).collect()
+    }
+
+    #[test]
+    fn the_compute_port_moving_is_a_redeploy_another_port_is_disruptive() {
+        let moved = STORE.replace("address = \"192.168.10.20/24\"", "address = \"192.168.10.21/24\"");
+        assert_eq!(changes(&moved), [(Class::Redeploy, Section::Port, "Port3".into(), "address".into(), None)]);
+        let uplink = STORE.replace("gateway = \"10.42.2.1\"", "gateway = \"10.42.2.254\"");
+        assert_eq!(changes(&uplink), [(Class::Disruptive, Section::Port, "Port2".into(), "gateway".into(), None)]);
+        let switch = STORE.replace("[switches.vswitch-port3]\nports = [\"Port3\"]\ncompute = true\n", "[switches.vswitch-port3]\nports = [\"Port3\"]\ncompute = true\n\n[switches.vswitch-port2]\nports = [\"Port2\"]\n");
+        assert_eq!(
+            changes(&switch),
+            [(Class::AppliesLive, Section::Switch, "vswitch-port2".into(), "added".into(), None)]
+        );
+    }
+
+    #[test]
+    fn services_that_change_places_name_each_other() {
+        let pos = "[[services]]\nname = \"pos\"\nnamespace = \"shop\"\ntype = \"LoadBalancer\"\nports = [{ port = 443 }]\nhostname = \"pos\"\n\n";
+        let swapped = STORE.replacen(pos, "", 1).replacen(
+            "[[services]]\nname = \"inventory\"",
+            &format!("{pos}[[services]]\nname = \"inventory\""),
+            1,
+        );
+        let found = changes(&swapped);
+        let external: Vec<_> =
+            found.iter().filter(|c| c.3 == "external IP").map(|c| (c.2.as_str(), c.4.clone().unwrap())).collect();
+        assert_eq!(
+            external,
+            [
+                ("shop/api", "because `shop/pos` now comes after it".to_owned()),
+                ("shop/pos", "because `shop/api` now comes before it".to_owned()),
+            ]
+        );
+    }
+
     #[test]
     fn classes_are_ordered_by_what_they_take() {
         assert!(Class::AppliesLive < Class::Reapply && Class::Reapply < Class::Disruptive);

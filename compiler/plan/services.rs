@@ -249,8 +249,15 @@ impl<'a> Context<'a> {
     fn background(old: &Network, new: &Network, matching: &Matching, pool: Pool) -> Background {
         let mut general = Vec::new();
         let (old_k, new_k) = (old.kubernetes.as_ref(), new.kubernetes.as_ref());
-        if pool == Pool::External && old_k.map(|k| k.edgehub_ip) != new_k.map(|k| k.edgehub_ip) {
-            general.push("IoT Edge's edgehub takes another address".to_owned());
+        if pool == Pool::External {
+            match (old_k.and_then(|k| k.edgehub_ip), new_k.and_then(|k| k.edgehub_ip)) {
+                (Some(was), None) => general.push(format!("IoT Edge's edgehub no longer holds {was}")),
+                (None, Some(is)) => general.push(format!("IoT Edge's edgehub now takes {is}")),
+                (Some(was), Some(is)) if was != is => {
+                    general.push(format!("IoT Edge's edgehub moved from {was} to {is}"))
+                }
+                _ => {}
+            }
         }
         let pins_old: BTreeSet<Ipv4Addr> = old.services.iter().filter_map(|s| pool.pin(s)).collect();
         let pinned: BTreeSet<Ipv4Addr> = new.services.iter().filter_map(|s| pool.pin(s)).collect();
