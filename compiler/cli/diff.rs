@@ -20,8 +20,8 @@ use crate::plan::{self, Class, Plan, Side};
                         read or has errors.\nClasses and the JSON format: docs/diff.md.")]
 pub struct Args {
     /// OLD and NEW: each a file, `-` (standard input, one side at most) or `REV:PATH`, a
-    /// file of a git revision (`main:site/store042.toml`).
-    #[arg(value_name = "SIDE", num_args = 0..=2, required_unless_present = "git")]
+    /// file of a git revision (`main:site/store042.toml`); with `--git`, PATHs to limit it to.
+    #[arg(value_name = "OLD NEW | PATH", required_unless_present = "git")]
     sides: Vec<String>,
     /// Compare the working tree with REV, for each device file that differs (all, or those
     /// below the PATHs given instead of OLD NEW).

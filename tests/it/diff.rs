@@ -177,8 +177,9 @@ fn a_side_with_errors_or_that_cannot_be_read_exits_2() {
     let missing = asenet(&["diff", BASE, "tests/diff/no-such.toml"], b"");
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read `tests/diff/no-such.toml`: no such file"), "{}", stderr(&missing));
-    let usage = asenet(&["diff", BASE], b"");
-    assert_eq!(usage.status.code(), Some(2));
+    for usage in [&["diff", BASE][..], &["diff", BASE, BASE, BASE], &["diff"]] {
+        assert_eq!(asenet(usage, b"").status.code(), Some(2), "{usage:?}");
+    }
 }
 
 /// Runs git in `dir` as a throwaway identity.
@@ -240,7 +241,7 @@ fn git_mode_compares_each_changed_device_file_with_the_revision() {
     // Limited to a path with no device file changed below it.
     let none = asenet_in(&dir, &["diff", "--git", "HEAD", "Cargo.toml"]);
     assert_eq!((none.status.code(), stdout(&none).as_str()), (Some(0), "no device file differs\n"));
-    let json_output = asenet_in(&dir, &["diff", "--git", "HEAD", "site", "--format", "json"]);
+    let json_output = asenet_in(&dir, &["diff", "--git", "HEAD", "Cargo.toml", "site", "--format", "json"]);
     assert_eq!(json(&json_output)["files"][0]["new"], "site/store.toml");
 }
 
