@@ -20,7 +20,7 @@ use std::fmt::Display;
 
 use crate::emit::OutputFile;
 use crate::model::dns::{self, ZoneKind};
-use crate::model::{Network, Port, PortConfig, PortId};
+use crate::model::{Keyword, Network, Port, PortConfig, PortId};
 
 /// What applying a change takes, from least to most: the order is the severity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use super::{Change, Class, Section, Side, facts};
-use crate::model::{AddrRange, Network, Service, ServiceType};
+use crate::model::{AddrRange, Keyword, Network, Service, ServiceType};
 
 /// Everything of a service but its name: what a rename keeps.
 fn settings(service: &Service) -> impl PartialEq + '_ {
