@@ -7,6 +7,7 @@
 pub mod raw;
 pub mod schema;
 pub mod suppression;
+mod syntax_error;
 mod table;
 
 pub use table::list;
@@ -25,7 +26,7 @@ pub const SWITCH_KEYS: &[&str] = &["ports", "compute"];
 pub const KUBERNETES_KEYS: &[&str] =
     &["node_ips", "service_ips", "pod_cidr", "service_cidr", "cluster_domain", "iot_edge", "vm_interface"];
 pub const SERVICE_KEYS: &[&str] =
-    &["name", "namespace", "type", "ports", "load_balancer_ip", "cluster_ip", "share_ip", "hostname"];
+    &["name", "namespace", "type", "ports", "load_balancer_ip", "cluster_ip", "share_ip", "hostname", "selector"];
 pub const SERVICE_PORT_KEYS: &[&str] = &["port", "protocol", "target_port", "node_port"];
 pub const ROUTE_KEYS: &[&str] = &["interface", "destination", "next_hop", "metric", "target"];
 pub const LINT_KEYS: &[&str] = &["allow", "deny"];
@@ -42,15 +43,7 @@ pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
-        // The parser repeats one error once per level it unwinds (`[[[[...`): report it once.
-        let mut reported = std::collections::BTreeSet::new();
-        for error in &errors {
-            let span = error.span().unwrap_or(0..0);
-            let message = error.message().trim_end();
-            if reported.insert((span.start, span.end, message)) {
-                sink.push(Diagnostic::new(&TOML_SYNTAX, span, message.to_owned()));
-            }
-        }
+        syntax_error::diagnostics(source, &errors).into_iter().for_each(|diagnostic| sink.push(diagnostic));
         return None;
     }
     let top = Table::new(document.get_ref(), "the top level", TOP_KEYS, sink);
@@ -81,6 +74,7 @@ fn read_device(table: &DeTable, header: Span, sink: &mut Sink) -> RawDevice {
         model: t.string("model", sink),
         nodes: t.integer("nodes", sink),
         domain: t.string("domain", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -98,7 +92,12 @@ fn read_port(name: Text, table: &DeTable, sink: &mut Sink) -> RawPort {
 
 fn read_switch(name: Text, table: &DeTable, sink: &mut Sink) -> RawSwitch {
     let t = Table::new(table, &format!("[switches.{}]", name.get_ref()), SWITCH_KEYS, sink);
-    RawSwitch { ports: t.string_list("ports", sink), compute: t.boolean("compute", sink), name }
+    RawSwitch {
+        ports: t.string_list("ports", sink),
+        compute: t.boolean("compute", sink),
+        name,
+        unreadable: t.unreadable(),
+    }
 }
 
 fn read_kubernetes(table: &DeTable, header: Span, sink: &mut Sink) -> RawKubernetes {
@@ -112,6 +111,7 @@ fn read_kubernetes(table: &DeTable, header: Span, sink: &mut Sink) -> RawKuberne
         cluster_domain: t.string("cluster_domain", sink),
         iot_edge: t.boolean("iot_edge", sink),
         vm_interface: t.string("vm_interface", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -131,6 +131,8 @@ fn read_service(table: &DeTable, header: Span, sink: &mut Sink) -> RawService {
         cluster_ip: t.string("cluster_ip", sink),
         share_ip: t.string("share_ip", sink),
         hostname: t.string("hostname", sink),
+        selector: t.string_table("selector", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -142,6 +144,7 @@ fn read_service_port(table: &DeTable, span: Span, sink: &mut Sink) -> RawService
         protocol: t.string("protocol", sink),
         target_port: t.integer("target_port", sink),
         node_port: t.integer("node_port", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -154,6 +157,7 @@ fn read_route(table: &DeTable, header: Span, sink: &mut Sink) -> RawRoute {
         next_hop: t.string("next_hop", sink),
         metric: t.integer("metric", sink),
         target: t.string("target", sink),
+        unreadable: t.unreadable(),
     }
 }
 

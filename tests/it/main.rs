@@ -10,6 +10,7 @@ mod cli;
 mod consumers;
 mod corpus;
 mod examples;
+mod first_hour;
 mod fixtures;
 mod formats;
 mod generated;
