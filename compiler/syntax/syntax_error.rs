@@ -76,7 +76,7 @@ fn unclosed_diagnostic(source: &str, opener: Opener, error: Span, parser_says: &
         format!("this `{}` is never closed", opener.bracket),
     )
     .with_primary_label(format!("the {what} opens here"))
-    .with_label(error, format!("still inside the {what} here, so the parser reports: {parser_says}"))
+    .with_label(error, format!("still inside the {what} here ({parser_says})"))
     .with_help(format!(
         "close the {what} with `{closing}` before line {error_line}; the parser's errors after this point are \
              consequences and are not shown"
