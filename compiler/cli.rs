@@ -11,10 +11,9 @@ use rayon::prelude::*;
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport, Unreadable};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{self, Diagnostic, Lookup, Severity};
 use crate::diagnostic::{github, sarif};
-use crate::rules::{self, RULES};
-use crate::suggest::did_you_mean;
+use crate::rules::RULES;
 
 /// Compiler and linter for the network of an Azure Stack Edge Kubernetes device.
 #[derive(Parser, Debug)]
@@ -175,7 +174,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
-        Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),
+        Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "asenet", &mut out);
@@ -273,7 +272,7 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
             String::new()
         }
         Format::Json => json::render_run(&reports, &unreadable),
-        Format::Sarif => sarif::render_run(&reports, &unreadable),
+        Format::Sarif => sarif::render_run(&reports, &unreadable, RULES),
         Format::Github => github::render_run(&reports, &unreadable),
     };
     if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {
@@ -359,8 +358,8 @@ fn wants_colour() -> bool {
 }
 
 fn explain(code: &str) -> ExitCode {
-    match rules::find(code) {
-        Some(rule) => {
+    match diagnostic::lookup(RULES, code) {
+        Lookup::Exact(rule) | Lookup::Loose(rule) => {
             let text = format!(
                 "# {} {} ({})\n\n{}\n",
                 rule.code,
@@ -370,11 +369,11 @@ fn explain(code: &str) -> ExitCode {
             );
             print_stdout(&text)
         }
-        None => {
+        Lookup::Unknown(_) => {
             // Codes and names both: `ASE230` and `next-hop-of-link` are typos of one rule.
             let candidates = RULES.iter().flat_map(|rule| [rule.code, rule.name]);
-            let suggestion = did_you_mean(code, candidates)
-                .and_then(rules::find)
+            let suggestion = crate::text::did_you_mean(code, candidates)
+                .and_then(|near| RULES.iter().find(|rule| rule.code == near || rule.name == near))
                 .map(|rule| format!("; did you mean `{}` ({})?", rule.name, rule.code))
                 .unwrap_or_default();
             say!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");

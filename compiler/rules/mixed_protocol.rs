@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::{Network, ServiceType};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{Keyword, Network, ServiceType};
 
 declare_rule! {
     /// ## What it does
@@ -43,11 +43,10 @@ declare_rule! {
         name: "mixed-protocol",
         severity: Severity::Warning,
         summary: "one LoadBalancer service with TCP and UDP (F35; suggest two services with `share_ip`)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {
         return;
     }
@@ -64,11 +63,11 @@ fn check(network: &Network, sink: &mut Sink) {
             }
         }
         let (a, b) = (first_protocol.as_str(), other.protocol.value.as_str());
-        let mixes = crate::syntax::list(&protocols).replace('`', "");
+        let mixes = crate::text::list(&protocols).replace('`', "");
         let names: Vec<String> =
             protocols.iter().map(|protocol| format!("{}-{}", service.name.value, protocol.to_lowercase())).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let names = crate::syntax::list(&names);
+        let names = crate::text::list(&names);
         let both = if protocols.len() == 2 { "both" } else { "all" };
         let name = &service.name.value;
         let key = service.share_ip.as_ref().map_or(name.as_str(), |key| key.value.as_str());

@@ -13,8 +13,8 @@
 
 use toml::de::Error;
 
+use crate::diagnostic::input::TOML_SYNTAX;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::input::TOML_SYNTAX;
 
 /// The most syntax errors one file reports: the first is certain, the next few are likely
 /// real, and beyond that the parser is mostly reporting its own recovery.
