@@ -553,12 +553,16 @@ mod tests {
 
     /// `(class, section, subject, what, cause)` of each change from the store to `new`.
     fn changes(new: &str) -> Vec<(Class, Section, String, String, Option<String>)> {
+        changes_between(STORE, new)
+    }
+
+    fn changes_between(old: &str, new: &str) -> Vec<(Class, Section, String, String, Option<String>)> {
         let side = |source: &str| {
             let network = crate::check(source).network.expect("TOML");
             let artifacts = crate::emit::emit_compared(&network).expect("no refusal");
             (network, artifacts)
         };
-        let (old, new) = (side(STORE), side(new));
+        let (old, new) = (side(old), side(new));
         let plan = plan(Side { network: &old.0, artifacts: &old.1 }, Side { network: &new.0, artifacts: &new.1 });
         plan.changes.into_iter().map(|c| (c.class, c.section, c.subject, c.what, c.cause)).collect()
     }
@@ -574,6 +578,15 @@ mod tests {
             changes(&switch),
             [(Class::AppliesLive, Section::Switch, "vswitch-port2".into(), "added".into(), None)]
         );
+    }
+
+    #[test]
+    fn a_changed_selector_is_disruptive() {
+        let with = |labels: &str| {
+            STORE.replacen("name = \"inventory\"\n", &format!("name = \"inventory\"\nselector = {{ {labels} }}\n"), 1)
+        };
+        let found = changes_between(&with("app = \"inventory\""), &with("app = \"stock\""));
+        assert_eq!(found, [(Class::Disruptive, Section::Service, "shop/inventory".into(), "selector".into(), None)]);
     }
 
     #[test]

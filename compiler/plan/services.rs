@@ -25,6 +25,7 @@ fn settings(service: &Service) -> impl PartialEq + '_ {
         service.cluster_ip.map(|pin| pin.value),
         service.share_ip.as_ref().map(|key| &key.value),
         service.hostname.as_ref().map(|name| &name.value),
+        service.selector.as_ref().map(|labels| &labels.value),
     )
 }
 
@@ -164,6 +165,21 @@ pub fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
         }
         out.extend(context.address(Pool::External, old_index, new_index));
         out.extend(context.address(Pool::Cluster, old_index, new_index));
+        let selector = |service: &Service| {
+            service.selector.as_ref().map_or("(none)".to_owned(), |labels| {
+                labels.value.iter().map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join(", ")
+            })
+        };
+        if selector(was) != selector(is) {
+            out.push(
+                Change::new(Class::Disruptive, Section::Service, &subject, "selector")
+                    .values(Some(selector(was)), Some(selector(is)))
+                    .because(
+                        format!("the Service sends its traffic to other pods; then `{kubectl}`"),
+                        &facts::KUBERNETES_SERVICES,
+                    ),
+            );
+        }
         let key = |service: &Service| service.share_ip.as_ref().map(|key| key.value.clone());
         if key(was) != key(is) && is.kind.value == ServiceType::LoadBalancer {
             out.push(
