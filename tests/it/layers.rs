@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["resolve"],
     // The fleet rules are in the registry (`rules::RULES`) beside the device rules.
     &["rules", "fleet"],
-    &["emit", "query"],
+    &["emit", "query", "plan"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
     &["lib", "cli", "main"],
 ];
