@@ -11,8 +11,9 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["syntax"],
     &["resolve"],
-    &["rules"],
-    &["emit", "query"],
+    // The fleet rules are in the registry (`rules::RULES`) beside the device rules.
+    &["rules", "fleet"],
+    &["emit", "query", "plan"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
     &["lib", "cli", "main"],
     // Test support behind the `testing` feature (generator, invariants): it drives the
