@@ -1,4 +1,4 @@
-//! The machine-readable report of SPEC §3: one JSON document per run.
+//! The machine-readable report (docs/output-formats.md): one JSON document per run.
 
 use serde::Serialize;
 

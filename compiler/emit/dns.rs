@@ -1,4 +1,4 @@
-//! DNS artifacts (SPEC §4): the cluster zone (for review only), the site zone and the
+//! DNS artifacts (docs/artifacts.md): the cluster zone (for review only), the site zone and the
 //! Corefile stanza that serves it. The records come from [`crate::model::dns`], the list
 //! that `dns-collision` checks.
 //!

@@ -1,4 +1,4 @@
-//! Route tables of the Kubernetes VMs (SPEC §4, F27-F29): per node a JSON table, an
+//! Route tables of the Kubernetes VMs (docs/artifacts.md): per node a JSON table, an
 //! `ip -batch` file and a row in `routes.txt`; for the device, `apply-routes.ps1` and
 //! `remove-routes.ps1`.
 //!
