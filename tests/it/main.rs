@@ -9,6 +9,7 @@ mod build;
 mod cli;
 mod consumers;
 mod corpus;
+mod docs;
 mod examples;
 mod fixtures;
 mod formats;
