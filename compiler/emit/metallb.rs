@@ -1,7 +1,8 @@
-//! MetalLB's configuration for the external service IPs (F6, F33, F35): the
-//! `IPAddressPool` + `L2Advertisement` custom resources (metallb.io/v1beta1) and the legacy
-//! `config` ConfigMap, for MetalLB before v0.13. Layer 2, since the device configures no BGP
-//! peers by default (F34).
+//! MetalLB's configuration for the external service IPs (see
+//! docs/device-facts.md#external-service-ips, docs/device-facts.md#networking-components,
+//! docs/device-facts.md#shared-ips): the `IPAddressPool` + `L2Advertisement` custom resources
+//! (metallb.io/v1beta1) and the legacy `config` ConfigMap, for MetalLB before v0.13. Layer 2, since
+//! the device configures no BGP peers by default (see docs/device-facts.md#metallb-layer2).
 
 use serde::Serialize;
 
@@ -9,8 +10,8 @@ use super::{GENERATED, OutputFile, yaml};
 use crate::model::{AddrRange, Network};
 
 const NAMESPACE: &str = "metallb-system";
-/// After the device's own name for the range, `KubernetesServiceIPs` (F12), in the
-/// lowercase a Kubernetes name needs.
+/// After the device's own name for the range, `KubernetesServiceIPs` (see
+/// docs/device-facts.md#device-pools), in the lowercase a Kubernetes name needs.
 const POOL: &str = "kubernetes-service-ips";
 
 pub fn emit(network: &Network) -> Vec<OutputFile> {

@@ -22,7 +22,8 @@ enum Origin {
     Custom,
 }
 
-/// One row of a route table: the source document's five fields (F27) and where it comes from.
+/// One row of a route table: the five fields of a route in Microsoft's Kubernetes networking
+/// article (see docs/device-facts.md#route-fields) and where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Row {
     origin: Origin,
@@ -95,7 +96,8 @@ struct JsonRoute {
     prefix_length: u8,
     /// `null` for the connected route: it is on-link.
     next_hop: Option<Ipv4Addr>,
-    /// The device port, as `Add-HcsNetRoute -InterfaceAlias` names it (F20).
+    /// The device port, as `Add-HcsNetRoute -InterfaceAlias` names it (see
+    /// docs/device-facts.md#port-names).
     #[serde(serialize_with = "as_text")]
     interface: PortId,
     metric: u32,
@@ -256,7 +258,8 @@ fn text_tables(device: &str, nodes: &[(&str, Ipv4Addr)], vm_interface: &str, row
 }
 
 /// The guard that makes a script safe to run twice: whether the route with this interface
-/// and destination, the key of `Remove-HcsNetRoute` (F28), is present already.
+/// and destination, the key of `Remove-HcsNetRoute` (see docs/device-facts.md#route-cmdlets), is
+/// present already.
 fn write_present(out: &mut String, row: &Row) {
     write!(
         out,
@@ -269,9 +272,10 @@ fn write_present(out: &mut String, row: &Row) {
 fn apply_script(device: &str, custom: &[&Row]) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
-         # Adds the custom routes of the Kubernetes VMs of {device} (F28, F29). Run it in the\n\
-         # device's PowerShell interface. A route whose interface and destination are present\n\
-         # already is skipped, so a second run adds nothing twice.\n"
+         # Adds the custom routes of the Kubernetes VMs of {device}. Run it in the device's\n\
+         # PowerShell interface. A route whose interface and destination are present already is\n\
+         # skipped, so a second run adds nothing twice; a changed next hop or metric needs\n\
+         # remove-routes.ps1 first. See docs/artifacts.md and docs/device-facts.md#route-cmdlets.\n"
     );
     if custom.is_empty() {
         out.push_str("# The device file has no custom routes.\n");
@@ -295,8 +299,9 @@ fn apply_script(device: &str, custom: &[&Row]) -> String {
 fn remove_script(device: &str, custom: &[&Row]) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
-         # Removes the custom routes that apply-routes.ps1 adds to the Kubernetes VMs of {device}\n\
-         # (F28). Run it in the device's PowerShell interface; a route already gone is skipped.\n"
+         # Removes the custom routes that apply-routes.ps1 adds to the Kubernetes VMs of {device}.\n\
+         # Run it in the device's PowerShell interface; a route already gone is skipped.\n\
+         # See docs/artifacts.md and docs/device-facts.md#route-cmdlets.\n"
     );
     if custom.is_empty() {
         out.push_str("# The device file has no custom routes.\n");

@@ -2,7 +2,7 @@
 //! name, with the allocated cluster IP and, for a LoadBalancer, the external IP pinned both
 //! ways MetalLB reads it (`spec.loadBalancerIP`, deprecated upstream, and the
 //! `metallb.universe.tf/loadBalancerIPs` annotation); `share_ip` becomes MetalLB's sharing
-//! key (F35).
+//! key (see docs/device-facts.md#shared-ips).
 
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 /// A contiguous, inclusive range of IPv4 addresses, `first-last`: the form the device's
-/// UI takes for node and external service IPs (F12). Never empty.
+/// UI takes for node and external service IPs (see docs/device-facts.md#device-pools). Never empty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AddrRange {
     first: Ipv4Addr,

@@ -8,15 +8,16 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Kubernetes runs on the one virtual switch enabled for compute: "you can enable compute
-    /// only on one virtual switch at a time" (F22). Without one, the node IPs and external
-    /// service IPs have no network to live on and compute cannot be configured; with two,
-    /// the file does not say which network the Kubernetes VMs are on, and the device takes
-    /// only one of them.
+    /// only on one virtual switch at a time" (see docs/device-facts.md#one-compute-switch). Without
+    /// one, the node IPs and external service IPs have no network to live on and compute cannot be
+    /// configured; with two, the file does not say which network the Kubernetes VMs are on, and the
+    /// device takes only one of them.
     ///
     /// When none is set, the help names the switch (or the port) whose subnet holds the
     /// node IPs, since that is where compute belongs. A file without `[kubernetes]` may have
-    /// no compute switch (F8). While the file has input errors (ASE0xx), a missing compute
-    /// switch is not reported: the switch may be the table or key that did not resolve.
+    /// no compute switch (see docs/device-facts.md#kubernetes-optional). While the file has input
+    /// errors (ASE0xx), a missing compute switch is not reported: the switch may be the table or
+    /// key that did not resolve.
     ///
     /// ## Example
     /// ```toml
@@ -42,7 +43,7 @@ declare_rule! {
         code: "ASE305",
         name: "compute-switch-count",
         severity: Severity::Error,
-        summary: "Kubernetes configured with no compute switch, or more than one compute switch (F22)",
+        summary: "Kubernetes configured with no compute switch, or more than one compute switch",
         check: Some(check),
     };
 }
@@ -66,7 +67,7 @@ fn check(network: &Network, sink: &mut Sink) {
             .with_primary_label(format!("compute enabled on `{}` too", switch.name.value))
             .with_label(first_span, format!("`{}` already has compute enabled here", first.name.value))
             .with_help(format!(
-                "keep `compute = true` on one switch only (F22): remove it from `{}` or from `{}`",
+                "keep `compute = true` on one switch only (see docs/device-facts.md#one-compute-switch): remove it from `{}` or from `{}`",
                 first.name.value, switch.name.value
             )),
         );
@@ -83,7 +84,7 @@ fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
     });
     let Some((port, subnet)) = home else {
         return diagnostic
-            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (F22)");
+            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (see docs/device-facts.md#one-compute-switch)");
     };
     let diagnostic =
         diagnostic.with_label(subnet.span, format!("the node IPs are on {}'s subnet {}", port.id, subnet.value));
@@ -91,10 +92,13 @@ fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
     match switch {
         Some(switch) => diagnostic
             .with_label(switch.name.span, format!("switch `{}` is on {}", switch.name.value, port.id))
-            .with_help(format!("add `compute = true` to switch `{}` (F22)", switch.name.value)),
+            .with_help(format!(
+                "add `compute = true` to switch `{}` (see docs/device-facts.md#one-compute-switch)",
+                switch.name.value
+            )),
         None => diagnostic.with_help(format!(
             "add a switch on {id} with compute enabled: `[switches.vswitch-{lower}]`, `ports = [\"{id}\"]`, \
-             `compute = true` (F22)",
+             `compute = true` (see docs/device-facts.md#one-compute-switch)",
             id = port.id,
             lower = port.id.to_string().to_lowercase(),
         )),

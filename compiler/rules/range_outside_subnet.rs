@@ -9,8 +9,8 @@ declare_rule! {
     /// compute port (the port of the switch with `compute = true`), and says which
     /// addresses lie outside.
     ///
-    /// A compute switch on two ports (the documented two-node teamed switch, F25) has two
-    /// subnets: each range must lie inside one of them.
+    /// A compute switch on two ports (the documented two-node teamed switch,
+    /// docs/device-facts.md#no-teaming) has two subnets: each range must lie inside one of them.
     ///
     /// Quiet when there is no single compute switch, or a port of it is not static: other
     /// rules report that, and without a static subnet there is nothing to compare with.
@@ -18,10 +18,11 @@ declare_rule! {
     /// ## Why is this bad?
     /// The node IPs go to the Kubernetes VMs' NIC on the compute switch, so they "must be
     /// in the same network where you enabled compute and the virtual switch was created"
-    /// (F5). The external service IPs are announced by MetalLB in layer-2 mode, which
-    /// answers ARP on that same network (F5, F33): an address of another subnet is never
-    /// reached. The device accepts the ranges; the cluster then fails to come up or its
-    /// services stay unreachable.
+    /// (see docs/device-facts.md#compute-subnet). The external service IPs are announced by MetalLB
+    /// in layer-2 mode, which answers ARP on that same network (see
+    /// docs/device-facts.md#compute-subnet, docs/device-facts.md#networking-components): an address
+    /// of another subnet is never reached. The device accepts the ranges; the cluster then fails to
+    /// come up or its services stay unreachable.
     ///
     /// ## Example
     /// ```toml
@@ -44,7 +45,7 @@ declare_rule! {
         code: "ASE103",
         name: "range-outside-subnet",
         severity: Severity::Error,
-        summary: "node IPs or external service IPs are not inside the compute port's subnet (F5)",
+        summary: "node IPs or external service IPs are not inside the compute port's subnet",
         check: Some(check),
     };
 }
@@ -84,7 +85,7 @@ fn check_teamed(kubernetes: &Kubernetes, switch: &str, subnets: &[(PortId, Locat
         }
         sink.push(diagnostic.with_help(format!(
             "the Kubernetes VMs and MetalLB sit on the compute network: {take} from the free addresses of one of \
-             these subnets (F5)"
+             these subnets (see docs/device-facts.md#compute-subnet)"
         )));
     }
 }
@@ -126,7 +127,10 @@ fn check_one_subnet(kubernetes: &Kubernetes, id: PortId, subnet: Located<Ipv4Net
             Diagnostic::new(&RANGE_OUTSIDE_SUBNET, range.span, message)
                 .with_primary_label(primary_label)
                 .with_label(subnet.span, format!("{id}, the compute port, is on {} here", subnet.value))
-                .with_help(format!("{why} from the free addresses of {} (F5)", subnet.value)),
+                .with_help(format!(
+                    "{why} from the free addresses of {} (see docs/device-facts.md#compute-subnet)",
+                    subnet.value
+                )),
         );
     }
 }

@@ -8,10 +8,10 @@ declare_rule! {
     /// blocks and the exact addresses they share.
     ///
     /// ## Why is this bad?
-    /// Every address on the device must have one owner (F44: the readiness checker fails
-    /// on "overlapping IP addresses for Edge Compute"). If MetalLB hands a node's address to
-    /// a service, both answer ARP for it and traffic to the node or the service is lost.
-    /// Two ports on overlapping subnets make the host's choice of interface arbitrary.
+    /// Every address on the device must have one owner (see docs/device-facts.md#no-overlaps: the
+    /// readiness checker fails on "overlapping IP addresses for Edge Compute"). If MetalLB hands a
+    /// node's address to a service, both answer ARP for it and traffic to the node or the service
+    /// is lost. Two ports on overlapping subnets make the host's choice of interface arbitrary.
     ///
     /// ## Example
     /// ```toml

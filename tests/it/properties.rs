@@ -165,7 +165,7 @@ fn device_name(bytes: &[u8]) -> String {
         .iter()
         .enumerate()
         .map(|(index, byte)| {
-            // No hyphen at either end (F41).
+            // No hyphen at either end (see docs/device-facts.md#names-and-dns).
             let alphabet = if index == 0 || index == last { &INNER[..INNER.len() - 1] } else { INNER };
             char::from(alphabet[usize::from(*byte) % alphabet.len()])
         })
