@@ -58,7 +58,7 @@ fn ci_can_run_every_consumer() {
         return;
     }
     require_tool("named-checkzone", NAMED_CHECKZONE, named_checkzone());
-    require_tool("ip netns", IP_NETNS, network_namespaces());
+    require_tool("ip netns", IP_NETNS, network_namespaces(98));
 }
 
 #[test]
@@ -136,8 +136,10 @@ impl Drop for Namespace {
     }
 }
 
-fn network_namespaces() -> Result<(), String> {
-    let probe = Namespace::new(99, "probe0", "192.0.2.1/24")?;
+/// Whether a namespace can be made; `index` keeps the probes of tests that run at the same
+/// time apart.
+fn network_namespaces(index: usize) -> Result<(), String> {
+    let probe = Namespace::new(index, "probe0", "192.0.2.1/24")?;
     drop(probe);
     Ok(())
 }
@@ -157,7 +159,7 @@ fn destination(text: &str) -> String {
 #[ignore = "consumer: needs `ip netns` (apt-get install iproute2; root); \
             run with `cargo test --test it consumers -- --include-ignored`"]
 fn every_ip_batch_applies_in_a_namespace_and_yields_exactly_its_table() {
-    require_tool("ip netns", IP_NETNS, network_namespaces());
+    require_tool("ip netns", IP_NETNS, network_namespaces(99));
     let mut index = 0;
     for path in inputs() {
         let files = build_file(&path);
