@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use asenet::emit::OutputFile;
-use asenet::model::Network;
+use asenet::model::{Keyword, Network};
 use serde_json::Value;
 
 use crate::support::{build_file, examples, relative, repo_root, require_tool, scratch_dir};

@@ -256,7 +256,7 @@ fn no_user_visible_text_cites_a_bare_fact_number() {
         report(format!("explain {}", rule.code), &rule.documentation());
         report(format!("summary of {}", rule.code), rule.summary);
     }
-    report("the JSON Schema".to_owned(), &asenet::syntax::schema::json_schema());
+    report("the JSON Schema".to_owned(), &asenet::syntax::schema::json_schema(asenet::rules::RULES));
 
     for path in device_files() {
         let Ok(source) = std::fs::read_to_string(&path) else { continue };
