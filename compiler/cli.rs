@@ -45,12 +45,19 @@ enum Command {
         /// The device file; `-` reads standard input.
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// The output directory: replaced as a whole, keeping the files asenet did not write.
+        /// The output directory: each artifact replaced atomically, the files asenet did not
+        /// write left alone (see docs/build.md).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Write nothing; fail (exit 1) if DIR differs from what would be written.
         #[arg(long)]
         check: bool,
+        /// With `--check`: print a unified diff of each differing file on stdout.
+        #[arg(long, requires = "check")]
+        diff: bool,
+        /// Exit 2 at once when another build is writing DIR, instead of waiting for it.
+        #[arg(long)]
+        no_wait: bool,
         /// The name to report standard input under.
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
@@ -120,7 +127,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Check { files, format, deny_warnings, stdin_filename } => {
             check(&files, format, deny_warnings, &stdin_filename)
         }
-        Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
+        Command::Build { file, out, check, diff, no_wait, stdin_filename } => {
+            build::run(&file, &out, &build::Options { check, diff, no_wait }, &stdin_filename)
+        }
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
         Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),

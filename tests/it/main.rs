@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod bench_generator;
 mod build;
+mod build_promises;
 mod cli;
 mod consumers;
 mod corpus;
