@@ -95,6 +95,23 @@ pub fn require_tool(tool: &str, install: &str, available: Result<(), String>) {
     }
 }
 
+/// Whether a test that needs a real tool or root can run; when it cannot, it says so on
+/// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
+/// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
+/// command and [`require_tool`] for a test that checks nothing without the tool.
+pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
+    match available {
+        Ok(()) => true,
+        Err(reason) if std::env::var_os("CI").is_some() => {
+            panic!("{tool} is needed and CI must have it (.ci/run installs it): {reason}")
+        }
+        Err(reason) => {
+            eprintln!("SKIPPED: {tool} cannot run here: {reason}");
+            false
+        }
+    }
+}
+
 /// Every way `instance` breaks `schema`, one line each (`/path: what is wrong`). The draft is
 /// the schema's own, with its default: draft-07 (SARIF) checks `format` (`uri-reference`, …).
 pub fn schema_violations(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
