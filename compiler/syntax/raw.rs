@@ -109,6 +109,8 @@ pub struct RawDevice {
     /// zone.
     #[schemars(with = "Option<DnsName>", example = &"contoso.local")]
     pub domain: Option<Text>,
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[ports.PortN]`: a physical port. Static (`address`, with an optional `gateway` and `dns`),
@@ -149,6 +151,8 @@ pub struct RawSwitch {
     /// docs/device-facts.md#one-compute-switch).
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub compute: Option<Spanned<bool>>,
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[kubernetes]`: the Kubernetes cluster on the device.
@@ -183,6 +187,9 @@ pub struct RawKubernetes {
     /// The name of the compute NIC inside the Kubernetes VMs, for the `ip -batch` route files.
     #[schemars(with = "Option<String>", extend("default" = "eth1"))]
     pub vm_interface: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[[services]]`: a Kubernetes Service.
@@ -228,6 +235,14 @@ pub struct RawService {
     /// An A record for the service's external IP in the site zone; needs `device.domain`.
     #[schemars(with = "Option<String>", example = &"shop")]
     pub hostname: Option<Text>,
+    /// The Service's pod selector: label keys and values as Kubernetes validates them. When
+    /// absent, `services.yaml` has no selector and the Service's endpoints are managed by
+    /// hand (an EndpointSlice).
+    #[schemars(with = "Option<super::schema::LabelSelector>", example = serde_json::json!({ "app": "web" }))]
+    pub selector: Option<Spanned<Vec<(Text, Text)>>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// One port of a Service.
@@ -249,6 +264,9 @@ pub struct RawServicePort {
     /// docs/device-facts.md#reserved-addresses).
     #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
     pub node_port: Option<Spanned<i64>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[[routes]]`: a custom route on every Kubernetes VM.
@@ -273,6 +291,9 @@ pub struct RawRoute {
     /// docs/device-facts.md#route-constraints).
     #[schemars(with = "Option<RouteTargetName>", extend("default" = "kubernetes"))]
     pub target: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[lint]`: rule levels for this file.

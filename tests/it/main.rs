@@ -12,6 +12,7 @@ mod consumers;
 mod corpus;
 mod docs;
 mod examples;
+mod first_hour;
 mod fixtures;
 mod formats;
 mod generated;
