@@ -10,6 +10,7 @@ mod build_promises;
 mod cli;
 mod consumers;
 mod corpus;
+mod diff;
 mod docs;
 mod examples;
 mod first_hour;
