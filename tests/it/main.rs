@@ -15,6 +15,7 @@ mod docs;
 mod examples;
 mod first_hour;
 mod fixtures;
+mod fleet;
 mod formats;
 mod generated;
 mod generator;
