@@ -48,6 +48,10 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
         allocate::allocate(kubernetes, &mut services);
     }
     let routes = raw.routes.iter().filter_map(|route| resolve_route(route, &references, sink)).collect();
+    let switch_names: BTreeSet<&str> = raw.switches.iter().map(|switch| switch.name.get_ref().as_str()).collect();
+    let virtual_networks: Vec<VirtualNetwork> =
+        raw.virtual_networks.iter().filter_map(|vnet| resolve_virtual_network(vnet, &switch_names, sink)).collect();
+    let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
     let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, sink)).unwrap_or_default();
     let unresolved = Unresolved {
         // Only `syntax` and `resolve` have reported so far: every error is an input error.
@@ -63,8 +67,14 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
             .filter(|switch| switch.compute.as_ref().is_some_and(|c| *c.get_ref()))
             .count()
             != switches.iter().filter(|switch| switch.compute.is_some()).count(),
+        compute_virtual_network: raw
+            .virtual_networks
+            .iter()
+            .filter(|vnet| vnet.compute.as_ref().is_some_and(|c| *c.get_ref()))
+            .count()
+            != virtual_networks.iter().filter(|vnet| vnet.compute.is_some()).count(),
     };
-    Network { device, ports, switches, kubernetes, services, routes, lint, unresolved }
+    Network { device, ports, switches, kubernetes, services, routes, virtual_networks, bgp_peers, lint, unresolved }
 }
 
 fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagnostic {
@@ -324,6 +334,8 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
+        iot_modules: count(&raw.iot_modules, "iot_modules", sink)?,
+        vms: count(&raw.vms, "vms", sink)?,
     })
 }
 
@@ -495,6 +507,100 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         next_hop: next_hop?,
         metric: metric?,
         target: target?,
+    })
+}
+
+/// A count such as `vms = 2`: absent, or a whole number from 0 (`Some(None)` / `Some(Some)`);
+/// `None` when negative (reported).
+fn count(raw: &Option<toml::Spanned<i64>>, key: &str, sink: &mut Sink) -> Option<Option<Located<i64>>> {
+    let Some(value) = raw else { return Some(None) };
+    if *value.get_ref() < 0 {
+        sink.push(
+            Diagnostic::new(&INVALID_VALUE, value.span(), format!("`{key}` cannot be negative"))
+                .with_primary_label("a count from 0")
+                .with_help(format!("`{key}` counts what takes an external service IP: 0 or more")),
+        );
+        return None;
+    }
+    Some(Some(located(value)))
+}
+
+/// A `switch = "..."` of a virtual network or a BGP peer: a `[switches.NAME]` of the file.
+fn switch_reference(name: &Text, switches: &BTreeSet<&str>, sink: &mut Sink) -> Option<Located<String>> {
+    if switches.contains(name.get_ref().as_str()) {
+        return Some(located(name));
+    }
+    let diagnostic =
+        Diagnostic::new(&UNDEFINED_REFERENCE, name.span(), format!("no switch `{}` in this file", name.get_ref()));
+    sink.push(match did_you_mean(name.get_ref(), switches.iter().copied()) {
+        Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_help(format!("rename it to `{suggestion}`, or add `[switches.{}]`", name.get_ref())),
+        None => diagnostic
+            .with_primary_label("not a `[switches.NAME]` of this file")
+            .with_help(format!("add `[switches.{}]` with the port it sits on", name.get_ref())),
+    });
+    None
+}
+
+fn resolve_virtual_network(
+    raw: &RawVirtualNetwork,
+    switches: &BTreeSet<&str>,
+    sink: &mut Sink,
+) -> Option<VirtualNetwork> {
+    let header = raw.header;
+    let table = "[[virtual_networks]]";
+    let required = [
+        ("name", raw.name.is_none(), "add `name = \"...\"`, as Azure names virtual networks"),
+        ("switch", raw.switch.is_none(), "add `switch = \"...\"`, the `[switches.NAME]` the VLAN is on"),
+        ("vlan", raw.vlan.is_none(), "add `vlan = N`: 0 for untagged, or 1-4094"),
+        ("subnet", raw.subnet.is_none(), "add `subnet = \"a.b.c.d/n\"`, the network's address space"),
+        ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
+    ];
+    for (key, absent, help) in required {
+        if absent {
+            sink.push(missing(header, key, table, help));
+        }
+    }
+    let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
+    let subnet = raw.subnet.as_ref().and_then(|text| values::ipv4_net(text, "virtual network subnet", false, sink));
+    let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
+    let dns: Vec<_> = raw.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
+    Some(VirtualNetwork {
+        header,
+        name: raw.name.as_ref().map(located)?,
+        switch: switch?,
+        vlan: raw.vlan.as_ref().map(located)?,
+        subnet: subnet?,
+        gateway: gateway?,
+        dns: dns.into_iter().collect::<Option<_>>()?,
+        compute: raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span().into()),
+    })
+}
+
+fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink) -> Option<BgpPeer> {
+    let header = raw.header;
+    let table = "[[bgp_peers]]";
+    let required = [
+        ("switch", raw.switch.is_none(), "add `switch = \"...\"`, the compute switch"),
+        ("peer_address", raw.peer_address.is_none(), "add `peer_address = \"a.b.c.d\"`, the router's address"),
+        ("peer_asn", raw.peer_asn.is_none(), "add `peer_asn = N`, the router's AS number"),
+        ("self_asn", raw.self_asn.is_none(), "add `self_asn = N`, the device's AS number"),
+    ];
+    for (key, absent, help) in required {
+        if absent {
+            sink.push(missing(header, key, table, help));
+        }
+    }
+    let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
+    let peer_address = raw.peer_address.as_ref().and_then(|text| values::ipv4(text, "BGP peer address", sink));
+    Some(BgpPeer {
+        header,
+        switch: switch?,
+        peer_address: peer_address?,
+        peer_asn: raw.peer_asn.as_ref().map(located)?,
+        self_asn: raw.self_asn.as_ref().map(located)?,
+        hold_time: raw.hold_time.as_ref().map(located),
     })
 }
 

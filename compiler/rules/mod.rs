@@ -27,6 +27,10 @@ macro_rules! declare_rule {
 pub mod input;
 
 mod address_in_use;
+pub(crate) mod bgp_asn_invalid;
+mod bgp_hold_time_invalid;
+mod bgp_peer_off_compute;
+mod bgp_peer_off_subnet;
 mod cidr_size;
 mod cluster_cidr_collision;
 mod compute_port_dynamic;
@@ -34,6 +38,8 @@ mod compute_switch_count;
 mod conflicting_routes;
 mod default_route_override;
 mod dns_collision;
+mod duplicate_bgp_peer;
+mod duplicate_vlan;
 mod dynamic_route_interface;
 mod gateway_off_link;
 pub(crate) mod invalid_name;
@@ -53,12 +59,14 @@ mod redundant_route;
 mod reserved_namespace;
 mod reserved_port_use;
 mod route_host_bits;
+mod route_metric_range;
 mod route_off_compute;
 mod route_targets_host;
 mod teaming_unsupported;
 mod too_few_node_ips;
 mod unexplained_suppression;
 mod unused_suppression;
+mod vlan_out_of_range;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -131,6 +139,7 @@ pub static RULES: &[&Rule] = &[
     &conflicting_routes::CONFLICTING_ROUTES,
     &default_route_override::DEFAULT_ROUTE_OVERRIDE,
     &route_host_bits::ROUTE_HOST_BITS,
+    &route_metric_range::ROUTE_METRIC_RANGE,
     &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
     &teaming_unsupported::TEAMING_UNSUPPORTED,
     &route_off_compute::ROUTE_OFF_COMPUTE,
@@ -140,6 +149,13 @@ pub static RULES: &[&Rule] = &[
     &reserved_port_use::RESERVED_PORT_USE,
     &mtu_invalid::MTU_INVALID,
     &no_uplink::NO_UPLINK,
+    &vlan_out_of_range::VLAN_OUT_OF_RANGE,
+    &duplicate_vlan::DUPLICATE_VLAN,
+    &bgp_asn_invalid::BGP_ASN_INVALID,
+    &duplicate_bgp_peer::DUPLICATE_BGP_PEER,
+    &bgp_peer_off_subnet::BGP_PEER_OFF_SUBNET,
+    &bgp_peer_off_compute::BGP_PEER_OFF_COMPUTE,
+    &bgp_hold_time_invalid::BGP_HOLD_TIME_INVALID,
     &invalid_name::INVALID_NAME,
     &reserved_namespace::RESERVED_NAMESPACE,
     &invalid_service_port::INVALID_SERVICE_PORT,

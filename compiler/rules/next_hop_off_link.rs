@@ -16,6 +16,9 @@ declare_rule! {
     /// destination (`192.168.20.1` for `192.168.20.0/24`); that is only right when the
     /// interface itself is on that subnet.
     ///
+    /// With a compute virtual network, a route through its switch's port belongs to the
+    /// Kubernetes VMs on that VLAN: its next hop must be on the virtual network's subnet.
+    ///
     /// Quiet when the interface has no static address: see `dynamic-route-interface`.
     ///
     /// ## Example
@@ -45,9 +48,8 @@ declare_rule! {
 
 fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
-        let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
+        let Some((subnet, port)) = network.interface_subnet(route.interface.value) else { continue };
         let next_hop = route.next_hop.value;
-        let port = route.interface.value;
         let has_network_and_broadcast = subnet.value.prefix_len() <= 30;
         let (message, primary, mut help) = if !subnet.value.contains(&next_hop) {
             (

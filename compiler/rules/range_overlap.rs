@@ -4,8 +4,12 @@ use crate::model::{AddrRange, Network, overlaps};
 declare_rule! {
     /// ## What it does
     /// Reports address blocks that must be disjoint but share addresses: two port subnets,
-    /// or the Kubernetes node IPs and the external service IPs. The message names both
-    /// blocks and the exact addresses they share.
+    /// a virtual network's subnet and a port's or another virtual network's, or the
+    /// Kubernetes node IPs and the external service IPs. The message names both blocks and
+    /// the exact addresses they share.
+    ///
+    /// Two ports of one switch (the documented two-node teamed switch, F25) are one team
+    /// and may share a subnet: the team's members are addressed on the same subnet.
     ///
     /// ## Why is this bad?
     /// Every address on the device must have one owner (F44: the readiness checker fails
@@ -30,7 +34,7 @@ declare_rule! {
         code: "ASE101",
         name: "range-overlap",
         severity: Severity::Error,
-        summary: "two of: port subnets, node IPs, external service IPs overlap",
+        summary: "two of: port subnets, virtual network subnets, node IPs, external service IPs overlap",
         check: Some(check),
     };
 }
@@ -40,30 +44,50 @@ declare_rule! {
 struct Block {
     what: String,
     span: Span,
+    /// The switch a port is on, for a port's subnet: the members of one teamed switch may
+    /// share a subnet.
+    team: Option<String>,
 }
 
 fn check(network: &Network, sink: &mut Sink) {
-    let subnets = network
+    let mut subnets: Vec<(AddrRange, Block)> = network
         .ports
         .iter()
         .filter_map(|port| {
             let subnet = port.subnet()?;
-            let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span };
+            let team = network
+                .switches
+                .iter()
+                .find(|switch| switch.ports.len() > 1 && switch.ports.iter().any(|p| p.value == port.id))
+                .map(|switch| switch.name.value.clone());
+            let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span, team };
             Some((AddrRange::of_net(subnet.value), block))
         })
         .collect();
-    report(overlaps(subnets), "give each port a subnet of its own", sink);
+    subnets.extend(network.virtual_networks.iter().map(|vnet| {
+        let what = format!("virtual network `{}`'s subnet {}", vnet.name.value, vnet.net());
+        (AddrRange::of_net(vnet.net()), Block { what, span: vnet.subnet.span, team: None })
+    }));
+    report(overlaps(subnets), "give each port and virtual network a subnet of its own", sink);
 
     let Some(kubernetes) = &network.kubernetes else { return };
     let Some(service_ips) = kubernetes.service_ips else { return };
     let ranges = vec![
         (
             kubernetes.node_ips.value,
-            Block { what: format!("node IP range {}", kubernetes.node_ips.value), span: kubernetes.node_ips.span },
+            Block {
+                what: format!("node IP range {}", kubernetes.node_ips.value),
+                span: kubernetes.node_ips.span,
+                team: None,
+            },
         ),
         (
             service_ips.value,
-            Block { what: format!("external service IP range {}", service_ips.value), span: service_ips.span },
+            Block {
+                what: format!("external service IP range {}", service_ips.value),
+                span: service_ips.span,
+                team: None,
+            },
         ),
     ];
     report(overlaps(ranges), "make the node IPs and the external service IPs two separate ranges", sink);
@@ -71,6 +95,9 @@ fn check(network: &Network, sink: &mut Sink) {
 
 fn report(found: Vec<crate::model::Overlap<Block>>, help: &str, sink: &mut Sink) {
     for overlap in found {
+        if overlap.first.team.is_some() && overlap.first.team == overlap.second.team {
+            continue;
+        }
         let (earlier, later) = if overlap.first.span <= overlap.second.span {
             (overlap.first, overlap.second)
         } else {

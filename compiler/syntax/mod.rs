@@ -18,16 +18,28 @@ use crate::rules::input::TOML_SYNTAX;
 use raw::*;
 use table::Table;
 
-pub const TOP_KEYS: &[&str] = &["device", "ports", "switches", "kubernetes", "services", "routes", "lint"];
+pub const TOP_KEYS: &[&str] =
+    &["device", "ports", "switches", "kubernetes", "services", "routes", "virtual_networks", "bgp_peers", "lint"];
 pub const DEVICE_KEYS: &[&str] = &["name", "model", "nodes", "domain"];
 pub const PORT_KEYS: &[&str] = &["address", "dhcp", "gateway", "dns", "mtu"];
 pub const SWITCH_KEYS: &[&str] = &["ports", "compute"];
-pub const KUBERNETES_KEYS: &[&str] =
-    &["node_ips", "service_ips", "pod_cidr", "service_cidr", "cluster_domain", "iot_edge", "vm_interface"];
+pub const KUBERNETES_KEYS: &[&str] = &[
+    "node_ips",
+    "service_ips",
+    "pod_cidr",
+    "service_cidr",
+    "cluster_domain",
+    "iot_edge",
+    "vm_interface",
+    "iot_modules",
+    "vms",
+];
 pub const SERVICE_KEYS: &[&str] =
     &["name", "namespace", "type", "ports", "load_balancer_ip", "cluster_ip", "share_ip", "hostname"];
 pub const SERVICE_PORT_KEYS: &[&str] = &["port", "protocol", "target_port", "node_port"];
 pub const ROUTE_KEYS: &[&str] = &["interface", "destination", "next_hop", "metric", "target"];
+pub const VIRTUAL_NETWORK_KEYS: &[&str] = &["name", "switch", "vlan", "subnet", "gateway", "dns", "compute"];
+pub const BGP_PEER_KEYS: &[&str] = &["switch", "peer_address", "peer_asn", "self_asn", "hold_time"];
 pub const LINT_KEYS: &[&str] = &["allow", "deny"];
 
 /// Explains why bytes are not text, at the first byte that is not UTF-8.
@@ -69,6 +81,12 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
         kubernetes: top.table("kubernetes", sink).map(|(k, header)| read_kubernetes(k, header, sink)),
         services: top.array_of_tables("services", sink).into_iter().map(|(t, h)| read_service(t, h, sink)).collect(),
         routes: top.array_of_tables("routes", sink).into_iter().map(|(t, h)| read_route(t, h, sink)).collect(),
+        virtual_networks: top
+            .array_of_tables("virtual_networks", sink)
+            .into_iter()
+            .map(|(t, h)| read_virtual_network(t, h, sink))
+            .collect(),
+        bgp_peers: top.array_of_tables("bgp_peers", sink).into_iter().map(|(t, h)| read_bgp_peer(t, h, sink)).collect(),
         lint: top.table("lint", sink).map(|(lint, _)| read_lint(lint, sink)),
     })
 }
@@ -112,6 +130,8 @@ fn read_kubernetes(table: &DeTable, header: Span, sink: &mut Sink) -> RawKuberne
         cluster_domain: t.string("cluster_domain", sink),
         iot_edge: t.boolean("iot_edge", sink),
         vm_interface: t.string("vm_interface", sink),
+        iot_modules: t.integer("iot_modules", sink),
+        vms: t.integer("vms", sink),
     }
 }
 
@@ -154,6 +174,32 @@ fn read_route(table: &DeTable, header: Span, sink: &mut Sink) -> RawRoute {
         next_hop: t.string("next_hop", sink),
         metric: t.integer("metric", sink),
         target: t.string("target", sink),
+    }
+}
+
+fn read_virtual_network(table: &DeTable, header: Span, sink: &mut Sink) -> RawVirtualNetwork {
+    let t = Table::new(table, "[[virtual_networks]]", VIRTUAL_NETWORK_KEYS, sink);
+    RawVirtualNetwork {
+        header,
+        name: t.string("name", sink),
+        switch: t.string("switch", sink),
+        vlan: t.integer("vlan", sink),
+        subnet: t.string("subnet", sink),
+        gateway: t.string("gateway", sink),
+        dns: t.string_list("dns", sink).map(|list| list.into_inner()),
+        compute: t.boolean("compute", sink),
+    }
+}
+
+fn read_bgp_peer(table: &DeTable, header: Span, sink: &mut Sink) -> RawBgpPeer {
+    let t = Table::new(table, "[[bgp_peers]]", BGP_PEER_KEYS, sink);
+    RawBgpPeer {
+        header,
+        switch: t.string("switch", sink),
+        peer_address: t.string("peer_address", sink),
+        peer_asn: t.integer("peer_asn", sink),
+        self_asn: t.integer("self_asn", sink),
+        hold_time: t.integer("hold_time", sink),
     }
 }
 

@@ -42,6 +42,13 @@ pub struct RawConfig {
     /// Custom routes for the Kubernetes VMs (`Add-HcsNetRoute`, F29).
     #[schemars(default)]
     pub routes: Vec<RawRoute>,
+    /// Virtual networks: VLANs on the virtual switches (`Add-HcsVirtualNetwork`).
+    #[schemars(default)]
+    pub virtual_networks: Vec<RawVirtualNetwork>,
+    /// BGP peers of MetalLB (`Set-HcsBGPPeer`); with any, MetalLB announces the external
+    /// service IPs over BGP instead of layer 2.
+    #[schemars(default)]
+    pub bgp_peers: Vec<RawBgpPeer>,
     /// Rule levels for this file.
     pub lint: Option<RawLint>,
 }
@@ -140,6 +147,12 @@ pub struct RawKubernetes {
     /// The name of the compute NIC inside the Kubernetes VMs, for the `ip -batch` route files.
     #[schemars(with = "Option<String>", extend("default" = "eth1"))]
     pub vm_interface: Option<Text>,
+    /// IoT Edge modules that take an external service IP each.
+    #[schemars(with = "Option<u32>", extend("default" = 0), example = 3)]
+    pub iot_modules: Option<Spanned<i64>>,
+    /// Virtual machines that take an external service IP each.
+    #[schemars(with = "Option<u32>", extend("default" = 0), example = 2)]
+    pub vms: Option<Spanned<i64>>,
 }
 
 /// `[[services]]`: a Kubernetes Service.
@@ -225,6 +238,65 @@ pub struct RawRoute {
     /// What the route is for: the Kubernetes VMs. `host` is refused (F29).
     #[schemars(with = "Option<RouteTargetName>", extend("default" = "kubernetes"))]
     pub target: Option<Text>,
+}
+
+/// `[[virtual_networks]]`: a VLAN on a virtual switch (`Add-HcsVirtualNetwork`).
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "VirtualNetwork", deny_unknown_fields)]
+pub struct RawVirtualNetwork {
+    #[schemars(skip)]
+    pub header: Span,
+    /// The network's name, as Azure names virtual networks: 2 to 64 letters, digits, `_`,
+    /// `.` or `-`, starting with a letter or digit and ending with one or `_`.
+    #[schemars(
+        required,
+        with = "String",
+        regex(pattern = r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$"),
+        example = &"vnet-cameras"
+    )]
+    pub name: Option<Text>,
+    /// The virtual switch the network is on: a `[switches.NAME]` of this file.
+    #[schemars(required, with = "String", example = &"vswitch-port3")]
+    pub switch: Option<Text>,
+    /// The VLAN ID: 0 for an untagged network, or 1 to 4094.
+    #[schemars(required, with = "u16", range(max = 4094), example = 10)]
+    pub vlan: Option<Spanned<i64>>,
+    /// The address space of the network.
+    #[schemars(required, with = "Ipv4Prefix", example = &"10.20.10.0/24")]
+    pub subnet: Option<Text>,
+    /// The gateway: a host address inside `subnet`.
+    #[schemars(required, with = "Ipv4Address", example = &"10.20.10.1")]
+    pub gateway: Option<Text>,
+    /// DNS servers of the network.
+    #[schemars(with = "Option<Vec<Ipv4Address>>", example = ["10.20.10.53"])]
+    pub dns: Option<Vec<Text>>,
+    /// `true`: Kubernetes runs on this network. At most one compute network in the file,
+    /// and then no switch has `compute = true`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub compute: Option<Spanned<bool>>,
+}
+
+/// `[[bgp_peers]]`: a BGP router MetalLB peers with (`Set-HcsBGPPeer`).
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "BgpPeer", deny_unknown_fields)]
+pub struct RawBgpPeer {
+    #[schemars(skip)]
+    pub header: Span,
+    /// The virtual switch the peer is reached on: the switch that carries compute.
+    #[schemars(required, with = "String", example = &"vswitch-port3")]
+    pub switch: Option<Text>,
+    /// The router's address, on the compute network's subnet.
+    #[schemars(required, with = "Ipv4Address", example = &"192.168.10.1")]
+    pub peer_address: Option<Text>,
+    /// The router's AS number: 1 to 65534, or 131072 to 4294967294.
+    #[schemars(required, with = "u32", range(min = 1, max = 4_294_967_294_u32), example = 64512)]
+    pub peer_asn: Option<Spanned<i64>>,
+    /// The device's AS number: 1 to 65534, or 131072 to 4294967294.
+    #[schemars(required, with = "u32", range(min = 1, max = 4_294_967_294_u32), example = 64513)]
+    pub self_asn: Option<Spanned<i64>>,
+    /// The BGP hold time in seconds: 0 (no keepalives), or 3 to 65535.
+    #[schemars(with = "Option<u16>", example = 90)]
+    pub hold_time: Option<Spanned<i64>>,
 }
 
 /// `[lint]`: rule levels for this file.
