@@ -62,7 +62,7 @@ mod route_host_bits;
 mod route_metric_range;
 mod route_off_compute;
 mod route_targets_host;
-mod teaming_unsupported;
+pub(crate) mod teaming_unsupported;
 mod too_few_node_ips;
 mod unexplained_suppression;
 mod unused_suppression;

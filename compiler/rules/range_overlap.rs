@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
 use crate::model::{AddrRange, Network, overlaps};
+use crate::rules::teaming_unsupported::is_documented_team;
 
 declare_rule! {
     /// ## What it does
@@ -8,8 +9,11 @@ declare_rule! {
     /// Kubernetes node IPs and the external service IPs. The message names both blocks and
     /// the exact addresses they share.
     ///
-    /// Two ports of one switch (the documented two-node teamed switch, F25) are one team
-    /// and may share a subnet: the team's members are addressed on the same subnet.
+    /// The two ports of a documented two-node teamed switch (Port3 + Port4 on a pro-gpu,
+    /// Port1 + Port2 on a pro-2, F25) are one team and may share a subnet: the members of
+    /// the team are addressed on the same subnet (see:
+    /// docs/device-facts.md#two-node-teamed-pair). Any other team is `teaming-unsupported`,
+    /// and its ports' subnets are judged as any two ports'.
     ///
     /// ## Why is this bad?
     /// Every address on the device must have one owner (F44: the readiness checker fails
@@ -44,8 +48,7 @@ declare_rule! {
 struct Block {
     what: String,
     span: Span,
-    /// The switch a port is on, for a port's subnet: the members of one teamed switch may
-    /// share a subnet.
+    /// The documented teamed switch a port is in, if any: its members may share a subnet.
     team: Option<String>,
 }
 
@@ -58,7 +61,7 @@ fn check(network: &Network, sink: &mut Sink) {
             let team = network
                 .switches
                 .iter()
-                .find(|switch| switch.ports.len() > 1 && switch.ports.iter().any(|p| p.value == port.id))
+                .find(|switch| switch.ports.iter().any(|p| p.value == port.id) && is_documented_team(network, switch))
                 .map(|switch| switch.name.value.clone());
             let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span, team };
             Some((AddrRange::of_net(subnet.value), block))
