@@ -128,7 +128,7 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         n => parts.push(format!("{n} for `share_ip` groups")),
     }
     if alone > 0 {
-        let first = pins.is_empty() && groups.is_empty() && modules == 0 && vms == 0;
+        let first = pins.is_empty() && groups.is_empty();
         parts.push(match (alone, first) {
             (1, true) => "1 for a LoadBalancer service".to_owned(),
             (1, false) => "1 for another LoadBalancer service".to_owned(),

@@ -17,6 +17,7 @@ mod generator;
 mod invariants;
 mod malformed;
 mod output_safety;
+mod powershell;
 mod properties;
 mod resources;
 mod schema;
