@@ -33,6 +33,8 @@ mod bgp_peer_off_compute;
 mod bgp_peer_off_subnet;
 mod cidr_size;
 mod cluster_cidr_collision;
+mod cluster_domain_overlap;
+mod cluster_port_unaddressed;
 mod compute_port_dynamic;
 mod compute_switch_count;
 mod conflicting_routes;
@@ -49,6 +51,7 @@ mod mtu_invalid;
 mod multiple_gateways;
 mod next_hop_local;
 mod next_hop_off_link;
+mod no_dns_server;
 mod no_uplink;
 mod pinned_ip_conflict;
 mod pinned_ip_invalid;
@@ -156,11 +159,14 @@ pub static RULES: &[&Rule] = &[
     &bgp_peer_off_subnet::BGP_PEER_OFF_SUBNET,
     &bgp_peer_off_compute::BGP_PEER_OFF_COMPUTE,
     &bgp_hold_time_invalid::BGP_HOLD_TIME_INVALID,
+    &no_dns_server::NO_DNS_SERVER,
+    &cluster_port_unaddressed::CLUSTER_PORT_UNADDRESSED,
     &invalid_name::INVALID_NAME,
     &reserved_namespace::RESERVED_NAMESPACE,
     &invalid_service_port::INVALID_SERVICE_PORT,
     &mixed_protocol::MIXED_PROTOCOL,
     &dns_collision::DNS_COLLISION,
+    &cluster_domain_overlap::CLUSTER_DOMAIN_OVERLAP,
     &unused_suppression::UNUSED_SUPPRESSION,
     &unexplained_suppression::UNEXPLAINED_SUPPRESSION,
 ];
