@@ -59,6 +59,7 @@ pub fn zones(network: &Network) -> Vec<Zone<'_>> {
 /// The cluster zone, when Kubernetes is configured: `kubernetes.default.svc` (`.1`),
 /// `kube-dns.kube-system.svc` (`.10`, F32), the name server `ns.dns` that CoreDNS answers
 /// with (kube-dns's address), and `<name>.<namespace>.svc` for every service's cluster IP.
+/// A headless service (`cluster_ip = "None"`) has no cluster IP and no record here.
 pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     let kubernetes = network.kubernetes.as_ref()?;
     // `.1` and `.10` of the service CIDR (F32); `cidr-size` makes sure the CIDR holds both.
@@ -76,7 +77,9 @@ pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
         platform("kubernetes.default.svc", kubernetes_ip, "the Kubernetes API service (F32)"),
         platform("kube-dns.kube-system.svc", kube_dns_ip, "the cluster DNS service (F32)"),
     ];
-    records.extend(network.services.iter().filter_map(|service| {
+    // A headless service's name answers with its ready pods' addresses (Kubernetes' DNS
+    // specification), which exist only at run time: the zone has no record for it.
+    records.extend(network.services.iter().filter(|service| service.headless.is_none()).filter_map(|service| {
         Some(Record {
             name: format!("{}.{}.svc", service.name.value, service.namespace.value),
             address: service.allocated.cluster_ip,

@@ -369,6 +369,7 @@ pub struct KubernetesNode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ServiceType {
     ClusterIp,
+    NodePort,
     LoadBalancer,
 }
 
@@ -376,6 +377,7 @@ impl ServiceType {
     pub fn as_str(self) -> &'static str {
         match self {
             ServiceType::ClusterIp => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
             ServiceType::LoadBalancer => "LoadBalancer",
         }
     }
@@ -407,6 +409,8 @@ pub struct Service {
     pub ports: Vec<ServicePort>,
     pub load_balancer_ip: Option<Located<Ipv4Addr>>,
     pub cluster_ip: Option<Located<Ipv4Addr>>,
+    /// The span of `cluster_ip = "None"`: a headless service, which gets no cluster IP.
+    pub headless: Option<Span>,
     pub share_ip: Option<Located<String>>,
     pub hostname: Option<Located<String>>,
     /// What allocation gave this service; `None` when its pool ran out.
@@ -432,8 +436,16 @@ pub struct ServicePort {
     pub span: Span,
     pub port: Located<i64>,
     pub protocol: Located<Protocol>,
-    pub target_port: Option<Located<i64>>,
+    pub target_port: Option<Located<TargetPort>>,
     pub node_port: Option<Located<i64>>,
+}
+
+/// A service port's `target_port`: a number as written (`invalid-service-port` judges its
+/// range), or the name of a container port (judged there too, by IANA's service-name rule).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetPort {
+    Number(i64),
+    Name(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

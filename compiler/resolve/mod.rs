@@ -365,11 +365,12 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
 fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
     for service in services {
         let Some(hostname) = service.hostname.take() else { continue };
-        if service.kind.value == ServiceType::ClusterIp {
+        if service.kind.value != ServiceType::LoadBalancer {
+            let kind = service.kind.value.as_str();
             sink.push(
-                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` on a ClusterIP service")
-                    .with_primary_label("the site zone names external IPs; a ClusterIP service has none")
-                    .with_label(service.kind.span, "ClusterIP here")
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, format!("`hostname` on a {kind} service"))
+                    .with_primary_label(format!("the site zone names external IPs; a {kind} service has none"))
+                    .with_label(service.kind.span, format!("{kind} here"))
                     .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
             );
             continue;
@@ -387,8 +388,11 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
     }
 }
 
-pub(crate) const SERVICE_TYPES: &[(&str, ServiceType)] =
-    &[("ClusterIP", ServiceType::ClusterIp), ("LoadBalancer", ServiceType::LoadBalancer)];
+pub(crate) const SERVICE_TYPES: &[(&str, ServiceType)] = &[
+    ("ClusterIP", ServiceType::ClusterIp),
+    ("NodePort", ServiceType::NodePort),
+    ("LoadBalancer", ServiceType::LoadBalancer),
+];
 pub(crate) const PROTOCOLS: &[(&str, Protocol)] =
     &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)];
 
@@ -419,13 +423,30 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         }
     };
     let load_balancer_ip = raw.load_balancer_ip.as_ref().map(|ip| values::ipv4(ip, "load balancer IP", sink));
-    let cluster_ip = raw.cluster_ip.as_ref().map(|ip| values::ipv4(ip, "cluster IP", sink));
+    // `"None"`, exactly as Kubernetes spells it, makes a headless service.
+    let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| Span::from(ip.span()));
+    let cluster_ip =
+        raw.cluster_ip.as_ref().filter(|_| headless.is_none()).map(|ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
-    if let (ServiceType::ClusterIp, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
+    if let (Some(span), ServiceType::NodePort | ServiceType::LoadBalancer) = (headless, kind.value) {
+        let name = kind.value.as_str();
         sink.push(
-            Diagnostic::new(&MISSING_OR_CONFLICTING, pin.span(), "`load_balancer_ip` on a ClusterIP service")
+            Diagnostic::new(&MISSING_OR_CONFLICTING, span, format!("a {name} service cannot be headless"))
+                .with_primary_label("`cluster_ip = \"None\"` makes a headless service")
+                .with_label(kind.span, format!("{name} here"))
+                .with_help(format!(
+                    "remove `cluster_ip = \"None\"`: Kubernetes routes a {name} service through its cluster IP; \
+                     only a ClusterIP service may be headless"
+                )),
+        );
+        return None;
+    }
+    if let (ServiceType::ClusterIp | ServiceType::NodePort, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
+        let name = kind.value.as_str();
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, pin.span(), format!("`load_balancer_ip` on a {name} service"))
                 .with_primary_label("only a LoadBalancer service has an external IP")
-                .with_label(kind.span, "ClusterIP here")
+                .with_label(kind.span, format!("{name} here"))
                 .with_help("set `type = \"LoadBalancer\"`, or remove `load_balancer_ip`"),
         );
         return None;
@@ -438,6 +459,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         ports: ports.into_iter().collect::<Option<_>>()?,
         load_balancer_ip: optional(load_balancer_ip)?,
         cluster_ip: optional(cluster_ip)?,
+        headless,
         share_ip: raw.share_ip.as_ref().map(located),
         hostname: raw.hostname.as_ref().map(located),
         allocated: Allocation::default(),
@@ -456,7 +478,13 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
         span: raw.span,
         port: raw.port.as_ref().map(located)?,
         protocol: protocol?,
-        target_port: raw.target_port.as_ref().map(located),
+        target_port: raw.target_port.as_ref().map(|target| {
+            let value = match target.get_ref() {
+                RawTargetPort::Number(number) => TargetPort::Number(*number),
+                RawTargetPort::Name(name) => TargetPort::Name(name.clone()),
+            };
+            Located::new(value, target.span())
+        }),
         node_port: raw.node_port.as_ref().map(located),
     })
 }

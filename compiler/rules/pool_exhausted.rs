@@ -194,7 +194,12 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
 }
 
 fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
-    let Some(starved) = services.iter().find(|service| service.allocated.cluster_ip.is_none()) else { return };
+    // A headless service takes no cluster IP.
+    let Some(starved) =
+        services.iter().find(|service| service.allocated.cluster_ip.is_none() && service.headless.is_none())
+    else {
+        return;
+    };
     let cidr = kubernetes.service_cidr;
     let net = cidr.value.trunc();
     let reserved: Vec<Ipv4Addr> = reserved_cluster_ips(net).into_iter().map(|(address, _)| address).collect();
@@ -204,7 +209,7 @@ fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut S
         .filter_map(|service| service.cluster_ip.map(|pin| pin.value))
         .filter(|pin| net.contains(pin) && !reserved.contains(pin))
         .collect();
-    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none()).count();
+    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none() && service.headless.is_none()).count();
     let needed = (pins.len() + unpinned) as u64;
 
     let reserved_list: Vec<String> = reserved.iter().map(Ipv4Addr::to_string).collect();

@@ -160,7 +160,7 @@ fn read_service_port(table: &DeTable, span: Span, sink: &mut Sink) -> RawService
         span,
         port: t.integer("port", sink),
         protocol: t.string("protocol", sink),
-        target_port: t.integer("target_port", sink),
+        target_port: t.integer_or_string("target_port", sink),
         node_port: t.integer("node_port", sink),
     }
 }

@@ -177,7 +177,8 @@ pub struct RawService {
         example = &"shop"
     )]
     pub namespace: Option<Text>,
-    /// The Service type: a LoadBalancer service also gets an external IP.
+    /// The Service type: a NodePort service is also reached on a port of every node, a
+    /// LoadBalancer service also gets an external IP.
     #[schemars(rename = "type", with = "Option<ServiceTypeName>", extend("default" = "ClusterIP"))]
     pub kind: Option<Text>,
     /// The Service's ports, at least one.
@@ -187,7 +188,8 @@ pub struct RawService {
     #[schemars(with = "Option<Ipv4Address>", example = &"192.168.10.40")]
     pub load_balancer_ip: Option<Text>,
     /// Pins the cluster IP: inside `service_cidr`, not its `.0`, `.1`, `.10` or broadcast (F32).
-    #[schemars(with = "Option<Ipv4Address>", example = &"172.28.0.50")]
+    /// `"None"` makes a headless ClusterIP service, which gets no cluster IP.
+    #[schemars(with = "Option<super::schema::ClusterIpValue>", example = &"172.28.0.50", example = &"None")]
     pub cluster_ip: Option<Text>,
     /// A MetalLB sharing key: LoadBalancer services with the same key share one external IP (F35).
     #[schemars(with = "Option<String>", example = &"web")]
@@ -209,12 +211,21 @@ pub struct RawServicePort {
     /// The transport protocol.
     #[schemars(with = "Option<TransportProtocol>", extend("default" = "TCP"))]
     pub protocol: Option<Text>,
-    /// The container port; the Service's `port` when absent.
-    #[schemars(with = "Option<u16>", range(min = 1), example = 8443)]
-    pub target_port: Option<Spanned<i64>>,
+    /// The container port: a number, or the name of a container port (an IANA service name:
+    /// 1-15 lowercase letters, digits and `-`, with a letter, no `-` at either end nor `--`);
+    /// the Service's `port` when absent.
+    #[schemars(with = "Option<super::schema::TargetPortValue>", example = 8443, example = &"https")]
+    pub target_port: Option<Spanned<RawTargetPort>>,
     /// The node port, 30000 to 32767, but not 31000 or 31001 (F32).
     #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
     pub node_port: Option<Spanned<i64>>,
+}
+
+/// A `target_port` as written: a number or a name.
+#[derive(Debug, Clone)]
+pub enum RawTargetPort {
+    Number(i64),
+    Name(String),
 }
 
 /// `[[routes]]`: a custom route on every Kubernetes VM.

@@ -89,6 +89,22 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// An integer or a string, such as a `target_port` that is a number or a name.
+    pub fn integer_or_string(&self, key: &str, sink: &mut Sink) -> Option<Spanned<super::raw::RawTargetPort>> {
+        use super::raw::RawTargetPort;
+        let value = self.value(key)?;
+        match value.get_ref() {
+            DeValue::String(text) => Some(Spanned::new(value.span(), RawTargetPort::Name(text.to_string()))),
+            DeValue::Integer(_) => self
+                .integer(key, sink)
+                .map(|number| Spanned::new(number.span(), RawTargetPort::Number(*number.get_ref()))),
+            _ => {
+                self.type_error(key, "an integer or a string", value, sink);
+                None
+            }
+        }
+    }
+
     pub fn string_list(&self, key: &str, sink: &mut Sink) -> Option<Spanned<Vec<Text>>> {
         let value = self.value(key)?;
         let DeValue::Array(array) = value.get_ref() else {
