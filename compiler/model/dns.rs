@@ -79,12 +79,10 @@ pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     ];
     // A headless service's name answers with its ready pods' addresses (Kubernetes' DNS
     // specification), which exist only at run time: the zone has no record for it.
-    records.extend(network.services.iter().filter(|service| service.headless.is_none()).filter_map(|service| {
-        Some(Record {
-            name: format!("{}.{}.svc", service.name.value, service.namespace.value),
-            address: service.allocated.cluster_ip,
-            owner: Owner::Service(service),
-        })
+    records.extend(network.services.iter().filter(|service| service.headless.is_none()).map(|service| Record {
+        name: format!("{}.{}.svc", service.name.value, service.namespace.value),
+        address: service.allocated.cluster_ip,
+        owner: Owner::Service(service),
     }));
     Some(Zone {
         kind: ZoneKind::Cluster,

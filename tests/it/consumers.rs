@@ -495,7 +495,12 @@ fn services_read_strictly_as_kubernetes_services_with_the_model_addresses() {
             let spec = service.spec.as_ref().unwrap();
             let allocated = model.allocated;
             assert_eq!(spec.type_.as_deref(), Some(model.kind.value.as_str()), "{key:?}");
-            assert_eq!(spec.cluster_ip, allocated.cluster_ip.map(|ip| ip.to_string()), "{key:?}");
+            // A headless service says so with the cluster IP `None`, and has none allocated.
+            let cluster_ip = match model.headless {
+                Some(_) => Some("None".to_owned()),
+                None => allocated.cluster_ip.map(|ip| ip.to_string()),
+            };
+            assert_eq!(spec.cluster_ip, cluster_ip, "{key:?}");
             assert_eq!(spec.load_balancer_ip, allocated.external_ip.map(|ip| ip.to_string()), "{key:?}");
             assert_eq!(spec.selector, Some(BTreeMap::from([("app".to_owned(), model.name.value.clone())])), "{key:?}");
             let annotations = service.metadata.annotations.clone().unwrap_or_default();

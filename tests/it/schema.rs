@@ -138,7 +138,7 @@ fn the_schema_rejects_what_asenet_rejects() {
         ("a range without its end", "[device]\nname = \"x\"\n[kubernetes]\nnode_ips = \"192.168.10.30\"\n"),
         (
             "an unknown service type",
-            "[device]\nname = \"x\"\n[[services]]\nname = \"web\"\ntype = \"NodePort\"\nports = [{ port = 80 }]\n",
+            "[device]\nname = \"x\"\n[[services]]\nname = \"web\"\ntype = \"ExternalName\"\nports = [{ port = 80 }]\n",
         ),
         ("a wrong type", "[device]\nname = \"x\"\nnodes = \"1\"\n"),
         ("an input error in [lint] allow", "[device]\nname = \"x\"\n[lint]\nallow = [\"ASE004\"]\n"),
