@@ -15,6 +15,11 @@ declare_rule! {
     /// that you enabled for compute" (see: docs/device-facts.md#bgp). A peer on another
     /// switch is unreachable from them; the external IPs are never announced.
     ///
+    /// With any `[[bgp_peers]]`, MetalLB works in BGP mode and stops its layer 2
+    /// announcements (no more ARP answers for the external IPs): the external service IPs
+    /// are reachable only through the routes the peers learn, so a peer that never comes up
+    /// leaves every LoadBalancer service unreachable.
+    ///
     /// ## Example
     /// ```toml
     /// [switches.vswitch-port2]

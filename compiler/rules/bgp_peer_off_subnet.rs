@@ -18,6 +18,11 @@ declare_rule! {
     /// device does not configure, so the session never comes up and no external IP is
     /// announced. One of the device's own addresses is not a router at all.
     ///
+    /// With any `[[bgp_peers]]`, MetalLB works in BGP mode and stops its layer 2
+    /// announcements (no more ARP answers for the external IPs): the external service IPs
+    /// are reachable only through the routes the peers learn, so a peer that never comes up
+    /// leaves every LoadBalancer service unreachable.
+    ///
     /// ## Example
     /// ```toml
     /// [ports.Port3]
