@@ -10,10 +10,9 @@ use rayon::prelude::*;
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{self, Diagnostic, Lookup, Severity};
 use crate::diagnostic::{github, sarif};
-use crate::rules::{self, RULES};
-use crate::suggest::did_you_mean;
+use crate::rules::RULES;
 
 /// Compiler and linter for the network of an Azure Stack Edge Kubernetes device.
 #[derive(Parser, Debug)]
@@ -124,7 +123,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
-        Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),
+        Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "asenet", &mut out);
@@ -210,7 +209,7 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
             String::new()
         }
         Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports),
+        Format::Sarif => sarif::render(&reports, RULES),
         Format::Github => github::render(&reports),
     };
     if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {
@@ -275,8 +274,8 @@ fn wants_colour() -> bool {
 }
 
 fn explain(code: &str) -> ExitCode {
-    match rules::find(code) {
-        Some(rule) => {
+    match diagnostic::lookup(RULES, code) {
+        Lookup::Exact(rule) | Lookup::Loose(rule) => {
             let text = format!(
                 "# {} {} ({})\n\n{}\n",
                 rule.code,
@@ -286,10 +285,8 @@ fn explain(code: &str) -> ExitCode {
             );
             print_stdout(&text)
         }
-        None => {
-            let suggestion = did_you_mean(code, RULES.iter().map(|rule| rule.code))
-                .map(|code| format!("; did you mean `{code}`?"))
-                .unwrap_or_default();
+        Lookup::Unknown(suggestion) => {
+            let suggestion = suggestion.map(|code| format!("; did you mean `{code}`?")).unwrap_or_default();
             say!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");
             ExitCode::from(CANNOT_RUN)
         }

@@ -11,17 +11,24 @@
 //!   of the input, and the `# asenet: allow(...)` suppression comments.
 //! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
 //!   references resolved, nodes named, service addresses allocated.
-//! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
-//!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
+//! - [`rules`]: one file per rule over the model; [`rules::RULES`] and [`rules::CHECKS`]
+//!   are the registry. [`rules::apply_lint_levels`] then applies suppression comments and
+//!   `[lint]`.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
-//! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
+//! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, the renderers, and the rule
+//!   descriptor with the input-error codes; [`text`]: message helpers.
 //! - `cli`: the command line.
+//!
+//! The modules are layered, each using only those below it: `text`, `diagnostic`,
+//! `model`, `syntax`, `resolve`, `rules`, `emit`, then this root and `cli`
+//! (ARCHITECTURE.md; `tests/it/layers.rs` enforces it).
 //!
 //! # Invariants
 //! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
 //!   a function from text to diagnostics.
-//! - Only `syntax` sees TOML; rules and emitters read the model and never parse strings.
+//! - Only `syntax` sees TOML (its raw types carry its own `Spanned`); rules and emitters
+//!   read the model and never parse strings.
 //! - No artifact is emitted from a network with an error, nor from a name that could break
 //!   out of its place in an artifact, whatever `[lint]` says; every artifact path is plain
 //!   and relative ([`emit::path_problem`]). Emitters are pure functions of the model (and
@@ -33,11 +40,11 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod query;
 pub mod resolve;
-#[macro_use]
 pub mod rules;
-pub mod suggest;
 pub mod syntax;
+pub mod text;
 
 use diagnostic::{Diagnostic, Sink};
 use emit::{OutputFile, Previous};
@@ -65,7 +72,7 @@ pub fn check(source: &str) -> Checked {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
     let suppressions = syntax::suppression::scan(source, &mut sink);
-    let network = resolve::resolve(&raw, &mut sink);
+    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);

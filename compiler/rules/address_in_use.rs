@@ -1,9 +1,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
-use crate::model::{AddrRange, Network};
-use crate::rules::join;
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
+use crate::model::{AddrRange, Network, network_and_broadcast};
+use crate::text::join;
 
 declare_rule! {
     /// ## What it does
@@ -52,7 +52,6 @@ declare_rule! {
         severity: Severity::Error,
         summary: "a port address, or a port's or virtual network's gateway or DNS server, lies inside node IPs or \
                   external service IPs, or a range holds its subnet's network/broadcast address",
-        check: Some(check),
     };
 }
 
@@ -64,7 +63,7 @@ struct Use {
     span: Span,
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let mut uses: BTreeMap<Ipv4Addr, Vec<Use>> = BTreeMap::new();
     for port in &network.ports {
@@ -143,15 +142,12 @@ fn report_subnet_edges(
         return;
     };
     let (owner, subnet) = (&compute.owner, compute.subnet);
-    if subnet.value.prefix_len() >= 31 {
-        return;
-    }
+    let Some((network_address, broadcast)) = network_and_broadcast(subnet.value) else { return };
     let role = match (network.compute_virtual_network(), subnets.len()) {
         (Some(_), _) => "the compute network",
         (None, 1) => "the compute port",
         (None, _) => "a compute port",
     };
-    let (network_address, broadcast) = (subnet.value.network(), subnet.value.broadcast());
     let edges: Vec<(Ipv4Addr, &str)> = [(network_address, "network"), (broadcast, "broadcast")]
         .into_iter()
         .filter(|(address, _)| range.contains(*address))

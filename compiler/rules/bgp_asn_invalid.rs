@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Located, Network};
 
 declare_rule! {
@@ -32,7 +32,6 @@ declare_rule! {
         name: "bgp-asn-invalid",
         severity: Severity::Error,
         summary: "a BGP AS number outside 1-65534 and 131072-4294967294",
-        check: Some(check),
     };
 }
 
@@ -41,7 +40,7 @@ pub(crate) fn is_valid_asn(asn: i64) -> bool {
     (1..=65534).contains(&asn) || (131_072..=4_294_967_294).contains(&asn)
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for peer in &network.bgp_peers {
         for (key, asn) in [("peer_asn", peer.peer_asn), ("self_asn", peer.self_asn)] {
             report(key, asn, sink);

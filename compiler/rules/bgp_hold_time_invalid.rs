@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -31,11 +31,10 @@ declare_rule! {
         name: "bgp-hold-time-invalid",
         severity: Severity::Error,
         summary: "a BGP hold time that is not 0 or 3-65535 seconds (RFC 4271, MetalLB)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for peer in &network.bgp_peers {
         let Some(hold_time) = peer.hold_time else { continue };
         if hold_time.value == 0 || (3..=65535).contains(&hold_time.value) {

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -49,11 +49,10 @@ declare_rule! {
         name: "bgp-peer-off-compute",
         severity: Severity::Error,
         summary: "a BGP peer on a switch that does not carry compute",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(compute) = network.compute_network() else { return };
     let compute_switch = &compute.switch.name;
     for peer in &network.bgp_peers {

@@ -1,6 +1,6 @@
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{Network, PortConfig};
 
 declare_rule! {
@@ -45,11 +45,10 @@ declare_rule! {
         name: "bgp-peer-off-subnet",
         severity: Severity::Error,
         summary: "a BGP peer address off its switch's subnets, or one of the device's own addresses",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for peer in &network.bgp_peers {
         let Some(switch) = network.switch(&peer.switch.value) else { continue };
         let address = peer.peer_address.value;
@@ -90,7 +89,7 @@ fn check(network: &Network, sink: &mut Sink) {
         sink.push(diagnostic.with_help(format!(
             "peer with a router on {}: MetalLB peers from the nodes on this switch, one hop away (see: \
              docs/device-facts.md#bgp)",
-            crate::rules::join_or(&names)
+            crate::text::join_or(&names)
         )));
     }
 }

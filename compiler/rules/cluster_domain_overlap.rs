@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -36,11 +36,10 @@ declare_rule! {
         name: "cluster-domain-overlap",
         severity: Severity::Warning,
         summary: "the cluster domain is the site's domain, or a parent or child of it",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let Some(domain) = &network.device.domain else { return };
     let cluster = kubernetes.cluster_domain.value.to_ascii_lowercase();

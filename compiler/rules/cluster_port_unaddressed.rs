@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, NodeCount, PortConfig};
 
 declare_rule! {
@@ -36,11 +36,10 @@ declare_rule! {
         name: "cluster-port-unaddressed",
         severity: Severity::Error,
         summary: "a two-node device's switch sits on a port without an address (F11)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.device.nodes.value != NodeCount::Two {
         return;
     }

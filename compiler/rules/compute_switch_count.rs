@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{AddrRange, Kubernetes, Network};
 
 declare_rule! {
@@ -47,11 +47,10 @@ declare_rule! {
         severity: Severity::Error,
         summary: "Kubernetes configured with no compute switch or network, or compute enabled in more than one place \
                   (F22)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let switches =
         network.switches.iter().filter_map(|switch| Some((format!("switch `{}`", switch.name.value), switch.compute?)));

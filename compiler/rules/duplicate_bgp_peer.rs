@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{BgpPeer, Network};
 
 declare_rule! {
@@ -43,11 +43,10 @@ declare_rule! {
         name: "duplicate-bgp-peer",
         severity: Severity::Error,
         summary: "two BGP peers with one address on one switch",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let mut first: BTreeMap<(&str, Ipv4Addr), &BgpPeer> = BTreeMap::new();
     for peer in &network.bgp_peers {
         let key = (peer.switch.value.as_str(), peer.peer_address.value);

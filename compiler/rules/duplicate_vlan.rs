@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, VirtualNetwork};
 
 declare_rule! {
@@ -41,11 +41,10 @@ declare_rule! {
         name: "duplicate-vlan",
         severity: Severity::Error,
         summary: "two virtual networks with one VLAN ID on one virtual switch",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let mut first: BTreeMap<(&str, i64), &VirtualNetwork> = BTreeMap::new();
     for vnet in &network.virtual_networks {
         let key = (vnet.switch.value.as_str(), vnet.vlan.value);

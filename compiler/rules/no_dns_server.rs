@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, PortConfig};
 
 declare_rule! {
@@ -33,11 +33,10 @@ declare_rule! {
         name: "no-dns-server",
         severity: Severity::Warning,
         summary: "no port or virtual network names a DNS server while the node IPs are static (F41)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     if network.unresolved.input_errors {
         return;

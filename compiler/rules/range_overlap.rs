@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{AddrRange, Network, overlaps};
 use crate::rules::teaming_unsupported::is_documented_team;
 
@@ -39,7 +39,6 @@ declare_rule! {
         name: "range-overlap",
         severity: Severity::Error,
         summary: "two of: port subnets, virtual network subnets, node IPs, external service IPs overlap",
-        check: Some(check),
     };
 }
 
@@ -52,7 +51,7 @@ struct Block {
     team: Option<String>,
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let mut subnets: Vec<(AddrRange, Block)> = network
         .ports
         .iter()

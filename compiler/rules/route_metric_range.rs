@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 /// The largest metric `New-NetRoute -RouteMetric <UInt16>` takes.
@@ -37,11 +37,10 @@ declare_rule! {
         name: "route-metric-range",
         severity: Severity::Error,
         summary: "a route metric above 65535, which `New-NetRoute -RouteMetric` (a UInt16) refuses",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let metric = route.metric;
         if metric.value <= MAX_METRIC {

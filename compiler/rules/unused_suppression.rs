@@ -1,10 +1,9 @@
 //! Applying inline suppressions, and `unused-suppression`, which only applying them can tell.
 
 use super::unexplained_suppression::{self, UNEXPLAINED_SUPPRESSION};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::input::INVALID_VALUE;
-use crate::rules::{RULES, Rule};
-use crate::suggest::did_you_mean;
+use crate::diagnostic::input::INVALID_VALUE;
+use crate::diagnostic::{Diagnostic, Rule, Severity, declare_rule, lookup_in_file};
+use crate::rules::RULES;
 use crate::syntax::raw::Text;
 use crate::syntax::suppression::Suppression;
 
@@ -46,7 +45,6 @@ declare_rule! {
         name: "unused-suppression",
         severity: Severity::Warning,
         summary: "a `# asenet: allow(...)` code that silences nothing on the item below it",
-        check: None,
     };
 }
 
@@ -72,14 +70,12 @@ pub fn apply(suppressions: &[Suppression], diagnostics: &mut Vec<Diagnostic>) {
 
 /// The rule `code` names, if it is one that a comment may silence.
 fn suppressible(code: &Text, reports: &mut Vec<Diagnostic>) -> Option<&'static Rule> {
-    let Some(rule) = RULES.iter().copied().find(|rule| rule.code == code.get_ref()) else {
-        let message = format!("unknown rule code `{}`", code.get_ref());
-        let diagnostic = Diagnostic::new(&INVALID_VALUE, code.span(), message);
-        reports.push(match did_you_mean(code.get_ref(), RULES.iter().map(|rule| rule.code)) {
-            Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
-            None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
-        });
-        return None;
+    let rule = match lookup_in_file(RULES, code.get_ref(), code.span()) {
+        Ok(rule) => rule,
+        Err(unknown) => {
+            reports.push(*unknown);
+            return None;
+        }
     };
     if rule.is_input_error() {
         reports.push(

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -31,11 +31,10 @@ declare_rule! {
         name: "vlan-out-of-range",
         severity: Severity::Error,
         summary: "a virtual network's VLAN ID is not 0 (untagged) or 1-4094",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for vnet in &network.virtual_networks {
         let vlan = vnet.vlan;
         if (0..=4094).contains(&vlan.value) {

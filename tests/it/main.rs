@@ -15,6 +15,7 @@ mod formats;
 mod generated;
 mod generator;
 mod invariants;
+mod layers;
 mod malformed;
 mod output_safety;
 mod powershell;

@@ -35,19 +35,26 @@ fn set<'a>(keys: &[&'a str]) -> BTreeSet<&'a str> {
 fn every_table_has_the_keys_the_toml_walker_reads() {
     let schema = schema();
     let definition = |name: &str| &schema["$defs"][name];
+    let read = syntax::table_keys();
+    let walker = |table: &str| read.iter().find(|(name, _)| *name == table).map(|(_, keys)| keys.clone()).unwrap();
     let tables = [
-        ("the top level", &schema, syntax::TOP_KEYS),
-        ("[device]", &schema["properties"]["device"], syntax::DEVICE_KEYS),
-        ("[ports.X]", definition("Port"), syntax::PORT_KEYS),
-        ("[switches.X]", definition("Switch"), syntax::SWITCH_KEYS),
-        ("[kubernetes]", definition("Kubernetes"), syntax::KUBERNETES_KEYS),
-        ("[[services]]", definition("Service"), syntax::SERVICE_KEYS),
-        ("a service port", definition("ServicePort"), syntax::SERVICE_PORT_KEYS),
-        ("[[routes]]", definition("Route"), syntax::ROUTE_KEYS),
-        ("[lint]", definition("Lint"), syntax::LINT_KEYS),
+        ("the top level", &schema),
+        ("[device]", &schema["properties"]["device"]),
+        ("[ports.X]", definition("Port")),
+        ("[switches.X]", definition("Switch")),
+        ("[kubernetes]", definition("Kubernetes")),
+        ("[[services]]", definition("Service")),
+        ("a service port", definition("ServicePort")),
+        ("[[routes]]", definition("Route")),
+        ("[[virtual_networks]]", definition("VirtualNetwork")),
+        ("[[bgp_peers]]", definition("BgpPeer")),
+        ("[lint]", definition("Lint")),
     ];
-    for (table, object, walker_keys) in tables {
-        assert_eq!(keys(&object["properties"]), set(walker_keys), "{table}");
+    assert_eq!(read.len(), tables.len(), "every table the walker reads is compared");
+    for (table, object) in tables {
+        let walker_keys = walker(table);
+        assert_eq!(walker_keys.len(), set(&walker_keys).len(), "{table} reads each key once");
+        assert_eq!(keys(&object["properties"]), set(&walker_keys), "{table}: schema keys against keys read");
         assert_eq!(object["additionalProperties"], false, "{table} refuses other keys, as the walker does (ASE002)");
     }
 }
@@ -136,6 +143,27 @@ fn the_schema_rejects_what_asenet_rejects() {
             "[device]\nname = \"x\"\n[[routes]]\ninterface = \"Port3\"\ndestination = \"10.0.0.0/8\"\n",
         ),
         ("a range without its end", "[device]\nname = \"x\"\n[kubernetes]\nnode_ips = \"192.168.10.30\"\n"),
+        (
+            "a VLAN above 4094",
+            "[device]\nname = \"x\"\n[switches.s]\nports = [\"Port3\"]\n[ports.Port3]\ndhcp = true\n\
+             [[virtual_networks]]\nname = \"vnet\"\nswitch = \"s\"\nvlan = 4095\nsubnet = \"10.0.0.0/24\"\n\
+             gateway = \"10.0.0.1\"\n",
+        ),
+        (
+            "a virtual network name ending in a hyphen",
+            "[device]\nname = \"x\"\n[switches.s]\nports = [\"Port3\"]\n[ports.Port3]\ndhcp = true\n\
+             [[virtual_networks]]\nname = \"vnet-\"\nswitch = \"s\"\nvlan = 5\nsubnet = \"10.0.0.0/24\"\n\
+             gateway = \"10.0.0.1\"\n",
+        ),
+        (
+            "a BGP peer without `self_asn`",
+            "[device]\nname = \"x\"\n[[bgp_peers]]\nswitch = \"s\"\npeer_address = \"10.0.0.1\"\npeer_asn = 64512\n",
+        ),
+        (
+            "a target port name with an uppercase letter",
+            "[device]\nname = \"x\"\n[kubernetes]\nnode_ips = \"10.0.0.30-10.0.0.31\"\n[[services]]\n\
+             name = \"web\"\nnamespace = \"shop\"\nports = [{ port = 80, target_port = \"HTTP\" }]\n",
+        ),
         (
             "an unknown service type",
             "[device]\nname = \"x\"\n[[services]]\nname = \"web\"\ntype = \"ExternalName\"\nports = [{ port = 80 }]\n",
