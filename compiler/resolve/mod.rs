@@ -420,7 +420,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     };
     let load_balancer_ip = optional(raw.load_balancer_ip.as_ref(), |ip| values::ipv4(ip, "load balancer IP", sink));
     // `"None"`, exactly as Kubernetes spells it, makes a headless service.
-    let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| Span::from(ip.span()));
+    let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| ip.span());
     let cluster_ip =
         optional(raw.cluster_ip.as_ref().filter(|_| headless.is_none()), |ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
@@ -595,7 +595,7 @@ fn resolve_virtual_network(
         subnet: subnet?,
         gateway: gateway?,
         dns: dns.into_iter().collect::<Option<_>>()?,
-        compute: raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span().into()),
+        compute: raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span()),
     })
 }
 
