@@ -50,6 +50,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
     let switch_names: BTreeSet<&str> = raw.switches.iter().map(|switch| switch.name.get_ref().as_str()).collect();
     let virtual_networks: Vec<VirtualNetwork> =
         raw.virtual_networks.iter().filter_map(|vnet| resolve_virtual_network(vnet, &switch_names, sink)).collect();
+    report_duplicate_virtual_networks(&virtual_networks, sink);
     let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
     let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, catalogue, sink)).unwrap_or_default();
     let unresolved = Unresolved {
@@ -597,6 +598,29 @@ fn resolve_virtual_network(
         dns: dns.into_iter().collect::<Option<_>>()?,
         compute: raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span()),
     })
+}
+
+/// Two virtual networks with one name on one switch: `Get-HcsVirtualNetwork` and
+/// `Remove-HcsVirtualNetwork` find a network by its switch and name.
+fn report_duplicate_virtual_networks(virtual_networks: &[VirtualNetwork], sink: &mut Sink) {
+    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
+    for vnet in virtual_networks {
+        let key = (vnet.switch.value.as_str(), vnet.name.value.as_str());
+        let Some(first) = seen.get(&key) else {
+            seen.insert(key, vnet.name.span);
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &DUPLICATE,
+                vnet.name.span,
+                format!("virtual network `{}` is defined twice on switch `{}`", key.1, key.0),
+            )
+            .with_primary_label("defined again here")
+            .with_label(*first, "first defined here")
+            .with_help("give each virtual network on a switch its own name"),
+        );
+    }
 }
 
 fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink) -> Option<BgpPeer> {
