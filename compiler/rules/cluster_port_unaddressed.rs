@@ -11,7 +11,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "For a two node cluster, only the network interfaces with a set IP address are
-    /// supported by the network topology" (F11; see: docs/device-facts.md#two-node-ports).
+    /// supported by the network topology" (F11; see: docs/device-facts.md#two-node-port-addresses).
     /// A switch on a port without an address is not part of the cluster's topology: the
     /// device refuses it, and its virtual networks and workloads have no path.
     ///

@@ -9,7 +9,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "You can configure multiple virtual LANs on the same virtual switch", each with "a
-    /// unique number" as its VLAN ID (see: docs/device-facts.md#virtual-networks). Frames
+    /// unique number" as its VLAN ID (see: docs/device-facts.md#vlan-ids). Frames
     /// of one VLAN on one switch belong to one network: two address spaces on it cannot be
     /// told apart, and the device refuses the second network. The same ID on two different
     /// switches is fine: they are different trunks.

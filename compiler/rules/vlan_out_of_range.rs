@@ -7,7 +7,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// `Add-HcsVirtualNetwork -VlanId` takes 0 for an untagged network, or "a VlanID in the
-    /// range 1-4094" for a tagged one (see: docs/device-facts.md#virtual-networks). 802.1Q
+    /// range 1-4094" for a tagged one (see: docs/device-facts.md#vlan-ids). 802.1Q
     /// keeps 4095 for itself and has no higher ID; the device refuses the network. One
     /// device UI page says "1-4096"; asenet follows the PowerShell reference and 802.1Q.
     ///
@@ -49,7 +49,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_primary_label("0 for untagged, or 1-4094")
             .with_help(
                 "use the VLAN ID of the trunk, 1-4094, or 0 for an untagged network (see: \
-                 docs/device-facts.md#virtual-networks)",
+                 docs/device-facts.md#vlan-ids)",
             ),
         );
     }
