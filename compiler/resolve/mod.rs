@@ -83,6 +83,12 @@ fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagno
         .with_help(help.to_owned())
 }
 
+/// Whether `key` was written with a value `syntax` could not read (and reported): then it
+/// is not also missing. One mistake, one diagnostic.
+fn unreadable(keys: &[String], key: &str) -> bool {
+    keys.iter().any(|written| written == key)
+}
+
 /// An optional key's value: absent (`Ok(None)`), valid (`Ok(Some)`), or written but invalid
 /// (`Err`, already reported).
 type Optional<T> = Result<Option<T>, Invalid>;
@@ -117,7 +123,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             domain: None,
         };
     };
-    if raw.name.is_none() {
+    if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
         sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
     }
     let model = raw.model.as_ref().and_then(|text| values::one_of::<DeviceModel>(text, "device model", sink));
@@ -283,10 +289,16 @@ impl PortReferences<'_> {
 fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink) -> Option<Switch> {
     let name = located(&raw.name);
     let Some(port_names) = &raw.ports else {
+        if unreadable(&raw.unreadable, "ports") {
+            return None;
+        }
         sink.push(missing(name.span, "ports", &format!("[switches.{}]", name.value), "add `ports = [\"PortN\"]`"));
         return None;
     };
     if port_names.get_ref().is_empty() {
+        if unreadable(&raw.unreadable, "ports") {
+            return None;
+        }
         sink.push(
             Diagnostic::new(&MISSING_OR_CONFLICTING, port_names.span(), format!("switch `{}` has no port", name.value))
                 .with_primary_label("empty")
@@ -301,7 +313,7 @@ fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink)
 
 fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) -> Option<Kubernetes> {
     let header = raw.header;
-    if raw.node_ips.is_none() {
+    if raw.node_ips.is_none() && !unreadable(&raw.unreadable, "node_ips") {
         sink.push(missing(
             header,
             "node_ips",
@@ -395,7 +407,7 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
 
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
-    if raw.name.is_none() {
+    if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
         sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
     }
     let kind = match &raw.kind {
@@ -406,6 +418,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         Some(ports) if !ports.get_ref().is_empty() => {
             ports.get_ref().iter().map(|port| resolve_service_port(port, sink)).collect::<Vec<_>>()
         }
+        Some(_) if unreadable(&raw.unreadable, "ports") => vec![None],
         Some(ports) => {
             sink.push(
                 Diagnostic::new(&MISSING_OR_CONFLICTING, ports.span(), "a service needs at least one port")
@@ -415,11 +428,14 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
             vec![None]
         }
         None => {
-            sink.push(missing(header, "ports", "[[services]]", "add `ports = [{ port = 443 }]`"));
+            if !unreadable(&raw.unreadable, "ports") {
+                sink.push(missing(header, "ports", "[[services]]", "add `ports = [{ port = 443 }]`"));
+            }
             vec![None]
         }
     };
     let load_balancer_ip = optional(raw.load_balancer_ip.as_ref(), |ip| values::ipv4(ip, "load balancer IP", sink));
+    let selector = optional(raw.selector.as_ref(), |selector| values::labels(selector, sink));
     // `"None"`, exactly as Kubernetes spells it, makes a headless service.
     let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| ip.span());
     let cluster_ip =
@@ -459,12 +475,13 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         headless,
         share_ip: raw.share_ip.as_ref().map(located),
         hostname: raw.hostname.as_ref().map(located),
+        selector: selector.ok()?,
         allocated: Allocation::default(),
     })
 }
 
 fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<ServicePort> {
-    if raw.port.is_none() {
+    if raw.port.is_none() && !unreadable(&raw.unreadable, "port") {
         sink.push(missing(raw.span, "port", "a service port", "add `port = 443`"));
     }
     let protocol = match &raw.protocol {
@@ -493,7 +510,7 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         ("destination", &raw.destination, "add `destination = \"a.b.c.d/n\"`"),
         ("next_hop", &raw.next_hop, "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
     ] {
-        if value.is_none() {
+        if value.is_none() && !unreadable(&raw.unreadable, key) {
             sink.push(missing(header, key, "[[routes]]", help));
         }
     }
@@ -580,7 +597,7 @@ fn resolve_virtual_network(
         ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
     ];
     for (key, absent, help) in required {
-        if absent {
+        if absent && !unreadable(&raw.unreadable, key) {
             sink.push(missing(header, key, table, help));
         }
     }
@@ -633,7 +650,7 @@ fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink
         ("self_asn", raw.self_asn.is_none(), "add `self_asn = N`, the device's AS number"),
     ];
     for (key, absent, help) in required {
-        if absent {
+        if absent && !unreadable(&raw.unreadable, key) {
             sink.push(missing(header, key, table, help));
         }
     }

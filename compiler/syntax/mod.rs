@@ -7,6 +7,7 @@
 pub mod raw;
 pub mod schema;
 pub mod suppression;
+mod syntax_error;
 mod table;
 
 use toml::de::{DeTable, DeValue};
@@ -28,15 +29,7 @@ pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
-        // The parser repeats one error once per level it unwinds (`[[[[...`): report it once.
-        let mut reported = std::collections::BTreeSet::new();
-        for error in &errors {
-            let span = error.span().unwrap_or(0..0);
-            let message = error.message().trim_end();
-            if reported.insert((span.start, span.end, message)) {
-                sink.push(Diagnostic::new(&TOML_SYNTAX, span, message.to_owned()));
-            }
-        }
+        syntax_error::diagnostics(source, &errors).into_iter().for_each(|diagnostic| sink.push(diagnostic));
         return None;
     }
     let top = Table::new(document.get_ref(), "the top level", &keys_of(read_top), sink);
@@ -148,6 +141,7 @@ fn read_device(t: &Table, header: Span, sink: &mut Sink) -> RawDevice {
         model: t.string("model", sink),
         nodes: t.integer("nodes", sink),
         domain: t.string("domain", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -163,7 +157,12 @@ fn read_port(name: Text, t: &Table, sink: &mut Sink) -> RawPort {
 }
 
 fn read_switch(name: Text, t: &Table, sink: &mut Sink) -> RawSwitch {
-    RawSwitch { ports: t.string_list("ports", sink), compute: t.boolean("compute", sink), name }
+    RawSwitch {
+        ports: t.string_list("ports", sink),
+        compute: t.boolean("compute", sink),
+        name,
+        unreadable: t.unreadable(),
+    }
 }
 
 fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
@@ -178,6 +177,7 @@ fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
         vm_interface: t.string("vm_interface", sink),
         iot_modules: t.integer("iot_modules", sink),
         vms: t.integer("vms", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -202,6 +202,8 @@ fn read_service(t: &Table, header: Span, port_keys: &[&'static str], sink: &mut 
         cluster_ip: t.string("cluster_ip", sink),
         share_ip: t.string("share_ip", sink),
         hostname: t.string("hostname", sink),
+        selector: t.string_table("selector", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -212,6 +214,7 @@ fn read_service_port(t: &Table, span: Span, sink: &mut Sink) -> RawServicePort {
         protocol: t.string("protocol", sink),
         target_port: t.integer_or_string("target_port", sink),
         node_port: t.integer("node_port", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -223,6 +226,7 @@ fn read_route(t: &Table, header: Span, sink: &mut Sink) -> RawRoute {
         next_hop: t.string("next_hop", sink),
         metric: t.integer("metric", sink),
         target: t.string("target", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -236,6 +240,7 @@ fn read_virtual_network(t: &Table, header: Span, sink: &mut Sink) -> RawVirtualN
         gateway: t.string("gateway", sink),
         dns: t.string_list("dns", sink).map(|list| list.into_inner()),
         compute: t.boolean("compute", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -247,6 +252,7 @@ fn read_bgp_peer(t: &Table, header: Span, sink: &mut Sink) -> RawBgpPeer {
         peer_asn: t.integer("peer_asn", sink),
         self_asn: t.integer("self_asn", sink),
         hold_time: t.integer("hold_time", sink),
+        unreadable: t.unreadable(),
     }
 }
 

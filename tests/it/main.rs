@@ -6,10 +6,12 @@
 #[allow(dead_code)]
 mod bench_generator;
 mod build;
+mod build_promises;
 mod cli;
 mod consumers;
 mod corpus;
 mod examples;
+mod first_hour;
 mod fixtures;
 mod formats;
 mod generated;
