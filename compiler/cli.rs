@@ -63,6 +63,8 @@ enum Command {
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
     },
+    /// Show what changing a device file does to the running device, classified.
+    Diff(diff::Args),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ASE203`) or name (`next-hop-off-link`).
@@ -148,6 +150,7 @@ macro_rules! say {
 }
 
 mod build;
+mod diff;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
@@ -181,6 +184,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Build { file, out, check, diff, no_wait, stdin_filename } => {
             build::run(&file, &out, &build::Options { check, diff, no_wait }, &stdin_filename)
         }
+        Command::Diff(args) => diff::run(&args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
         Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),

@@ -16,12 +16,14 @@
 //!   `[lint]`.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
+//! - [`plan`]: beside the pipeline, two resolved networks to the classified changes between
+//!   them (`asenet diff`).
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, the renderers, and the rule
 //!   descriptor with the input-error codes; [`text`]: message helpers.
 //! - `cli`: the command line.
 //!
 //! The modules are layered, each using only those below it: `text`, `diagnostic`,
-//! `model`, `syntax`, `resolve`, `rules`, `emit`, then this root and `cli`
+//! `model`, `syntax`, `resolve`, `rules`, `emit` (beside it `query` and `plan`), then this root and `cli`
 //! (ARCHITECTURE.md; `tests/it/layers.rs` enforces it).
 //!
 //! # Invariants
@@ -40,6 +42,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod plan;
 pub mod query;
 pub mod resolve;
 pub mod rules;

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["syntax"],
     &["resolve"],
     &["rules"],
-    &["emit", "query"],
+    &["emit", "query", "plan"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
     &["lib", "cli", "main"],
 ];

@@ -10,6 +10,7 @@ mod build_promises;
 mod cli;
 mod consumers;
 mod corpus;
+mod diff;
 mod examples;
 mod first_hour;
 mod fixtures;
