@@ -464,6 +464,15 @@ pub enum TargetPort {
     Name(String),
 }
 
+impl std::fmt::Display for TargetPort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetPort::Number(number) => write!(f, "{number}"),
+            TargetPort::Name(name) => f.write_str(name),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RouteTarget {
     Kubernetes,
