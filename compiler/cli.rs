@@ -27,9 +27,13 @@ struct Cli {
 enum Command {
     /// Check device files and report every problem.
     Check {
-        /// Device files; `-` reads standard input.
-        #[arg(required = true, value_name = "FILE")]
+        /// Device files; `-` reads standard input. Without any (or with `--fleet`), the
+        /// fleet: `asenet-fleet.toml` here or in a directory above.
+        #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Check the fleet this file describes, cross-device rules included.
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        fleet: Option<PathBuf>,
         /// `human` on stderr; `json`, `sarif` (code scanning) and `github` (workflow
         /// commands) on stdout.
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -62,6 +66,48 @@ enum Command {
         /// The name to report standard input under.
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
+    },
+    /// Every object that owns or contains an address, in the files given or the fleet.
+    Which {
+        address: std::net::Ipv4Addr,
+        /// Device files; without any, the fleet.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// The lowest free prefixes of a size that overlap nothing the site can reach.
+    Free {
+        /// The prefix length wanted: `/28` or `28`.
+        #[arg(long, value_parser = parse_size)]
+        size: u8,
+        /// Search inside this prefix (default: 10.0.0.0/8, then 172.16.0.0/12, then 192.168.0.0/16).
+        #[arg(long = "in", value_name = "PREFIX")]
+        within: Option<ipnet::Ipv4Net>,
+        /// Only what this fleet site's devices reach counts as taken.
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
+        /// How many prefixes to list.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// Device files; without any, the fleet.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Draw a device's topology (FILE) or the fleet's (`--fleet`, or no FILE).
+    Graph {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "file")]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = fleet::GraphFormat::Dot)]
+        format: fleet::GraphFormat,
     },
     /// Show what changing a device file does to the running device, classified.
     Diff(diff::Args),
@@ -150,6 +196,16 @@ macro_rules! say {
 }
 
 mod build;
+mod fleet;
+
+/// `--size /28` or `--size 28`.
+fn parse_size(text: &str) -> Result<u8, String> {
+    let digits = text.strip_prefix('/').unwrap_or(text);
+    match digits.parse::<u8>() {
+        Ok(size) if size <= 32 => Ok(size),
+        _ => Err(format!("`{text}` is not a prefix length from /0 to /32")),
+    }
+}
 mod diff;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
@@ -178,8 +234,27 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check { files, format, deny_warnings, stdin_filename } => {
-            check(&files, format, deny_warnings, &stdin_filename)
+        Command::Check { files, fleet: fleet_file, format, deny_warnings, stdin_filename } => {
+            if fleet_file.is_some() || files.is_empty() {
+                fleet::check(fleet_file.as_deref(), format, deny_warnings)
+            } else {
+                check(&files, format, deny_warnings, &stdin_filename)
+            }
+        }
+        Command::Which { address, files, fleet: fleet_file, format } => {
+            fleet::which(address, &files, fleet_file.as_deref(), format == RulesFormat::Json)
+        }
+        Command::Free { size, within, site, count, files, fleet: fleet_file, format } => fleet::free(
+            size,
+            within,
+            site.as_deref(),
+            count,
+            &files,
+            fleet_file.as_deref(),
+            format == RulesFormat::Json,
+        ),
+        Command::Graph { file, fleet: fleet_file, format } => {
+            fleet::graph(file.as_deref(), fleet_file.as_deref(), format)
         }
         Command::Build { file, out, check, diff, no_wait, stdin_filename } => {
             build::run(&file, &out, &build::Options { check, diff, no_wait }, &stdin_filename)

@@ -23,7 +23,8 @@
 //! - `cli`: the command line.
 //!
 //! The modules are layered, each using only those below it: `text`, `diagnostic`,
-//! `model`, `syntax`, `resolve`, `rules`, `emit` (beside it `query` and `plan`), then this root and `cli`
+//! `model`, `syntax`, `resolve`, `rules` (beside it `fleet`, the checks over many devices),
+//! `emit` (beside it `query` and `plan`), then this root and `cli`
 //! (ARCHITECTURE.md; `tests/it/layers.rs` enforces it).
 //!
 //! # Invariants
@@ -41,6 +42,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod fleet;
 pub mod model;
 pub mod plan;
 pub mod query;

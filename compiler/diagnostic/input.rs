@@ -218,3 +218,30 @@ declare_rule! {
         summary: "two services with the same namespace/name, or two virtual networks with one name on one switch",
     };
 }
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a glob in the fleet file's `[fleet] devices` that matches no file.
+    ///
+    /// ## Why is this bad?
+    /// A glob that matches nothing is usually a typo or a moved directory: the devices it
+    /// was meant to bring in are silently left out of every fleet rule.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [fleet]
+    /// devices = ["site/**/*.toml"]   # the directory is `sites`
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [fleet]
+    /// devices = ["sites/**/*.toml"]
+    /// ```
+    pub static UNMATCHED_GLOB = Rule {
+        code: "ASE008",
+        name: "unmatched-glob",
+        severity: Severity::Error,
+        summary: "a fleet file's device glob matches no file",
+    };
+}

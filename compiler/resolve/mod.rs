@@ -5,7 +5,7 @@
 //! only well-formed values and never report a consequence of an input error.
 
 mod allocate;
-mod values;
+pub(crate) mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;

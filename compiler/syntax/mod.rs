@@ -4,6 +4,7 @@
 //! hand instead of through serde so that it can report every unknown key and every wrong type
 //! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
 
+pub mod fleet;
 pub mod raw;
 pub mod schema;
 pub mod suppression;
@@ -27,13 +28,19 @@ pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
 
 /// Parses `source`; `None` when it is not TOML (the errors are in `sink`).
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
+    let document = parse_document(source, sink)?;
+    let top = Table::new(document.get_ref(), "the top level", &keys_of(read_top), sink);
+    Some(read_top(&top, sink))
+}
+
+/// The TOML document, or `None` with every syntax error in `sink`.
+fn parse_document<'i>(source: &'i str, sink: &mut Sink) -> Option<toml::Spanned<DeTable<'i>>> {
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         syntax_error::diagnostics(source, &errors).into_iter().for_each(|diagnostic| sink.push(diagnostic));
         return None;
     }
-    let top = Table::new(document.get_ref(), "the top level", &keys_of(read_top), sink);
-    Some(read_top(&top, sink))
+    Some(document)
 }
 
 /// Each table's keys, as its reader reads them (the JSON Schema test compares them).

@@ -70,9 +70,9 @@ fn tidy(schema: &mut Schema) {
 /// One IPv4 octet, 0 to 255, without leading zeros (as `resolve` reads them).
 const OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 /// A prefix length, 0 to 32.
-const PREFIX_LENGTH: &str = "(3[0-2]|[12]?[0-9])";
+pub(crate) const PREFIX_LENGTH: &str = "(3[0-2]|[12]?[0-9])";
 
-fn ipv4() -> String {
+pub(crate) fn ipv4() -> String {
     format!(r"{OCTET}(\.{OCTET}){{3}}")
 }
 

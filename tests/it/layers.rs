@@ -11,7 +11,8 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["syntax"],
     &["resolve"],
-    &["rules"],
+    // The fleet rules are in the registry (`rules::RULES`) beside the device rules.
+    &["rules", "fleet"],
     &["emit", "query", "plan"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
     &["lib", "cli", "main"],

@@ -14,6 +14,7 @@ mod diff;
 mod examples;
 mod first_hour;
 mod fixtures;
+mod fleet;
 mod formats;
 mod generated;
 mod generator;
