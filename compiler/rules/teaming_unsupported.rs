@@ -65,6 +65,12 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
 }
 
+/// Whether `switch` is the teamed switch of a documented two-node topology (see
+/// docs/device-facts.md#no-teaming).
+pub(crate) fn is_documented_team(network: &Network, switch: &Switch) -> bool {
+    is_pair(switch, documented_teamed_pair(network.device.model.value, network.device.nodes.value))
+}
+
 /// The teamed pair of a documented two-node topology (see docs/device-facts.md#no-teaming), if this
 /// device has one.
 fn documented_teamed_pair(model: DeviceModel, nodes: NodeCount) -> Option<[u8; 2]> {

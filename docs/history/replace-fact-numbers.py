@@ -8,7 +8,7 @@ import re, sys, os, glob
 
 ANCHOR = {
  1:'node-ips', 2:'kubernetes-vms', 3:'checklists', 4:'node-ips-static', 5:'compute-subnet',
- 6:'external-service-ips', 7:'edgehub', 8:'kubernetes-optional', 10:'port-defaults',
+ 6:'external-service-ips', 7:'edgehub', 8:'kubernetes-optional', 10:'port-defaults', 11:'two-node-port-addresses',
  12:'device-pools', 14:'cluster-cidrs', 15:'changing-cluster-cidrs', 16:'ports-pro-gpu',
  17:'ports-pro-r', 18:'ports-mini-r', 19:'ports-pro-2', 20:'port-names', 21:'two-node-ports',
  22:'one-compute-switch', 24:'virtual-networks', 25:'no-teaming', 26:'mtu', 27:'route-fields',

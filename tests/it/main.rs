@@ -23,6 +23,7 @@ mod invariants;
 mod layers;
 mod malformed;
 mod output_safety;
+mod powershell;
 mod properties;
 mod resources;
 mod schema;
