@@ -16,6 +16,7 @@
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
+//! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising.
 //! - `cli`: the command line.
 //!
 //! # Invariants
@@ -32,6 +33,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod fix;
 pub mod model;
 pub mod resolve;
 #[macro_use]

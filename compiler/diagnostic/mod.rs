@@ -10,6 +10,7 @@ pub mod sarif;
 
 pub use line_index::{LineIndex, Position};
 
+use crate::fix::Fix;
 use crate::rules::Rule;
 
 /// A byte range in the source text, `start..end`.
@@ -58,6 +59,8 @@ pub struct Diagnostic {
     pub primary_label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// A change of the source that removes the problem ([`crate::fix`]).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -71,6 +74,7 @@ impl Diagnostic {
             primary_label: None,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -86,6 +90,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -5,9 +5,10 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::{Diagnostic, Sink};
+use crate::fix::Fix;
 use crate::model::{AddrRange, Located};
 use crate::rules::input::INVALID_VALUE;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, only_suggestion};
 use crate::syntax::raw::Text;
 
 /// An IPv4 address such as a gateway or a next hop.
@@ -56,6 +57,9 @@ pub fn one_of<T: Copy>(text: &Text, what: &str, values: &[(&str, T)], sink: &mut
     let names: Vec<&str> = values.iter().map(|(name, _)| *name).collect();
     let mut diagnostic = Diagnostic::new(&INVALID_VALUE, text.span(), format!("unknown {what} `{}`", text.get_ref()));
     diagnostic = match did_you_mean(text.get_ref(), names.iter().copied()) {
+        Some(suggestion) if only_suggestion(text.get_ref(), names.iter().copied()) == Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_fix(Fix::rename(text.span(), text.get_ref(), suggestion)),
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label(format!("not a {what}")),
     };

@@ -3,6 +3,7 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::fix::Fix;
 use crate::model::{Kubernetes, Located, Network};
 use crate::rules::kubernetes_vms_label;
 
@@ -79,7 +80,12 @@ fn check(network: &Network, sink: &mut Sink) {
             "write `{network_address}`: the official sample (F15) has host bits too, but how the device treats them \
              is not documented"
         ));
-        sink.push(Diagnostic { severity: Severity::Warning, ..diagnostic });
+        let fix = Fix::replace_string(
+            format!("clear the host bits: `{network_address}`"),
+            cidr.span,
+            &network_address.to_string(),
+        );
+        sink.push(Diagnostic { severity: Severity::Warning, ..diagnostic.with_fix(fix) });
     }
 }
 

@@ -2,9 +2,10 @@
 
 use super::unexplained_suppression::{self, UNEXPLAINED_SUPPRESSION};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
 use crate::rules::input::INVALID_VALUE;
 use crate::rules::{RULES, Rule};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, only_suggestion};
 use crate::syntax::raw::Text;
 use crate::syntax::suppression::Suppression;
 
@@ -75,7 +76,11 @@ fn suppressible(code: &Text, reports: &mut Vec<Diagnostic>) -> Option<&'static R
     let Some(rule) = RULES.iter().copied().find(|rule| rule.code == code.get_ref()) else {
         let message = format!("unknown rule code `{}`", code.get_ref());
         let diagnostic = Diagnostic::new(&INVALID_VALUE, code.span(), message);
-        reports.push(match did_you_mean(code.get_ref(), RULES.iter().map(|rule| rule.code)) {
+        let codes = RULES.iter().map(|rule| rule.code);
+        reports.push(match did_you_mean(code.get_ref(), codes.clone()) {
+            Some(suggestion) if only_suggestion(code.get_ref(), codes) == Some(suggestion) => diagnostic
+                .with_primary_label(format!("did you mean `{suggestion}`?"))
+                .with_fix(Fix::rename(code.span(), code.get_ref(), suggestion)),
             Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
             None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
         });
@@ -97,7 +102,8 @@ fn unused(code: &Text, rule: &Rule, suppression: &Suppression) -> Diagnostic {
         &UNUSED_SUPPRESSION,
         code.span(),
         format!("suppression of {} ({}) silences nothing", rule.code, rule.name),
-    );
+    )
+    .with_fix(removal(code, suppression));
     if suppression.item.is_none() {
         return diagnostic
             .with_primary_label("covers no item")
@@ -111,4 +117,17 @@ fn unused(code: &Text, rule: &Rule, suppression: &Suppression) -> Diagnostic {
     diagnostic
         .with_primary_label(format!("{} does not fire here", rule.code))
         .with_help(format!("remove `{}` from the comment", rule.code))
+}
+
+/// Removes `code` from its comment, with the comma that joins it to a neighbour; the whole
+/// comment when it is the only code.
+fn removal(code: &Text, suppression: &Suppression) -> Fix {
+    let codes = &suppression.codes;
+    let index = codes.iter().position(|other| other.span() == code.span()).unwrap_or(0);
+    let edit = match (codes.get(index.wrapping_sub(1)), codes.get(index + 1)) {
+        (_, Some(next)) if codes.len() > 1 => Edit::delete(code.span().start..next.span().start),
+        (Some(previous), None) => Edit::delete(previous.span().end..code.span().end),
+        _ => return Fix::safe("remove the suppression comment", vec![Edit::delete(suppression.removal)]),
+    };
+    Fix::safe(format!("remove `{}` from the suppression", code.get_ref()), vec![edit])
 }

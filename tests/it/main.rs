@@ -10,6 +10,7 @@ mod cli;
 mod consumers;
 mod corpus;
 mod examples;
+mod fixes;
 mod fixtures;
 mod formats;
 mod generated;

@@ -1,0 +1,120 @@
+//! The fix engine over real files: every fix removes its diagnostic, keeps the comments it
+//! does not touch, and is stable; `fix_all` over the fixtures and the corpus never adds a
+//! diagnostic.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use asenet::fix::{self, Fix};
+
+use crate::support::{relative, repo_root};
+
+/// Every `.toml` under `tests/fixtures` and `tests/corpus`, sorted.
+fn files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["tests/fixtures", "tests/corpus"] {
+        let mut stack = vec![repo_root().join(dir)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "toml") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn count_by_code(source: &str) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for diagnostic in asenet::check(source).diagnostics {
+        *counts.entry(diagnostic.code()).or_default() += 1;
+    }
+    counts
+}
+
+/// The comment lines of `source` that no edit of `fix` touches.
+fn untouched_comment_lines<'s>(source: &'s str, fix: &Fix) -> Vec<&'s str> {
+    let mut at = 0;
+    let mut lines = Vec::new();
+    for line in source.split_inclusive('\n') {
+        let (start, end) = (at, at + line.len());
+        at = end;
+        let touched = fix.edits.iter().any(|edit| edit.span.start < end && start <= edit.span.end);
+        if line.contains('#') && !touched {
+            lines.push(line.trim_end());
+        }
+    }
+    lines
+}
+
+#[test]
+fn every_fix_removes_its_diagnostic_and_keeps_the_comments() {
+    let mut fixes_seen = BTreeMap::<&str, usize>::new();
+    for path in files() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let name = relative(&path);
+        let before = count_by_code(&source);
+        for diagnostic in asenet::check(&source).diagnostics {
+            let Some(fix) = &diagnostic.fix else { continue };
+            *fixes_seen.entry(diagnostic.code()).or_default() += 1;
+            let fixed = fix::apply(&source, [fix]);
+            assert_eq!(fixed.applied, 1, "{name}: {} was not applied", fix.title);
+            let after = count_by_code(&fixed.source);
+            let code = diagnostic.code();
+            assert!(
+                after.get(code).copied().unwrap_or(0) < before[code],
+                "{name}: `{}` left {code} in place:\n{}",
+                fix.title,
+                fixed.source
+            );
+            for line in untouched_comment_lines(&source, fix) {
+                assert!(fixed.source.contains(line), "{name}: `{}` lost the comment `{line}`", fix.title);
+            }
+        }
+    }
+    // The fixes this suite exercises: one fixture at least for each kind of fix.
+    for code in ["ASE002", "ASE003", "ASE005", "ASE109", "ASE208", "ASE501"] {
+        assert!(fixes_seen.contains_key(code), "no fixture exercises a fix for {code}: {fixes_seen:?}");
+    }
+}
+
+#[test]
+fn fixing_everything_adds_no_diagnostic_and_is_stable() {
+    for path in files() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let name = relative(&path);
+        let before = count_by_code(&source);
+        for unsafe_fixes in [false, true] {
+            let once = fix::fix_all(&source, unsafe_fixes);
+            let after = count_by_code(&once.source);
+            for (code, count) in &after {
+                assert!(
+                    *count <= before.get(code).copied().unwrap_or(0),
+                    "{name}: fixing added {code} ({before:?} -> {after:?}):\n{}",
+                    once.source
+                );
+            }
+            let twice = fix::fix_all(&once.source, unsafe_fixes);
+            assert_eq!(twice.source, once.source, "{name}: a second --fix changed the file");
+            assert_eq!(twice.applied, 0, "{name}: a second --fix found more to apply");
+        }
+    }
+}
+
+/// What `--fix --diff` shows for every firing fixture that has a safe fix: the fixes as a
+/// reviewer sees them.
+#[test]
+fn the_diffs_of_the_fixtures() {
+    let mut out = String::new();
+    for path in files() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let fixed = fix::fix_all(&source, true);
+        out += &fix::unified_diff(&relative(&path), &source, &fixed.source);
+    }
+    insta::assert_snapshot!(out);
+}
