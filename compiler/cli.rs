@@ -40,6 +40,15 @@ enum Command {
         /// The name to report standard input under.
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
+        /// Apply the safe fixes in place, then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With `--fix` or `--diff`, apply the unsafe fixes too (they change the deployment).
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Print the fixes as a unified diff instead of writing them (exit 1 if there are any).
+        #[arg(long)]
+        diff: bool,
     },
     /// Check a device file, then write its artifacts into DIR.
     Build {
@@ -104,6 +113,7 @@ macro_rules! say {
 }
 
 mod build;
+mod fix;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
@@ -118,8 +128,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check { files, format, deny_warnings, stdin_filename } => {
-            check(&files, format, deny_warnings, &stdin_filename)
+        Command::Check { files, format, deny_warnings, stdin_filename, fix, unsafe_fixes, diff } => {
+            if fix || diff || unsafe_fixes {
+                fix::run(&files, format, deny_warnings, &stdin_filename, fix::Mode { diff, unsafe_fixes })
+            } else {
+                check(&files, format, deny_warnings, &stdin_filename)
+            }
         }
         Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
         Command::Explain { code } => explain(&code),
@@ -198,13 +212,18 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
     // whose start costs an editor hook 0.4 ms.
     let inputs: Vec<Input> =
         if read.len() > 1 { read.into_par_iter().map(check).collect() } else { read.into_iter().map(check).collect() };
+    report(&inputs, format, deny_warnings)
+}
+
+/// Reports what was found in `inputs` in `format`; the exit status of `check`.
+fn report(inputs: &[Input], format: Format, deny_warnings: bool) -> ExitCode {
     let reports: Vec<FileReport> = inputs
         .iter()
         .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
         .collect();
     let output = match format {
         Format::Human => {
-            for input in &inputs {
+            for input in inputs {
                 report_human(&input.name, &input.source, &input.diagnostics);
             }
             String::new()

@@ -118,3 +118,91 @@ fn the_diffs_of_the_fixtures() {
     }
     insta::assert_snapshot!(out);
 }
+
+mod command_line {
+    use std::os::unix::fs::PermissionsExt;
+
+    use crate::support::{asenet, repo_root, scratch_dir, stderr, stdout};
+
+    fn fixture(path: &str) -> String {
+        std::fs::read_to_string(repo_root().join("tests/fixtures").join(path)).unwrap()
+    }
+
+    #[test]
+    fn fix_rewrites_the_file_keeps_its_mode_and_reports_what_is_left() {
+        let dir = scratch_dir("fix-in-place");
+        let file = dir.join("device.toml");
+        std::fs::write(&file, fixture("ASE208/fires.toml")).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let output = asenet(&["check", "--fix", file.to_str().unwrap()], b"");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(stderr(&output).contains("1 fix applied"), "{}", stderr(&output));
+        let fixed = std::fs::read_to_string(&file).unwrap();
+        assert!(fixed.contains("destination = \"192.168.20.0/24\""), "{fixed}");
+        assert!(fixed.starts_with("# A destination written"), "the comment stays: {fixed}");
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "no staging file is left: {leftovers:?}");
+        // A second run has nothing to do.
+        let again = asenet(&["check", "--fix", file.to_str().unwrap()], b"");
+        assert_eq!(again.status.code(), Some(0));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), fixed);
+    }
+
+    #[test]
+    fn diff_prints_the_fix_and_writes_nothing() {
+        let source = fixture("ASE208/fires.toml");
+        let output = asenet(&["check", "--diff", "-", "--stdin-filename", "device.toml"], source.as_bytes());
+        assert_eq!(output.status.code(), Some(1));
+        insta::assert_snapshot!(stdout(&output), @r#"
+        --- a/device.toml
+        +++ b/device.toml
+        @@ -19,5 +19,5 @@
+         
+         [[routes]]
+         interface = "Port3"
+        -destination = "192.168.20.7/24"
+        +destination = "192.168.20.0/24"
+         next_hop = "192.168.10.1"
+        "#);
+        let clean = asenet(&["check", "--diff", "-"], fixture("ASE208/quiet.toml").as_bytes());
+        assert_eq!(clean.status.code(), Some(0));
+        assert_eq!(stdout(&clean), "");
+    }
+
+    #[test]
+    fn fix_refuses_standard_input() {
+        let output = asenet(&["check", "--fix", "-"], b"[device]\nname = \"x\"\n");
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("cannot write back to standard input"));
+    }
+
+    #[test]
+    fn json_and_sarif_carry_the_fix() {
+        let source = fixture("ASE208/fires.toml");
+        let json = asenet(&["check", "--format", "json", "-"], source.as_bytes());
+        let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        insta::assert_snapshot!(serde_json::to_string_pretty(&json["files"][0]["diagnostics"][0]["fix"]).unwrap(), @r#"
+        {
+          "applicability": "safe",
+          "edits": [
+            {
+              "column": 15,
+              "content": "\"192.168.20.0/24\"",
+              "end_column": 32,
+              "end_line": 22,
+              "line": 22
+            }
+          ],
+          "title": "clear the host bits: `192.168.20.0/24`"
+        }
+        "#);
+        let sarif = asenet(&["check", "--format", "sarif", "-"], source.as_bytes());
+        let sarif: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+        let violations = crate::support::schema_violations(&crate::formats::sarif_schema(), &sarif);
+        assert!(violations.is_empty(), "{violations:#?}");
+        let change = &sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+        assert_eq!(change["replacements"][0]["insertedContent"]["text"], "\"192.168.20.0/24\"");
+        assert_eq!(change["replacements"][0]["deletedRegion"]["startLine"], 22);
+    }
+}
