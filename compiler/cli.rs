@@ -75,6 +75,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
+    /// Run the language server (LSP 3.17) on standard input and output, for editors.
+    Server,
     /// Print the JSON Schema of the input (the same as `schemas/asenet.schema.json`).
     Schema,
     /// Print a shell completion script.
@@ -114,6 +116,7 @@ macro_rules! say {
 
 mod build;
 mod fix;
+pub mod server;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
@@ -138,6 +141,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
+        Command::Server => server::run(),
         Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -34,6 +34,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod fix;
+pub mod ide;
 pub mod model;
 pub mod resolve;
 #[macro_use]

@@ -21,5 +21,6 @@ mod output_safety;
 mod properties;
 mod resources;
 mod schema;
+mod server;
 mod support;
 mod suppressions;
