@@ -54,12 +54,21 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     };
     let result = serde_json::to_value(result).map_err(|error| error.to_string())?;
     connection.initialize_finish(id, result).map_err(|error| error.to_string())?;
+    // After `shutdown`, every request is refused until `exit` (LSP 3.17); a client that asks
+    // to shut down twice (Neovim 0.7 when it quits right after stopping a client) gets the
+    // same answer, not a crash.
+    let mut shutting_down = false;
     for message in &connection.receiver {
         match message {
+            Message::Request(request) if request.method == request::Shutdown::METHOD => {
+                shutting_down = true;
+                send(connection, Message::Response(Response::new_ok(request.id, Value::Null)))?;
+            }
+            Message::Request(request) if shutting_down => {
+                let refused = Response::new_err(request.id, ErrorCode::InvalidRequest as i32, "shutting down".into());
+                send(connection, Message::Response(refused))?;
+            }
             Message::Request(request) => {
-                if connection.handle_shutdown(&request).map_err(|error| error.to_string())? {
-                    return Ok(());
-                }
                 let response = server.request(request);
                 send(connection, Message::Response(response))?;
             }

@@ -17,6 +17,7 @@ mod generated;
 mod generator;
 mod invariants;
 mod malformed;
+mod neovim;
 mod output_safety;
 mod properties;
 mod resources;
