@@ -72,6 +72,7 @@ pub fn check(source: &str) -> Checked {
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
+    fix::attach(source, &network, &mut diagnostics);
     Checked { diagnostics, network: Some(network) }
 }
 

@@ -11,6 +11,10 @@
 //!
 //! Nothing here touches the filesystem: the command line and the server write the result.
 
+mod split;
+
+pub use split::attach;
+
 use crate::diagnostic::{Diagnostic, Span};
 
 /// What applying a fix does to the meaning of the file.
