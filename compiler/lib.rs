@@ -17,6 +17,8 @@
 //!   network without errors.
 //! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
 //! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising.
+//! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions),
+//!   as functions of the text and the network; `cli/server.rs` only speaks the protocol.
 //! - `cli`: the command line.
 //!
 //! # Invariants
