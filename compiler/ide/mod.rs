@@ -233,3 +233,69 @@ pub fn pin_service(source: &str, network: &Network, offset: usize) -> Option<Fix
         vec![Edit::insert(line_end, text)],
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEVICE: &str = r#"[device]
+name = "d"
+
+[ports.Port2]
+address = "10.10.2.20/24"
+gateway = "10.10.2.1"
+dns = ["10.10.2.53"]
+
+[ports.Port3]
+address = "192.168.10.20/24"
+
+[switches.vswitch-port3]
+ports = ["Port3"]
+compute = true
+
+[kubernetes]
+node_ips = "192.168.10.30-192.168.10.31"
+service_ips = "192.168.10.40-192.168.10.49"
+
+[[services]]
+name = "web"
+namespace = "shop"
+type = "LoadBalancer"
+ports = [{ port = 443 }]
+"#;
+
+    #[test]
+    fn device_files_are_told_from_other_toml() {
+        assert!(is_device_file(DEVICE));
+        assert!(is_device_file("#:schema ../schemas/asenet.schema.json\n"));
+        assert!(is_device_file("  [device]   # the store\n"));
+        assert!(!is_device_file("[package]\nname = \"device\"\n[device-info]\n"));
+        assert!(!is_device_file("#:schema https://json.schemastore.org/cargo.json\n"));
+    }
+
+    #[test]
+    fn hints_definitions_symbols_and_pins_come_from_the_network() {
+        let network = crate::check(DEVICE).network.unwrap();
+        let hints = inlay_hints(&network);
+        assert_eq!(hints[0].label, "master 192.168.10.30, worker1 192.168.10.31");
+        assert_eq!(&DEVICE[..hints[0].offset], &DEVICE[..DEVICE.find("\nservice_ips").unwrap()]);
+        assert!(hints[1].label.starts_with("cluster IP "), "{hints:?}");
+        assert!(hints[1].label.ends_with("external IP 192.168.10.40"), "{hints:?}");
+
+        let reference = DEVICE.find("[\"Port3\"]").unwrap() + 2;
+        let target = definition(&network, reference);
+        assert_eq!(&DEVICE[target[0].start..target[0].end], "Port3");
+        assert!(DEVICE[..target[0].start].ends_with("[ports."));
+
+        let kinds: Vec<SymbolKind> = symbols(&network).iter().map(|symbol| symbol.kind).collect();
+        use SymbolKind::*;
+        assert_eq!(kinds, [Device, Port, Port, Switch, Kubernetes, Service]);
+
+        let pin = pin_service(DEVICE, &network, DEVICE.find("namespace").unwrap()).unwrap();
+        let pinned = crate::fix::apply(DEVICE, [&pin]).source;
+        assert!(pinned.contains("name = \"web\"\ncluster_ip = \""), "{pinned}");
+        assert!(pinned.contains("\nload_balancer_ip = \"192.168.10.40\"\n"), "{pinned}");
+        assert!(crate::check(&pinned).diagnostics.is_empty());
+        assert_eq!(pin_service(DEVICE, &network, 0), None, "the cursor is not in a service");
+    }
+}
