@@ -26,26 +26,79 @@ use crate::fix::{self, Applicability, Fix};
 use crate::ide::{self, SymbolKind};
 
 pub fn run() -> ExitCode {
-    let (connection, threads) = Connection::stdio();
+    // The client's end of an in-memory connection, fed from stdin and drained to stdout by
+    // two threads; the reader owns the only sender, so the server sees the end of the input.
+    let (connection, Connection { sender, receiver }) = Connection::memory();
+    let reader = std::thread::spawn(move || read_messages(std::io::stdin().lock(), |m| sender.send(m).is_ok()));
+    let writer = std::thread::spawn(move || write_messages(std::io::stdout().lock(), &receiver));
     let served = serve(&connection);
     drop(connection);
-    let joined = threads.join();
-    match (served, joined) {
-        (Ok(()), Ok(())) => ExitCode::SUCCESS,
-        (Err(message), _) => {
+    let written = writer.join().unwrap_or_else(|_| Err("the writer failed".to_owned()));
+    // The reader may still wait on a client that keeps its end open: not joined.
+    let read = if reader.is_finished() { reader.join().unwrap_or(Ok(())) } else { Ok(()) };
+    match read.and(served).and(written) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
             say!("error: asenet server: {message}");
-            ExitCode::from(CANNOT_RUN)
-        }
-        (_, Err(error)) => {
-            say!("error: asenet server: {error}");
             ExitCode::from(CANNOT_RUN)
         }
     }
 }
 
+/// The largest message the server reads: a device file at `check`'s own bound (128 MiB),
+/// escaped in JSON, fits. lsp-server's own reader would allocate whatever `Content-Length`
+/// says.
+const MESSAGE_MAX: usize = 512 << 20;
+
+/// Reads framed messages (`Content-Length: N`, a blank line, N bytes of JSON) until the end
+/// of the input, and hands each to the server.
+/// `deliver` returns false when the server has stopped listening.
+fn read_messages(mut input: impl std::io::BufRead, deliver: impl Fn(Message) -> bool) -> Result<(), String> {
+    loop {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            if input.read_line(&mut line).map_err(|error| format!("cannot read a message: {error}"))? == 0 {
+                return if length.is_none() { Ok(()) } else { Err("the input ended inside a header".to_owned()) };
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                break;
+            }
+            let Some((name, value)) = line.split_once(':') else {
+                return Err(format!("not a message header: `{}`", line.escape_debug()));
+            };
+            if name.eq_ignore_ascii_case("content-length") {
+                let value: usize =
+                    value.trim().parse().map_err(|_| format!("bad Content-Length `{}`", value.trim()))?;
+                if value > MESSAGE_MAX {
+                    return Err(format!("a message of {value} bytes is larger than the {MESSAGE_MAX} bytes allowed"));
+                }
+                length = Some(value);
+            }
+        }
+        let length = length.ok_or("a message without Content-Length")?;
+        let mut body = vec![0; length];
+        input.read_exact(&mut body).map_err(|error| format!("the input ended inside a message: {error}"))?;
+        let message: Message =
+            serde_json::from_slice(&body).map_err(|error| format!("not a JSON-RPC message: {error}"))?;
+        if !deliver(message) {
+            return Ok(());
+        }
+    }
+}
+
+fn write_messages(mut output: impl std::io::Write, messages: impl IntoIterator<Item = Message>) -> Result<(), String> {
+    for message in messages {
+        message.write(&mut output).map_err(|error| format!("cannot write a message: {error}"))?;
+    }
+    Ok(())
+}
+
 /// Answers `connection` until the client asks to shut down, or goes away.
 pub fn serve(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|error| error.to_string())?;
+    let (id, params) =
+        connection.initialize_start().map_err(|_| "the client closed the connection before `initialize`".to_owned())?;
     let params: lsp::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let mut server = Server::new(&params);
     let result = lsp::InitializeResult {

@@ -378,3 +378,15 @@ fn every_malformed_file_as_a_document_gets_answers() {
     }
     client.shutdown();
 }
+
+#[test]
+fn the_binary_refuses_bytes_that_are_not_the_protocol_without_a_panic() {
+    for input in
+        [&b"Content-Length: 5\r\n\r\n{bad}"[..], b"garbage\r\n\r\n", b"", b"Content-Length: 99999999999\r\n\r\n"]
+    {
+        let output = crate::support::asenet(&["server"], input);
+        let stderr = crate::support::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.starts_with("error: asenet server:") && !stderr.contains("panicked"), "{stderr}");
+    }
+}
