@@ -10,10 +10,9 @@ use rayon::prelude::*;
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{self, Diagnostic, Lookup, Severity};
 use crate::diagnostic::{github, sarif};
-use crate::rules::{self, RULES};
-use crate::suggest::did_you_mean;
+use crate::rules::RULES;
 
 /// Compiler and linter for the network of an Azure Stack Edge Kubernetes device.
 #[derive(Parser, Debug)]
@@ -55,12 +54,19 @@ enum Command {
         /// The device file; `-` reads standard input.
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// The output directory: replaced as a whole, keeping the files asenet did not write.
+        /// The output directory: each artifact replaced atomically, the files asenet did not
+        /// write left alone (see docs/build.md).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Write nothing; fail (exit 1) if DIR differs from what would be written.
         #[arg(long)]
         check: bool,
+        /// With `--check`: print a unified diff of each differing file on stdout.
+        #[arg(long, requires = "check")]
+        diff: bool,
+        /// Exit 2 at once when another build is writing DIR, instead of waiting for it.
+        #[arg(long)]
+        no_wait: bool,
         /// The name to report standard input under.
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
@@ -138,11 +144,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 check(&files, format, deny_warnings, &stdin_filename)
             }
         }
-        Command::Build { file, out, check, stdin_filename } => build::run(&file, &out, check, &stdin_filename),
+        Command::Build { file, out, check, diff, no_wait, stdin_filename } => {
+            build::run(&file, &out, &build::Options { check, diff, no_wait }, &stdin_filename)
+        }
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
         Command::Server => server::run(),
-        Command::Schema => print(crate::syntax::schema::json_schema().as_bytes()),
+        Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "asenet", &mut out);
@@ -233,7 +241,7 @@ fn report(inputs: &[Input], format: Format, deny_warnings: bool) -> ExitCode {
             String::new()
         }
         Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports),
+        Format::Sarif => sarif::render(&reports, RULES),
         Format::Github => github::render(&reports),
     };
     if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {
@@ -298,8 +306,8 @@ fn wants_colour() -> bool {
 }
 
 fn explain(code: &str) -> ExitCode {
-    match rules::find(code) {
-        Some(rule) => {
+    match diagnostic::lookup(RULES, code) {
+        Lookup::Exact(rule) | Lookup::Loose(rule) => {
             let text = format!(
                 "# {} {} ({})\n\n{}\n",
                 rule.code,
@@ -309,10 +317,8 @@ fn explain(code: &str) -> ExitCode {
             );
             print_stdout(&text)
         }
-        None => {
-            let suggestion = did_you_mean(code, RULES.iter().map(|rule| rule.code))
-                .map(|code| format!("; did you mean `{code}`?"))
-                .unwrap_or_default();
+        Lookup::Unknown(suggestion) => {
+            let suggestion = suggestion.map(|code| format!("; did you mean `{code}`?")).unwrap_or_default();
             say!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");
             ExitCode::from(CANNOT_RUN)
         }

@@ -11,20 +11,28 @@
 //!   of the input, and the `# asenet: allow(...)` suppression comments.
 //! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
 //!   references resolved, nodes named, service addresses allocated.
-//! - [`rules`]: one file per rule over the model; [`rules::RULES`] is the registry.
-//!   [`rules::apply_lint_levels`] then applies suppression comments and `[lint]`.
+//! - [`rules`]: one file per rule over the model; [`rules::RULES`] and [`rules::CHECKS`]
+//!   are the registry. [`rules::apply_lint_levels`] then applies suppression comments and
+//!   `[lint]`.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
-//! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, and the renderers.
-//! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising.
+//! - [`diagnostic`]: the `Diagnostic` data type (with its `Fix`), the `Sink`, the
+//!   renderers, and the rule descriptor with the input-error codes; [`text`]: message helpers.
+//! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising;
+//!   [`fix_all`] here runs it to a fixed point.
 //! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions),
 //!   as functions of the text and the network; `cli/server.rs` only speaks the protocol.
 //! - `cli`: the command line.
 //!
+//! The modules are layered, each using only those below it: `text`, `diagnostic`,
+//! `model`, `syntax`, `resolve`, `rules`, `emit`, then this root and `cli`
+//! (ARCHITECTURE.md; `tests/it/layers.rs` enforces it).
+//!
 //! # Invariants
 //! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
 //!   a function from text to diagnostics.
-//! - Only `syntax` sees TOML; rules and emitters read the model and never parse strings.
+//! - Only `syntax` sees TOML (its raw types carry its own `Spanned`); rules and emitters
+//!   read the model and never parse strings.
 //! - No artifact is emitted from a network with an error, nor from a name that could break
 //!   out of its place in an artifact, whatever `[lint]` says; every artifact path is plain
 //!   and relative ([`emit::path_problem`]). Emitters are pure functions of the model (and
@@ -38,11 +46,11 @@ pub mod emit;
 pub mod fix;
 pub mod ide;
 pub mod model;
+pub mod query;
 pub mod resolve;
-#[macro_use]
 pub mod rules;
-pub mod suggest;
 pub mod syntax;
+pub mod text;
 
 use diagnostic::{Diagnostic, Sink};
 use emit::{OutputFile, Previous};
@@ -70,7 +78,7 @@ pub fn check(source: &str) -> Checked {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
     let suppressions = syntax::suppression::scan(source, &mut sink);
-    let network = resolve::resolve(&raw, &mut sink);
+    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
@@ -112,4 +120,35 @@ pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>
         },
         _ => Err(checked.diagnostics),
     }
+}
+
+/// What [`fix_all`] did to one file.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The text after every pass.
+    pub source: String,
+    /// Fixes applied over all passes.
+    pub applied: usize,
+    /// The check of the final text.
+    pub checked: Checked,
+}
+
+/// Checks `source`, applies every fix that `--fix` may (safe ones; unsafe ones too when
+/// `unsafe_fixes`), and repeats on the new text until a pass applies nothing or changes
+/// nothing, or after [`fix::MAX_PASSES`].
+pub fn fix_all(source: &str, unsafe_fixes: bool) -> Fixed {
+    let mut current = source.to_owned();
+    let mut applied = 0;
+    let mut checked = check(&current);
+    for _ in 0..fix::MAX_PASSES {
+        let fixes = checked.diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applies_under(unsafe_fixes));
+        let pass = fix::apply(&current, fixes);
+        if pass.applied == 0 || pass.source == current {
+            break;
+        }
+        applied += pass.applied;
+        current = pass.source;
+        checked = check(&current);
+    }
+    Fixed { source: current, applied, checked }
 }

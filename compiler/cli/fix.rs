@@ -42,7 +42,7 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
             inputs.push(Input { name, source, diagnostics: checked.diagnostics });
             continue;
         };
-        let fixed = fix::fix_all(&source, mode.unsafe_fixes);
+        let fixed = crate::fix_all(&source, mode.unsafe_fixes);
         if mode.diff {
             diffs += &fix::unified_diff(&name, &source, &fixed.source);
             if fixed.applied > 0 {

@@ -369,7 +369,7 @@ impl Server {
         }
         let fix_all = lsp::CodeActionKind::new(FIX_ALL);
         if wants(&fix_all) {
-            let fixed = fix::fix_all(&document.text, false);
+            let fixed = crate::fix_all(&document.text, false);
             if fixed.applied > 0 {
                 let everything = Fix::safe(
                     format!(

@@ -16,6 +16,7 @@ use miette::{
 };
 
 use super::{Diagnostic, LineIndex, Severity, Span, count};
+use crate::text::plural;
 
 /// How the report looks: colour only on a terminal, a fixed width for snapshots.
 #[derive(Clone, Copy, Debug)]
@@ -69,10 +70,6 @@ pub fn summary(path: &str, diagnostics: &[Diagnostic]) -> String {
         return format!("{path}: ok\n");
     }
     format!("{path}: {}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 /// What one diagnostic shows of its file, with its labels' spans moved into it.

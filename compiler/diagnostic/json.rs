@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::fix::{Applicability, Fix};
+use super::{Applicability, Fix};
 
 use super::{Diagnostic, LineIndex, Severity, Span, count};
 

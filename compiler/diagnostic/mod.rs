@@ -1,23 +1,37 @@
 //! Diagnostics are data: a code, a severity, a message, a primary span, labels and a help
 //! line. Stages push them into a [`Sink`]; rendering happens at the edge (`human`, `json`,
 //! `sarif`, `github`).
+//!
+//! The bottom layer (with `text`): the rule descriptor ([`Rule`]), [`declare_rule!`], the
+//! input-error codes ([`input`], ASE0xx) and the one lookup of a written code live here,
+//! so that every stage can name a code without importing the checks.
 
+pub mod fix;
 pub mod github;
 pub mod human;
+pub mod input;
 pub mod json;
 mod line_index;
+mod rule;
 pub mod sarif;
 
+pub use fix::{Applicability, Edit, Fix};
 pub use line_index::{LineIndex, Position};
-
-use crate::fix::Fix;
-use crate::rules::Rule;
+pub(crate) use rule::declare_rule;
+pub use rule::{Catalogue, Lookup, Rule, lookup, lookup_in_file};
 
 /// A byte range in the source text, `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
+}
+
+impl Span {
+    /// The source text under the span.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
 }
 
 impl From<std::ops::Range<usize>> for Span {

@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::json::{FileReport, Region};
-use super::{Diagnostic, LineIndex, Severity, Span};
-use crate::rules::{RULES, Rule};
+use super::{Catalogue, Diagnostic, LineIndex, Rule, Severity, Span};
 
 /// The `$id` of the OASIS schema (`tests/sarif/sarif-schema-2.1.0.json`).
 const SCHEMA: &str = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
@@ -155,10 +154,10 @@ impl SarifRegion {
     }
 }
 
-/// The SARIF log of one run over `files`.
-pub fn render(files: &[FileReport]) -> String {
+/// The SARIF log of one run over `files`; `catalogue` (`rules::RULES`) is the rule list.
+pub fn render(files: &[FileReport], catalogue: Catalogue) -> String {
     let uris: Vec<String> = files.iter().map(|file| uri(file.path)).collect();
-    let results = files.iter().zip(&uris).flat_map(|(file, uri)| file_results(file, uri)).collect();
+    let results = files.iter().zip(&uris).flat_map(|(file, uri)| file_results(file, uri, catalogue)).collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -168,7 +167,7 @@ pub fn render(files: &[FileReport]) -> String {
                     name: "asenet",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: RULES.iter().map(|rule| descriptor(rule)).collect(),
+                    rules: catalogue.iter().map(|rule| descriptor(rule)).collect(),
                 },
             },
             column_kind: "unicodeCodePoints",
@@ -199,7 +198,7 @@ fn what_it_does(documentation: &str) -> String {
     section.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn file_results<'a>(file: &FileReport<'a>, uri: &'a str) -> Vec<SarifResult<'a>> {
+fn file_results<'a>(file: &FileReport<'a>, uri: &'a str, catalogue: Catalogue) -> Vec<SarifResult<'a>> {
     let index = LineIndex::new(file.source);
     let location = |span: Span, id: Option<usize>, message: Option<&'a str>| Location {
         id,
@@ -218,7 +217,10 @@ fn file_results<'a>(file: &FileReport<'a>, uri: &'a str) -> Vec<SarifResult<'a>>
             *occurrence += 1;
             SarifResult {
                 rule_id: diagnostic.rule.code,
-                rule_index: RULES.iter().position(|rule| *rule == diagnostic.rule).expect("every rule is in RULES"),
+                rule_index: catalogue
+                    .iter()
+                    .position(|rule| *rule == diagnostic.rule)
+                    .expect("every rule is in the catalogue"),
                 level: diagnostic.severity,
                 message: Message { text: message_text(diagnostic).into() },
                 locations: [location(diagnostic.span, None, None)],

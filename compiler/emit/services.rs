@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{GENERATED, OutputFile, yaml};
-use crate::model::{Network, Service, ServiceType};
+use crate::model::{Keyword, Network, Service, ServiceType};
 
 pub fn emit(network: &Network) -> Vec<OutputFile> {
     if network.kubernetes.is_none() {

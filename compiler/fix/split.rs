@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::{Edit, Fix, apply, basic_string};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::{Network, Protocol, Service};
+use crate::model::{Keyword, Network, Protocol, Service};
 use crate::rules::MIXED_PROTOCOL;
 
 /// Gives each ASE404 diagnostic in `diagnostics` its split, where one can be written.

@@ -8,8 +8,10 @@ use ipnet::Ipv4Net;
 use serde_json::Value;
 
 use crate::diagnostic::Span;
+use crate::diagnostic::{Lookup, lookup};
 use crate::model::{AddrRange, Network, PortConfig, dns};
-use crate::rules;
+use crate::query::owners;
+use crate::rules::RULES;
 
 /// Markdown for the hover at `offset`, and the span it is about.
 pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(String, Span)> {
@@ -19,7 +21,7 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
     let (line_start, line) = line_at(source, offset);
     let column = offset - line_start;
     if let Some((word, start)) = word_at(line, column)
-        && let Some(rule) = rules::find(word).filter(|_| word.len() == 6 && word.starts_with("ASE"))
+        && let Lookup::Exact(rule) = lookup(RULES, word)
     {
         let text = format!("**{} {}** ({})\n\n{}", rule.code, rule.name, rule.severity.as_str(), rule.documentation());
         return Some((text, Span { start: line_start + start, end: line_start + start + word.len() }));
@@ -27,7 +29,12 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
     if let Some((value, start, end)) = string_at(line, column) {
         let range = parse_addresses(value)?;
         let network = network?;
-        let touched = touches(network, range);
+        // One address: the fleet's own answer (`asenet which`); a range or a CIDR: all it meets.
+        let touched = if range.first() == range.last() {
+            owners(network, range.first()).into_iter().map(|owner| owner.description).collect()
+        } else {
+            touches(network, range)
+        };
         let mut text = format!("`{value}`");
         if range.first() != range.last() {
             text += &format!(" ({} addresses)", range.size());
@@ -222,7 +229,7 @@ fn split_keys(dotted: &str) -> Vec<String> {
 
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(&crate::syntax::schema::json_schema()).expect("the schema is JSON"))
+    SCHEMA.get_or_init(|| serde_json::from_str(&crate::syntax::schema::json_schema(RULES)).expect("the schema is JSON"))
 }
 
 /// The description the JSON Schema gives the key at `path`.

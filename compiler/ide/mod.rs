@@ -11,7 +11,7 @@ pub use hover::hover;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::fix::{self, Edit, Fix};
-use crate::model::{Network, PortConfig, ServiceType};
+use crate::model::{Keyword, Network, PortConfig, ServiceType};
 
 /// Whether the editor's document is a device file, which the server then checks. A device
 /// file names asenet's schema in a `#:schema` directive, or has a `[device]` table (every

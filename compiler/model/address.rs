@@ -3,6 +3,37 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+/// The addresses a subnet keeps for itself, its network and broadcast addresses: only a
+/// subnet up to /30 has them (a /31's two addresses are both hosts, RFC 3021; a /32 is one
+/// host).
+pub fn network_and_broadcast(subnet: Ipv4Net) -> Option<(Ipv4Addr, Ipv4Addr)> {
+    (subnet.prefix_len() <= 30).then(|| (subnet.network(), subnet.broadcast()))
+}
+
+/// Where an address stands on a subnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnSubnet {
+    /// Not on the subnet at all: off-link.
+    Outside,
+    Network,
+    Broadcast,
+    /// An address a host on the subnet can have.
+    Host,
+}
+
+/// Where `address` stands on `subnet` (see [`network_and_broadcast`]).
+pub fn on_subnet(subnet: Ipv4Net, address: Ipv4Addr) -> OnSubnet {
+    let subnet = subnet.trunc();
+    if !subnet.contains(&address) {
+        return OnSubnet::Outside;
+    }
+    match network_and_broadcast(subnet) {
+        Some((network, _)) if address == network => OnSubnet::Network,
+        Some((_, broadcast)) if address == broadcast => OnSubnet::Broadcast,
+        _ => OnSubnet::Host,
+    }
+}
+
 /// A contiguous, inclusive range of IPv4 addresses, `first-last`: the form the device's
 /// UI takes for node and external service IPs (F12). Never empty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use super::Keyword;
+
 /// The device family; it decides the physical ports (F16-F19).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceModel {
@@ -9,10 +11,10 @@ pub enum DeviceModel {
     Pro2,
 }
 
-impl DeviceModel {
-    pub const ALL: [DeviceModel; 4] = [DeviceModel::ProGpu, DeviceModel::ProR, DeviceModel::MiniR, DeviceModel::Pro2];
+impl Keyword for DeviceModel {
+    const ALL: &'static [Self] = &[DeviceModel::ProGpu, DeviceModel::ProR, DeviceModel::MiniR, DeviceModel::Pro2];
 
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             DeviceModel::ProGpu => "pro-gpu",
             DeviceModel::ProR => "pro-r",
@@ -20,7 +22,9 @@ impl DeviceModel {
             DeviceModel::Pro2 => "pro-2",
         }
     }
+}
 
+impl DeviceModel {
     pub fn port_count(self) -> u8 {
         match self {
             DeviceModel::ProGpu => 6,

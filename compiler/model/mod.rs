@@ -9,15 +9,15 @@ mod device;
 pub mod dns;
 pub mod names;
 
-pub use address::{AddrRange, Overlap, overlaps};
+pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
 
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::Span;
-use crate::rules::Rule;
 
 /// A value and where the user wrote it. Defaults carry the span of their table's header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,8 +224,19 @@ pub enum ServiceType {
     LoadBalancer,
 }
 
-impl ServiceType {
-    pub fn as_str(self) -> &'static str {
+/// An enum the file spells as one of a fixed set of words. [`Keyword::ALL`] is the one list
+/// of them: `resolve` reads the words with it and the JSON Schema lists them from it.
+pub trait Keyword: Copy + 'static {
+    /// Every value, in the order messages and the schema list them.
+    const ALL: &'static [Self];
+    /// The word the file uses.
+    fn as_str(self) -> &'static str;
+}
+
+impl Keyword for ServiceType {
+    const ALL: &'static [Self] = &[ServiceType::ClusterIp, ServiceType::LoadBalancer];
+
+    fn as_str(self) -> &'static str {
         match self {
             ServiceType::ClusterIp => "ClusterIP",
             ServiceType::LoadBalancer => "LoadBalancer",
@@ -240,8 +251,10 @@ pub enum Protocol {
     Sctp,
 }
 
-impl Protocol {
-    pub fn as_str(self) -> &'static str {
+impl Keyword for Protocol {
+    const ALL: &'static [Self] = &[Protocol::Tcp, Protocol::Udp, Protocol::Sctp];
+
+    fn as_str(self) -> &'static str {
         match self {
             Protocol::Tcp => "TCP",
             Protocol::Udp => "UDP",
@@ -292,6 +305,17 @@ pub struct ServicePort {
 pub enum RouteTarget {
     Kubernetes,
     Host,
+}
+
+impl Keyword for RouteTarget {
+    const ALL: &'static [Self] = &[RouteTarget::Kubernetes, RouteTarget::Host];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            RouteTarget::Kubernetes => "kubernetes",
+            RouteTarget::Host => "host",
+        }
+    }
 }
 
 #[derive(Debug)]

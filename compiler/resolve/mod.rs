@@ -12,19 +12,18 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::fix::Fix;
+use crate::diagnostic::Fix;
+use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
+use crate::diagnostic::{Catalogue, Diagnostic, Rule, Sink, Span, lookup_in_file};
 use crate::model::*;
-use crate::rules::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
-use crate::rules::{self, Rule};
-use crate::suggest::{did_you_mean, only_suggestion};
 use crate::syntax::raw::*;
+use crate::text::{did_you_mean, only_suggestion};
 
 const DEFAULT_POD_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 27, 0, 0), 16);
 const DEFAULT_SERVICE_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 28, 0, 0), 16);
 const DEFAULT_METRIC: u32 = 100;
 
-pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
+pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
     let device = resolve_device(raw.device.as_ref(), sink);
     let model = device.model.value;
     let declared: BTreeSet<PortId> = raw.ports.iter().filter_map(|port| model.port(port.name.get_ref())).collect();
@@ -49,7 +48,7 @@ pub fn resolve(raw: &RawConfig, sink: &mut Sink) -> Network {
         allocate::allocate(kubernetes, &mut services);
     }
     let routes = raw.routes.iter().filter_map(|route| resolve_route(route, &references, sink)).collect();
-    let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, sink)).unwrap_or_default();
+    let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, catalogue, sink)).unwrap_or_default();
     let unresolved = Unresolved {
         // Only `syntax` and `resolve` have reported so far: every error is an input error.
         input_errors: sink.has_errors(),
@@ -74,16 +73,22 @@ fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagno
         .with_help(help.to_owned())
 }
 
-/// An optional value that parsed or was absent (`Some`), or failed to parse (`None`).
-fn optional<T>(parsed: Option<Option<T>>) -> Option<Option<T>> {
-    match parsed {
-        Some(None) => None,
-        Some(value) => Some(value),
-        None => Some(None),
+/// An optional key's value: absent (`Ok(None)`), valid (`Ok(Some)`), or written but invalid
+/// (`Err`, already reported).
+type Optional<T> = Result<Option<T>, Invalid>;
+
+/// A value that did not parse; its diagnostic is in the sink.
+struct Invalid;
+
+/// Parses an optional key with `parse`, which reports what it rejects.
+fn optional<R, T>(raw: Option<&R>, parse: impl FnOnce(&R) -> Option<T>) -> Optional<T> {
+    match raw {
+        None => Ok(None),
+        Some(raw) => parse(raw).map(Some).ok_or(Invalid),
     }
 }
 
-fn located<T: Clone>(value: &toml::Spanned<T>) -> Located<T> {
+fn located<T: Clone>(value: &Spanned<T>) -> Located<T> {
     Located::new(value.get_ref().clone(), value.span())
 }
 
@@ -105,8 +110,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
     if raw.name.is_none() {
         sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
     }
-    let models: Vec<(&str, DeviceModel)> = DeviceModel::ALL.iter().map(|model| (model.as_str(), *model)).collect();
-    let model = raw.model.as_ref().and_then(|text| values::one_of(text, "device model", &models, sink));
+    let model = raw.model.as_ref().and_then(|text| values::one_of::<DeviceModel>(text, "device model", sink));
     let nodes = raw.nodes.as_ref().and_then(|nodes| match nodes.get_ref() {
         1 => Some(Located::new(NodeCount::One, nodes.span())),
         2 => Some(Located::new(NodeCount::Two, nodes.span())),
@@ -157,7 +161,7 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
                 return None;
             };
             let config = resolve_port_config(port, sink)?;
-            Some(Port { id, span: port.name.span().into(), config, mtu: port.mtu.as_ref().map(located) })
+            Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) })
         })
         .collect();
     ports.sort_by_key(|port| port.id);
@@ -196,14 +200,14 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
         }
     }
     if let Some(dhcp) = dhcp {
-        return Some(PortConfig::Dhcp { span: dhcp.span().into() });
+        return Some(PortConfig::Dhcp { span: dhcp.span() });
     }
     let Some(address) = &port.address else { return Some(PortConfig::Unconfigured) };
     let address =
         values::ipv4_net(address, "port address", false, sink).and_then(|address| host_address(address, sink));
-    let gateway = port.gateway.as_ref().map(|gateway| values::ipv4(gateway, "gateway", sink));
+    let gateway = optional(port.gateway.as_ref(), |gateway| values::ipv4(gateway, "gateway", sink));
     let dns: Vec<_> = port.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
-    let gateway = optional(gateway)?;
+    let gateway = gateway.ok()?;
     let dns = dns.into_iter().collect::<Option<Vec<_>>>()?;
     Some(PortConfig::Static(StaticAddressing { address: address?, gateway, dns }))
 }
@@ -212,10 +216,10 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
 /// a subnet up to /30 keeps for itself (a /31's two addresses are both hosts, RFC 3021).
 fn host_address(address: Located<Ipv4Net>, sink: &mut Sink) -> Option<Located<Ipv4Net>> {
     let (net, own) = (address.value.trunc(), address.value.addr());
-    let role = match net.prefix_len() {
-        ..=30 if own == net.network() => "network",
-        ..=30 if own == net.broadcast() => "broadcast",
-        _ => return Some(address),
+    let role = match on_subnet(net, own) {
+        OnSubnet::Network => "network",
+        OnSubnet::Broadcast => "broadcast",
+        OnSubnet::Outside | OnSubnet::Host => return Some(address),
     };
     sink.push(
         Diagnostic::new(
@@ -297,7 +301,7 @@ fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink)
         return None;
     }
     let ports: Vec<_> = port_names.get_ref().iter().map(|port| references.resolve(port, sink)).collect();
-    let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span().into());
+    let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span());
     Some(Switch { name, ports: ports.into_iter().collect::<Option<_>>()?, compute })
 }
 
@@ -312,7 +316,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         ));
     }
     let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
-    let service_ips = raw.service_ips.as_ref().map(|text| values::range(text, "external service IP range", sink));
+    let service_ips = optional(raw.service_ips.as_ref(), |text| values::range(text, "external service IP range", sink));
     let cidr = |text: &Option<Text>, what, default, sink: &mut Sink| match text {
         Some(text) => values::ipv4_net(text, what, false, sink),
         None => Some(Located::new(default, header)),
@@ -329,7 +333,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
     Some(Kubernetes {
         header,
         node_ips,
-        service_ips: optional(service_ips)?,
+        service_ips: service_ips.ok()?,
         pod_cidr: pod_cidr?,
         service_cidr: service_cidr?,
         cluster_domain: raw
@@ -337,7 +341,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             .as_ref()
             .map(located)
             .unwrap_or(Located::new("cluster.local".to_owned(), header)),
-        iot_edge: raw.iot_edge.as_ref().filter(|flag| *flag.get_ref()).map(|flag| flag.span().into()),
+        iot_edge: raw.iot_edge.as_ref().filter(|flag| *flag.get_ref()).map(|flag| flag.span()),
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
@@ -392,18 +396,13 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
     }
 }
 
-pub(crate) const SERVICE_TYPES: &[(&str, ServiceType)] =
-    &[("ClusterIP", ServiceType::ClusterIp), ("LoadBalancer", ServiceType::LoadBalancer)];
-pub(crate) const PROTOCOLS: &[(&str, Protocol)] =
-    &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)];
-
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
     if raw.name.is_none() {
         sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
     }
     let kind = match &raw.kind {
-        Some(text) => values::one_of(text, "service type", SERVICE_TYPES, sink),
+        Some(text) => values::one_of::<ServiceType>(text, "service type", sink),
         None => Some(Located::new(ServiceType::ClusterIp, header)),
     };
     let ports = match &raw.ports {
@@ -423,8 +422,8 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
             vec![None]
         }
     };
-    let load_balancer_ip = raw.load_balancer_ip.as_ref().map(|ip| values::ipv4(ip, "load balancer IP", sink));
-    let cluster_ip = raw.cluster_ip.as_ref().map(|ip| values::ipv4(ip, "cluster IP", sink));
+    let load_balancer_ip = optional(raw.load_balancer_ip.as_ref(), |ip| values::ipv4(ip, "load balancer IP", sink));
+    let cluster_ip = optional(raw.cluster_ip.as_ref(), |ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
     if let (ServiceType::ClusterIp, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
         sink.push(
@@ -441,8 +440,8 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         namespace: raw.namespace.as_ref().map(located).unwrap_or(Located::new("default".to_owned(), header)),
         kind,
         ports: ports.into_iter().collect::<Option<_>>()?,
-        load_balancer_ip: optional(load_balancer_ip)?,
-        cluster_ip: optional(cluster_ip)?,
+        load_balancer_ip: load_balancer_ip.ok()?,
+        cluster_ip: cluster_ip.ok()?,
         share_ip: raw.share_ip.as_ref().map(located),
         hostname: raw.hostname.as_ref().map(located),
         allocated: Allocation::default(),
@@ -454,7 +453,7 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
         sink.push(missing(raw.span, "port", "a service port", "add `port = 443`"));
     }
     let protocol = match &raw.protocol {
-        Some(text) => values::one_of(text, "protocol", PROTOCOLS, sink),
+        Some(text) => values::one_of::<Protocol>(text, "protocol", sink),
         None => Some(Located::new(Protocol::Tcp, raw.span)),
     };
     Some(ServicePort {
@@ -465,9 +464,6 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
         node_port: raw.node_port.as_ref().map(located),
     })
 }
-
-pub(crate) const ROUTE_TARGETS: &[(&str, RouteTarget)] =
-    &[("kubernetes", RouteTarget::Kubernetes), ("host", RouteTarget::Host)];
 
 fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -> Option<Route> {
     let header = raw.header;
@@ -502,7 +498,7 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         },
     };
     let target = match &raw.target {
-        Some(text) => values::one_of(text, "route target", ROUTE_TARGETS, sink),
+        Some(text) => values::one_of::<RouteTarget>(text, "route target", sink),
         None => Some(Located::new(RouteTarget::Kubernetes, header)),
     };
     Some(Route {
@@ -515,10 +511,10 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
     })
 }
 
-fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
+fn resolve_lint(raw: &RawLint, catalogue: Catalogue, sink: &mut Sink) -> LintLevels {
     let mut levels = LintLevels::default();
     for code in &raw.allow {
-        let Some(rule) = lint_rule(code, sink) else { continue };
+        let Some(rule) = lint_rule(code, catalogue, sink) else { continue };
         if rule.is_input_error() {
             sink.push(
                 Diagnostic::new(&INVALID_VALUE, code.span(), format!("{} cannot be allowed", rule.code))
@@ -530,7 +526,7 @@ fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
         levels.allow.push(rule);
     }
     for code in &raw.deny {
-        let Some(rule) = lint_rule(code, sink) else { continue };
+        let Some(rule) = lint_rule(code, catalogue, sink) else { continue };
         if levels.allow.contains(&rule) {
             sink.push(
                 Diagnostic::new(
@@ -548,18 +544,6 @@ fn resolve_lint(raw: &RawLint, sink: &mut Sink) -> LintLevels {
     levels
 }
 
-fn lint_rule(code: &Text, sink: &mut Sink) -> Option<&'static Rule> {
-    if let Some(rule) = rules::RULES.iter().copied().find(|rule| rule.code == code.get_ref()) {
-        return Some(rule);
-    }
-    let codes = rules::RULES.iter().map(|rule| rule.code);
-    let diagnostic = Diagnostic::new(&INVALID_VALUE, code.span(), format!("unknown rule code `{}`", code.get_ref()));
-    sink.push(match did_you_mean(code.get_ref(), codes.clone()) {
-        Some(suggestion) if only_suggestion(code.get_ref(), codes) == Some(suggestion) => diagnostic
-            .with_primary_label(format!("did you mean `{suggestion}`?"))
-            .with_fix(Fix::rename(code.span(), code.get_ref(), suggestion)),
-        Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
-    });
-    None
+fn lint_rule(code: &Text, catalogue: Catalogue, sink: &mut Sink) -> Option<&'static Rule> {
+    lookup_in_file(catalogue, code.get_ref(), code.span()).map_err(|unknown| sink.push(*unknown)).ok()
 }

@@ -4,12 +4,12 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use crate::diagnostic::Fix;
+use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Sink};
-use crate::fix::Fix;
-use crate::model::{AddrRange, Located};
-use crate::rules::input::INVALID_VALUE;
-use crate::suggest::{did_you_mean, only_suggestion};
+use crate::model::{AddrRange, Keyword, Located};
 use crate::syntax::raw::Text;
+use crate::text::{did_you_mean, only_suggestion};
 
 /// An IPv4 address such as a gateway or a next hop.
 pub fn ipv4(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<Ipv4Addr>> {
@@ -50,11 +50,11 @@ pub fn range(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<AddrRan
 }
 
 /// One of `values`, compared exactly; a near miss is suggested.
-pub fn one_of<T: Copy>(text: &Text, what: &str, values: &[(&str, T)], sink: &mut Sink) -> Option<Located<T>> {
-    if let Some((_, value)) = values.iter().find(|(name, _)| *name == text.get_ref()) {
+pub fn one_of<T: Keyword>(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<T>> {
+    if let Some(value) = T::ALL.iter().find(|value| value.as_str() == text.get_ref()) {
         return Some(Located::new(*value, text.span()));
     }
-    let names: Vec<&str> = values.iter().map(|(name, _)| *name).collect();
+    let names: Vec<&str> = T::ALL.iter().map(|value| value.as_str()).collect();
     let mut diagnostic = Diagnostic::new(&INVALID_VALUE, text.span(), format!("unknown {what} `{}`", text.get_ref()));
     diagnostic = match did_you_mean(text.get_ref(), names.iter().copied()) {
         Some(suggestion) if only_suggestion(text.get_ref(), names.iter().copied()) == Some(suggestion) => diagnostic
@@ -63,7 +63,7 @@ pub fn one_of<T: Copy>(text: &Text, what: &str, values: &[(&str, T)], sink: &mut
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label(format!("not a {what}")),
     };
-    sink.push(diagnostic.with_help(format!("{what} is one of {}", crate::syntax::list(&names))));
+    sink.push(diagnostic.with_help(format!("{what} is one of {}", crate::text::list(&names))));
     None
 }
 

@@ -1,9 +1,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
-use crate::model::{AddrRange, Network, PortId};
-use crate::rules::join;
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
+use crate::model::{AddrRange, Network, PortId, network_and_broadcast};
+use crate::text::join;
 
 declare_rule! {
     /// ## What it does
@@ -50,7 +50,6 @@ declare_rule! {
         severity: Severity::Error,
         summary: "a port address, gateway or DNS server lies inside node IPs or external service IPs, or a range \
                   holds its subnet's network/broadcast address",
-        check: Some(check),
     };
 }
 
@@ -61,7 +60,7 @@ struct Use {
     span: Span,
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let mut uses: BTreeMap<Ipv4Addr, Vec<Use>> = BTreeMap::new();
     for port in &network.ports {
@@ -130,11 +129,8 @@ fn report_subnet_edges(
     }) else {
         return;
     };
-    if subnet.value.prefix_len() >= 31 {
-        return;
-    }
+    let Some((network_address, broadcast)) = network_and_broadcast(subnet.value) else { return };
     let article = if switch.ports.len() == 1 { "the" } else { "a" };
-    let (network_address, broadcast) = (subnet.value.network(), subnet.value.broadcast());
     let edges: Vec<(Ipv4Addr, &str)> = [(network_address, "network"), (broadcast, "broadcast")]
         .into_iter()
         .filter(|(address, _)| range.contains(*address))

@@ -2,8 +2,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::fix::Fix;
+use crate::diagnostic::{Diagnostic, Fix, Severity, Sink, declare_rule};
 use crate::model::{Kubernetes, Located, Network};
 use crate::rules::kubernetes_vms_label;
 
@@ -57,11 +56,10 @@ declare_rule! {
         severity: Severity::Error,
         summary: "service CIDR shorter than /12 or longer than /28; pod CIDR smaller than one /26 per node; \
                   (warning) host bits set",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     check_service_cidr(kubernetes.service_cidr, sink);
     check_pod_cidr(network, kubernetes, sink);

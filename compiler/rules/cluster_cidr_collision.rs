@@ -2,7 +2,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{AddrRange, Network};
 
 declare_rule! {
@@ -50,7 +50,6 @@ declare_rule! {
         severity: Severity::Error,
         summary: "pod or service CIDR overlaps each other, a port subnet, a range or a DNS server, or a route \
                   destination lies inside one (F14); a route that covers a cluster CIDR (0.0.0.0/0) is fine",
-        check: Some(check),
     };
 }
 
@@ -102,7 +101,7 @@ impl ClusterCidr {
     }
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let pod = ClusterCidr {
         what: "pod CIDR",

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, PortConfig};
 
 declare_rule! {
@@ -39,11 +39,10 @@ declare_rule! {
         name: "compute-port-dynamic",
         severity: Severity::Warning,
         summary: "the compute port uses DHCP, or has no address, while node IPs are static (F4)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let Some(switch) = network.compute_switch() else { return };
     for port in switch.ports.iter().filter_map(|port| network.port(port.value)) {

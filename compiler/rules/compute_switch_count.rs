@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{AddrRange, Kubernetes, Network};
 
 declare_rule! {
@@ -43,11 +43,10 @@ declare_rule! {
         name: "compute-switch-count",
         severity: Severity::Error,
         summary: "Kubernetes configured with no compute switch, or more than one compute switch (F22)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let mut compute = network.switches.iter().filter_map(|switch| Some((switch, switch.compute?)));
     let Some((first, first_span)) = compute.next() else {

@@ -3,7 +3,7 @@ use std::collections::btree_map::Entry;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, PortId, Route};
 
 declare_rule! {
@@ -51,11 +51,10 @@ declare_rule! {
         name: "conflicting-routes",
         severity: Severity::Error,
         summary: "two routes share interface + destination (the key of Remove-HcsNetRoute)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     // One map, one pass: O(n log n) in the number of routes.
     let mut first_route: BTreeMap<(PortId, Ipv4Net), &Route> = BTreeMap::new();
     for route in &network.routes {

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use std::net::Ipv4Addr;
 
 use crate::model::{AddrRange, Located, Network, PortId, Route};
@@ -54,11 +54,10 @@ declare_rule! {
         severity: Severity::Warning,
         summary: "a 0.0.0.0/0 route on the compute port (or routes that cover every address, like 0.0.0.0/1 + \
                   128.0.0.0/1) while another port has the gateway",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(compute) = network.compute_port() else { return };
     // The first other gateway in the file: the uplink the default route takes over from.
     let Some((uplink, gateway)) = network

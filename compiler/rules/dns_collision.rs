@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::Network;
 use crate::model::dns::{self, Owner, Record, Zone, ZoneKind};
 
@@ -48,7 +48,6 @@ declare_rule! {
         name: "dns-collision",
         severity: Severity::Error,
         summary: "two records with one name in an emitted zone",
-        check: Some(check),
     };
 }
 
@@ -56,7 +55,7 @@ declare_rule! {
 const DEVICE_ENDPOINTS: &[(&str, &str)] =
     &[("login", "Azure Resource Manager login endpoint"), ("management", "Azure Resource Manager endpoint")];
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for zone in dns::zones(network) {
         check_zone(&zone, sink);
         if zone.kind == ZoneKind::Site {
@@ -105,7 +104,7 @@ fn check_zone(zone: &Zone, sink: &mut Sink) {
             Owner::Platform { what, span } => (*span, format!("{what} is `{fqdn}`")),
             Owner::Service(other) => (
                 other.hostname.as_ref().filter(|_| zone.kind == ZoneKind::Site).map_or(other.name.span, |h| h.span),
-                format!("`{fqdn}` is `{}/{}` already", other.namespace.value, other.name.value),
+                format!("`{fqdn}` is `{}` already", other.qualified_name()),
             ),
         };
         let (primary, help): (Span, &str) = match (zone.kind, &first.owner) {

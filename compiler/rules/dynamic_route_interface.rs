@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, PortConfig};
 
 declare_rule! {
@@ -32,11 +32,10 @@ declare_rule! {
         name: "dynamic-route-interface",
         severity: Severity::Error,
         summary: "a route's interface is DHCP or not configured: it must be static (F29)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let Some(port) = network.port(route.interface.value) else { continue };
         let id = port.id;

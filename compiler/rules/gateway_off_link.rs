@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::{Network, PortConfig};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{Network, OnSubnet, PortConfig, on_subnet};
 
 declare_rule! {
     /// ## What it does
@@ -42,11 +42,10 @@ declare_rule! {
         name: "gateway-off-link",
         severity: Severity::Error,
         summary: "a port's gateway is outside its subnet or is its network, broadcast or own address",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for port in &network.ports {
         let PortConfig::Static(addressing) = &port.config else { continue };
         let Some(gateway) = addressing.gateway else { continue };
@@ -54,42 +53,39 @@ fn check(network: &Network, sink: &mut Sink) {
         let address = addressing.address;
         let own = address.value.addr();
         let subnet = address.value.trunc();
-        let has_network_and_broadcast = subnet.prefix_len() <= 30;
-        let (message, primary, label, help) = if !subnet.contains(&gateway.value) {
-            let help = if subnet.prefix_len() == 32 {
-                format!("a /32 leaves no room for a gateway: give {id}'s address its real prefix length")
-            } else {
-                format!("use the router on {subnet} as gateway, or correct the prefix length of {id}'s address")
-            };
-            (
-                format!("gateway {} is not on {id}'s subnet {subnet}", gateway.value),
-                "not on-link",
-                format!("{id} is {subnet} here"),
-                help,
-            )
-        } else if gateway.value == own {
-            (
+        let (message, primary, label, help) = match on_subnet(subnet, gateway.value) {
+            OnSubnet::Outside => {
+                let help = if subnet.prefix_len() == 32 {
+                    format!("a /32 leaves no room for a gateway: give {id}'s address its real prefix length")
+                } else {
+                    format!("use the router on {subnet} as gateway, or correct the prefix length of {id}'s address")
+                };
+                (
+                    format!("gateway {} is not on {id}'s subnet {subnet}", gateway.value),
+                    "not on-link",
+                    format!("{id} is {subnet} here"),
+                    help,
+                )
+            }
+            _ if gateway.value == own => (
                 format!("gateway {} is {id}'s own address", gateway.value),
                 "the port itself",
                 format!("{id}'s address is {own} here"),
                 format!("use the address of the router on {subnet}, not the port's"),
-            )
-        } else if has_network_and_broadcast && gateway.value == subnet.network() {
-            (
+            ),
+            OnSubnet::Network => (
                 format!("gateway {} is the network address of {id}'s subnet {subnet}", gateway.value),
                 "network address",
                 format!("{id} is {subnet} here"),
                 format!("use the router's address on {subnet}; no host has the network address"),
-            )
-        } else if has_network_and_broadcast && gateway.value == subnet.broadcast() {
-            (
+            ),
+            OnSubnet::Broadcast => (
                 format!("gateway {} is the broadcast address of {id}'s subnet {subnet}", gateway.value),
                 "broadcast address",
                 format!("{id} is {subnet} here"),
                 format!("use the router's address on {subnet}; no host has the broadcast address"),
-            )
-        } else {
-            continue;
+            ),
+            OnSubnet::Host => continue,
         };
         sink.push(
             Diagnostic::new(&GATEWAY_OFF_LINK, gateway.span, message)

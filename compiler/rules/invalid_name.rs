@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::names::{NameShape, problem};
 use crate::model::{Located, Network};
 
@@ -55,7 +55,6 @@ declare_rule! {
         name: "invalid-name",
         severity: Severity::Error,
         summary: "device name, service name, namespace or domain breaks its naming rule",
-        check: Some(check),
     };
 }
 
@@ -68,7 +67,7 @@ pub(crate) fn problems(network: &Network) -> Vec<Diagnostic> {
     sink.into_sorted()
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if let Some(name) = &network.device.name {
         report("device name", name, &DEVICE_NAME, sink);
     }

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
-use crate::model::{Located, Network, Protocol, Service, ServiceType};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
+use crate::model::{Keyword, Located, Network, Protocol, Service, ServiceType};
 
 declare_rule! {
     /// ## What it does
@@ -53,13 +53,12 @@ declare_rule! {
         summary: "port out of 1-65535, node_port outside 30000-32767 or on a ClusterIP service, \
                   duplicate port/protocol (in a service or on a shared IP), a node_port used twice, or node_port \
                   31000/31001 (F32)",
-        check: Some(check),
     };
 }
 
 const NODE_PORT_RANGE: std::ops::RangeInclusive<i64> = 30000..=32767;
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {
         return;
     }
@@ -216,13 +215,13 @@ fn duplicate(
 
 fn node_port_taken(service: &Service, node_port: Located<i64>, owner: &Service, owner_span: Span) -> Diagnostic {
     let value = node_port.value;
-    let owner_name = format!("{}/{}", owner.namespace.value, owner.name.value);
+    let owner_name = owner.qualified_name();
     Diagnostic::new(
         &INVALID_SERVICE_PORT,
         node_port.span,
         format!(
-            "node port {value} of service `{}/{}` is already used by service `{owner_name}`",
-            service.namespace.value, service.name.value
+            "node port {value} of service `{}` is already used by service `{owner_name}`",
+            service.qualified_name()
         ),
     )
     .with_primary_label("used again here")

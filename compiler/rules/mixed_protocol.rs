@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::{Network, ServiceType};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{Keyword, Network, ServiceType};
 
 declare_rule! {
     /// ## What it does
@@ -43,11 +43,10 @@ declare_rule! {
         name: "mixed-protocol",
         severity: Severity::Warning,
         summary: "one LoadBalancer service with TCP and UDP (F35; suggest two services with `share_ip`)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {
         return;
     }

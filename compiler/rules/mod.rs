@@ -1,30 +1,14 @@
-//! Stage 3: the rule catalogue. One file per rule; each file declares its [`Rule`] with
-//! [`declare_rule!`], whose doc comment is what `asenet explain CODE` prints.
+//! Stage 3: the checks. One file per rule; each file declares its [`Rule`] with
+//! [`declare_rule!`](crate::diagnostic::declare_rule), whose doc comment is what
+//! `asenet explain CODE` prints, and holds the check that reports it.
 //!
 //! [`RULES`] is the one registry: the checker, `explain`, `rules`, `[lint]`, inline
 //! suppressions and the tests all read it.
 
-use std::fmt;
-
-use crate::diagnostic::{self, Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::input;
+use crate::diagnostic::{self, Catalogue, Diagnostic, Rule, Severity, Sink, Span};
 use crate::model::{Network, NodeCount};
 use crate::syntax::suppression::Suppression;
-
-/// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        pub static $ident:ident = Rule { $($field:ident: $value:expr),* $(,)? };
-    ) => {
-        $(#[doc = $doc])*
-        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            doc: concat!($($doc, "\n"),*),
-            $($field: $value),*
-        };
-    };
-}
-
-pub mod input;
 
 mod address_in_use;
 mod cidr_size;
@@ -64,100 +48,66 @@ mod unused_suppression;
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
 
-pub struct Rule {
-    /// `ASE203`: stable once released.
-    pub code: &'static str,
-    /// `next-hop-off-link`: the bad pattern, in kebab case.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line for `asenet rules`: when the rule fires.
-    pub summary: &'static str,
-    /// The doc comment: what it does, why it is bad, an example, what to write instead.
-    pub doc: &'static str,
-    /// `None` for input errors (ASE0xx), which `syntax` and `resolve` report, and for the
-    /// suppression rules (ASE5xx), which [`apply_lint_levels`] reports.
-    pub check: Option<Check>,
+/// Declares the registry from one list in code order: [`RULES`], every descriptor, and
+/// [`CHECKS`], each descriptor paired with the check that reports it. A rule without a check
+/// is reported by another stage: input errors by `syntax` and `resolve`, the suppression
+/// rules by [`apply_lint_levels`].
+macro_rules! registry {
+    ($($rule:path $(=> $check:path)?,)*) => {
+        /// Every rule, in code order.
+        pub static RULES: Catalogue = &[$(&$rule),*];
+
+        /// Each check with the rule it reports, in code order.
+        pub static CHECKS: &[(&Rule, Check)] = &[$($((&$rule, $check),)?)*];
+    };
 }
 
-impl Rule {
-    /// Input errors (ASE0xx) describe a file that cannot be understood; neither `[lint]` nor
-    /// a suppression comment can move them.
-    pub fn is_input_error(&self) -> bool {
-        self.code.starts_with("ASE0")
-    }
-
-    /// The documentation as written, without the one space each `///` line starts with.
-    pub fn documentation(&self) -> String {
-        self.doc.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect::<Vec<_>>().join("\n")
-    }
-}
-
-impl PartialEq for Rule {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
-
-impl Eq for Rule {}
-
-impl fmt::Debug for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}({})", self.code, self.name)
-    }
-}
-
-/// Every rule, in code order.
-pub static RULES: &[&Rule] = &[
-    &input::TOML_SYNTAX,
-    &input::UNKNOWN_KEY,
-    &input::INVALID_VALUE,
-    &input::UNDEFINED_REFERENCE,
-    &input::UNKNOWN_PORT,
-    &input::MISSING_OR_CONFLICTING,
-    &input::DUPLICATE,
-    &range_overlap::RANGE_OVERLAP,
-    &cluster_cidr_collision::CLUSTER_CIDR_COLLISION,
-    &range_outside_subnet::RANGE_OUTSIDE_SUBNET,
-    &address_in_use::ADDRESS_IN_USE,
-    &too_few_node_ips::TOO_FEW_NODE_IPS,
-    &pool_exhausted::POOL_EXHAUSTED,
-    &pinned_ip_invalid::PINNED_IP_INVALID,
-    &pinned_ip_conflict::PINNED_IP_CONFLICT,
-    &cidr_size::CIDR_SIZE,
-    &gateway_off_link::GATEWAY_OFF_LINK,
-    &multiple_gateways::MULTIPLE_GATEWAYS,
-    &next_hop_off_link::NEXT_HOP_OFF_LINK,
-    &next_hop_local::NEXT_HOP_LOCAL,
-    &redundant_route::REDUNDANT_ROUTE,
-    &conflicting_routes::CONFLICTING_ROUTES,
-    &default_route_override::DEFAULT_ROUTE_OVERRIDE,
-    &route_host_bits::ROUTE_HOST_BITS,
-    &dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE,
-    &teaming_unsupported::TEAMING_UNSUPPORTED,
-    &route_off_compute::ROUTE_OFF_COMPUTE,
-    &route_targets_host::ROUTE_TARGETS_HOST,
-    &compute_switch_count::COMPUTE_SWITCH_COUNT,
-    &compute_port_dynamic::COMPUTE_PORT_DYNAMIC,
-    &reserved_port_use::RESERVED_PORT_USE,
-    &mtu_invalid::MTU_INVALID,
-    &no_uplink::NO_UPLINK,
-    &invalid_name::INVALID_NAME,
-    &reserved_namespace::RESERVED_NAMESPACE,
-    &invalid_service_port::INVALID_SERVICE_PORT,
-    &mixed_protocol::MIXED_PROTOCOL,
-    &dns_collision::DNS_COLLISION,
-    &unused_suppression::UNUSED_SUPPRESSION,
-    &unexplained_suppression::UNEXPLAINED_SUPPRESSION,
-];
-
-/// The rule with this code, ignoring case (`ase203` finds ASE203).
-pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|rule| rule.code.eq_ignore_ascii_case(code) || rule.name == code)
+registry! {
+    input::TOML_SYNTAX,
+    input::UNKNOWN_KEY,
+    input::INVALID_VALUE,
+    input::UNDEFINED_REFERENCE,
+    input::UNKNOWN_PORT,
+    input::MISSING_OR_CONFLICTING,
+    input::DUPLICATE,
+    range_overlap::RANGE_OVERLAP => range_overlap::check,
+    cluster_cidr_collision::CLUSTER_CIDR_COLLISION => cluster_cidr_collision::check,
+    range_outside_subnet::RANGE_OUTSIDE_SUBNET => range_outside_subnet::check,
+    address_in_use::ADDRESS_IN_USE => address_in_use::check,
+    too_few_node_ips::TOO_FEW_NODE_IPS => too_few_node_ips::check,
+    pool_exhausted::POOL_EXHAUSTED => pool_exhausted::check,
+    pinned_ip_invalid::PINNED_IP_INVALID => pinned_ip_invalid::check,
+    pinned_ip_conflict::PINNED_IP_CONFLICT => pinned_ip_conflict::check,
+    cidr_size::CIDR_SIZE => cidr_size::check,
+    gateway_off_link::GATEWAY_OFF_LINK => gateway_off_link::check,
+    multiple_gateways::MULTIPLE_GATEWAYS => multiple_gateways::check,
+    next_hop_off_link::NEXT_HOP_OFF_LINK => next_hop_off_link::check,
+    next_hop_local::NEXT_HOP_LOCAL => next_hop_local::check,
+    redundant_route::REDUNDANT_ROUTE => redundant_route::check,
+    conflicting_routes::CONFLICTING_ROUTES => conflicting_routes::check,
+    default_route_override::DEFAULT_ROUTE_OVERRIDE => default_route_override::check,
+    route_host_bits::ROUTE_HOST_BITS => route_host_bits::check,
+    dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE => dynamic_route_interface::check,
+    teaming_unsupported::TEAMING_UNSUPPORTED => teaming_unsupported::check,
+    route_off_compute::ROUTE_OFF_COMPUTE => route_off_compute::check,
+    route_targets_host::ROUTE_TARGETS_HOST => route_targets_host::check,
+    compute_switch_count::COMPUTE_SWITCH_COUNT => compute_switch_count::check,
+    compute_port_dynamic::COMPUTE_PORT_DYNAMIC => compute_port_dynamic::check,
+    reserved_port_use::RESERVED_PORT_USE => reserved_port_use::check,
+    mtu_invalid::MTU_INVALID => mtu_invalid::check,
+    no_uplink::NO_UPLINK => no_uplink::check,
+    invalid_name::INVALID_NAME => invalid_name::check,
+    reserved_namespace::RESERVED_NAMESPACE => reserved_namespace::check,
+    invalid_service_port::INVALID_SERVICE_PORT => invalid_service_port::check,
+    mixed_protocol::MIXED_PROTOCOL => mixed_protocol::check,
+    dns_collision::DNS_COLLISION => dns_collision::check,
+    unused_suppression::UNUSED_SUPPRESSION,
+    unexplained_suppression::UNEXPLAINED_SUPPRESSION,
 }
 
 /// Runs every rule over `network`.
 pub fn check(network: &Network, sink: &mut Sink) {
-    for check in RULES.iter().filter_map(|rule| rule.check) {
+    for (_, check) in CHECKS {
         check(network, sink);
     }
 }
@@ -171,28 +121,7 @@ pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
         NodeCount::Two => "a two-node device",
     };
     let default = if nodes.span == network.device.header { " (the default `nodes = 1`)" } else { "" };
-    (nodes.span, format!("{device}{default} runs {}", join(nodes.value.kubernetes_nodes())))
-}
-
-/// Joins phrases for a message: `a`, `a and b`, `a, b and c`.
-pub(crate) fn join<S: AsRef<str>>(items: &[S]) -> String {
-    join_with(items, "and")
-}
-
-/// Joins phrases for a message: `a`, `a or b`, `a, b or c`.
-pub(crate) fn join_or<S: AsRef<str>>(items: &[S]) -> String {
-    join_with(items, "or")
-}
-
-fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} {conjunction} {}", init.join(", "), last.as_ref())
-        }
-    }
+    (nodes.span, format!("{device}{default} runs {}", crate::text::join(nodes.value.kubernetes_nodes())))
 }
 
 /// Applies the file's own levels, in order: suppression comments drop what they cover and

@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::{DeviceModel, Network, PortId};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{DeviceModel, Keyword, Network, PortId};
 
 declare_rule! {
     /// ## What it does
@@ -45,14 +45,13 @@ declare_rule! {
         name: "mtu-invalid",
         severity: Severity::Error,
         summary: "MTU outside 1400-1500, or set where it is not configurable (F26)",
-        check: Some(check),
     };
 }
 
 const MIN_MTU: i64 = 1400;
 const MAX_MTU: i64 = 1500;
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.unresolved.model {
         return;
     }

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -50,11 +50,10 @@ declare_rule! {
         name: "multiple-gateways",
         severity: Severity::Warning,
         summary: "more than one port has a gateway (F31)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     // In file order, so that "first" means the first one the reader meets.
     let mut gateways: Vec<_> =
         network.ports.iter().filter_map(|port| port.gateway().map(|gateway| (gateway, port.id))).collect();

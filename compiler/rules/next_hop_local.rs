@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{Network, PortConfig, PortId};
 
 declare_rule! {
@@ -42,7 +42,6 @@ declare_rule! {
         name: "next-hop-local",
         severity: Severity::Error,
         summary: "a next hop is the device's own address: a port, node or external service IP",
-        check: Some(check),
     };
 }
 
@@ -53,7 +52,7 @@ struct Owner {
     span: Span,
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     // Built once: a next hop is then one lookup, whatever the number of routes.
     let port_addresses: BTreeMap<Ipv4Addr, (PortId, Span)> = network
         .ports

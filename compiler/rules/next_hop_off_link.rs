@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::Network;
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{Network, OnSubnet, on_subnet};
 
 declare_rule! {
     /// ## What it does
@@ -39,36 +39,31 @@ declare_rule! {
         name: "next-hop-off-link",
         severity: Severity::Error,
         summary: "a route's next hop is not on its interface's subnet, or is its network or broadcast address",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
         let next_hop = route.next_hop.value;
         let port = route.interface.value;
-        let has_network_and_broadcast = subnet.value.prefix_len() <= 30;
-        let (message, primary, mut help) = if !subnet.value.contains(&next_hop) {
-            (
+        let (message, primary, mut help) = match on_subnet(subnet.value, next_hop) {
+            OnSubnet::Outside => (
                 format!("next hop {next_hop} is not on {port}'s subnet {}", subnet.value),
                 "not on-link",
                 format!("use a router on {} as next hop", subnet.value),
-            )
-        } else if has_network_and_broadcast && next_hop == subnet.value.network() {
-            (
+            ),
+            OnSubnet::Network => (
                 format!("next hop {next_hop} is the network address of {port}'s subnet {}", subnet.value),
                 "network address",
                 format!("use a router's address on {}; no host has the network address", subnet.value),
-            )
-        } else if has_network_and_broadcast && next_hop == subnet.value.broadcast() {
-            (
+            ),
+            OnSubnet::Broadcast => (
                 format!("next hop {next_hop} is the broadcast address of {port}'s subnet {}", subnet.value),
                 "broadcast address",
                 format!("use a router's address on {}; no host has the broadcast address", subnet.value),
-            )
-        } else {
-            continue;
+            ),
+            OnSubnet::Host => continue,
         };
         if route.destination.value.contains(&next_hop) && !subnet.value.contains(&next_hop) {
             help.push_str(&format!(

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, PortConfig};
 
 declare_rule! {
@@ -39,11 +39,10 @@ declare_rule! {
         name: "no-uplink",
         severity: Severity::Warning,
         summary: "no data port (Port2 and up) has a gateway: the device cannot reach Azure (F16)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.unresolved.input_errors {
         return;
     }

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Located, Network, Service, ServiceType};
 
 declare_rule! {
@@ -44,11 +44,10 @@ declare_rule! {
         name: "pinned-ip-conflict",
         severity: Severity::Error,
         summary: "two services pin one address without a common `share_ip`",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {
         return;
     }

@@ -1,6 +1,6 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, reserved_cluster_ips};
-use crate::rules::join_or;
+use crate::text::join_or;
 
 declare_rule! {
     /// ## What it does
@@ -43,11 +43,10 @@ declare_rule! {
         name: "pinned-ip-invalid",
         severity: Severity::Error,
         summary: "a pin outside its pool, or on a reserved address (.0, .1, .10, broadcast) (F32)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let cidr = kubernetes.service_cidr;
     let net = cidr.value.trunc();

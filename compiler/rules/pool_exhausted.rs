@@ -3,9 +3,9 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{AddrRange, Kubernetes, Network, Service, ServiceType, reserved_cluster_ips};
-use crate::rules::join;
+use crate::text::join;
 
 declare_rule! {
     /// ## What it does
@@ -57,11 +57,10 @@ declare_rule! {
         severity: Severity::Error,
         summary: "external IPs fewer than the LoadBalancer IPs needed (+1 for edgehub) (F6, F42), or the service \
                   CIDR has fewer free addresses than services",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     check_external_ips(kubernetes, &network.services, sink);
     check_cluster_ips(kubernetes, &network.services, sink);

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use ipnet::Ipv4Net;
 
 use crate::model::{AddrRange, Kubernetes, Located, Network, PortId};
@@ -45,11 +45,10 @@ declare_rule! {
         name: "range-outside-subnet",
         severity: Severity::Error,
         summary: "node IPs or external service IPs are not inside the compute port's subnet (F5)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let Some(switch) = network.compute_switch() else { return };
     let subnets: Option<Vec<(PortId, Located<Ipv4Net>)>> =

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{AddrRange, Network, overlaps};
 
 declare_rule! {
@@ -31,7 +31,6 @@ declare_rule! {
         name: "range-overlap",
         severity: Severity::Error,
         summary: "two of: port subnets, node IPs, external service IPs overlap",
-        check: Some(check),
     };
 }
 
@@ -42,7 +41,7 @@ struct Block {
     span: Span,
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let subnets = network
         .ports
         .iter()

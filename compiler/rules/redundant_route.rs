@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -43,11 +43,10 @@ declare_rule! {
         name: "redundant-route",
         severity: Severity::Warning,
         summary: "the destination lies inside the interface's own subnet: a flat subnet needs no route (F29)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
         let destination = route.destination.value.trunc();

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -49,7 +49,6 @@ declare_rule! {
         name: "reserved-namespace",
         severity: Severity::Error,
         summary: "a service in a system namespace, `default` included, also when `namespace` is left out (F37)",
-        check: Some(check),
     };
 }
 
@@ -66,7 +65,7 @@ const RESERVED: &[&str] = &[
     "azure-arc",
 ];
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {
         return;
     }

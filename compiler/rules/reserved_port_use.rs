@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::model::{DeviceModel, Network, NodeCount, PortId, Switch};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{DeviceModel, Keyword, Network, NodeCount, PortId, Switch};
 
 declare_rule! {
     /// ## What it does
@@ -47,7 +47,6 @@ declare_rule! {
         name: "reserved-port-use",
         severity: Severity::Warning,
         summary: "compute on the management port (Port1) or on ports reserved for other workloads (F16, F19, F21)",
-        check: Some(check),
     };
 }
 
@@ -89,7 +88,7 @@ impl Reservation {
     }
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.unresolved.model {
         return;
     }

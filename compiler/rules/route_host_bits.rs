@@ -1,5 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
-use crate::fix::Fix;
+use crate::diagnostic::{Diagnostic, Fix, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -35,11 +34,10 @@ declare_rule! {
         name: "route-host-bits",
         severity: Severity::Warning,
         summary: "a destination with host bits set (suggest the network)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let destination = route.destination.value;
         let prefix = destination.trunc();

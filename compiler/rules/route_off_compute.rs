@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -43,11 +43,10 @@ declare_rule! {
         name: "route-off-compute",
         severity: Severity::Error,
         summary: "a route's interface is not the compute switch's port: the VMs have no NIC there (F29, F22)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(switch) = network.compute_switch() else { return };
     let compute_ports: Vec<String> = switch.ports.iter().map(|port| port.value.to_string()).collect();
     let compute_ports = compute_ports.join(" and ");

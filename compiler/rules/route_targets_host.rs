@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{Network, RouteTarget};
 
 declare_rule! {
@@ -33,11 +33,10 @@ declare_rule! {
         name: "route-targets-host",
         severity: Severity::Error,
         summary: "a route names `host`: routes apply to the Kubernetes VMs only (F29)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         if route.target.value != RouteTarget::Host {
             continue;

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, Span};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{DeviceModel, Network, NodeCount, PortId, Switch};
 
 declare_rule! {
@@ -33,11 +33,10 @@ declare_rule! {
         name: "teaming-unsupported",
         severity: Severity::Error,
         summary: "a switch with several ports, or a port in two switches (F25); the two-node teamed pairs are allowed",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let documented_pair = documented_teamed_pair(network.device.model.value, network.device.nodes.value);
     for switch in &network.switches {
         if switch.ports.len() > 1 && !is_pair(switch, documented_pair) {

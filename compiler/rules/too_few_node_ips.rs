@@ -1,8 +1,9 @@
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::{AddrRange, Network};
-use crate::rules::{join, kubernetes_vms_label};
+use crate::rules::kubernetes_vms_label;
+use crate::text::join;
 
 declare_rule! {
     /// ## What it does
@@ -38,11 +39,10 @@ declare_rule! {
         name: "too-few-node-ips",
         severity: Severity::Error,
         summary: "node IPs hold fewer than `device.nodes + 1` addresses, one per Kubernetes VM (F1)",
-        check: Some(check),
     };
 }
 
-fn check(network: &Network, sink: &mut Sink) {
+pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
     let range = kubernetes.node_ips;
     let vms: Vec<&str> = kubernetes.nodes.iter().map(|node| node.name).collect();

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, declare_rule};
 use crate::syntax::suppression::Suppression;
 
 declare_rule! {
@@ -31,7 +31,6 @@ declare_rule! {
         name: "unexplained-suppression",
         severity: Severity::Warning,
         summary: "a `# asenet: allow(...)` comment without `-- reason`",
-        check: None,
     };
 }
 

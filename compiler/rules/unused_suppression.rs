@@ -1,11 +1,10 @@
 //! Applying inline suppressions, and `unused-suppression`, which only applying them can tell.
 
 use super::unexplained_suppression::{self, UNEXPLAINED_SUPPRESSION};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix};
-use crate::rules::input::INVALID_VALUE;
-use crate::rules::{RULES, Rule};
-use crate::suggest::{did_you_mean, only_suggestion};
+use crate::diagnostic::input::INVALID_VALUE;
+use crate::diagnostic::{Diagnostic, Rule, Severity, declare_rule, lookup_in_file};
+use crate::diagnostic::{Edit, Fix};
+use crate::rules::RULES;
 use crate::syntax::raw::Text;
 use crate::syntax::suppression::Suppression;
 
@@ -47,7 +46,6 @@ declare_rule! {
         name: "unused-suppression",
         severity: Severity::Warning,
         summary: "a `# asenet: allow(...)` code that silences nothing on the item below it",
-        check: None,
     };
 }
 
@@ -73,18 +71,12 @@ pub fn apply(suppressions: &[Suppression], diagnostics: &mut Vec<Diagnostic>) {
 
 /// The rule `code` names, if it is one that a comment may silence.
 fn suppressible(code: &Text, reports: &mut Vec<Diagnostic>) -> Option<&'static Rule> {
-    let Some(rule) = RULES.iter().copied().find(|rule| rule.code == code.get_ref()) else {
-        let message = format!("unknown rule code `{}`", code.get_ref());
-        let diagnostic = Diagnostic::new(&INVALID_VALUE, code.span(), message);
-        let codes = RULES.iter().map(|rule| rule.code);
-        reports.push(match did_you_mean(code.get_ref(), codes.clone()) {
-            Some(suggestion) if only_suggestion(code.get_ref(), codes) == Some(suggestion) => diagnostic
-                .with_primary_label(format!("did you mean `{suggestion}`?"))
-                .with_fix(Fix::rename(code.span(), code.get_ref(), suggestion)),
-            Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
-            None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
-        });
-        return None;
+    let rule = match lookup_in_file(RULES, code.get_ref(), code.span()) {
+        Ok(rule) => rule,
+        Err(unknown) => {
+            reports.push(*unknown);
+            return None;
+        }
     };
     if rule.is_input_error() {
         reports.push(

@@ -9,26 +9,12 @@ pub mod schema;
 pub mod suppression;
 mod table;
 
-pub use table::list;
-
 use toml::de::{DeTable, DeValue};
 
+use crate::diagnostic::input::TOML_SYNTAX;
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::rules::input::TOML_SYNTAX;
 use raw::*;
-use table::Table;
-
-pub const TOP_KEYS: &[&str] = &["device", "ports", "switches", "kubernetes", "services", "routes", "lint"];
-pub const DEVICE_KEYS: &[&str] = &["name", "model", "nodes", "domain"];
-pub const PORT_KEYS: &[&str] = &["address", "dhcp", "gateway", "dns", "mtu"];
-pub const SWITCH_KEYS: &[&str] = &["ports", "compute"];
-pub const KUBERNETES_KEYS: &[&str] =
-    &["node_ips", "service_ips", "pod_cidr", "service_cidr", "cluster_domain", "iot_edge", "vm_interface"];
-pub const SERVICE_KEYS: &[&str] =
-    &["name", "namespace", "type", "ports", "load_balancer_ip", "cluster_ip", "share_ip", "hostname"];
-pub const SERVICE_PORT_KEYS: &[&str] = &["port", "protocol", "target_port", "node_port"];
-pub const ROUTE_KEYS: &[&str] = &["interface", "destination", "next_hop", "metric", "target"];
-pub const LINT_KEYS: &[&str] = &["allow", "deny"];
+use table::{Table, keys_of};
 
 /// Explains why bytes are not text, at the first byte that is not UTF-8.
 pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
@@ -53,28 +39,89 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
         }
         return None;
     }
-    let top = Table::new(document.get_ref(), "the top level", TOP_KEYS, sink);
-    Some(RawConfig {
-        device: top.table("device", sink).map(|(device, header)| read_device(device, header, sink)),
-        ports: top
-            .named_tables("ports", PORT_KEYS, sink)
-            .into_iter()
-            .map(|(name, t)| read_port(name, t, sink))
-            .collect(),
-        switches: top
-            .named_tables("switches", SWITCH_KEYS, sink)
-            .into_iter()
-            .map(|(name, t)| read_switch(name, t, sink))
-            .collect(),
-        kubernetes: top.table("kubernetes", sink).map(|(k, header)| read_kubernetes(k, header, sink)),
-        services: top.array_of_tables("services", sink).into_iter().map(|(t, h)| read_service(t, h, sink)).collect(),
-        routes: top.array_of_tables("routes", sink).into_iter().map(|(t, h)| read_route(t, h, sink)).collect(),
-        lint: top.table("lint", sink).map(|(lint, _)| read_lint(lint, sink)),
-    })
+    let top = Table::new(document.get_ref(), "the top level", &keys_of(read_top), sink);
+    Some(read_top(&top, sink))
 }
 
-fn read_device(table: &DeTable, header: Span, sink: &mut Sink) -> RawDevice {
-    let t = Table::new(table, "[device]", DEVICE_KEYS, sink);
+/// Each table's keys, as its reader reads them (the JSON Schema test compares them).
+pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("the top level", keys_of(read_top)),
+        ("[device]", keys_of(|t, sink| read_device(t, Span::default(), sink))),
+        ("[ports.X]", keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink))),
+        ("[switches.X]", keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink))),
+        ("[kubernetes]", keys_of(|t, sink| read_kubernetes(t, Span::default(), sink))),
+        ("[[services]]", keys_of(|t, sink| read_service(t, Span::default(), &[], sink))),
+        ("a service port", keys_of(|t, sink| read_service_port(t, Span::default(), sink))),
+        ("[[routes]]", keys_of(|t, sink| read_route(t, Span::default(), sink))),
+        ("[lint]", keys_of(read_lint)),
+    ]
+}
+
+/// Reads `entries` as a table with `reader`, which reads the keys in `known` (its
+/// [`keys_of`], computed once for a whole array of tables).
+fn read<T>(
+    entries: &DeTable,
+    context: &str,
+    known: &[&'static str],
+    sink: &mut Sink,
+    reader: impl FnOnce(&Table, &mut Sink) -> T,
+) -> T {
+    let table = Table::new(entries, context, known, sink);
+    reader(&table, sink)
+}
+
+fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
+    let port_keys = keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink));
+    let switch_keys = keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink));
+    let service_keys = keys_of(|t, sink| read_service(t, Span::default(), &[], sink));
+    let route_keys = keys_of(|t, sink| read_route(t, Span::default(), sink));
+    let service_port_keys = keys_of(|t, sink| read_service_port(t, Span::default(), sink));
+    RawConfig {
+        device: top.table("device", sink).map(|(device, header)| {
+            read(device, "[device]", &keys_of(|t, sink| read_device(t, header, sink)), sink, |t, sink| {
+                read_device(t, header, sink)
+            })
+        }),
+        ports: top
+            .named_tables("ports", &port_keys, sink)
+            .into_iter()
+            .map(|(name, table)| {
+                let context = format!("[ports.{}]", name.get_ref());
+                read(table, &context, &port_keys, sink, |t, sink| read_port(name, t, sink))
+            })
+            .collect(),
+        switches: top
+            .named_tables("switches", &switch_keys, sink)
+            .into_iter()
+            .map(|(name, table)| {
+                let context = format!("[switches.{}]", name.get_ref());
+                read(table, &context, &switch_keys, sink, |t, sink| read_switch(name, t, sink))
+            })
+            .collect(),
+        kubernetes: top.table("kubernetes", sink).map(|(table, header)| {
+            let known = keys_of(|t, sink| read_kubernetes(t, header, sink));
+            read(table, "[kubernetes]", &known, sink, |t, sink| read_kubernetes(t, header, sink))
+        }),
+        services: top
+            .array_of_tables("services", sink)
+            .into_iter()
+            .map(|(table, header)| {
+                read(table, "[[services]]", &service_keys, sink, |t, sink| {
+                    read_service(t, header, &service_port_keys, sink)
+                })
+            })
+            .collect(),
+        routes: top
+            .array_of_tables("routes", sink)
+            .into_iter()
+            .map(|(table, header)| read(table, "[[routes]]", &route_keys, sink, |t, sink| read_route(t, header, sink)))
+            .collect(),
+        lint: top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint)),
+    }
+}
+
+fn read_device(t: &Table, header: Span, sink: &mut Sink) -> RawDevice {
     RawDevice {
         header,
         name: t.string("name", sink),
@@ -84,8 +131,7 @@ fn read_device(table: &DeTable, header: Span, sink: &mut Sink) -> RawDevice {
     }
 }
 
-fn read_port(name: Text, table: &DeTable, sink: &mut Sink) -> RawPort {
-    let t = Table::new(table, &format!("[ports.{}]", name.get_ref()), PORT_KEYS, sink);
+fn read_port(name: Text, t: &Table, sink: &mut Sink) -> RawPort {
     RawPort {
         address: t.string("address", sink),
         dhcp: t.boolean("dhcp", sink),
@@ -96,13 +142,11 @@ fn read_port(name: Text, table: &DeTable, sink: &mut Sink) -> RawPort {
     }
 }
 
-fn read_switch(name: Text, table: &DeTable, sink: &mut Sink) -> RawSwitch {
-    let t = Table::new(table, &format!("[switches.{}]", name.get_ref()), SWITCH_KEYS, sink);
+fn read_switch(name: Text, t: &Table, sink: &mut Sink) -> RawSwitch {
     RawSwitch { ports: t.string_list("ports", sink), compute: t.boolean("compute", sink), name }
 }
 
-fn read_kubernetes(table: &DeTable, header: Span, sink: &mut Sink) -> RawKubernetes {
-    let t = Table::new(table, "[kubernetes]", KUBERNETES_KEYS, sink);
+fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
     RawKubernetes {
         header,
         node_ips: t.string("node_ips", sink),
@@ -115,18 +159,23 @@ fn read_kubernetes(table: &DeTable, header: Span, sink: &mut Sink) -> RawKuberne
     }
 }
 
-fn read_service(table: &DeTable, header: Span, sink: &mut Sink) -> RawService {
-    let t = Table::new(table, "[[services]]", SERVICE_KEYS, sink);
+fn read_service(t: &Table, header: Span, port_keys: &[&'static str], sink: &mut Sink) -> RawService {
+    let name = t.string("name", sink);
+    let namespace = t.string("namespace", sink);
+    let kind = t.string("type", sink);
+    let ports = t.table_list("ports", sink).map(|ports| {
+        let span = ports.span();
+        let entries = ports.into_inner().into_iter().map(|(table, span)| {
+            read(table, "a service port", port_keys, sink, |t, sink| read_service_port(t, span, sink))
+        });
+        Spanned::new(span, entries.collect())
+    });
     RawService {
         header,
-        name: t.string("name", sink),
-        namespace: t.string("namespace", sink),
-        kind: t.string("type", sink),
-        ports: t.table_list("ports", sink).map(|ports| {
-            let span = ports.span();
-            let entries = ports.into_inner().into_iter().map(|(table, span)| read_service_port(table, span, sink));
-            toml::Spanned::new(span, entries.collect())
-        }),
+        name,
+        namespace,
+        kind,
+        ports,
         load_balancer_ip: t.string("load_balancer_ip", sink),
         cluster_ip: t.string("cluster_ip", sink),
         share_ip: t.string("share_ip", sink),
@@ -134,8 +183,7 @@ fn read_service(table: &DeTable, header: Span, sink: &mut Sink) -> RawService {
     }
 }
 
-fn read_service_port(table: &DeTable, span: Span, sink: &mut Sink) -> RawServicePort {
-    let t = Table::new(table, "a service port", SERVICE_PORT_KEYS, sink);
+fn read_service_port(t: &Table, span: Span, sink: &mut Sink) -> RawServicePort {
     RawServicePort {
         span,
         port: t.integer("port", sink),
@@ -145,8 +193,7 @@ fn read_service_port(table: &DeTable, span: Span, sink: &mut Sink) -> RawService
     }
 }
 
-fn read_route(table: &DeTable, header: Span, sink: &mut Sink) -> RawRoute {
-    let t = Table::new(table, "[[routes]]", ROUTE_KEYS, sink);
+fn read_route(t: &Table, header: Span, sink: &mut Sink) -> RawRoute {
     RawRoute {
         header,
         interface: t.string("interface", sink),
@@ -157,8 +204,7 @@ fn read_route(table: &DeTable, header: Span, sink: &mut Sink) -> RawRoute {
     }
 }
 
-fn read_lint(table: &DeTable, sink: &mut Sink) -> RawLint {
-    let t = Table::new(table, "[lint]", LINT_KEYS, sink);
+fn read_lint(t: &Table, sink: &mut Sink) -> RawLint {
     let list = |key, sink: &mut Sink| t.string_list(key, sink).map(|l| l.into_inner()).unwrap_or_default();
     RawLint { allow: list("allow", sink), deny: list("deny", sink) }
 }

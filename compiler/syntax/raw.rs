@@ -7,13 +7,46 @@
 //! and switches are tables keyed by name; spans are not keys).
 
 use schemars::JsonSchema;
-use toml::Spanned;
 
 use super::schema::{
     AddressRange, DnsName, Ipv4Address, Ipv4Prefix, LintCode, PortName, RouteDestination, RouteTargetName, RuleCode,
     ServiceTypeName, TransportProtocol,
 };
 use crate::diagnostic::Span;
+
+/// A value and where the file wrote it: syntax's own span type, so that no TOML type leaves
+/// `syntax` (the quotes of a string are inside its span, as the TOML parser gives it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    value: T,
+    span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(span: impl Into<Span>, value: T) -> Self {
+        Spanned { value, span: span.into() }
+    }
+
+    pub fn get_ref(&self) -> &T {
+        &self.value
+    }
+
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+/// The value alone, as TOML's own spanned type writes it: schemars shows the defaults of
+/// `[lint]`'s lists through it.
+impl<T: serde::Serialize> serde::Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
 
 pub type Text = Spanned<String>;
 

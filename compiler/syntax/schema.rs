@@ -15,13 +15,20 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, js
 use serde_json::{Map, Value, json};
 
 use super::raw::{RawConfig, RawPort, RawSwitch};
-use crate::model::DeviceModel;
-use crate::rules::RULES;
+use crate::diagnostic::Catalogue;
+use crate::model::{DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
 
-/// The schema as pretty JSON, ending in a newline.
-pub fn json_schema() -> String {
+/// The schema as pretty JSON, ending in a newline. `catalogue` (`rules::RULES`) gives the
+/// rule codes `[lint]` takes: this layer sits below the checks and is handed their list.
+pub fn json_schema(catalogue: Catalogue) -> String {
     let generator = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(tidy)).into_generator();
-    let schema = generator.into_root_schema_for::<RawConfig>();
+    let mut schema = generator.into_root_schema_for::<RawConfig>();
+    let lint_codes: Vec<&str> = catalogue.iter().filter(|rule| !rule.is_input_error()).map(|rule| rule.code).collect();
+    let rule_codes: Vec<&str> = catalogue.iter().map(|rule| rule.code).collect();
+    let definitions = schema.get_mut("$defs").and_then(Value::as_object_mut).expect("the schema has definitions");
+    for (name, codes) in [("LintCode", lint_codes), ("RuleCode", rule_codes)] {
+        definitions[name]["enum"] = json!(codes);
+    }
     let mut out = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
     out.push('\n');
     out
@@ -137,39 +144,37 @@ string_schema! {
 string_schema! {
     /// A device model: `pro-gpu` has Port1 to Port6; `pro-r`, `mini-r` and `pro-2` have Port1
     /// to Port4 (F16-F19).
-    DeviceModelName => json_schema!({ "type": "string", "enum": DeviceModel::ALL.map(DeviceModel::as_str) })
+    DeviceModelName => json_schema!({ "type": "string", "enum": names::<DeviceModel>() })
 }
 
 string_schema! {
     /// A Kubernetes Service type.
-    ServiceTypeName => json_schema!({ "type": "string", "enum": names(crate::resolve::SERVICE_TYPES) })
+    ServiceTypeName => json_schema!({ "type": "string", "enum": names::<ServiceType>() })
 }
 
 string_schema! {
     /// A transport protocol.
-    TransportProtocol => json_schema!({ "type": "string", "enum": names(crate::resolve::PROTOCOLS) })
+    TransportProtocol => json_schema!({ "type": "string", "enum": names::<Protocol>() })
 }
 
 string_schema! {
     /// What a route is for.
-    RouteTargetName => json_schema!({ "type": "string", "enum": names(crate::resolve::ROUTE_TARGETS) })
+    RouteTargetName => json_schema!({ "type": "string", "enum": names::<RouteTarget>() })
 }
 
+// The two code lists are filled in by `json_schema` from the catalogue it is given.
 string_schema! {
     /// A rule code that `[lint] allow` takes: any rule but an input error (ASE0xx).
-    LintCode => json_schema!({
-        "type": "string",
-        "enum": RULES.iter().filter(|rule| !rule.is_input_error()).map(|rule| rule.code).collect::<Vec<_>>(),
-    })
+    LintCode => json_schema!({ "type": "string", "enum": [] })
 }
 
 string_schema! {
     /// A rule code (`asenet rules` lists them).
-    RuleCode => json_schema!({ "type": "string", "enum": RULES.iter().map(|rule| rule.code).collect::<Vec<_>>() })
+    RuleCode => json_schema!({ "type": "string", "enum": [] })
 }
 
-fn names<T>(table: &[(&'static str, T)]) -> Vec<&'static str> {
-    table.iter().map(|(name, _)| *name).collect()
+fn names<T: Keyword>() -> Vec<&'static str> {
+    T::ALL.iter().map(|value| value.as_str()).collect()
 }
 
 fn port_names(model: DeviceModel) -> Vec<String> {
@@ -193,7 +198,8 @@ pub fn switches(generator: &mut SchemaGenerator) -> Schema {
 /// For each model with fewer ports than a Pro GPU, only its own ports (ASE005 in asenet).
 pub fn ports_by_model() -> Value {
     let rules: Vec<Value> = DeviceModel::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|model| model.port_count() < DeviceModel::ProGpu.port_count())
         .map(|model| {
             json!({

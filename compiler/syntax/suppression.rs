@@ -15,11 +15,9 @@
 //! A diagnostic is covered when its primary span starts inside the item. Which codes exist,
 //! and which may be suppressed, is for `rules` to judge.
 
-use toml::Spanned;
-
-use super::raw::Text;
+use super::raw::{Spanned, Text};
+use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::rules::input::INVALID_VALUE;
 
 /// One `# asenet: allow(...)` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,7 +305,7 @@ mod tests {
         let source = "#asenet:allow( ASE203 ,ASE205)--  the router is on a VLAN  \nx = 1\n";
         let [suppression] = scan_ok(source).try_into().unwrap();
         let codes: Vec<(&str, &str)> =
-            suppression.codes.iter().map(|code| (code.get_ref().as_str(), &source[code.span()])).collect();
+            suppression.codes.iter().map(|code| (code.get_ref().as_str(), &source[code.span().range()])).collect();
         assert_eq!(codes, [("ASE203", "ASE203"), ("ASE205", "ASE205")]);
         assert_eq!(suppression.reason.as_deref(), Some("the router is on a VLAN"));
         assert_eq!(&source[suppression.comment.start..suppression.comment.end], source.lines().next().unwrap());

@@ -1,17 +1,26 @@
 //! Reading one TOML table: known keys, typed leaves, a diagnostic for everything else.
+//!
+//! A key is known by being read, as in cargo-deny's `toml-span` `TableHelper`: each table
+//! is read by one function, [`keys_of`] runs that function once over an empty table and
+//! records the keys it asks for, and those are the keys the table accepts. There is no
+//! separate list to fall out of step with the reads. A reader must therefore ask for each
+//! of its keys unconditionally.
 
-use toml::Spanned;
+use std::cell::RefCell;
+
 use toml::de::{DeTable, DeValue};
 
 use super::a_type;
-use super::raw::Text;
+use super::raw::{Spanned, Text};
+use crate::diagnostic::Fix;
+use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::fix::Fix;
-use crate::rules::input::{INVALID_VALUE, UNKNOWN_KEY};
-use crate::suggest::{did_you_mean, only_suggestion};
+use crate::text::{did_you_mean, list, only_suggestion};
 
 pub struct Table<'a, 'i> {
     entries: &'a DeTable<'i>,
+    /// The keys asked for, in order: what [`keys_of`] returns.
+    asked: RefCell<Vec<&'static str>>,
     context: String,
     /// Misspelt keys read as the known key they were meant to be (`next_hpo` as
     /// `next_hop`), so that the typo is reported once, as ASE002, and not again as a
@@ -19,7 +28,7 @@ pub struct Table<'a, 'i> {
     recovered: Vec<(String, Value<'a, 'i>)>,
 }
 
-type Value<'a, 'i> = &'a Spanned<DeValue<'i>>;
+type Value<'a, 'i> = &'a toml::Spanned<DeValue<'i>>;
 
 impl<'a, 'i> Table<'a, 'i> {
     /// Wraps `entries` and reports each key that is not in `known`.
@@ -44,10 +53,11 @@ impl<'a, 'i> Table<'a, 'i> {
                 recovered.push((meant.to_owned(), value));
             }
         }
-        Table { entries, context: context.to_owned(), recovered }
+        Table { entries, asked: RefCell::default(), context: context.to_owned(), recovered }
     }
 
-    fn value(&self, key: &str) -> Option<Value<'a, 'i>> {
+    fn value(&self, key: &'static str) -> Option<Value<'a, 'i>> {
+        self.asked.borrow_mut().push(key);
         let written = self.entries.iter().find(|(name, _)| name.get_ref() == key).map(|(_, value)| value);
         written.or_else(|| self.recovered.iter().find(|(meant, _)| meant == key).map(|(_, value)| *value))
     }
@@ -59,7 +69,7 @@ impl<'a, 'i> Table<'a, 'i> {
         );
     }
 
-    pub fn string(&self, key: &str, sink: &mut Sink) -> Option<Text> {
+    pub fn string(&self, key: &'static str, sink: &mut Sink) -> Option<Text> {
         let value = self.value(key)?;
         match value.get_ref() {
             DeValue::String(text) => Some(Spanned::new(value.span(), text.to_string())),
@@ -70,7 +80,7 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    pub fn boolean(&self, key: &str, sink: &mut Sink) -> Option<Spanned<bool>> {
+    pub fn boolean(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<bool>> {
         let value = self.value(key)?;
         match value.get_ref() {
             DeValue::Boolean(flag) => Some(Spanned::new(value.span(), *flag)),
@@ -81,7 +91,7 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    pub fn integer(&self, key: &str, sink: &mut Sink) -> Option<Spanned<i64>> {
+    pub fn integer(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<i64>> {
         let value = self.value(key)?;
         let DeValue::Integer(integer) = value.get_ref() else {
             self.type_error(key, "an integer", value, sink);
@@ -97,7 +107,7 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    pub fn string_list(&self, key: &str, sink: &mut Sink) -> Option<Spanned<Vec<Text>>> {
+    pub fn string_list(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<Text>>> {
         let value = self.value(key)?;
         let DeValue::Array(array) = value.get_ref() else {
             self.type_error(key, "an array of strings", value, sink);
@@ -114,7 +124,7 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A sub-table such as `[device]`, with the span of its header.
-    pub fn table(&self, key: &str, sink: &mut Sink) -> Option<(&'a DeTable<'i>, Span)> {
+    pub fn table(&self, key: &'static str, sink: &mut Sink) -> Option<(&'a DeTable<'i>, Span)> {
         let value = self.value(key)?;
         match value.get_ref() {
             DeValue::Table(table) => Some((table, value.span().into())),
@@ -126,7 +136,7 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A table of named tables such as `[ports.Port2]`: each name with its span.
-    pub fn named_tables(&self, key: &str, known: &[&str], sink: &mut Sink) -> Vec<(Text, &'a DeTable<'i>)> {
+    pub fn named_tables(&self, key: &'static str, known: &[&str], sink: &mut Sink) -> Vec<(Text, &'a DeTable<'i>)> {
         let Some((outer, _)) = self.table(key, sink) else { return Vec::new() };
         let mut tables = Vec::new();
         for (name, value) in outer.iter() {
@@ -147,11 +157,11 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An array of tables such as `[[routes]]`: each table with the span of its header.
-    pub fn array_of_tables(&self, key: &str, sink: &mut Sink) -> Vec<(&'a DeTable<'i>, Span)> {
+    pub fn array_of_tables(&self, key: &'static str, sink: &mut Sink) -> Vec<(&'a DeTable<'i>, Span)> {
         self.table_list(key, sink).map(Spanned::into_inner).unwrap_or_default()
     }
 
-    pub fn table_list(&self, key: &str, sink: &mut Sink) -> Option<Spanned<Vec<(&'a DeTable<'i>, Span)>>> {
+    pub fn table_list(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<(&'a DeTable<'i>, Span)>>> {
         let value = self.value(key)?;
         let DeValue::Array(array) = value.get_ref() else {
             self.type_error(key, "an array of tables", value, sink);
@@ -168,8 +178,17 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
+/// The keys `reader` reads, in the order it reads them: the table's known keys.
+pub fn keys_of<T>(reader: impl FnOnce(&Table, &mut Sink) -> T) -> Vec<&'static str> {
+    let empty = DeTable::default();
+    let mut scratch = Sink::default();
+    let table = Table::new(&empty, "", &[], &mut scratch);
+    reader(&table, &mut scratch);
+    table.asked.into_inner()
+}
+
 fn unknown_key(
-    key: &Spanned<std::borrow::Cow<str>>,
+    key: &toml::Spanned<std::borrow::Cow<str>>,
     suggestion: Option<&str>,
     context: &str,
     known: &[&str],
@@ -183,15 +202,6 @@ fn unknown_key(
         None => {
             diagnostic.with_primary_label("unknown key").with_help(format!("{context} takes the keys {}", list(known)))
         }
-    }
-}
-
-/// `a`, `b` and `c`
-pub fn list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
-    match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => quoted.join(""),
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use asenet::emit::OutputFile;
-use asenet::model::Network;
+use asenet::model::{Keyword, Network};
 use serde_json::Value;
 
 use crate::support::{build_file, examples, relative, repo_root, scratch_dir, tool_available};

@@ -90,7 +90,7 @@ fn fixing_everything_adds_no_diagnostic_and_is_stable() {
         let name = relative(&path);
         let before = count_by_code(&source);
         for unsafe_fixes in [false, true] {
-            let once = fix::fix_all(&source, unsafe_fixes);
+            let once = asenet::fix_all(&source, unsafe_fixes);
             let after = count_by_code(&once.source);
             for (code, count) in &after {
                 assert!(
@@ -99,7 +99,7 @@ fn fixing_everything_adds_no_diagnostic_and_is_stable() {
                     once.source
                 );
             }
-            let twice = fix::fix_all(&once.source, unsafe_fixes);
+            let twice = asenet::fix_all(&once.source, unsafe_fixes);
             assert_eq!(twice.source, once.source, "{name}: a second --fix changed the file");
             assert_eq!(twice.applied, 0, "{name}: a second --fix found more to apply");
         }
@@ -113,7 +113,7 @@ fn the_diffs_of_the_fixtures() {
     let mut out = String::new();
     for path in files() {
         let source = std::fs::read_to_string(&path).unwrap();
-        let fixed = fix::fix_all(&source, true);
+        let fixed = asenet::fix_all(&source, true);
         out += &fix::unified_diff(&relative(&path), &source, &fixed.source);
     }
     insta::assert_snapshot!(out);

@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod bench_generator;
 mod build;
+mod build_promises;
 mod cli;
 mod consumers;
 mod corpus;
@@ -16,6 +17,7 @@ mod formats;
 mod generated;
 mod generator;
 mod invariants;
+mod layers;
 mod malformed;
 mod neovim;
 mod output_safety;

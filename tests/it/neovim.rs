@@ -47,5 +47,5 @@ fn neovim_opens_fixes_saves_and_hovers() {
     assert!(lines.contains(&"hover\t- Port3's subnet 192.168.10.0/24"), "{seen}");
     // Saved by Neovim: the file on disk is the file `check --fix` writes.
     let saved = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(saved, asenet::fix::fix_all(&original, false).source);
+    assert_eq!(saved, asenet::fix_all(&original, false).source);
 }

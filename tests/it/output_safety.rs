@@ -4,6 +4,7 @@
 //! written stops the run with exit 2 and one line saying why.
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -125,59 +126,78 @@ fn names_that_would_leave_the_output_directory_are_refused_even_when_allowed() {
 }
 
 #[test]
-fn a_foreign_link_where_artifacts_go_does_not_lead_them_out() {
+fn a_link_where_artifacts_go_stops_the_build_and_leads_nothing_out() {
     let dir = scratch_dir("foreign-link");
     let outside = dir.join("outside");
     std::fs::create_dir_all(&outside).unwrap();
-    let out = dir.join("out");
+    let out = dir.join("site").join("out");
     std::fs::create_dir_all(&out).unwrap();
-    std::os::unix::fs::symlink(&outside, out.join("dns")).unwrap();
     std::os::unix::fs::symlink(outside.join("passwd"), out.join("manifest.json.lnk")).unwrap();
-    std::os::unix::fs::symlink(outside.join("services"), out.join("kubernetes")).unwrap();
-    let output = build(EXAMPLE, &out);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(tree(&outside).is_empty(), "nothing was written through the links: {:?}", tree(&outside).keys());
-    assert!(out.join("dns").symlink_metadata().unwrap().is_dir(), "the link gave way to the artifacts' directory");
-    assert!(out.join("dns/cluster.local.zone").is_file());
+    for (link, target) in
+        [("dns", outside.clone()), ("kubernetes", outside.join("services")), ("manifest.json", outside.join("m"))]
+    {
+        std::os::unix::fs::symlink(&target, out.join(link)).unwrap();
+        let before = tree(&out);
+        assert_cannot_run(&build(EXAMPLE, &out), "is a symbolic link");
+        assert!(tree(&outside).is_empty(), "{link}: nothing written through it: {:?}", tree(&outside).keys());
+        assert_eq!(tree(&out), before, "{link}: DIR is as it was");
+        assert!(leftovers(&out).is_empty(), "{link}: {:?}", leftovers(&out));
+        std::fs::remove_file(out.join(link)).unwrap();
+    }
+    assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
     assert!(out.join("manifest.json.lnk").symlink_metadata().unwrap().file_type().is_symlink(), "others are kept");
+    assert!(out.join("dns/cluster.local.zone").is_file());
 }
 
 #[test]
-fn a_fifo_in_the_output_directory_stops_the_build_instead_of_hanging_it() {
+fn a_fifo_in_the_output_directory_is_left_alone_and_never_read() {
     let dir = scratch_dir("fifo");
     let out = dir.join("out");
     std::fs::create_dir_all(&out).unwrap();
     let fifo = out.join("notes.pipe");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    let before = tree(&out);
-    assert_cannot_run(&build(EXAMPLE, &out), "is not a file, directory or symbolic link");
-    assert_eq!(tree(&out), before);
-    // `--check` and the previous manifest are read only when they are regular files.
-    std::fs::remove_file(&fifo).unwrap();
-    assert!(Command::new("mkfifo").arg(out.join("manifest.json")).status().unwrap().success());
-    assert_cannot_run(&build(EXAMPLE, &out), "not a regular file");
+    let output = build(EXAMPLE, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "a foreign FIFO is not asenet's");
+    // Where an artifact goes, and the previous manifest, are read only when regular files.
+    let fresh = dir.join("fresh");
+    std::fs::create_dir_all(&fresh).unwrap();
+    assert!(Command::new("mkfifo").arg(fresh.join("manifest.json")).status().unwrap().success());
+    assert_cannot_run(&build(EXAMPLE, &fresh), "not a regular file");
+    std::fs::remove_file(fresh.join("manifest.json")).unwrap();
+    assert!(Command::new("mkfifo").arg(fresh.join("dns")).status().unwrap().success());
+    assert_cannot_run(&build(EXAMPLE, &fresh), "is not a directory");
 }
 
-/// The staging directories left beside `out`.
-fn leftovers(out: &Path) -> Vec<String> {
+/// Whatever a build leaves besides DIR's own contents: staging beside DIR or inside it.
+pub fn leftovers(out: &Path) -> Vec<String> {
     let name = out.file_name().unwrap().to_string_lossy().into_owned();
-    std::fs::read_dir(out.parent().unwrap())
+    let beside = std::fs::read_dir(out.parent().unwrap())
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|entry| entry.starts_with(&format!(".{name}.asenet-")))
-        .collect()
+        .filter(|entry| *entry != name);
+    let inside = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| entry.starts_with(".asenet"));
+    beside.chain(inside).collect()
+}
+
+/// `tree` without a dead build's staging directory.
+fn tree_without_staging(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(out).into_iter().filter(|(path, _)| !path.starts_with(".asenet-build-")).collect()
 }
 
 #[test]
-fn an_interrupted_build_leaves_dir_as_it_was_or_complete() {
-    let files = build_file(&repo_root().join(OTHER)).len();
+fn an_interrupted_build_is_finished_by_the_next_and_leaves_nothing_behind() {
     let dir = scratch_dir("interrupted");
     let out = dir.join("out");
     assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
     let old = tree(&out);
     let complete = {
-        let fresh = dir.join("fresh");
+        let fresh = scratch_dir("interrupted-complete").join("out");
         std::fs::create_dir_all(&fresh).unwrap();
         std::fs::write(fresh.join("notes.txt"), "mine").unwrap();
         std::fs::copy(out.join("manifest.json"), fresh.join("manifest.json")).unwrap();
@@ -185,40 +205,65 @@ fn an_interrupted_build_leaves_dir_as_it_was_or_complete() {
         tree(&fresh)
     };
     assert_ne!(old, complete);
+    // Every file differs between the two sites but `notes.txt` and the cluster's Corefile.
+    let files = build_file(&repo_root().join(OTHER)).len();
 
-    // Killed while writing (after each number of files) or just before the swap: DIR is as
-    // it was, and the next build removes the dead build's staging directory.
-    let points: Vec<String> =
-        (0..=files).map(|n| format!("kill-after-files:{n}")).chain(["kill-before-swap".to_owned()]).collect();
-    for point in &points {
-        let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", point)]);
+    // Killed while staging: DIR is as it was, but for the dead build's staging directory,
+    // which the next build (of either input) removes.
+    for n in [0, files / 2, files] {
+        let point = format!("kill-staged:{n}");
+        let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", &point)]);
         assert_eq!(killed.status.code(), None, "{point}: the build was killed");
-        assert_eq!(differences(&tree(&out), &old), Vec::<String>::new(), "{point}: DIR is as it was");
-        assert_eq!(leftovers(&out).len(), 1, "{point}");
+        assert_eq!(differences(&tree_without_staging(&out), &old), Vec::<String>::new(), "{point}: as it was");
+        assert_eq!(leftovers(&out).len(), 1, "{point}: {:?}", leftovers(&out));
         assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
-        assert!(leftovers(&out).is_empty(), "{point}: the next build cleans up");
+        assert!(leftovers(&out).is_empty(), "{point}: the next build cleans up: {:?}", leftovers(&out));
         assert_eq!(differences(&tree(&out), &old), Vec::<String>::new());
     }
-    // Killed after the swap: DIR is complete; only the old tree is left beside it.
-    let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", "kill-after-swap")]);
+    // Killed while placing: no manifest describes the mixed tree; the next build of the old
+    // input gets exactly the old tree back, zone serials included (the dead build's journal
+    // says which new files are asenet's, and it kept the old manifest).
+    for n in [0, files / 2, files - 1] {
+        let point = format!("kill-placed:{n}");
+        let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", &point)]);
+        assert_eq!(killed.status.code(), None, "{point}");
+        assert!(!out.join("manifest.json").exists(), "{point}: no manifest while the tree is mixed");
+        assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
+        assert!(leftovers(&out).is_empty(), "{point}: {:?}", leftovers(&out));
+        assert_eq!(differences(&tree(&out), &old), Vec::<String>::new(), "{point}");
+    }
+    // Killed once the new manifest is in: the tree it describes is complete, the old input's
+    // stale files are still there, and the next build removes them.
+    let killed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", "kill-committed")]);
     assert_eq!(killed.status.code(), None);
-    assert_eq!(differences(&tree(&out), &complete), Vec::<String>::new(), "DIR is the complete new tree");
-    assert_eq!(leftovers(&out).len(), 1);
-    assert_eq!(build(EXAMPLE, &out).status.code(), Some(0));
+    let stale = differences(&tree_without_staging(&out), &complete);
+    assert!(!stale.is_empty() && stale.iter().all(|path| old.contains_key(path)), "{stale:?}");
+    assert_eq!(build(OTHER, &out).status.code(), Some(0));
     assert!(leftovers(&out).is_empty());
+    assert_eq!(differences(&tree(&out), &complete), Vec::<String>::new());
 
     // A write that fails (a full disk) cleans up after itself and exits 2.
     let before = tree(&out);
-    let failed = build_with(OTHER, &out, &[("ASENET_TEST_FAULT", "fail-after-files:3")]);
+    let failed = build_with(EXAMPLE, &out, &[("ASENET_TEST_FAULT", "fail-staged:3")]);
     assert_cannot_run(&failed, "it is as it was");
+    assert!(stderr(&failed).contains("no space left"), "{}", stderr(&failed));
     assert_eq!(differences(&tree(&out), &before), Vec::<String>::new());
     assert!(leftovers(&out).is_empty());
 
-    // A first build killed midway leaves no DIR at all.
-    let first = dir.join("first");
-    let killed = build_with(OTHER, &first, &[("ASENET_TEST_FAULT", "kill-after-files:5")]);
+    // A first build that fails creates nothing; one killed midway leaves DIR without a
+    // manifest, which the next build completes.
+    let first = dir.join("first").join("out");
+    let failed = build_with(OTHER, &first, &[("ASENET_TEST_FAULT", "fail-staged:5")]);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(!first.exists(), "{:?}", tree(first.parent().unwrap()));
+    let killed = build_with(OTHER, &first, &[("ASENET_TEST_FAULT", "kill-staged:5")]);
     assert_eq!(killed.status.code(), None);
-    assert!(!first.exists());
+    assert!(!first.join("manifest.json").exists());
+    assert_eq!(build(OTHER, &first).status.code(), Some(0));
+    assert!(leftovers(&first).is_empty());
+    let written: Vec<String> = tree(&first).into_keys().filter(|path| !path.ends_with('/')).collect();
+    let expected: Vec<String> = build_file(&repo_root().join(OTHER)).into_iter().map(|file| file.path).collect();
+    assert_eq!(written, expected);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use asenet::emit::{OutputFile, Previous};
-use asenet::model::{AddrRange, Network, ServiceType, reserved_cluster_ips};
+use asenet::model::{AddrRange, Keyword, Network, ServiceType, reserved_cluster_ips};
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
 use serde_json::Value;

@@ -243,6 +243,8 @@ fn hovers_on_addresses_rule_codes_and_keys() {
     let pool = hover_text(&mut client, URI, at(&text, "\"172.16.43.30-", 3));
     assert!(pool.contains("service `retail/pos-api`'s external IP"), "{pool}");
     assert!(pool.contains("the DNS name `pos."), "{pool}");
+    let gateway = hover_text(&mut client, URI, at(&text, "\"172.16.42.1\"\ndns", 3));
+    assert!(gateway.contains("Port2's gateway 172.16.42.1"), "{gateway}");
     let key = hover_text(&mut client, URI, at(&text, "service_ips =", 2));
     assert!(key.starts_with("`kubernetes.service_ips`"), "{key}");
     let suppressed = fixture("tests/fixtures/ASE501/fires-partly-used.toml");

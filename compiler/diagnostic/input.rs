@@ -1,7 +1,7 @@
 //! Input errors (ASE0xx): the file cannot be understood as a device description.
 //! `syntax` and `resolve` report them; `[lint]` cannot allow them.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -26,7 +26,6 @@ declare_rule! {
         name: "toml-syntax",
         severity: Severity::Error,
         summary: "the file is not valid TOML",
-        check: None,
     };
 }
 
@@ -55,7 +54,6 @@ declare_rule! {
         name: "unknown-key",
         severity: Severity::Error,
         summary: "a key the schema does not have (suggest the nearest)",
-        check: None,
     };
 }
 
@@ -89,7 +87,6 @@ declare_rule! {
         name: "invalid-value",
         severity: Severity::Error,
         summary: "wrong type, bad address/CIDR/range, IPv6, unknown enum value, integer out of range",
-        check: None,
     };
 }
 
@@ -119,7 +116,6 @@ declare_rule! {
         name: "undefined-reference",
         severity: Severity::Error,
         summary: "a switch or route names a port of this model that has no `[ports.X]` table",
-        check: None,
     };
 }
 
@@ -149,7 +145,6 @@ declare_rule! {
         name: "unknown-port",
         severity: Severity::Error,
         summary: "a port name this model does not have (`Port7`, `port3`, `Port 3` -> suggest)",
-        check: None,
     };
 }
 
@@ -183,7 +178,6 @@ declare_rule! {
         name: "missing-or-conflicting",
         severity: Severity::Error,
         summary: "a required field is missing, or exclusive fields are both set (`address` + `dhcp`)",
-        check: None,
     };
 }
 
@@ -213,6 +207,5 @@ declare_rule! {
         name: "duplicate",
         severity: Severity::Error,
         summary: "two services with the same namespace/name",
-        check: None,
     };
 }

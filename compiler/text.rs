@@ -1,4 +1,36 @@
-//! "Did you mean": the nearest known name to a misspelt one.
+//! Text for messages: joined phrases, counts, and "did you mean" (the nearest known name
+//! to a misspelt one). The bottom layer: it imports nothing of the crate.
+
+/// Joins phrases for a message: `a`, `a and b`, `a, b and c`.
+pub fn join<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "and")
+}
+
+/// Joins phrases for a message: `a`, `a or b`, `a, b or c`.
+pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "or")
+}
+
+fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} {conjunction} {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+/// Names in backticks, joined: `` `a`, `b` and `c` ``.
+pub fn list(items: &[&str]) -> String {
+    join(&items.iter().map(|item| format!("`{item}`")).collect::<Vec<_>>())
+}
+
+/// `1 error`, `2 errors`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
 
 /// The candidate nearest to `input`, if one is near enough to be what the user meant.
 ///

@@ -1,0 +1,130 @@
+//! The rule descriptor: what a code means. The checks that report it live above, in
+//! `rules`; this layer only knows the catalogue's shape, so that every stage can name a
+//! code without depending on the checks.
+
+use std::fmt;
+
+use super::input::INVALID_VALUE;
+use super::{Diagnostic, Fix, Severity, Span};
+use crate::text::{did_you_mean, only_suggestion};
+
+/// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = Rule { $($field:ident: $value:expr),* $(,)? };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+            doc: concat!($($doc, "\n"),*),
+            $($field: $value),*
+        };
+    };
+}
+
+pub(crate) use declare_rule;
+
+/// What a rule code means: its name, default severity and documentation.
+pub struct Rule {
+    /// `ASE203`: stable once released.
+    pub code: &'static str,
+    /// `next-hop-off-link`: the bad pattern, in kebab case.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for `asenet rules`: when the rule fires.
+    pub summary: &'static str,
+    /// The doc comment: what it does, why it is bad, an example, what to write instead.
+    pub doc: &'static str,
+}
+
+impl Rule {
+    /// Input errors (ASE0xx) describe a file that cannot be understood; neither `[lint]` nor
+    /// a suppression comment can move them.
+    pub fn is_input_error(&self) -> bool {
+        self.code.starts_with("ASE0")
+    }
+
+    /// The documentation as written, without the one space each `///` line starts with.
+    pub fn documentation(&self) -> String {
+        self.doc.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Rule {}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({})", self.code, self.name)
+    }
+}
+
+/// Every rule, in code order: `rules::RULES`, handed down by whoever runs the pipeline so
+/// that the layers below `rules` can name codes without importing the checks.
+pub type Catalogue = &'static [&'static Rule];
+
+/// What looking up a code the user wrote found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// The code exactly as the catalogue spells it (`ASE203`).
+    Exact(&'static Rule),
+    /// The code in another case (`ase203`), or the rule's name (`next-hop-off-link`).
+    Loose(&'static Rule),
+    /// No rule; the nearest code, if one is near.
+    Unknown(Option<&'static str>),
+}
+
+/// The one lookup of a code the user wrote: `[lint]`, suppression comments and `explain`
+/// all call it. `[lint]` and suppressions take only [`Lookup::Exact`]; `explain` also takes
+/// [`Lookup::Loose`].
+pub fn lookup(catalogue: Catalogue, written: &str) -> Lookup {
+    if let Some(rule) = catalogue.iter().copied().find(|rule| rule.code == written) {
+        return Lookup::Exact(rule);
+    }
+    if let Some(rule) =
+        catalogue.iter().copied().find(|rule| rule.code.eq_ignore_ascii_case(written) || rule.name == written)
+    {
+        return Lookup::Loose(rule);
+    }
+    Lookup::Unknown(did_you_mean(written, catalogue.iter().map(|rule| rule.code)))
+}
+
+impl Lookup {
+    /// The rule when the code is written exactly; otherwise the nearest code, if any.
+    pub fn exact(self, catalogue: Catalogue, written: &str) -> Result<&'static Rule, Option<&'static str>> {
+        match self {
+            Lookup::Exact(rule) => Ok(rule),
+            Lookup::Loose(_) => Err(did_you_mean(written, catalogue.iter().map(|rule| rule.code))),
+            Lookup::Unknown(suggestion) => Err(suggestion),
+        }
+    }
+}
+
+/// A code written in the file (`[lint]`, a suppression comment at `span`): the rule when the
+/// code is exact, otherwise the diagnostic (ASE003) that says so.
+pub fn lookup_in_file(
+    catalogue: Catalogue,
+    written: &str,
+    span: impl Into<Span>,
+) -> Result<&'static Rule, Box<Diagnostic>> {
+    let suggestion = match lookup(catalogue, written).exact(catalogue, written) {
+        Ok(rule) => return Ok(rule),
+        Err(suggestion) => suggestion,
+    };
+    let span_of_written = span.into();
+    let diagnostic = Diagnostic::new(&INVALID_VALUE, span_of_written, format!("unknown rule code `{written}`"));
+    let codes = catalogue.iter().map(|rule| rule.code);
+    Err(Box::new(match suggestion {
+        // One nearest code: the fix writes it (`ase203` -> `ASE203`, `ASE2O3` -> `ASE203`).
+        Some(suggestion) if only_suggestion(written, codes) == Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_fix(Fix::rename(span_of_written, written, suggestion)),
+        Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
+        None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
+    }))
+}

@@ -1,0 +1,278 @@
+//! Everything in one device that owns or contains an IPv4 address.
+
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+
+use crate::diagnostic::Span;
+use crate::model::dns::{self, ZoneKind};
+use crate::model::{Network, RouteTarget};
+
+/// What kind of thing owns or contains an address. The order is the order of
+/// [`owners`]' answer: the most specific owner first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OwnerKind {
+    /// A port's own static address.
+    Port,
+    /// A port's gateway.
+    Gateway,
+    /// A Kubernetes node VM's address (master, worker1, worker2).
+    NodeVm,
+    /// A service's cluster IP (allocated or pinned).
+    ClusterIp,
+    /// A LoadBalancer service's external IP (allocated or pinned).
+    ExternalIp,
+    /// A DNS name that `asenet build` writes for the address.
+    DnsName,
+    /// The node IP range (`kubernetes.node_ips`), on an address no node takes.
+    NodeRange,
+    /// The external service IP pool (`kubernetes.service_ips`, MetalLB's pool).
+    ExternalPool,
+    /// The subnet of a statically addressed port.
+    Subnet,
+    /// A custom route whose destination holds the address.
+    Route,
+    /// `kubernetes.pod_cidr`.
+    PodCidr,
+    /// `kubernetes.service_cidr`.
+    ServiceCidr,
+}
+
+impl OwnerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerKind::Port => "port",
+            OwnerKind::Gateway => "gateway",
+            OwnerKind::NodeVm => "node-vm",
+            OwnerKind::ClusterIp => "cluster-ip",
+            OwnerKind::ExternalIp => "external-ip",
+            OwnerKind::DnsName => "dns-name",
+            OwnerKind::NodeRange => "node-range",
+            OwnerKind::ExternalPool => "external-pool",
+            OwnerKind::Subnet => "subnet",
+            OwnerKind::Route => "route",
+            OwnerKind::PodCidr => "pod-cidr",
+            OwnerKind::ServiceCidr => "service-cidr",
+        }
+    }
+}
+
+/// One thing that owns or contains the address asked about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Owner {
+    pub kind: OwnerKind,
+    /// A phrase for a person: `Port3's address 172.16.43.10/24`.
+    pub description: String,
+    /// Where the defining value is written (a default: its table's header).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Everything in `network` that owns or contains `address`: ports and their subnets and
+/// gateways, node VMs and the node range, the external pool, services' cluster and
+/// external IPs, DNS names, routes, and the pod and service CIDRs. Most specific first
+/// (see [`OwnerKind`]), then in file order. Empty when nothing in the device has it.
+pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
+    let mut found = Vec::new();
+    let mut push = |kind, description: String, span| found.push(Owner { kind, description, span });
+    for port in &network.ports {
+        let Some(addressing) = port.static_addressing() else { continue };
+        let net = addressing.address.value;
+        if net.addr() == address {
+            push(OwnerKind::Port, format!("{}'s address {net}", port.id), addressing.address.span);
+        }
+        if let Some(gateway) = addressing.gateway.filter(|gateway| gateway.value == address) {
+            push(OwnerKind::Gateway, format!("{}'s gateway {address}", port.id), gateway.span);
+        }
+        if net.trunc().contains(&address) {
+            push(OwnerKind::Subnet, format!("{}'s subnet {}", port.id, net.trunc()), addressing.address.span);
+        }
+    }
+    if let Some(kubernetes) = &network.kubernetes {
+        let node_ips = kubernetes.node_ips;
+        let node = kubernetes.nodes.iter().find(|node| node.address == Some(address));
+        match node {
+            Some(node) => push(OwnerKind::NodeVm, format!("node VM `{}` ({address})", node.name), node_ips.span),
+            None if node_ips.value.contains(address) => push(
+                OwnerKind::NodeRange,
+                format!("the node IP range {} (no node takes it)", node_ips.value),
+                node_ips.span,
+            ),
+            None => {}
+        }
+        if let Some(pool) = kubernetes.service_ips.filter(|pool| pool.value.contains(address)) {
+            push(OwnerKind::ExternalPool, format!("the external service IP pool {}", pool.value), pool.span);
+        }
+        if let Some(pool) = kubernetes.service_ips.filter(|_| kubernetes.edgehub_ip == Some(address)) {
+            push(OwnerKind::ExternalIp, "IoT Edge's `edgehub` external IP".to_owned(), pool.span);
+        }
+        if kubernetes.pod_cidr.value.contains(&address) {
+            push(OwnerKind::PodCidr, format!("the pod CIDR {}", kubernetes.pod_cidr.value), kubernetes.pod_cidr.span);
+        }
+        let service_cidr = kubernetes.service_cidr;
+        if service_cidr.value.contains(&address) {
+            push(OwnerKind::ServiceCidr, format!("the service CIDR {}", service_cidr.value), service_cidr.span);
+        }
+    }
+    for service in &network.services {
+        let name = service.qualified_name();
+        if service.allocated.cluster_ip == Some(address) {
+            let (how, span) = match service.cluster_ip {
+                Some(pinned) => ("pinned", pinned.span),
+                None => ("allocated", service.header),
+            };
+            push(OwnerKind::ClusterIp, format!("service `{name}`'s cluster IP ({how})"), span);
+        }
+        if service.allocated.external_ip == Some(address) {
+            let (how, span) = match (&service.load_balancer_ip, &service.share_ip) {
+                (Some(pinned), _) => ("pinned", pinned.span),
+                (None, Some(shared)) => ("shared", shared.span),
+                (None, None) => ("allocated", service.header),
+            };
+            push(OwnerKind::ExternalIp, format!("service `{name}`'s external IP ({how})"), span);
+        }
+    }
+    for zone in dns::zones(network) {
+        for record in zone.records.iter().filter(|record| record.address == address) {
+            let span = match &record.owner {
+                dns::Owner::Platform { span, .. } => *span,
+                dns::Owner::Service(service) => service.hostname.as_ref().map_or(service.header, |name| name.span),
+            };
+            let zone_name = match zone.kind {
+                ZoneKind::Cluster => "cluster zone",
+                ZoneKind::Site => "site zone",
+            };
+            push(OwnerKind::DnsName, format!("DNS name `{}.{}` ({zone_name})", record.name, zone.origin), span);
+        }
+    }
+    for route in &network.routes {
+        let destination = route.destination.value.trunc();
+        if destination.contains(&address) {
+            let target = match route.target.value {
+                RouteTarget::Kubernetes => "Kubernetes",
+                RouteTarget::Host => "host",
+            };
+            let description =
+                format!("{target} route to {destination} via {} on {}", route.next_hop.value, route.interface.value);
+            push(OwnerKind::Route, description, route.destination.span);
+        }
+    }
+    // Stable: the kinds in their order, file order within a kind.
+    found.sort_by_key(|owner| (owner.kind, owner.span));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEVICE: &str = r#"
+[device]
+name = "store042"
+model = "mini-r"
+domain = "stores.contoso.com"
+
+[ports.Port2]
+address = "172.16.42.10/24"
+gateway = "172.16.42.1"
+dns = ["172.16.42.1"]
+
+[ports.Port3]
+address = "172.16.43.10/24"
+
+[switches.compute]
+ports = ["Port3"]
+compute = true
+
+[kubernetes]
+node_ips = "172.16.43.20-172.16.43.23"
+service_ips = "172.16.43.30-172.16.43.37"
+
+[[services]]
+name = "pos-api"
+namespace = "retail"
+type = "LoadBalancer"
+ports = [{ port = 443 }]
+hostname = "pos"
+
+[[services]]
+name = "inventory"
+namespace = "retail"
+ports = [{ port = 8080 }]
+cluster_ip = "172.28.0.50"
+
+[[routes]]
+interface = "Port3"
+destination = "10.20.0.0/16"
+next_hop = "172.16.43.1"
+"#;
+
+    fn kinds(address: &str) -> Vec<(OwnerKind, String, String)> {
+        let checked = crate::check(DEVICE);
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        let network = checked.network.unwrap();
+        owners(&network, address.parse().unwrap())
+            .into_iter()
+            .map(|owner| (owner.kind, owner.description, DEVICE[owner.span.start..owner.span.end].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_port_address_is_the_port_and_its_subnet() {
+        let found = kinds("172.16.43.10");
+        assert_eq!(found[0], (OwnerKind::Port, "Port3's address 172.16.43.10/24".into(), "\"172.16.43.10/24\"".into()));
+        assert_eq!(found[1].0, OwnerKind::Subnet);
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn the_master_node_has_its_vm_the_dns_names_and_the_subnet() {
+        let found: Vec<OwnerKind> = kinds("172.16.43.20").into_iter().map(|(kind, ..)| kind).collect();
+        assert_eq!(
+            found,
+            [OwnerKind::NodeVm, OwnerKind::DnsName, OwnerKind::DnsName, OwnerKind::DnsName, OwnerKind::Subnet]
+        );
+        assert!(kinds("172.16.43.20")[1].1.contains("compute.store042.stores.contoso.com"));
+    }
+
+    #[test]
+    fn an_unused_node_address_is_the_range() {
+        let found = kinds("172.16.43.23");
+        assert_eq!(found[0].0, OwnerKind::NodeRange);
+        assert_eq!(found[0].2, "\"172.16.43.20-172.16.43.23\"");
+    }
+
+    #[test]
+    fn an_allocated_external_ip_names_the_service_its_dns_name_and_the_pool() {
+        let found = kinds("172.16.43.30");
+        let kinds: Vec<OwnerKind> = found.iter().map(|(kind, ..)| *kind).collect();
+        assert_eq!(kinds, [OwnerKind::ExternalIp, OwnerKind::DnsName, OwnerKind::ExternalPool, OwnerKind::Subnet]);
+        assert!(found[0].1.contains("retail/pos-api"), "{found:?}");
+        assert!(found[1].1.contains("pos.store042.stores.contoso.com"), "{found:?}");
+    }
+
+    #[test]
+    fn a_pinned_cluster_ip_points_at_the_pin() {
+        let found = kinds("172.28.0.50");
+        assert_eq!(found[0].0, OwnerKind::ClusterIp);
+        assert_eq!(found[0].2, "\"172.28.0.50\"");
+        assert!(found.iter().any(|(kind, ..)| *kind == OwnerKind::ServiceCidr));
+        assert!(found.iter().any(|(kind, ..)| *kind == OwnerKind::DnsName));
+    }
+
+    #[test]
+    fn routes_pod_cidr_and_gateway() {
+        assert_eq!(kinds("10.20.3.4")[0].0, OwnerKind::Route);
+        assert_eq!(kinds("10.20.3.4")[0].2, "\"10.20.0.0/16\"");
+        assert_eq!(kinds("172.27.1.1")[0].0, OwnerKind::PodCidr);
+        let gateway: Vec<OwnerKind> = kinds("172.16.42.1").into_iter().map(|(kind, ..)| kind).collect();
+        // The port's DNS server is the site zone's name server `ns` too.
+        assert_eq!(gateway, [OwnerKind::Gateway, OwnerKind::DnsName, OwnerKind::Subnet]);
+    }
+
+    #[test]
+    fn an_address_nothing_has_has_no_owner() {
+        assert!(kinds("8.8.8.8").is_empty());
+    }
+}
