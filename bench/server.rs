@@ -41,6 +41,7 @@ fn main() {
     wait_for_version(&mut stdout, 0);
 
     let mut latencies = Vec::with_capacity(edits);
+    let cpu_before = cpu_ms(child.id());
     let mut rss_early = 0;
     for edit in 1..=edits {
         let typed = if edit % 2 == 1 { format!("{text}\n# keystroke {}", edit % 10) } else { text.clone() };
@@ -57,6 +58,7 @@ fn main() {
         }
     }
     let rss_end = rss_kib(child.id());
+    let cpu_per_edit = (cpu_ms(child.id()) - cpu_before) / edits as f64;
     send(Message::Request(Request::new(RequestId::from(2), "shutdown".into(), json!(null))));
     send(Message::Notification(Notification::new("exit".into(), json!(null))));
     let _ = child.wait();
@@ -65,7 +67,8 @@ fn main() {
     let median = latencies[latencies.len() / 2];
     let p95 = latencies[latencies.len() * 95 / 100];
     println!(
-        "{file}: {} bytes, {edits} edits: median {:.2} ms, p95 {:.2} ms; RSS {rss_early} KiB after {} edits, {rss_end} KiB after {edits}",
+        "{file}: {} bytes, {edits} edits: median {:.2} ms, p95 {:.2} ms; server CPU {cpu_per_edit:.2} ms per edit; \
+         RSS {rss_early} KiB after {} edits, {rss_end} KiB after {edits}",
         text.len(),
         ms(median),
         ms(p95),
@@ -90,6 +93,16 @@ fn wait_for_version(stdout: &mut impl std::io::BufRead, version: i64) {
             _ => {}
         }
     }
+}
+
+/// The CPU time (user and system) process `pid` has used, in ms (Linux), 0 where unknown:
+/// on a loaded machine the wall-clock latency also counts the time waiting for a core.
+fn cpu_ms(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    ticks * 10.0 // USER_HZ is 100 on Linux
 }
 
 /// The resident memory of process `pid` in KiB (Linux), 0 where unknown.
