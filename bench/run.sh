@@ -9,7 +9,7 @@
 # peer netplan (Debian: apt-get install -y hyperfine time netplan.io). It builds the release
 # binary, generates the device files (1k, 10k and 100k routes, valid and with 1% conflicts)
 # into target/bench-data/, runs the divan benchmarks (parse, check, build in memory), times
-# the whole `asenet check` and `asenet build` processes with hyperfine, measures peak memory
+# the whole `asenet check`, `asenet build` and `asenet diff` processes with hyperfine, measures peak memory
 # against a parse-only process, and prints a summary with the targets of the issue.
 #
 # Numbers move with load: look at `uptime` first; the summary prints the load it ran under.
@@ -97,6 +97,26 @@ hyperfine_ms() {
     awk -F, -v command="$2" 'NR > 1 && index($1, command) == 1 { printf "%.2f", $4 * 1000; exit }' "$1"
 }
 
+echo "== diff: two 100k-route files, against checking both"
+# A pull request's change: one LoadBalancer service inserted before all others (every unpinned
+# address after it moves) and the metric of one route in a hundred changed. And the worst
+# case, another seed: every route's next hop or metric and every service's port differ.
+target/release/examples/generate 100000 --seed 43 >"$data/seed43-100000.toml"
+awk '/^\[\[services\]\]$/ && !inserted {
+         print "[[services]]\nname = \"added-first\"\nnamespace = \"team-00\"\ntype = \"LoadBalancer\"\nports = [{ port = 443 }]\n"
+         inserted = 1
+     }
+     /^\[\[routes\]\]$/ { routes++ }
+     /^metric = / && routes % 100 == 0 { print "metric = 7"; next }
+     { print }' "$data/valid-100000.toml" >"$data/edited-100000.toml"
+"$asenet" diff "$data/valid-100000.toml" "$data/edited-100000.toml" --format json |
+    awk '/"changes": [0-9]/ { print "edited-100000.toml: " $2 " changes" }'
+hyperfine -N --warmup 1 --runs 10 --export-csv "$data/diff.csv" \
+    "$asenet check $data/valid-100000.toml $data/edited-100000.toml" \
+    "$asenet diff $data/valid-100000.toml $data/edited-100000.toml" \
+    "$asenet check $data/valid-100000.toml $data/seed43-100000.toml" \
+    "$asenet diff $data/valid-100000.toml $data/seed43-100000.toml --format json"
+
 echo "== peak memory (max RSS, /usr/bin/time)"
 max_rss_mb() {
     /usr/bin/time -f "%M" -o "$data/rss.txt" "$@" >/dev/null 2>&1 || true
@@ -176,3 +196,11 @@ if [ -n "$netplan_10k" ]; then
     echo "netplan generate / asenet build --out (process): 10k $(ratio "$netplan_10k" "$build_process_10k")x" \
         "${netplan_100k:+, 100k $(ratio "$netplan_100k" "$build_process_100k")x}"
 fi
+diff_check_edit=$(hyperfine_ms "$data/diff.csv" "$asenet check $data/valid-100000.toml $data/edited")
+diff_edit=$(hyperfine_ms "$data/diff.csv" "$asenet diff $data/valid-100000.toml $data/edited")
+diff_check_seed=$(hyperfine_ms "$data/diff.csv" "$asenet check $data/valid-100000.toml $data/seed43")
+diff_seed=$(hyperfine_ms "$data/diff.csv" "$asenet diff $data/valid-100000.toml $data/seed43")
+diff_ratio_edit=$(ratio "$diff_edit" "$diff_check_edit")
+diff_ratio_seed=$(ratio "$diff_seed" "$diff_check_seed")
+printf '%-52s %12s %10s %s\n' "diff / check of both, 100k, a PR's edit ($diff_edit / $diff_check_edit ms)" "${diff_ratio_edit}x" "2x" "$(holds "$diff_ratio_edit" 2)"
+printf '%-52s %12s %10s %s\n' "diff / check of both, 100k, all differ ($diff_seed / $diff_check_seed ms)" "${diff_ratio_seed}x" "2x" "$(holds "$diff_ratio_seed" 2)"

@@ -1,15 +1,16 @@
 //! The command line: the only module that reads files, writes output and picks exit codes.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::diagnostic::human::{self, Style};
-use crate::diagnostic::json::{self, FileReport};
+use crate::diagnostic::json::{self, FileReport, Unreadable};
 use crate::diagnostic::{self, Diagnostic, Lookup, Severity};
 use crate::diagnostic::{github, sarif};
 use crate::rules::RULES;
@@ -26,9 +27,13 @@ struct Cli {
 enum Command {
     /// Check device files and report every problem.
     Check {
-        /// Device files; `-` reads standard input.
-        #[arg(required = true, value_name = "FILE")]
+        /// Device files; `-` reads standard input. Without any (or with `--fleet`), the
+        /// fleet: `asenet-fleet.toml` here or in a directory above.
+        #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Check the fleet this file describes, cross-device rules included.
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        fleet: Option<PathBuf>,
         /// `human` on stderr; `json`, `sarif` (code scanning) and `github` (workflow
         /// commands) on stdout.
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -71,9 +76,54 @@ enum Command {
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
     },
+    /// Every object that owns or contains an address, in the files given or the fleet.
+    Which {
+        address: std::net::Ipv4Addr,
+        /// Device files; without any, the fleet.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// The lowest free prefixes of a size that overlap nothing the site can reach.
+    Free {
+        /// The prefix length wanted: `/28` or `28`.
+        #[arg(long, value_parser = parse_size)]
+        size: u8,
+        /// Search inside this prefix (default: 10.0.0.0/8, then 172.16.0.0/12, then 192.168.0.0/16).
+        #[arg(long = "in", value_name = "PREFIX")]
+        within: Option<ipnet::Ipv4Net>,
+        /// Only what this fleet site's devices reach counts as taken.
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
+        /// How many prefixes to list.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// Device files; without any, the fleet.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Draw a device's topology (FILE) or the fleet's (`--fleet`, or no FILE).
+    Graph {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "file")]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = fleet::GraphFormat::Dot)]
+        format: fleet::GraphFormat,
+    },
+    /// Show what changing a device file does to the running device, classified.
+    Diff(diff::Args),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ASE203`) or name (`next-hop-off-link`).
+        #[arg(value_parser = Candidates(rule_candidates), hide_possible_values = true)]
         code: String,
     },
     /// List every rule.
@@ -93,8 +143,44 @@ enum Command {
     /// Print a manual page (roff): asenet(1), or asenet-COMMAND(1) for a subcommand.
     Man {
         /// The subcommand whose page to print (`check`, …).
+        #[arg(value_parser = Candidates(subcommand_candidates), hide_possible_values = true)]
         command: Option<String>,
     },
+}
+
+/// Accepts any string, and offers `candidates` to shell completion: the command itself
+/// says what is wrong with an unknown one (with a suggestion), as a clap enum could not
+/// for rule names and codes together.
+#[derive(Clone)]
+struct Candidates(fn() -> Vec<PossibleValue>);
+
+impl TypedValueParser for Candidates {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(command, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter()))
+    }
+}
+
+/// Every rule code, then every rule name, for `explain`.
+fn rule_candidates() -> Vec<PossibleValue> {
+    let codes = RULES.iter().map(|rule| PossibleValue::new(rule.code).help(rule.name));
+    codes.chain(RULES.iter().map(|rule| PossibleValue::new(rule.name).help(rule.code))).collect()
+}
+
+/// Every subcommand, for `man`.
+fn subcommand_candidates() -> Vec<PossibleValue> {
+    static COMMAND: std::sync::LazyLock<clap::Command> = std::sync::LazyLock::new(Cli::command);
+    COMMAND.get_subcommands().map(|sub| PossibleValue::new(sub.get_name())).collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -121,12 +207,36 @@ macro_rules! say {
 }
 
 mod build;
+mod fleet;
+
+/// `--size /28` or `--size 28`.
+fn parse_size(text: &str) -> Result<u8, String> {
+    let digits = text.strip_prefix('/').unwrap_or(text);
+    match digits.parse::<u8>() {
+        Ok(size) if size <= 32 => Ok(size),
+        _ => Err(format!("`{text}` is not a prefix length from /0 to /32")),
+    }
+}
+mod diff;
 mod fix;
 pub mod server;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
 const CANNOT_RUN: u8 = 2;
+
+/// The EXIT STATUS section of every manual page (roff).
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+No errors: the input checked clean, or only with warnings; the command did what was asked.
+.TP
+\fB1\fR
+The input has errors (with \fB\-\-deny\-warnings\fR, warnings too), so \fBbuild\fR wrote nothing; or \fBbuild \-\-check\fR found the directory differs.
+.TP
+\fB2\fR
+The command could not run: a bad argument, an unknown rule or command, an input that cannot be read, an output that cannot be written.
+"#;
 
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
@@ -137,16 +247,34 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check { files, format, deny_warnings, stdin_filename, fix, unsafe_fixes, diff } => {
+        Command::Check { files, fleet: fleet_file, format, deny_warnings, stdin_filename, fix, unsafe_fixes, diff } => {
             if fix || diff || unsafe_fixes {
                 fix::run(&files, format, deny_warnings, &stdin_filename, fix::Mode { diff, unsafe_fixes })
+            } else if fleet_file.is_some() || files.is_empty() {
+                fleet::check(fleet_file.as_deref(), format, deny_warnings)
             } else {
                 check(&files, format, deny_warnings, &stdin_filename)
             }
         }
+        Command::Which { address, files, fleet: fleet_file, format } => {
+            fleet::which(address, &files, fleet_file.as_deref(), format == RulesFormat::Json)
+        }
+        Command::Free { size, within, site, count, files, fleet: fleet_file, format } => fleet::free(
+            size,
+            within,
+            site.as_deref(),
+            count,
+            &files,
+            fleet_file.as_deref(),
+            format == RulesFormat::Json,
+        ),
+        Command::Graph { file, fleet: fleet_file, format } => {
+            fleet::graph(file.as_deref(), fleet_file.as_deref(), format)
+        }
         Command::Build { file, out, check, diff, no_wait, stdin_filename } => {
             build::run(&file, &out, &build::Options { check, diff, no_wait }, &stdin_filename)
         }
+        Command::Diff(args) => diff::run(&args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
         Command::Server => server::run(),
@@ -177,7 +305,11 @@ fn manual_page(subcommand: Option<&str>) -> ExitCode {
     let mut out = Vec::new();
     let source = format!("asenet {}", env!("CARGO_PKG_VERSION"));
     clap_mangen::Man::new(page).source(source).render(&mut out).expect("writing to a Vec cannot fail");
-    print(&out)
+    let page = String::from_utf8(out).expect("clap_mangen writes UTF-8");
+    // EXIT STATUS goes after the options and commands, before VERSION (man-pages(7) order).
+    let at = page.find("\n.SH VERSION").map_or(page.len(), |at| at + 1);
+    let page = format!("{}{EXIT_STATUS}{}", &page[..at], &page[at..]);
+    print(page.as_bytes())
 }
 
 /// Writes `bytes` to stdout; exit 2 when it cannot (a closed pipe, a full disk).
@@ -204,35 +336,44 @@ struct Input {
 }
 
 fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename: &str) -> ExitCode {
+    // An unreadable input does not stop the run: the others are still checked and reported,
+    // the machine formats say which input could not be read, and the run exits 2.
     let mut read = Vec::with_capacity(files.len());
+    let mut unreadable: Vec<(String, String)> = Vec::new();
     for path in files {
         match read_input(path, stdin_filename) {
             Ok(input) => read.push(input),
             Err(message) => {
                 say!("error: {message}");
-                return ExitCode::from(CANNOT_RUN);
+                unreadable.push((input_name(path, stdin_filename), message));
             }
         }
     }
     let check = |(name, bytes): (String, Vec<u8>)| {
         let checked = crate::check_bytes(&bytes);
         let source = String::from_utf8_lossy(&bytes).into_owned();
-        Input { name, source, diagnostics: checked.diagnostics }
+        let mut diagnostics = checked.diagnostics;
+        if deny_warnings {
+            deny(&mut diagnostics);
+        }
+        Input { name, source, diagnostics }
     };
     // Several files are checked in parallel; `collect` keeps them in argument order, so the
     // output is the bytes a sequential run prints. One file does without the thread pool,
     // whose start costs an editor hook 0.4 ms.
     let inputs: Vec<Input> =
         if read.len() > 1 { read.into_par_iter().map(check).collect() } else { read.into_iter().map(check).collect() };
-    report(&inputs, format, deny_warnings)
+    report(&inputs, &unreadable, format)
 }
 
-/// Reports what was found in `inputs` in `format`; the exit status of `check`.
-fn report(inputs: &[Input], format: Format, deny_warnings: bool) -> ExitCode {
+/// Reports what was found in `inputs`, and which inputs could not be read, in `format`; the
+/// exit status of `check`.
+fn report(inputs: &[Input], unreadable: &[(String, String)], format: Format) -> ExitCode {
     let reports: Vec<FileReport> = inputs
         .iter()
         .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
         .collect();
+    let unreadable: Vec<Unreadable> = unreadable.iter().map(|(path, message)| Unreadable { path, message }).collect();
     let output = match format {
         Format::Human => {
             for input in inputs {
@@ -240,16 +381,37 @@ fn report(inputs: &[Input], format: Format, deny_warnings: bool) -> ExitCode {
             }
             String::new()
         }
-        Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports, RULES),
-        Format::Github => github::render(&reports),
+        Format::Json => json::render_run(&reports, &unreadable),
+        Format::Sarif => sarif::render_run(&reports, &unreadable, RULES),
+        Format::Github => github::render_run(&reports, &unreadable),
     };
     if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {
         return ExitCode::from(CANNOT_RUN);
     }
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
-    let failed = inputs.iter().flat_map(|input| &input.diagnostics).any(fails);
+    if !unreadable.is_empty() {
+        return ExitCode::from(CANNOT_RUN);
+    }
+    let failed = inputs.iter().flat_map(|input| &input.diagnostics).any(Diagnostic::is_error);
     ExitCode::from(if failed { FAILURE } else { 0 })
+}
+
+/// `--deny-warnings`: every warning becomes an error, as rustc's `-D warnings` does, so that
+/// what fails the run is what every format shows as an error (`::error`, SARIF `error`,
+/// JSON `"severity": "error"`, `error[...]`); the help says why.
+fn deny(diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics.iter_mut().filter(|diagnostic| diagnostic.severity == Severity::Warning) {
+        diagnostic.severity = Severity::Error;
+        let note = "an error because of `--deny-warnings`";
+        diagnostic.help = Some(match diagnostic.help.take() {
+            Some(help) => format!("{help}\n{note}"),
+            None => note.to_owned(),
+        });
+    }
+}
+
+/// The name an input is reported under.
+fn input_name(path: &Path, stdin_filename: &str) -> String {
+    if path.as_os_str() == "-" { stdin_filename.to_owned() } else { path.display().to_string() }
 }
 
 /// The largest device file asenet reads: far beyond any real device (a thousand services
@@ -317,8 +479,13 @@ fn explain(code: &str) -> ExitCode {
             );
             print_stdout(&text)
         }
-        Lookup::Unknown(suggestion) => {
-            let suggestion = suggestion.map(|code| format!("; did you mean `{code}`?")).unwrap_or_default();
+        Lookup::Unknown(_) => {
+            // Codes and names both: `ASE230` and `next-hop-of-link` are typos of one rule.
+            let candidates = RULES.iter().flat_map(|rule| [rule.code, rule.name]);
+            let suggestion = crate::text::did_you_mean(code, candidates)
+                .and_then(|near| RULES.iter().find(|rule| rule.code == near || rule.name == near))
+                .map(|rule| format!("; did you mean `{}` ({})?", rule.name, rule.code))
+                .unwrap_or_default();
             say!("error: no rule `{code}`{suggestion} (`asenet rules` lists them)");
             ExitCode::from(CANNOT_RUN)
         }

@@ -16,6 +16,8 @@
 //!   `[lint]`.
 //! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
 //!   network without errors.
+//! - [`plan`]: beside the pipeline, two resolved networks to the classified changes between
+//!   them (`asenet diff`).
 //! - [`diagnostic`]: the `Diagnostic` data type (with its `Fix`), the `Sink`, the
 //!   renderers, and the rule descriptor with the input-error codes; [`text`]: message helpers.
 //! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising;
@@ -25,7 +27,8 @@
 //! - `cli`: the command line.
 //!
 //! The modules are layered, each using only those below it: `text`, `diagnostic`,
-//! `model`, `syntax`, `resolve`, `rules`, `emit`, then this root and `cli`
+//! `model`, `syntax`, `resolve`, `rules` (beside it `fleet`, the checks over many devices),
+//! `emit` (beside it `query` and `plan`), then this root and `cli`
 //! (ARCHITECTURE.md; `tests/it/layers.rs` enforces it).
 //!
 //! # Invariants
@@ -44,8 +47,10 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod fix;
+pub mod fleet;
 pub mod ide;
 pub mod model;
+pub mod plan;
 pub mod query;
 pub mod resolve;
 pub mod rules;

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{CANNOT_RUN, FAILURE, Format, Input, print_stdout, read_input, report};
+use super::{CANNOT_RUN, FAILURE, Format, Input, deny, print_stdout, read_input, report};
 use crate::fix;
 
 #[derive(Clone, Copy, Debug)]
@@ -37,9 +37,12 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         };
         let Ok(source) = String::from_utf8(bytes.clone()) else {
             // Not text: nothing to fix, and the check says why.
-            let checked = crate::check_bytes(&bytes);
+            let mut diagnostics = crate::check_bytes(&bytes).diagnostics;
+            if deny_warnings {
+                deny(&mut diagnostics);
+            }
             let source = String::from_utf8_lossy(&bytes).into_owned();
-            inputs.push(Input { name, source, diagnostics: checked.diagnostics });
+            inputs.push(Input { name, source, diagnostics });
             continue;
         };
         let fixed = crate::fix_all(&source, mode.unsafe_fixes);
@@ -57,7 +60,11 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
             }
             say!("{name}: {} fix{} applied", fixed.applied, plural(fixed.applied));
         }
-        inputs.push(Input { name, source: fixed.source, diagnostics: fixed.checked.diagnostics });
+        let mut diagnostics = fixed.checked.diagnostics;
+        if deny_warnings {
+            deny(&mut diagnostics);
+        }
+        inputs.push(Input { name, source: fixed.source, diagnostics });
     }
     if mode.diff {
         if !diffs.is_empty() && print_stdout(&diffs) != ExitCode::SUCCESS {
@@ -65,7 +72,7 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         }
         return ExitCode::from(if diffs.is_empty() { 0 } else { FAILURE });
     }
-    report(&inputs, format, deny_warnings)
+    report(&inputs, &[], format)
 }
 
 fn plural(count: usize) -> &'static str {

@@ -7,11 +7,23 @@
 //!
 //! The message is followed by the secondary labels and the help, on lines of their own.
 
-use super::json::{FileReport, Region};
+use super::json::{FileReport, Region, Unreadable};
 use super::{Diagnostic, LineIndex};
 
 pub fn render(files: &[FileReport]) -> String {
+    render_run(files, &[])
+}
+
+/// Also one `::error file=PATH::cannot read ...` per input that could not be read.
+pub fn render_run(files: &[FileReport], unreadable: &[Unreadable]) -> String {
     let mut out = String::new();
+    for input in unreadable {
+        out.push_str(&format!(
+            "::error file={},title=asenet::{}\n",
+            escape_property(input.path),
+            escape_data(input.message)
+        ));
+    }
     for file in files {
         let index = LineIndex::new(file.source);
         for diagnostic in file.diagnostics {

@@ -61,8 +61,12 @@ declare_rule! {
     /// ## What it does
     /// Reports a value of the wrong type or form: a string where an integer belongs, an
     /// IPv4 address with an octet over 255, a CIDR without a prefix length or with one over
-    /// 32, a `start-end` range whose start comes after its end, an IPv6 value, an unknown
-    /// enum value, an integer out of range.
+    /// 32 or with a leading zero (`/028`), a `start-end` range whose start comes after its
+    /// end, an IPv6 value, an unknown enum value, an integer out of range, a service
+    /// `selector` label key or value that Kubernetes would refuse.
+    ///
+    /// A required key written with a value of the wrong type is reported here once, not
+    /// also as missing (`missing-or-conflicting`).
     ///
     /// ## Why is this bad?
     /// The device's network is IPv4 only (F39), its ranges are contiguous `start-end` pairs
@@ -207,5 +211,32 @@ declare_rule! {
         name: "duplicate",
         severity: Severity::Error,
         summary: "two services with the same namespace/name",
+    };
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a glob in the fleet file's `[fleet] devices` that matches no file.
+    ///
+    /// ## Why is this bad?
+    /// A glob that matches nothing is usually a typo or a moved directory: the devices it
+    /// was meant to bring in are silently left out of every fleet rule.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [fleet]
+    /// devices = ["site/**/*.toml"]   # the directory is `sites`
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```toml
+    /// [fleet]
+    /// devices = ["sites/**/*.toml"]
+    /// ```
+    pub static UNMATCHED_GLOB = Rule {
+        code: "ASE008",
+        name: "unmatched-glob",
+        severity: Severity::Error,
+        summary: "a fleet file's device glob matches no file",
     };
 }

@@ -1,4 +1,4 @@
-//! The machine-readable report of SPEC §3: one JSON document per run.
+//! The machine-readable report: one JSON document per run.
 
 use serde::Serialize;
 
@@ -13,10 +13,22 @@ pub struct FileReport<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
+/// An input that could not be read (a missing file, a directory, no permission): the run
+/// still reports every file it could read, and exits 2.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Unreadable<'a> {
+    pub path: &'a str,
+    /// The one-line reason, as the human output prints it after `error: `.
+    pub message: &'a str,
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
     files: Vec<JsonFile<'a>>,
+    /// Present only when an input could not be read.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unreadable: &'a [Unreadable<'a>],
     summary: Summary,
 }
 
@@ -98,6 +110,12 @@ struct Summary {
 }
 
 pub fn render(files: &[FileReport]) -> String {
+    render_run(files, &[])
+}
+
+/// The report of a run that could not read every input: the files it read, and an
+/// `unreadable` list of `{ path, message }` for the others.
+pub fn render_run(files: &[FileReport], unreadable: &[Unreadable]) -> String {
     let mut summary = Summary { files: files.len(), errors: 0, warnings: 0 };
     let files = files
         .iter()
@@ -108,7 +126,7 @@ pub fn render(files: &[FileReport]) -> String {
             json_file(file)
         })
         .collect();
-    let document = Document { version: 1, files, summary };
+    let document = Document { version: 1, files, unreadable, summary };
     let mut out = serde_json::to_string_pretty(&document).expect("a report always serializes");
     out.push('\n');
     out

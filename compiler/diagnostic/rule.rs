@@ -44,6 +44,13 @@ impl Rule {
         self.code.starts_with("ASE0")
     }
 
+    /// Fleet rules (ASE6xx, and ASE008 of the fleet file) run over a fleet, not one device
+    /// file: `fleet::check_fleet` reports them, and their fixtures are fleets under
+    /// `tests/fleet/`.
+    pub fn is_fleet_rule(&self) -> bool {
+        self.code.starts_with("ASE6") || *self == super::input::UNMATCHED_GLOB
+    }
+
     /// The documentation as written, without the one space each `///` line starts with.
     pub fn documentation(&self) -> String {
         self.doc.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect::<Vec<_>>().join("\n")

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::json::{FileReport, Region};
+use super::json::{FileReport, Region, Unreadable};
 use super::{Catalogue, Diagnostic, LineIndex, Rule, Severity, Span};
 
 /// The `$id` of the OASIS schema (`tests/sarif/sarif-schema-2.1.0.json`).
@@ -34,8 +34,38 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    /// Only when an input could not be read: the run then did not succeed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invocations: Vec<Invocation<'a>>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+/// A problem of the run rather than of the input (SARIF 3.58).
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Message<'a>,
+    locations: [NotificationLocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation<'a> {
+    physical_location: FileOnly<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileOnly<'a> {
+    artifact_location: ArtifactLocation<'a>,
 }
 
 #[derive(Serialize)]
@@ -135,7 +165,7 @@ struct PhysicalLocation<'a> {
 
 #[derive(Serialize)]
 struct ArtifactLocation<'a> {
-    uri: &'a str,
+    uri: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +186,29 @@ impl SarifRegion {
 
 /// The SARIF log of one run over `files`; `catalogue` (`rules::RULES`) is the rule list.
 pub fn render(files: &[FileReport], catalogue: Catalogue) -> String {
+    render_run(files, &[], catalogue)
+}
+
+/// The SARIF log of a run that could not read every input: the results of the files it
+/// read, and one `toolExecutionNotifications` entry (level `error`) per unreadable input in
+/// an invocation with `executionSuccessful: false`. Code scanning then still gets a valid
+/// log to upload.
+pub fn render_run(files: &[FileReport], unreadable: &[Unreadable], catalogue: Catalogue) -> String {
+    let invocations = if unreadable.is_empty() {
+        Vec::new()
+    } else {
+        let notifications = unreadable
+            .iter()
+            .map(|input| Notification {
+                level: "error",
+                message: Message { text: input.message.into() },
+                locations: [NotificationLocation {
+                    physical_location: FileOnly { artifact_location: ArtifactLocation { uri: uri(input.path).into() } },
+                }],
+            })
+            .collect();
+        vec![Invocation { execution_successful: false, tool_execution_notifications: notifications }]
+    };
     let uris: Vec<String> = files.iter().map(|file| uri(file.path)).collect();
     let results = files.iter().zip(&uris).flat_map(|(file, uri)| file_results(file, uri, catalogue)).collect();
     let log = Log {
@@ -170,6 +223,7 @@ pub fn render(files: &[FileReport], catalogue: Catalogue) -> String {
                     rules: catalogue.iter().map(|rule| descriptor(rule)).collect(),
                 },
             },
+            invocations,
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -203,7 +257,7 @@ fn file_results<'a>(file: &FileReport<'a>, uri: &'a str, catalogue: Catalogue) -
     let location = |span: Span, id: Option<usize>, message: Option<&'a str>| Location {
         id,
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation { uri },
+            artifact_location: ArtifactLocation { uri: uri.into() },
             region: SarifRegion::of(span, &index),
         },
         message: message.map(|text| Message { text: text.into() }),
@@ -237,7 +291,7 @@ fn file_results<'a>(file: &FileReport<'a>, uri: &'a str, catalogue: Catalogue) -
                     .map(|fix| SarifFix {
                         description: Message { text: fix.title.as_str().into() },
                         artifact_changes: [ArtifactChange {
-                            artifact_location: ArtifactLocation { uri },
+                            artifact_location: ArtifactLocation { uri: uri.into() },
                             replacements: fix
                                 .edits
                                 .iter()

@@ -69,6 +69,22 @@ pub fn emit(network: &Network, source: &str, previous: &Previous) -> Result<Vec<
     Ok(files)
 }
 
+/// The artifacts `asenet diff` compares as text, with the refusals of [`emit`]: all but the
+/// route files, which it compares route by route from the model (that is all they render,
+/// and at 100,000 routes they are most of a build's time), and the manifest, which records
+/// the build rather than the device. Zone serials are those of a first build on both sides.
+pub fn emit_compared(network: &Network) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let refused: Vec<Diagnostic> = invalid_name::problems(network).into_iter().map(refuse).collect();
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    let mut files = metallb::emit(network);
+    files.extend(dns::emit(network, &Previous::default()).files);
+    files.extend(services::emit(network));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
 /// An `invalid-name` diagnostic as a refusal to build: an error even where `[lint]` allows
 /// the rule.
 fn refuse(mut diagnostic: Diagnostic) -> Diagnostic {

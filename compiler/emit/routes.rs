@@ -266,28 +266,47 @@ fn write_present(out: &mut String, row: &Row) {
     .expect("writing to a String");
 }
 
+/// The function that makes `apply-routes.ps1` converge: a route is known by its interface and
+/// destination, the key of `Remove-HcsNetRoute`; one that is there with the same next hop
+/// and metric is left alone, one with another is removed and added again, a missing one is
+/// added. One line of output per route says which.
+const SET_ROUTE: &str = r#"function Set-AsenetRoute([string]$Interface, [string]$Destination, [string]$NextHop, [long]$Metric) {
+    $present = @(Get-HcsNetRoute -InterfaceAlias $Interface | Where-Object { $_.DestinationPrefix -eq $Destination })
+    $route = "$Interface $Destination via $NextHop metric $Metric"
+    if ($present.Count -eq 0) {
+        Add-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination -NextHop $NextHop -RouteMetric $Metric
+        Write-Output "added: $route"
+    } elseif ($present.Count -eq 1 -and "$($present[0].NextHop)" -eq $NextHop -and "$($present[0].RouteMetric)" -eq "$Metric") {
+        Write-Output "present: $route"
+    } else {
+        $was = ($present | ForEach-Object { "via $($_.NextHop) metric $($_.RouteMetric)" }) -join ", "
+        Remove-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination
+        Add-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination -NextHop $NextHop -RouteMetric $Metric
+        Write-Output "replaced: $route (was $was)"
+    }
+}
+"#;
+
 fn apply_script(device: &str, custom: &[&Row]) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
-         # Adds the custom routes of the Kubernetes VMs of {device} (F28, F29). Run it in the\n\
-         # device's PowerShell interface. A route whose interface and destination are present\n\
-         # already is skipped, so a second run adds nothing twice.\n"
+         # Sets the custom routes of the Kubernetes VMs of {device} (docs/device-facts.md#custom-routes).\n\
+         # Run it in the device's PowerShell interface. It converges: a route present with the same\n\
+         # next hop and metric is left alone, one with another next hop or metric is replaced\n\
+         # (removed, then added), a missing one is added; each route prints one line saying which.\n"
     );
     if custom.is_empty() {
         out.push_str("# The device file has no custom routes.\n");
+        return out;
     }
-    out.reserve(custom.len() * 300);
+    out.push('\n');
+    out.push_str(SET_ROUTE);
+    out.push('\n');
+    out.reserve(custom.len() * 64);
     for row in custom {
         let next_hop = row.next_hop.expect("custom routes have a next hop");
-        out.push_str("\nif (");
-        write_present(&mut out, row);
-        write!(
-            out,
-            ") {{\n    Write-Output \"present: {} {}\"\n}} else {{\n    \
-             Add-HcsNetRoute -InterfaceAlias \"{}\" -DestinationPrefix \"{}\" -NextHop \"{next_hop}\" -RouteMetric {}\n}}\n",
-            row.interface, row.destination, row.interface, row.destination, row.metric
-        )
-        .expect("writing to a String");
+        writeln!(out, "Set-AsenetRoute \"{}\" \"{}\" \"{next_hop}\" {}", row.interface, row.destination, row.metric)
+            .expect("writing to a String");
     }
     out
 }

@@ -1,8 +1,10 @@
 //! `kubernetes/services.yaml`: one Service per `[[services]]` entry, sorted by namespace and
-//! name, with the allocated cluster IP and, for a LoadBalancer, the external IP pinned both
-//! ways MetalLB reads it (`spec.loadBalancerIP`, deprecated upstream, and the
-//! `metallb.universe.tf/loadBalancerIPs` annotation); `share_ip` becomes MetalLB's sharing
-//! key (F35).
+//! name, with the allocated cluster IP and, for a LoadBalancer, the external IP pinned the
+//! way MetalLB v0.13 and later document it: the `metallb.universe.tf/loadBalancerIPs`
+//! annotation (`spec.loadBalancerIP` is deprecated since Kubernetes 1.24 and not written);
+//! `share_ip` becomes MetalLB's sharing key (F35). The selector is the service's `selector`
+//! table as written; without one the Service has no selector (asenet does not guess the
+//! pods' labels), and its endpoints are managed by hand.
 
 use std::collections::BTreeMap;
 
@@ -43,9 +45,8 @@ fn manifest(service: &Service) -> ServiceManifest<'_> {
         metadata: Metadata { name: &service.name.value, namespace: &service.namespace.value, annotations },
         spec: Spec {
             kind: service.kind.value.as_str(),
-            selector: BTreeMap::from([("app", service.name.value.as_str())]),
+            selector: service.selector.as_ref().map(|selector| &selector.value),
             cluster_ip: service.allocated.cluster_ip.map(|address| address.to_string()),
-            load_balancer_ip: external_ip,
             ports: service
                 .ports
                 .iter()
@@ -86,11 +87,10 @@ struct Metadata<'a> {
 struct Spec<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    selector: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    selector: Option<&'a BTreeMap<String, String>>,
     #[serde(rename = "clusterIP", skip_serializing_if = "Option::is_none")]
     cluster_ip: Option<String>,
-    #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
-    load_balancer_ip: Option<String>,
     ports: Vec<Port>,
 }
 

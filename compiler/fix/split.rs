@@ -109,7 +109,7 @@ fn split(source: &str, network: &Network, service: &Service) -> Option<Fix> {
     Some(Fix::unsafe_edits(
         format!(
             "split `{name}` into {} sharing one IP",
-            new_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" and ")
+            crate::text::join(&new_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>())
         ),
         vec![Edit::replace(start..end, text)],
     ))

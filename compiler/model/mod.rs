@@ -12,6 +12,7 @@ pub mod names;
 pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -274,6 +275,8 @@ pub struct Service {
     pub cluster_ip: Option<Located<Ipv4Addr>>,
     pub share_ip: Option<Located<String>>,
     pub hostname: Option<Located<String>>,
+    /// The pod selector, label keys to values, when the file gives one.
+    pub selector: Option<Located<BTreeMap<String, String>>>,
     /// What allocation gave this service; `None` when its pool ran out.
     pub allocated: Allocation,
 }

@@ -5,3 +5,7 @@
 mod owners;
 
 pub use owners::{Owner, OwnerKind, owners};
+
+mod free;
+
+pub use free::{PRIVATE_BLOCKS, free_prefixes};

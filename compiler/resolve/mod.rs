@@ -5,7 +5,7 @@
 //! only well-formed values and never report a consequence of an input error.
 
 mod allocate;
-mod values;
+pub(crate) mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -73,6 +73,12 @@ fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagno
         .with_help(help.to_owned())
 }
 
+/// Whether `key` was written with a value `syntax` could not read (and reported): then it
+/// is not also missing. One mistake, one diagnostic.
+fn unreadable(keys: &[String], key: &str) -> bool {
+    keys.iter().any(|written| written == key)
+}
+
 /// An optional key's value: absent (`Ok(None)`), valid (`Ok(Some)`), or written but invalid
 /// (`Err`, already reported).
 type Optional<T> = Result<Option<T>, Invalid>;
@@ -107,7 +113,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             domain: None,
         };
     };
-    if raw.name.is_none() {
+    if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
         sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
     }
     let model = raw.model.as_ref().and_then(|text| values::one_of::<DeviceModel>(text, "device model", sink));
@@ -289,10 +295,16 @@ impl PortReferences<'_> {
 fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink) -> Option<Switch> {
     let name = located(&raw.name);
     let Some(port_names) = &raw.ports else {
+        if unreadable(&raw.unreadable, "ports") {
+            return None;
+        }
         sink.push(missing(name.span, "ports", &format!("[switches.{}]", name.value), "add `ports = [\"PortN\"]`"));
         return None;
     };
     if port_names.get_ref().is_empty() {
+        if unreadable(&raw.unreadable, "ports") {
+            return None;
+        }
         sink.push(
             Diagnostic::new(&MISSING_OR_CONFLICTING, port_names.span(), format!("switch `{}` has no port", name.value))
                 .with_primary_label("empty")
@@ -307,7 +319,7 @@ fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink)
 
 fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) -> Option<Kubernetes> {
     let header = raw.header;
-    if raw.node_ips.is_none() {
+    if raw.node_ips.is_none() && !unreadable(&raw.unreadable, "node_ips") {
         sink.push(missing(
             header,
             "node_ips",
@@ -398,7 +410,7 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
 
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
-    if raw.name.is_none() {
+    if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
         sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
     }
     let kind = match &raw.kind {
@@ -409,6 +421,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         Some(ports) if !ports.get_ref().is_empty() => {
             ports.get_ref().iter().map(|port| resolve_service_port(port, sink)).collect::<Vec<_>>()
         }
+        Some(_) if unreadable(&raw.unreadable, "ports") => vec![None],
         Some(ports) => {
             sink.push(
                 Diagnostic::new(&MISSING_OR_CONFLICTING, ports.span(), "a service needs at least one port")
@@ -418,11 +431,14 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
             vec![None]
         }
         None => {
-            sink.push(missing(header, "ports", "[[services]]", "add `ports = [{ port = 443 }]`"));
+            if !unreadable(&raw.unreadable, "ports") {
+                sink.push(missing(header, "ports", "[[services]]", "add `ports = [{ port = 443 }]`"));
+            }
             vec![None]
         }
     };
     let load_balancer_ip = optional(raw.load_balancer_ip.as_ref(), |ip| values::ipv4(ip, "load balancer IP", sink));
+    let selector = optional(raw.selector.as_ref(), |selector| values::labels(selector, sink));
     let cluster_ip = optional(raw.cluster_ip.as_ref(), |ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
     if let (ServiceType::ClusterIp, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
@@ -444,12 +460,13 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         cluster_ip: cluster_ip.ok()?,
         share_ip: raw.share_ip.as_ref().map(located),
         hostname: raw.hostname.as_ref().map(located),
+        selector: selector.ok()?,
         allocated: Allocation::default(),
     })
 }
 
 fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<ServicePort> {
-    if raw.port.is_none() {
+    if raw.port.is_none() && !unreadable(&raw.unreadable, "port") {
         sink.push(missing(raw.span, "port", "a service port", "add `port = 443`"));
     }
     let protocol = match &raw.protocol {
@@ -472,7 +489,7 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         ("destination", &raw.destination, "add `destination = \"a.b.c.d/n\"`"),
         ("next_hop", &raw.next_hop, "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
     ] {
-        if value.is_none() {
+        if value.is_none() && !unreadable(&raw.unreadable, key) {
             sink.push(missing(header, key, "[[routes]]", help));
         }
     }

@@ -1,5 +1,6 @@
 //! Reading one value: addresses, prefixes, ranges and enums, each error at the value's span.
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -49,6 +50,81 @@ pub fn range(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<AddrRan
     }
 }
 
+/// A label selector `{ key = "value" }`, each key and value as Kubernetes validates labels
+/// (`IsQualifiedName`, `IsValidLabelValue`); `None` when one is not valid.
+pub fn labels(
+    selector: &crate::syntax::raw::Spanned<Vec<(Text, Text)>>,
+    sink: &mut Sink,
+) -> Option<Located<BTreeMap<String, String>>> {
+    let mut valid = true;
+    for (key, value) in selector.get_ref() {
+        for (text, problem, help) in [
+            (key, label_key_problem(key.get_ref()), LABEL_KEY_HELP),
+            (value, label_value_problem(value.get_ref()), LABEL_VALUE_HELP),
+        ] {
+            if let Some(problem) = problem {
+                valid = false;
+                let what = if std::ptr::eq(text, key) { "label key" } else { "label value" };
+                sink.push(
+                    Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid {what} `{}`", text.get_ref()))
+                        .with_primary_label(problem)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    let labels = selector.get_ref().iter().map(|(key, value)| (key.get_ref().clone(), value.get_ref().clone()));
+    valid.then(|| Located::new(labels.collect(), selector.span()))
+}
+
+const LABEL_KEY_HELP: &str = "a label key is a name of up to 63 letters, digits, `-`, `_` or `.`, starting and \
+                              ending with a letter or digit, with an optional DNS subdomain prefix and `/` \
+                              (`app`, `app.kubernetes.io/name`)";
+const LABEL_VALUE_HELP: &str = "a label value is empty or up to 63 letters, digits, `-`, `_` or `.`, starting and \
+                                ending with a letter or digit";
+
+/// Why `key` is not a Kubernetes label key: `[prefix/]name`.
+pub fn label_key_problem(key: &str) -> Option<String> {
+    let (prefix, name) = match key.split_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    if let Some(prefix) = prefix {
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        if prefix.len() > 253 || !prefix.split('.').all(label_ok) {
+            return Some(format!("prefix `{prefix}` is not a lowercase DNS subdomain"));
+        }
+    }
+    if name.is_empty() {
+        return Some("the name is empty".to_owned());
+    }
+    label_value_problem(name)
+}
+
+/// Why `value` is not a Kubernetes label value.
+pub fn label_value_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    if value.len() > 63 {
+        return Some(format!("{} characters, over 63", value.chars().count()));
+    }
+    if let Some(c) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Some(format!("`{c}` is not a letter, digit, `-`, `_` or `.`"));
+    }
+    let alphanumeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !alphanumeric(value.chars().next()) || !alphanumeric(value.chars().last()) {
+        return Some("must start and end with a letter or digit".to_owned());
+    }
+    None
+}
+
 /// One of `values`, compared exactly; a near miss is suggested.
 pub fn one_of<T: Keyword>(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<T>> {
     if let Some(value) = T::ALL.iter().find(|value| value.as_str() == text.get_ref()) {
@@ -88,7 +164,6 @@ enum Problem {
 }
 
 fn parse_ipv4(text: &str) -> Result<Ipv4Addr, Problem> {
-    let text = text.trim();
     if text.contains(':') {
         return Err(Problem::Ipv6);
     }
@@ -115,7 +190,6 @@ fn why_not_ipv4(text: &str) -> String {
 }
 
 fn parse_ipv4_net(text: &str, bare_is_host: bool) -> Result<Ipv4Net, Problem> {
-    let text = text.trim();
     if text.contains(':') {
         return Err(Problem::Ipv6);
     }
@@ -128,6 +202,13 @@ fn parse_ipv4_net(text: &str, bare_is_host: bool) -> Result<Ipv4Net, Problem> {
         };
     };
     let address = parse_ipv4(address)?;
+    // As the schema's pattern: decimal digits only, no sign, no leading zero (`/028`).
+    if !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit()) && prefix.len() > 1 && prefix.starts_with('0') {
+        return Err(Problem::Invalid(format!("prefix length `{prefix}` has a leading zero")));
+    }
+    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Problem::Invalid(format!("prefix length `{prefix}` is not a number")));
+    }
     let prefix: u8 = match prefix.parse() {
         Ok(prefix) if prefix <= 32 => prefix,
         Ok(prefix) => return Err(Problem::Invalid(format!("prefix length /{prefix} is over 32"))),
@@ -146,7 +227,9 @@ fn parse_range(text: &str) -> Result<AddrRange, Problem> {
     let Some((first, last)) = text.split_once('-') else {
         return Err(Problem::Invalid("missing `-` between the first and last address".to_owned()));
     };
-    let (first, last) = (parse_ipv4(first)?, parse_ipv4(last)?);
+    // Spaces or tabs around the `-` are allowed, as MetalLB allows them in its pools.
+    let blank = |c: char| c == ' ' || c == '\t';
+    let (first, last) = (parse_ipv4(first.trim_end_matches(blank))?, parse_ipv4(last.trim_start_matches(blank))?);
     AddrRange::new(first, last).ok_or_else(|| Problem::Invalid(format!("{first} comes after {last}")))
 }
 
@@ -185,5 +268,28 @@ mod tests {
         assert_eq!(parse_range("10.0.0.0/30").unwrap().to_string(), "10.0.0.0-10.0.0.3");
         assert_eq!(reason(parse_range("10.0.0.3-10.0.0.1")), "10.0.0.3 comes after 10.0.0.1");
         assert_eq!(reason(parse_range("10.0.0.3")), "missing `-` between the first and last address");
+        assert_eq!(parse_range("10.0.0.1 - 10.0.0.3").unwrap().size(), 3);
+        assert_eq!(reason(parse_range(" 10.0.0.1-10.0.0.3")), "octet ` 10` is not a number");
+    }
+
+    #[test]
+    fn prefix_lengths_are_plain_decimal() {
+        assert_eq!(reason(parse_ipv4_net("10.0.0.0/028", false)), "prefix length `028` has a leading zero");
+        assert_eq!(reason(parse_ipv4_net("10.0.0.0/+8", false)), "prefix length `+8` is not a number");
+        assert_eq!(parse_ipv4_net("10.0.0.0/0", false).unwrap().prefix_len(), 0);
+    }
+
+    #[test]
+    fn labels_are_checked_as_kubernetes_checks_them() {
+        assert_eq!(label_key_problem("app"), None);
+        assert_eq!(label_key_problem("app.kubernetes.io/name"), None);
+        assert!(label_key_problem("App.io/name").is_some());
+        assert!(label_key_problem("/name").is_some());
+        assert!(label_key_problem("a/").is_some());
+        assert!(label_key_problem("-app").is_some());
+        assert_eq!(label_value_problem(""), None);
+        assert_eq!(label_value_problem("web_1.v2"), None);
+        assert!(label_value_problem("web app").is_some());
+        assert!(label_value_problem(&"a".repeat(64)).is_some());
     }
 }

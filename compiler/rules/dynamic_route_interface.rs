@@ -27,6 +27,10 @@ declare_rule! {
     /// [ports.Port3]
     /// address = "192.168.10.20/24"
     /// ```
+    ///
+    /// When the route's port is not the compute port, `route-off-compute` (ASE303) reports
+    /// the route too, and the fix for both is the same: route through the compute port.
+    /// Then the help says that, not "give the port a static address".
     pub static DYNAMIC_ROUTE_INTERFACE = Rule {
         code: "ASE301",
         name: "dynamic-route-interface",
@@ -54,10 +58,20 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             )
             .with_label(port.span, format!("{id} has no `address` here")),
         };
-        sink.push(
-            diagnostic.with_primary_label("needs a static address").with_help(format!(
-                "give {id} a static `address` (F29: routes need a statically configured interface)"
-            )),
-        );
+        // Off the compute port, `route-off-compute` reports the same route: a static address
+        // on this port would not help, so both say the one fix, the compute port.
+        let compute_port = network
+            .compute_switch()
+            .filter(|switch| switch.ports.iter().all(|port| port.value != id))
+            .and_then(|switch| switch.ports.first());
+        let help = match compute_port {
+            Some(compute) => format!(
+                "set `interface = \"{}\"`, the compute port, with a next hop on its subnet: the Kubernetes VMs \
+                 have no interface on {id}, so a static address there would not make this route work",
+                compute.value
+            ),
+            None => format!("give {id} a static `address` (F29: routes need a statically configured interface)"),
+        };
+        sink.push(diagnostic.with_primary_label("needs a static address").with_help(help));
     }
 }

@@ -54,7 +54,21 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         let Some(first) = service.ports.first() else { continue };
         let first_protocol = first.protocol.value;
         let Some(other) = service.ports.iter().find(|port| port.protocol.value != first_protocol) else { continue };
+        // Every protocol the service has, in the order its ports name them.
+        let mut protocols: Vec<&str> = Vec::new();
+        for port in &service.ports {
+            let protocol = port.protocol.value.as_str();
+            if !protocols.contains(&protocol) {
+                protocols.push(protocol);
+            }
+        }
         let (a, b) = (first_protocol.as_str(), other.protocol.value.as_str());
+        let mixes = crate::text::list(&protocols).replace('`', "");
+        let names: Vec<String> =
+            protocols.iter().map(|protocol| format!("{}-{}", service.name.value, protocol.to_lowercase())).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let names = crate::text::list(&names);
+        let both = if protocols.len() == 2 { "both" } else { "all" };
         let name = &service.name.value;
         let key = service.share_ip.as_ref().map_or(name.as_str(), |key| key.value.as_str());
         let pin = match service.load_balancer_ip {
@@ -62,15 +76,13 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             None => String::new(),
         };
         sink.push(
-            Diagnostic::new(&MIXED_PROTOCOL, other.span, format!("LoadBalancer service `{name}` mixes {a} and {b}"))
+            Diagnostic::new(&MIXED_PROTOCOL, other.span, format!("LoadBalancer service `{name}` mixes {mixes}"))
                 .with_primary_label(format!("{b} here"))
                 .with_label(first.span, format!("{a} here"))
                 .with_label(service.kind.span, "a LoadBalancer service")
                 .with_help(format!(
-                    "split it into one service per protocol, e.g. `{name}-{}` and `{name}-{}`, both with \
-                 `share_ip = \"{key}\"`{pin} to keep one external IP (F35)",
-                    a.to_lowercase(),
-                    b.to_lowercase()
+                    "split it into one service per protocol, e.g. {names}, {both} with `share_ip = \"{key}\"`{pin} \
+                     to keep one external IP (F35)"
                 )),
         );
     }

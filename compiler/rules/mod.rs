@@ -70,6 +70,7 @@ registry! {
     input::UNKNOWN_PORT,
     input::MISSING_OR_CONFLICTING,
     input::DUPLICATE,
+    input::UNMATCHED_GLOB,
     range_overlap::RANGE_OVERLAP => range_overlap::check,
     cluster_cidr_collision::CLUSTER_CIDR_COLLISION => cluster_cidr_collision::check,
     range_outside_subnet::RANGE_OUTSIDE_SUBNET => range_outside_subnet::check,
@@ -103,6 +104,10 @@ registry! {
     dns_collision::DNS_COLLISION => dns_collision::check,
     unused_suppression::UNUSED_SUPPRESSION,
     unexplained_suppression::UNEXPLAINED_SUPPRESSION,
+    // Fleet rules: `fleet::check_fleet` runs them over a fleet.
+    crate::fleet::rules::duplicate_device::DUPLICATE_DEVICE,
+    crate::fleet::rules::address_overlap::FLEET_ADDRESS_OVERLAP,
+    crate::fleet::rules::range_reaches::FLEET_RANGE_COLLISION,
 }
 
 /// Runs every rule over `network`.

@@ -4,9 +4,11 @@
 //! hand instead of through serde so that it can report every unknown key and every wrong type
 //! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
 
+pub mod fleet;
 pub mod raw;
 pub mod schema;
 pub mod suppression;
+mod syntax_error;
 mod table;
 
 use toml::de::{DeTable, DeValue};
@@ -26,21 +28,19 @@ pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
 
 /// Parses `source`; `None` when it is not TOML (the errors are in `sink`).
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
-    let (document, errors) = DeTable::parse_recoverable(source);
-    if !errors.is_empty() {
-        // The parser repeats one error once per level it unwinds (`[[[[...`): report it once.
-        let mut reported = std::collections::BTreeSet::new();
-        for error in &errors {
-            let span = error.span().unwrap_or(0..0);
-            let message = error.message().trim_end();
-            if reported.insert((span.start, span.end, message)) {
-                sink.push(Diagnostic::new(&TOML_SYNTAX, span, message.to_owned()));
-            }
-        }
-        return None;
-    }
+    let document = parse_document(source, sink)?;
     let top = Table::new(document.get_ref(), "the top level", &keys_of(read_top), sink);
     Some(read_top(&top, sink))
+}
+
+/// The TOML document, or `None` with every syntax error in `sink`.
+fn parse_document<'i>(source: &'i str, sink: &mut Sink) -> Option<toml::Spanned<DeTable<'i>>> {
+    let (document, errors) = DeTable::parse_recoverable(source);
+    if !errors.is_empty() {
+        syntax_error::diagnostics(source, &errors).into_iter().for_each(|diagnostic| sink.push(diagnostic));
+        return None;
+    }
+    Some(document)
 }
 
 /// Each table's keys, as its reader reads them (the JSON Schema test compares them).
@@ -128,6 +128,7 @@ fn read_device(t: &Table, header: Span, sink: &mut Sink) -> RawDevice {
         model: t.string("model", sink),
         nodes: t.integer("nodes", sink),
         domain: t.string("domain", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -143,7 +144,12 @@ fn read_port(name: Text, t: &Table, sink: &mut Sink) -> RawPort {
 }
 
 fn read_switch(name: Text, t: &Table, sink: &mut Sink) -> RawSwitch {
-    RawSwitch { ports: t.string_list("ports", sink), compute: t.boolean("compute", sink), name }
+    RawSwitch {
+        ports: t.string_list("ports", sink),
+        compute: t.boolean("compute", sink),
+        name,
+        unreadable: t.unreadable(),
+    }
 }
 
 fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
@@ -156,6 +162,7 @@ fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
         cluster_domain: t.string("cluster_domain", sink),
         iot_edge: t.boolean("iot_edge", sink),
         vm_interface: t.string("vm_interface", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -180,6 +187,8 @@ fn read_service(t: &Table, header: Span, port_keys: &[&'static str], sink: &mut 
         cluster_ip: t.string("cluster_ip", sink),
         share_ip: t.string("share_ip", sink),
         hostname: t.string("hostname", sink),
+        selector: t.string_table("selector", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -190,6 +199,7 @@ fn read_service_port(t: &Table, span: Span, sink: &mut Sink) -> RawServicePort {
         protocol: t.string("protocol", sink),
         target_port: t.integer("target_port", sink),
         node_port: t.integer("node_port", sink),
+        unreadable: t.unreadable(),
     }
 }
 
@@ -201,6 +211,7 @@ fn read_route(t: &Table, header: Span, sink: &mut Sink) -> RawRoute {
         next_hop: t.string("next_hop", sink),
         metric: t.integer("metric", sink),
         target: t.string("target", sink),
+        unreadable: t.unreadable(),
     }
 }
 

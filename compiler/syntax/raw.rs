@@ -103,6 +103,8 @@ pub struct RawDevice {
     /// The site's DNS domain, lowercase (F41). Enables the site zone.
     #[schemars(with = "Option<DnsName>", example = &"contoso.local")]
     pub domain: Option<Text>,
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[ports.PortN]`: a physical port. Static (`address`, with an optional `gateway` and `dns`),
@@ -142,6 +144,8 @@ pub struct RawSwitch {
     /// `true`: Kubernetes runs on this switch. At most one switch (F22).
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub compute: Option<Spanned<bool>>,
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[kubernetes]`: the Kubernetes cluster on the device.
@@ -173,6 +177,9 @@ pub struct RawKubernetes {
     /// The name of the compute NIC inside the Kubernetes VMs, for the `ip -batch` route files.
     #[schemars(with = "Option<String>", extend("default" = "eth1"))]
     pub vm_interface: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[[services]]`: a Kubernetes Service.
@@ -215,6 +222,14 @@ pub struct RawService {
     /// An A record for the service's external IP in the site zone; needs `device.domain`.
     #[schemars(with = "Option<String>", example = &"shop")]
     pub hostname: Option<Text>,
+    /// The Service's pod selector: label keys and values as Kubernetes validates them. When
+    /// absent, `services.yaml` has no selector and the Service's endpoints are managed by
+    /// hand (an EndpointSlice).
+    #[schemars(with = "Option<super::schema::LabelSelector>", example = serde_json::json!({ "app": "web" }))]
+    pub selector: Option<Spanned<Vec<(Text, Text)>>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// One port of a Service.
@@ -235,6 +250,9 @@ pub struct RawServicePort {
     /// The node port, 30000 to 32767, but not 31000 or 31001 (F32).
     #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
     pub node_port: Option<Spanned<i64>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[[routes]]`: a custom route on every Kubernetes VM.
@@ -258,6 +276,9 @@ pub struct RawRoute {
     /// What the route is for: the Kubernetes VMs. `host` is refused (F29).
     #[schemars(with = "Option<RouteTargetName>", extend("default" = "kubernetes"))]
     pub target: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[lint]`: rule levels for this file.

@@ -70,9 +70,9 @@ fn tidy(schema: &mut Schema) {
 /// One IPv4 octet, 0 to 255, without leading zeros (as `resolve` reads them).
 const OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 /// A prefix length, 0 to 32.
-const PREFIX_LENGTH: &str = "(3[0-2]|[12]?[0-9])";
+pub(crate) const PREFIX_LENGTH: &str = "(3[0-2]|[12]?[0-9])";
 
-fn ipv4() -> String {
+pub(crate) fn ipv4() -> String {
     format!(r"{OCTET}(\.{OCTET}){{3}}")
 }
 
@@ -120,10 +120,11 @@ string_schema! {
 }
 
 string_schema! {
-    /// A contiguous IPv4 range `FIRST-LAST`, or a CIDR meaning every address in it.
+    /// A contiguous IPv4 range `FIRST-LAST` (spaces around the `-` allowed, as in MetalLB),
+    /// or a CIDR meaning every address in it.
     AddressRange => json_schema!({
         "type": "string",
-        "pattern": format!("^({ip}-{ip}|{ip}/{PREFIX_LENGTH})$", ip = ipv4()),
+        "pattern": format!("^({ip}[ \t]*-[ \t]*{ip}|{ip}/{PREFIX_LENGTH})$", ip = ipv4()),
         "examples": ["192.168.10.30-192.168.10.32"],
     })
 }
@@ -187,6 +188,22 @@ pub fn ports(generator: &mut SchemaGenerator) -> Schema {
     let properties: Map<String, Value> =
         port_names(DeviceModel::ProGpu).into_iter().map(|name| (name, port.clone().to_value())).collect();
     json_schema!({ "type": "object", "properties": properties, "additionalProperties": false })
+}
+
+/// A Kubernetes label key: an optional lowercase DNS subdomain and `/`, then a name of up
+/// to 63 characters (`resolve::values::label_key_problem` says the same in Rust).
+pub const LABEL_KEY: &str = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+/// A Kubernetes label value: empty, or up to 63 characters.
+pub const LABEL_VALUE: &str = r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+
+string_schema! {
+    /// Label keys (an optional DNS subdomain and `/`, then up to 63 letters, digits, `-`, `_`
+    /// or `.`) to label values (empty, or up to 63 of the same), as Kubernetes validates them.
+    LabelSelector => json_schema!({
+        "type": "object",
+        "propertyNames": { "pattern": LABEL_KEY },
+        "additionalProperties": { "type": "string", "pattern": LABEL_VALUE },
+    })
 }
 
 /// `[switches.NAME]`: a table keyed by switch name, each value a switch.

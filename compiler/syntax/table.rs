@@ -26,6 +26,9 @@ pub struct Table<'a, 'i> {
     /// `next_hop`), so that the typo is reported once, as ASE002, and not again as a
     /// missing key, and the rest of the file is checked with the value.
     recovered: Vec<(String, Value<'a, 'i>)>,
+    /// Keys written with a value that could not be read (wrong type, out of range): already
+    /// reported, so `resolve` must not report them again as missing.
+    unreadable: std::cell::RefCell<Vec<String>>,
 }
 
 type Value<'a, 'i> = &'a toml::Spanned<DeValue<'i>>;
@@ -53,7 +56,13 @@ impl<'a, 'i> Table<'a, 'i> {
                 recovered.push((meant.to_owned(), value));
             }
         }
-        Table { entries, asked: RefCell::default(), context: context.to_owned(), recovered }
+        Table {
+            entries,
+            asked: RefCell::default(),
+            context: context.to_owned(),
+            recovered,
+            unreadable: RefCell::default(),
+        }
     }
 
     fn value(&self, key: &'static str) -> Option<Value<'a, 'i>> {
@@ -62,7 +71,13 @@ impl<'a, 'i> Table<'a, 'i> {
         written.or_else(|| self.recovered.iter().find(|(meant, _)| meant == key).map(|(_, value)| *value))
     }
 
+    /// The keys whose values were written but could not be read, so far.
+    pub fn unreadable(&self) -> Vec<String> {
+        self.unreadable.borrow().clone()
+    }
+
     fn type_error(&self, key: &str, expected: &str, value: Value, sink: &mut Sink) {
+        self.unreadable.borrow_mut().push(key.to_owned());
         let message = format!("`{key}` in {} must be {expected}, found {}", self.context, a_type(value.get_ref()));
         sink.push(
             Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label(format!("expected {expected}")),
@@ -100,6 +115,7 @@ impl<'a, 'i> Table<'a, 'i> {
         match i64::from_str_radix(integer.as_str(), integer.radix()) {
             Ok(number) => Some(Spanned::new(value.span(), number)),
             Err(_) => {
+                self.unreadable.borrow_mut().push(key.to_owned());
                 let message = format!("`{key}` in {} is out of range", self.context);
                 sink.push(Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label("too large"));
                 None
@@ -121,6 +137,27 @@ impl<'a, 'i> Table<'a, 'i> {
             }
         }
         Some(Spanned::new(value.span(), strings))
+    }
+
+    /// A table of strings such as `selector = { app = "web" }`: each key and value with its
+    /// span, in the order written.
+    pub fn string_table(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<(Text, Text)>>> {
+        let value = self.value(key)?;
+        let DeValue::Table(table) = value.get_ref() else {
+            self.type_error(key, "a table of strings", value, sink);
+            return None;
+        };
+        let mut pairs = Vec::new();
+        for (name, element) in table.iter() {
+            match element.get_ref() {
+                DeValue::String(text) => pairs.push((
+                    Spanned::new(name.span(), name.get_ref().to_string()),
+                    Spanned::new(element.span(), text.to_string()),
+                )),
+                _ => self.type_error(key, "a table of strings", element, sink),
+            }
+        }
+        Some(Spanned::new(value.span(), pairs))
     }
 
     /// A sub-table such as `[device]`, with the span of its header.

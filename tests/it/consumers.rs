@@ -394,8 +394,8 @@ fn services_read_strictly_as_kubernetes_services_with_the_model_addresses() {
             let allocated = model.allocated;
             assert_eq!(spec.type_.as_deref(), Some(model.kind.value.as_str()), "{key:?}");
             assert_eq!(spec.cluster_ip, allocated.cluster_ip.map(|ip| ip.to_string()), "{key:?}");
-            assert_eq!(spec.load_balancer_ip, allocated.external_ip.map(|ip| ip.to_string()), "{key:?}");
-            assert_eq!(spec.selector, Some(BTreeMap::from([("app".to_owned(), model.name.value.clone())])), "{key:?}");
+            assert_eq!(spec.load_balancer_ip, None, "{key:?}: deprecated, the annotation pins the address");
+            assert_eq!(spec.selector, model.selector.as_ref().map(|selector| selector.value.clone()), "{key:?}");
             let annotations = service.metadata.annotations.clone().unwrap_or_default();
             assert_eq!(
                 annotations.get("metallb.universe.tf/loadBalancerIPs"),

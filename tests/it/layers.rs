@@ -11,8 +11,9 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["syntax"],
     &["resolve"],
-    &["rules"],
-    &["emit", "query", "fix"],
+    // The fleet rules are in the registry (`rules::RULES`) beside the device rules.
+    &["rules", "fleet"],
+    &["emit", "query", "plan", "fix"],
     // What an editor shows, over the model, the queries and the fix engine.
     &["ide"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.

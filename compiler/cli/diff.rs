@@ -1,0 +1,301 @@
+//! `asenet diff OLD NEW` and `asenet diff --git REV [PATH...]`: reads both sides (a file,
+//! `-`, or `REV:PATH` through `git show`), checks them as `check` does, and prints the plan
+//! that [`crate::plan::plan`] makes of them. `--emit DIR` writes the route commands as
+//! scripts into a new or empty DIR.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use clap::ValueEnum;
+
+use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human};
+use crate::Checked;
+use crate::diagnostic::Span;
+use crate::emit::OutputFile;
+use crate::plan::render::{self, Compared};
+use crate::plan::{self, Class, Plan, Side};
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Exit status: 0 the plan stays below --fail-on, 1 it reaches it, 2 a side cannot be \
+                        read or has errors.\nClasses and the JSON format: docs/diff.md.")]
+pub struct Args {
+    /// OLD and NEW: each a file, `-` (standard input, one side at most) or `REV:PATH`, a
+    /// file of a git revision (`main:site/store042.toml`); with `--git`, PATHs to limit it to.
+    #[arg(value_name = "OLD NEW | PATH", required_unless_present = "git")]
+    sides: Vec<String>,
+    /// Compare the working tree with REV, for each device file that differs (all, or those
+    /// below the PATHs given instead of OLD NEW).
+    #[arg(long, value_name = "REV")]
+    git: Option<String>,
+    /// `human`, `markdown` (a pull-request comment) or `json`; on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit 1 when the plan reaches this class: applies-live, reapply, disruptive, redeploy.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    fail_on: Option<FailOn>,
+    /// Write the route commands of each plan, and those that undo it, as PowerShell scripts
+    /// into DIR, which must be new or empty.
+    #[arg(long, value_name = "DIR")]
+    emit: Option<PathBuf>,
+    /// The name to report standard input under.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    stdin_filename: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    AppliesLive,
+    Reapply,
+    Disruptive,
+    Redeploy,
+}
+
+impl FailOn {
+    fn class(self) -> Class {
+        match self {
+            FailOn::AppliesLive => Class::AppliesLive,
+            FailOn::Reapply => Class::Reapply,
+            FailOn::Disruptive => Class::Disruptive,
+            FailOn::Redeploy => Class::Redeploy,
+        }
+    }
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    match try_run(args) {
+        Ok(code) => code,
+        Err(Failure::Message(message)) => {
+            say!("error: {message}");
+            ExitCode::from(CANNOT_RUN)
+        }
+        Err(Failure::Reported) => ExitCode::from(CANNOT_RUN),
+    }
+}
+
+enum Failure {
+    /// A one-line message still to print.
+    Message(String),
+    /// The diagnostics are printed already.
+    Reported,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
+    }
+}
+
+/// One side as read: the name it is shown under, and its bytes.
+struct Text {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// One side checked, with its compared artifacts.
+struct Loaded {
+    name: String,
+    checked: Checked,
+    artifacts: Vec<OutputFile>,
+}
+
+fn try_run(args: &Args) -> Result<ExitCode, Failure> {
+    let pairs: Vec<(Text, Text)> = match &args.git {
+        Some(rev) => git_pairs(rev, &args.sides)?,
+        None => {
+            let [old, new] = args.sides.as_slice() else {
+                return Err(Failure::Message("diff takes OLD and NEW, or --git REV [PATH...]".to_owned()));
+            };
+            if old == "-" && new == "-" {
+                return Err(Failure::Message("only one side can be `-` (standard input)".to_owned()));
+            }
+            vec![(read_side(old, &args.stdin_filename)?, read_side(new, &args.stdin_filename)?)]
+        }
+    };
+    let mut loaded = Vec::with_capacity(pairs.len());
+    for (old, new) in pairs {
+        // The two sides are independent: checked on two threads.
+        let (old, new) = rayon::join(|| load(old), || load(new));
+        loaded.push((old?, new?));
+    }
+    let plans: Vec<Plan> = loaded.iter().map(|(old, new)| plan::plan(side(old), side(new))).collect();
+    let compared: Vec<Compared> =
+        loaded.iter().zip(&plans).map(|((old, new), plan)| Compared { old: &old.name, new: &new.name, plan }).collect();
+    if let Some(dir) = &args.emit {
+        emit(dir, &loaded, &plans)?;
+    }
+    let output = match args.format {
+        Format::Human if compared.is_empty() => "no device file differs\n".to_owned(),
+        Format::Human => render::human(&compared),
+        Format::Markdown => render::markdown(&compared),
+        Format::Json => render::json(&compared),
+    };
+    if print_stdout(&output) != ExitCode::SUCCESS {
+        return Ok(ExitCode::from(CANNOT_RUN));
+    }
+    let reached = match (args.fail_on, render::worst(&compared)) {
+        (Some(limit), Some(class)) => class >= limit.class(),
+        _ => false,
+    };
+    Ok(ExitCode::from(if reached { FAILURE } else { 0 }))
+}
+
+fn side(loaded: &Loaded) -> Side<'_> {
+    Side {
+        network: loaded.checked.network.as_ref().expect("a loaded side has a network"),
+        artifacts: &loaded.artifacts,
+    }
+}
+
+/// Checks one side; its errors are reported as `check` reports them.
+fn load(text: Text) -> Result<Loaded, Failure> {
+    let checked = crate::check_bytes(&text.bytes);
+    let source = String::from_utf8_lossy(&text.bytes);
+    if checked.has_errors() || checked.network.is_none() {
+        report_human(&text.name, &source, &checked.diagnostics);
+        say!("{}: has errors, so there is no plan", text.name);
+        return Err(Failure::Reported);
+    }
+    let network = checked.network.as_ref().expect("checked above");
+    match crate::emit::emit_compared(network) {
+        Ok(artifacts) => Ok(Loaded { name: text.name, checked, artifacts }),
+        Err(refused) => {
+            report_human(&text.name, &source, &refused);
+            say!("{}: has errors, so there is no plan", text.name);
+            Err(Failure::Reported)
+        }
+    }
+}
+
+/// A side named on the command line: `-`, a file, or `REV:PATH` when no file has that name.
+fn read_side(spec: &str, stdin_filename: &str) -> Result<Text, String> {
+    let path = Path::new(spec);
+    if spec != "-" && !path.exists() && spec.contains(':') {
+        let bytes = git_show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
+        return Ok(Text { name: spec.to_owned(), bytes });
+    }
+    let (name, bytes) = read_input(path, stdin_filename)?;
+    Ok(Text { name, bytes })
+}
+
+/// `git show OBJECT`: the bytes, `None` when the revision has no such path, an error when git
+/// cannot run or the revision is unknown.
+fn git_show(object: &str) -> Result<Option<Vec<u8>>, String> {
+    let output = git(&["show", object])?;
+    if output.status.success() {
+        return Ok(Some(output.stdout));
+    }
+    let message = String::from_utf8_lossy(&output.stderr);
+    if message.contains("does not exist in") || message.contains("exists on disk, but not in") {
+        return Ok(None);
+    }
+    Err(format!("cannot read `{object}` with git: {}", first_line(&message)))
+}
+
+fn git(args: &[&str]) -> Result<std::process::Output, String> {
+    Command::new("git").args(args).output().map_err(|error| format!("cannot run git: {}", super::describe(&error)))
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().find(|line| !line.trim().is_empty()).unwrap_or("failed").trim()
+}
+
+/// For `--git REV [PATH...]`: each `.toml` file that differs between REV and the working
+/// tree (below the current directory and the PATHs) and is a device file on both sides.
+fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Text, Text)>, String> {
+    let mut args = vec!["diff", "--name-only", "-z", "--relative", "--no-renames", rev, "--"];
+    args.extend(paths.iter().map(String::as_str));
+    let output = git(&args)?;
+    if !output.status.success() {
+        return Err(format!("cannot compare with `{rev}`: {}", first_line(&String::from_utf8_lossy(&output.stderr))));
+    }
+    let names = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut pairs = Vec::new();
+    for name in names.split('\0').filter(|name| name.ends_with(".toml")) {
+        let old = git_show(&format!("{rev}:./{name}"))?;
+        let new = match std::fs::read(name) {
+            Ok(bytes) => Some(bytes),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => return Err(format!("cannot read `{name}`: {}", super::describe(&error))),
+        };
+        let (is_old, is_new) = (old.as_deref().is_some_and(is_device_file), new.as_deref().is_some_and(is_device_file));
+        match (old, new) {
+            (Some(old), Some(new)) if is_old || is_new => pairs
+                .push((Text { name: format!("{rev}:{name}"), bytes: old }, Text { name: name.to_owned(), bytes: new })),
+            (None, Some(_)) if is_new => say!("{name}: a new device file, not in {rev}: nothing to compare it with"),
+            (Some(_), None) if is_old => say!("{name}: a device file removed since {rev}: not compared"),
+            _ => {}
+        }
+    }
+    Ok(pairs)
+}
+
+/// A device file is TOML with a `[device]` table; other `.toml` files (Cargo.toml, taplo's)
+/// are not compared.
+fn is_device_file(bytes: &[u8]) -> bool {
+    crate::check_bytes(bytes).network.is_some_and(|network| network.device.header != Span::default())
+}
+
+/// Writes `<name>.apply-routes.ps1` and `<name>.undo-routes.ps1` per plan with route
+/// commands, into DIR, new or empty; never over a file.
+fn emit(dir: &Path, loaded: &[(Loaded, Loaded)], plans: &[Plan]) -> Result<(), String> {
+    let shown = dir.display();
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(format!("cannot emit into `{shown}`: it is not empty"));
+            }
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)
+                .map_err(|error| format!("cannot create `{shown}`: {}", super::describe(&error)))?;
+        }
+        Err(error) => return Err(format!("cannot emit into `{shown}`: {}", super::describe(&error))),
+    }
+    let mut written = 0;
+    let mut stems: Vec<String> = Vec::new();
+    for ((old, new), plan) in loaded.iter().zip(plans) {
+        if plan.commands().is_empty() {
+            continue;
+        }
+        let mut stem = stem(&new.name);
+        if stems.contains(&stem) {
+            stem = format!("{stem}-{}", stems.len() + 1);
+        }
+        stems.push(stem.clone());
+        let undo = plan::plan(side(new), side(old));
+        for (suffix, plan, purpose) in [
+            ("apply-routes", plan, format!("the route changes from {} to {}", old.name, new.name)),
+            ("undo-routes", &undo, format!("the route changes back from {} to {}", new.name, old.name)),
+        ] {
+            let path = dir.join(format!("{stem}.{suffix}.ps1"));
+            let text = render::route_script(&new.name, plan, &purpose);
+            write_new(&path, &text)
+                .map_err(|error| format!("cannot write `{}`: {}", path.display(), super::describe(&error)))?;
+            written += 1;
+        }
+    }
+    say!("{shown}: wrote {written} scripts");
+    Ok(())
+}
+
+/// The file name of a side without `.toml`, in letters, digits, `-`, `_` and `.` only.
+fn stem(name: &str) -> String {
+    let file = name.rsplit(['/', ':', '\\']).next().unwrap_or(name);
+    let file = file.strip_suffix(".toml").unwrap_or(file);
+    let clean: String =
+        file.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    if clean.is_empty() || clean.starts_with('.') { format!("device{clean}") } else { clean }
+}
+
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(text.as_bytes())
+}

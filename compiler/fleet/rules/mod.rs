@@ -1,0 +1,28 @@
+//! The fleet rules (ASE6xx): one file each, declared with `declare_rule!` and listed in
+//! [`crate::rules::RULES`] like every rule, so `explain`, `rules` and the docs know them.
+//! Their `check` is `None` there: they run over a fleet, from [`CHECKS`]
+//! ([`crate::rules::Rule::is_fleet_rule`] tells them apart).
+
+pub mod address_overlap;
+pub mod duplicate_device;
+pub mod range_reaches;
+pub mod unmatched_glob;
+
+use super::{FileId, Fleet, FleetDevice, FleetDiagnostic, Related, Topology};
+use crate::diagnostic::{Diagnostic, Span};
+
+/// A check over the whole fleet.
+pub type FleetCheck = fn(&Fleet, &[FleetDevice], &Topology, &mut Vec<FleetDiagnostic>);
+
+pub static CHECKS: &[FleetCheck] = &[duplicate_device::check, address_overlap::check, range_reaches::check];
+
+/// A diagnostic in device `device`, with one related place.
+fn in_device(device: usize, diagnostic: Diagnostic, related: (FileId, Span, String)) -> FleetDiagnostic {
+    let (file, span, message) = related;
+    FleetDiagnostic { file: FileId::Device(device), diagnostic, related: vec![Related { file, span, message }] }
+}
+
+/// A device's name for messages: its `[device] name`, else `device #N`.
+fn device_name(devices: &[FleetDevice], index: usize) -> String {
+    devices[index].name().map_or_else(|| format!("device #{}", index + 1), |name| format!("`{name}`"))
+}

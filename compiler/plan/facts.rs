@@ -1,0 +1,128 @@
+//! The facts a classification rests on: each an anchor of `docs/device-facts.md` and the
+//! public page that states it. `docs/diff.md` lists them with the quoted sentences.
+
+/// One fact: where the project's facts page explains it, and the public source.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// The anchor in `docs/device-facts.md`.
+    pub anchor: &'static str,
+    /// What the fact says, in a few words.
+    pub summary: &'static str,
+    pub source: &'static str,
+}
+
+impl Fact {
+    /// `docs/device-facts.md#anchor`: the link a user follows from the repository.
+    pub fn link(&self) -> String {
+        format!("docs/device-facts.md#{}", self.anchor)
+    }
+}
+
+macro_rules! fact {
+    ($name:ident, $anchor:literal, $page:literal, $summary:literal) => {
+        pub const $name: Fact = Fact { anchor: $anchor, summary: $summary, source: $page };
+    };
+}
+
+fact!(
+    EXTERNAL_SERVICE_IPS,
+    "external-service-ips",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-manage-compute",
+    "external service IPs can be changed later; the new IPs take effect immediately, without a restart"
+);
+fact!(
+    POD_AND_SERVICE_SUBNETS,
+    "pod-and-service-subnets",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-connect-powershell-interface",
+    "pod and service subnets are set with Set-HcsKubeClusterNetworkInfo before compute is configured, \
+     since the Kubernetes cluster is created in that step"
+);
+fact!(
+    COMPUTE_IPS,
+    "compute-ips",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-deploy-configure-network-compute-web-proxy",
+    "the Kubernetes node IPs and the compute port are given when compute is configured; no documented \
+     step changes them on a running cluster"
+);
+fact!(
+    COMPUTE_SWITCH,
+    "compute-virtual-switch",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-deploy-configure-network-compute-web-proxy",
+    "compute is enabled on one virtual switch, on one port, when compute is configured"
+);
+fact!(
+    CUSTOM_ROUTES,
+    "custom-routes",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-kubernetes-networking",
+    "routes can be added or updated after compute is configured; Remove-HcsNetRoute takes the interface \
+     and the destination"
+);
+fact!(
+    KUBERNETES_NETWORKING,
+    "kubernetes-networking-components",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-kubernetes-networking",
+    "MetalLB gives LoadBalancer services their IPs from the external service IP range; CoreDNS maps \
+     service names to cluster IPs"
+);
+fact!(
+    EDGEHUB,
+    "iot-edge-edgehub",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-manage-compute",
+    "IoT Edge's edgehub service takes one external service IP"
+);
+fact!(
+    PORT_SETTINGS,
+    "port-settings",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-deploy-configure-network-compute-web-proxy",
+    "a port's address, gateway, DNS servers and MTU are set in the local UI (or Set-HcsIPAddress)"
+);
+fact!(
+    DEVICE_MODELS,
+    "device-models",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-clustering-overview",
+    "the model and the node count are the hardware: another one is another device"
+);
+fact!(
+    SITE_DNS,
+    "site-dns-names",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-certificates-overview",
+    "the device's endpoints are named under <device name>.<DNS domain>"
+);
+fact!(
+    KUBERNETES_SERVICES,
+    "kubernetes-services",
+    "https://kubernetes.io/docs/concepts/services-networking/service/",
+    "`kubectl apply` changes a Service in place; a Service's name and cluster IP identify it"
+);
+
+/// Every fact `asenet diff` cites, for the docs test.
+pub const ALL: [&Fact; 11] = [
+    &EXTERNAL_SERVICE_IPS,
+    &POD_AND_SERVICE_SUBNETS,
+    &COMPUTE_IPS,
+    &COMPUTE_SWITCH,
+    &CUSTOM_ROUTES,
+    &KUBERNETES_NETWORKING,
+    &EDGEHUB,
+    &PORT_SETTINGS,
+    &DEVICE_MODELS,
+    &SITE_DNS,
+    &KUBERNETES_SERVICES,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn anchors_are_unique_and_device_facts_are_on_learn() {
+        let mut anchors: Vec<_> = super::ALL.iter().map(|fact| fact.anchor).collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        assert_eq!(anchors.len(), super::ALL.len());
+        for fact in super::ALL {
+            assert!(
+                fact.source.starts_with("https://learn.microsoft.com/azure/databox-online/")
+                    || fact.source.starts_with("https://kubernetes.io/")
+            );
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! A plan as text: `human` (for a terminal), `markdown` (a pull-request comment) and `json`
+//! (stable, documented in `docs/diff.md`). Pure functions: `cli/diff.rs` prints them.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Change, Class, Plan, Section};
+
+/// One compared pair: the names of its sides as the user gave them, and its plan.
+pub struct Compared<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub plan: &'a Plan,
+}
+
+/// The worst class of several plans.
+pub fn worst(compared: &[Compared]) -> Option<Class> {
+    compared.iter().filter_map(|pair| pair.plan.class()).max()
+}
+
+fn subject(change: &Change) -> String {
+    match change.section {
+        Section::Service | Section::Switch => format!("`{}`", change.subject),
+        _ => change.subject.clone(),
+    }
+}
+
+/// `service `shop/api`: external IP 192.168.10.42 → 192.168.10.43`.
+pub fn headline(change: &Change) -> String {
+    let section = change.section.as_str();
+    let mut line =
+        if change.subject == section { format!("{section}: ") } else { format!("{section} {}: ", subject(change)) };
+    line.push_str(&change.what);
+    match (&change.before, &change.after) {
+        (Some(before), Some(after)) => write!(line, " {before} → {after}"),
+        (Some(value), None) | (None, Some(value)) => write!(line, ": {value}"),
+        (None, None) => Ok(()),
+    }
+    .expect("writing to a String");
+    line
+}
+
+fn count(n: usize) -> String {
+    if n == 1 { "1 change".to_owned() } else { format!("{n} changes") }
+}
+
+/// Grouped by class, the worst first; each change one line, then its cause, reason and fact,
+/// and its help; then the device commands.
+pub fn human(compared: &[Compared]) -> String {
+    let mut out = String::new();
+    for (index, pair) in compared.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let plan = pair.plan;
+        let Some(class) = plan.class() else {
+            writeln!(out, "{} → {}: no change (both mean the same)", pair.old, pair.new).expect("writing to a String");
+            continue;
+        };
+        writeln!(out, "{} → {}: {}, {}", pair.old, pair.new, count(plan.changes.len()), class.as_str())
+            .expect("writing to a String");
+        for class in Class::ALL.iter().rev() {
+            let changes: Vec<&Change> = plan.changes.iter().filter(|change| change.class == *class).collect();
+            if changes.is_empty() {
+                continue;
+            }
+            writeln!(out, "\n{} ({})", class.as_str(), changes.len()).expect("writing to a String");
+            for change in changes {
+                writeln!(out, "  {}", headline(change)).expect("writing to a String");
+                if let Some(cause) = &change.cause {
+                    writeln!(out, "    {cause}").expect("writing to a String");
+                }
+                writeln!(out, "    {} (see {})", change.reason, change.fact.link()).expect("writing to a String");
+                if let Some(help) = &change.help {
+                    writeln!(out, "    help: {help}").expect("writing to a String");
+                }
+            }
+        }
+        let commands = plan.commands();
+        if !commands.is_empty() {
+            out.push_str("\ncommands for the device's PowerShell interface, in this order:\n");
+            for command in commands {
+                writeln!(out, "  {command}").expect("writing to a String");
+            }
+        }
+    }
+    out
+}
+
+/// How many changes of one class a markdown comment lists before it points at the JSON plan:
+/// a GitHub comment holds at most 65,536 characters.
+const MARKDOWN_CHANGES: usize = 100;
+const MARKDOWN_COMMANDS: usize = 200;
+
+fn takes(class: Class) -> &'static str {
+    match class {
+        Class::Redeploy => "compute torn down and configured again",
+        Class::Disruptive => "clients see an address change or lose something",
+        Class::Reapply => "an artifact or script applied again",
+        Class::AppliesLive => "takes effect as it is",
+    }
+}
+
+/// A pull-request comment: per file a summary table and the changes of each class in a
+/// collapsible `<details>`, facts linked to their public source.
+pub fn markdown(compared: &[Compared]) -> String {
+    let mut out = String::from("## asenet diff\n");
+    for pair in compared {
+        let plan = pair.plan;
+        writeln!(out, "\n### `{}` → `{}`\n", pair.old, pair.new).expect("writing to a String");
+        let Some(worst) = plan.class() else {
+            out.push_str("No change: both sides mean the same.\n");
+            continue;
+        };
+        writeln!(out, "**{}**, {}.\n", worst.as_str(), count(plan.changes.len())).expect("writing to a String");
+        out.push_str("| class | changes | what applying takes |\n|---|---:|---|\n");
+        for class in Class::ALL.iter().rev() {
+            let n = plan.changes.iter().filter(|change| change.class == *class).count();
+            writeln!(out, "| `{}` | {n} | {} |", class.as_str(), takes(*class)).expect("writing to a String");
+        }
+        for class in Class::ALL.iter().rev() {
+            let changes: Vec<&Change> = plan.changes.iter().filter(|change| change.class == *class).collect();
+            if changes.is_empty() {
+                continue;
+            }
+            writeln!(out, "\n<details><summary><code>{}</code>: {}</summary>\n", class.as_str(), count(changes.len()))
+                .expect("writing to a String");
+            for change in changes.iter().take(MARKDOWN_CHANGES) {
+                write!(out, "- {}", markdown_headline(change)).expect("writing to a String");
+                if let Some(cause) = &change.cause {
+                    write!(out, ", {cause}").expect("writing to a String");
+                }
+                write!(out, ". {} ([{}]({})).", capitalised(&change.reason), change.fact.anchor, change.fact.source)
+                    .expect("writing to a String");
+                if let Some(help) = &change.help {
+                    write!(out, " Help: {help}.").expect("writing to a String");
+                }
+                out.push('\n');
+            }
+            if changes.len() > MARKDOWN_CHANGES {
+                writeln!(
+                    out,
+                    "- … and {} more (`asenet diff --format json` lists all)",
+                    changes.len() - MARKDOWN_CHANGES
+                )
+                .expect("writing to a String");
+            }
+            out.push_str("\n</details>\n");
+        }
+        let commands = plan.commands();
+        if !commands.is_empty() {
+            writeln!(
+                out,
+                "\n<details><summary>Route commands for the device's PowerShell interface ({})</summary>\n\n```powershell",
+                commands.len()
+            )
+            .expect("writing to a String");
+            for command in commands.iter().take(MARKDOWN_COMMANDS) {
+                writeln!(out, "{command}").expect("writing to a String");
+            }
+            if commands.len() > MARKDOWN_COMMANDS {
+                writeln!(
+                    out,
+                    "# … and {} more (`asenet diff --emit DIR` writes them all)",
+                    commands.len() - MARKDOWN_COMMANDS
+                )
+                .expect("writing to a String");
+            }
+            out.push_str("```\n\n</details>\n");
+        }
+    }
+    out
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The headline with values in code spans.
+fn markdown_headline(change: &Change) -> String {
+    let section = change.section.as_str();
+    let mut line =
+        if change.subject == section { format!("{section}: ") } else { format!("{section} `{}`: ", change.subject) };
+    line.push_str(&change.what);
+    match (&change.before, &change.after) {
+        (Some(before), Some(after)) => write!(line, " `{before}` → `{after}`"),
+        (Some(value), None) | (None, Some(value)) => write!(line, ": `{value}`"),
+        (None, None) => Ok(()),
+    }
+    .expect("writing to a String");
+    line
+}
+
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    /// Raised only when a field changes meaning or goes away.
+    version: u32,
+    class: Option<&'static str>,
+    files: Vec<JsonFile<'a>>,
+    changes: Vec<JsonChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    old: &'a str,
+    new: &'a str,
+    class: Option<&'static str>,
+    changes: usize,
+    commands: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    file: &'a str,
+    class: &'static str,
+    section: &'static str,
+    subject: &'a str,
+    what: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    reason: &'a str,
+    cause: Option<&'a str>,
+    help: Option<&'a str>,
+    fact: JsonFact,
+    commands: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonFact {
+    link: String,
+    summary: &'static str,
+    source: &'static str,
+}
+
+pub fn json(compared: &[Compared]) -> String {
+    let plan = JsonPlan {
+        version: 1,
+        class: worst(compared).map(Class::as_str),
+        files: compared
+            .iter()
+            .map(|pair| JsonFile {
+                old: pair.old,
+                new: pair.new,
+                class: pair.plan.class().map(Class::as_str),
+                changes: pair.plan.changes.len(),
+                commands: pair.plan.commands(),
+            })
+            .collect(),
+        changes: compared
+            .iter()
+            .flat_map(|pair| {
+                pair.plan.changes.iter().map(|change| JsonChange {
+                    file: pair.new,
+                    class: change.class.as_str(),
+                    section: change.section.as_str(),
+                    subject: &change.subject,
+                    what: &change.what,
+                    before: change.before.as_deref(),
+                    after: change.after.as_deref(),
+                    reason: &change.reason,
+                    cause: change.cause.as_deref(),
+                    help: change.help.as_deref(),
+                    fact: JsonFact {
+                        link: change.fact.link(),
+                        summary: change.fact.summary,
+                        source: change.fact.source,
+                    },
+                    commands: &change.commands,
+                })
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&plan).expect("a plan serializes");
+    out.push('\n');
+    out
+}
+
+/// The route commands of a plan as a PowerShell script for `--emit`: `undo` is the plan of
+/// the other direction.
+pub fn route_script(name: &str, plan: &Plan, purpose: &str) -> String {
+    let mut out = format!(
+        "# Generated by asenet diff for {name}: {purpose}.\n# Run it in the device's PowerShell interface; removals come \
+         before additions.\n"
+    );
+    for command in plan.commands() {
+        writeln!(out, "{command}").expect("writing to a String");
+    }
+    out
+}

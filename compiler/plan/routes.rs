@@ -1,0 +1,131 @@
+//! Custom routes: every Kubernetes VM gets every route (`Add-HcsNetRoute` has no node
+//! selector), so the nodes' tables differ from one another only in their source address,
+//! which the node IPs decide. A route is known by its interface and destination, as
+//! `Remove-HcsNetRoute` knows it; its next hop and metric are what can change.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use super::{Change, Class, Section, Side, facts};
+use crate::model::{Network, PortId, RouteTarget};
+
+type Key = (PortId, Ipv4Net);
+/// Next hop and metric; a key written twice keeps every pair, sorted.
+type Values = Vec<(Ipv4Addr, u32)>;
+
+fn table(network: &Network) -> BTreeMap<Key, Values> {
+    let mut table: BTreeMap<Key, Values> = BTreeMap::new();
+    for route in network.routes.iter().filter(|route| route.target.value == RouteTarget::Kubernetes) {
+        let key = (route.interface.value, route.destination.value.trunc());
+        table.entry(key).or_default().push((route.next_hop.value, route.metric.value));
+    }
+    for values in table.values_mut() {
+        values.sort_unstable();
+        values.dedup();
+    }
+    table
+}
+
+pub fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
+    let (before, after) = (table(old.network), table(new.network));
+    let mut before = before.into_iter().peekable();
+    let mut after = after.into_iter().peekable();
+    // One merge of two sorted tables: linear in the routes.
+    loop {
+        let order = match (before.peek(), after.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (key, values) = before.next().expect("peeked");
+                out.push(removed(key, &values));
+            }
+            std::cmp::Ordering::Greater => {
+                let (key, values) = after.next().expect("peeked");
+                out.push(added(key, &values));
+            }
+            std::cmp::Ordering::Equal => {
+                let (key, was) = before.next().expect("peeked");
+                let (_, is) = after.next().expect("peeked");
+                if was != is {
+                    out.push(replaced(key, &was, &is));
+                }
+            }
+        }
+    }
+}
+
+fn subject((interface, destination): Key) -> String {
+    format!("{interface} {destination}")
+}
+
+fn show(values: &Values) -> String {
+    values.iter().map(|(next_hop, metric)| format!("via {next_hop} metric {metric}")).collect::<Vec<_>>().join(", ")
+}
+
+pub fn remove_command((interface, destination): Key) -> String {
+    format!("Remove-HcsNetRoute -InterfaceAlias \"{interface}\" -DestinationPrefix \"{destination}\"")
+}
+
+pub fn add_command((interface, destination): Key, next_hop: Ipv4Addr, metric: u32) -> String {
+    format!(
+        "Add-HcsNetRoute -InterfaceAlias \"{interface}\" -DestinationPrefix \"{destination}\" -NextHop \"{next_hop}\" \
+         -RouteMetric {metric}"
+    )
+}
+
+const REASON: &str = "run the route commands on the device's PowerShell interface; routes can be changed while \
+                      compute runs";
+
+fn removed(key: Key, values: &Values) -> Change {
+    let mut change = Change::new(Class::Reapply, Section::Route, subject(key), "removed")
+        .values(Some(show(values)), None::<String>)
+        .because(REASON, &facts::CUSTOM_ROUTES);
+    change.commands = vec![remove_command(key)];
+    change
+}
+
+fn added(key: Key, values: &Values) -> Change {
+    let mut change = Change::new(Class::Reapply, Section::Route, subject(key), "added")
+        .values(None::<String>, Some(show(values)))
+        .because(REASON, &facts::CUSTOM_ROUTES);
+    change.commands = values.iter().map(|&(next_hop, metric)| add_command(key, next_hop, metric)).collect();
+    change
+}
+
+fn replaced(key: Key, was: &Values, is: &Values) -> Change {
+    let what = match (was.as_slice(), is.as_slice()) {
+        ([(hop_a, _)], [(hop_b, _)]) if hop_a == hop_b => "metric",
+        ([(_, metric_a)], [(_, metric_b)]) if metric_a == metric_b => "next hop",
+        _ => "next hop and metric",
+    };
+    let (before, after) = match (was.as_slice(), is.as_slice()) {
+        ([(_, a)], [(_, b)]) if what == "metric" => (a.to_string(), b.to_string()),
+        ([(a, _)], [(b, _)]) if what == "next hop" => (a.to_string(), b.to_string()),
+        _ => (show(was), show(is)),
+    };
+    let mut change = Change::new(Class::Reapply, Section::Route, subject(key), what)
+        .values(Some(before), Some(after))
+        .because(
+            format!("{REASON}; the route is removed and added again, since Remove-HcsNetRoute knows it only by interface and destination"),
+            &facts::CUSTOM_ROUTES,
+        );
+    change.commands = std::iter::once(remove_command(key))
+        .chain(is.iter().map(|&(next_hop, metric)| add_command(key, next_hop, metric)))
+        .collect();
+    change
+}
+
+/// Every command of `changes`: all removals first, then all additions, each in plan order.
+pub fn ordered_commands(changes: &[Change]) -> Vec<&str> {
+    let commands = || changes.iter().flat_map(|change| &change.commands).map(String::as_str);
+    commands()
+        .filter(|command| command.starts_with("Remove-"))
+        .chain(commands().filter(|command| !command.starts_with("Remove-")))
+        .collect()
+}
