@@ -97,7 +97,8 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a switch or route that names a port of this model which has no
-    /// `[ports.PortN]` table.
+    /// `[ports.PortN]` table, and a virtual network or BGP peer whose `switch` names no
+    /// `[switches.NAME]` of the file.
     ///
     /// ## Why is this bad?
     /// A port without settings has no address: a switch on it or a route through it
@@ -119,7 +120,8 @@ declare_rule! {
         code: "ASE004",
         name: "undefined-reference",
         severity: Severity::Error,
-        summary: "a switch or route names a port of this model that has no `[ports.X]` table",
+        summary: "a switch or route names a port of this model that has no `[ports.X]` table, or a virtual network \
+                  or BGP peer names a switch the file does not define",
     };
 }
 
@@ -187,11 +189,14 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports two services with the same namespace and name.
+    /// Reports two services with the same namespace and name, and two virtual networks with
+    /// the same name on one switch.
     ///
     /// ## Why is this bad?
     /// Kubernetes keys a Service by namespace and name: the second manifest would replace
-    /// the first, and the address allocated to the first would be lost.
+    /// the first, and the address allocated to the first would be lost. The device finds a
+    /// virtual network by its switch and name (`Remove-HcsVirtualNetwork -VirtualSwitchName
+    /// -Name`): the second would replace the first.
     ///
     /// ## Example
     /// ```toml
@@ -210,7 +215,7 @@ declare_rule! {
         code: "ASE007",
         name: "duplicate",
         severity: Severity::Error,
-        summary: "two services with the same namespace/name",
+        summary: "two services with the same namespace/name, or two virtual networks with one name on one switch",
     };
 }
 

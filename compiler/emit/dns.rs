@@ -75,7 +75,7 @@ fn header(zone: &Zone) -> String {
 fn zone_text(zone: &Zone, serial: u32) -> String {
     let Timers { ttl, refresh, retry, expire, minimum } = timers(zone.kind);
     let mut records: Vec<(&str, String)> =
-        zone.records.iter().map(|record| (record.name.as_str(), record.address.to_string())).collect();
+        zone.records.iter().filter_map(|record| Some((record.name.as_str(), record.address?.to_string()))).collect();
     records.sort();
     records.dedup();
     let width = records.iter().map(|(name, _)| name.len()).max().unwrap_or(0).max(1);

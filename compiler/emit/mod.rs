@@ -8,6 +8,7 @@
 mod dns;
 pub mod manifest;
 mod metallb;
+mod powershell;
 mod routes;
 mod services;
 
@@ -44,6 +45,7 @@ pub fn emit(network: &Network, source: &str, previous: &Previous) -> Result<Vec<
     }
     let mut files = routes::emit(network);
     files.extend(metallb::emit(network));
+    files.extend(powershell::emit(network));
     let zones = dns::emit(network, previous);
     files.extend(zones.files);
     files.extend(services::emit(network));

@@ -35,14 +35,17 @@ struct Row {
 
 /// The rows every node shares, connected first, then by destination, metric and next hop.
 fn rows(network: &Network) -> Vec<Row> {
-    let connected =
-        network.compute_port().and_then(|port| Some((port.id, port.subnet()?.value))).map(|(interface, subnet)| Row {
+    // The compute network's one subnet: the compute port's, or the compute virtual network's.
+    let connected = match network.compute_subnets().as_deref() {
+        Some([compute]) => Some(Row {
             origin: Origin::Connected,
-            destination: subnet,
+            destination: compute.subnet.value,
             metric: 0,
             next_hop: None,
-            interface,
-        });
+            interface: compute.port,
+        }),
+        _ => None,
+    };
     let custom = network.routes.iter().filter(|route| route.target.value == RouteTarget::Kubernetes).map(|route| Row {
         origin: Origin::Custom,
         destination: route.destination.value.trunc(),

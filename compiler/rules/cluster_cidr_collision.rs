@@ -8,7 +8,7 @@ use crate::model::{AddrRange, Network};
 declare_rule! {
     /// ## What it does
     /// Reports the pod CIDR and the service CIDR when they overlap each other or an address
-    /// the site uses: a port's subnet, the node IPs, the external service IPs, a port's DNS
+    /// the site uses: a port's subnet, a virtual network's subnet, the node IPs, the external service IPs, a port's DNS
     /// server, or the destination of a custom route that lies inside (or equals) one of
     /// them. The CIDRs are the defaults `172.27.0.0/16` and `172.28.0.0/16` unless
     /// `[kubernetes]` sets `pod_cidr` or `service_cidr` (F14).
@@ -48,7 +48,7 @@ declare_rule! {
         code: "ASE102",
         name: "cluster-cidr-collision",
         severity: Severity::Error,
-        summary: "pod or service CIDR overlaps each other, a port subnet, a range or a DNS server, or a route \
+        summary: "pod or service CIDR overlaps each other, a port or virtual network subnet, a range or a DNS server, or a route \
                   destination lies inside one (F14); a route that covers a cluster CIDR (0.0.0.0/0) is fine",
     };
 }
@@ -153,6 +153,13 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         for (id, subnet, _) in &subnets {
             let range = AddrRange::of_net(subnet.value);
             if report_range(cidr, range, &format!("{id}'s subnet {}", subnet.value), subnet.span, sink) {
+                reported.push(range);
+            }
+        }
+        for vnet in &network.virtual_networks {
+            let range = AddrRange::of_net(vnet.net());
+            let what = format!("virtual network `{}`'s subnet {}", vnet.name.value, vnet.net());
+            if report_range(cidr, range, &what, vnet.subnet.span, sink) {
                 reported.push(range);
             }
         }

@@ -21,6 +21,9 @@ declare_rule! {
     /// A `hostname` needs a LoadBalancer service and `device.domain`: without them it has
     /// nowhere to go, which is `missing-or-conflicting` (ASE006).
     ///
+    /// Names collide whether or not the pool had an address for each service: a service
+    /// that `pool-exhausted` reports as left without an address still owns its name.
+    ///
     /// ## Why is this bad?
     /// A resolver answers a name with every address it has, in any order: clients reach
     /// either service at random, or a service instead of the Kubernetes API that
@@ -77,7 +80,7 @@ fn check_device_endpoints(network: &Network, zone: &Zone, sink: &mut Sink) {
                 service.hostname.as_ref().map_or(service.name.span, |hostname| hostname.span),
                 format!("`{fqdn}` is the device's {what}"),
             )
-            .with_primary_label(format!("{} -> {}", record.name, record.address))
+            .with_primary_label(target(record))
             .with_label(domain.span, format!("the device's {what} is `{fqdn}` (F41)"))
             .with_help("give this service another `hostname`: the device's own endpoints keep their names"),
         );
@@ -120,9 +123,17 @@ fn check_zone(zone: &Zone, sink: &mut Sink) {
         };
         sink.push(
             Diagnostic::new(&DNS_COLLISION, primary, format!("`{fqdn}` would have two records"))
-                .with_primary_label(format!("{} -> {}", record.name, record.address))
+                .with_primary_label(target(record))
                 .with_label(span, label)
                 .with_help(help),
         );
+    }
+}
+
+/// `shop -> 192.168.10.40`, or what a service the pool left out will point at.
+fn target(record: &Record) -> String {
+    match record.address {
+        Some(address) => format!("{} -> {address}", record.name),
+        None => format!("{} -> no address yet: its pool ran out", record.name),
     }
 }

@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
-use crate::model::{Network, OnSubnet, PortConfig, on_subnet};
+use crate::model::{Network, OnSubnet, PortConfig, VirtualNetwork, on_subnet};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,11 @@ declare_rule! {
     /// Network and broadcast addresses count only up to /30: a /31 is a point-to-point
     /// link whose two addresses are both hosts (RFC 3021), and a /32 has room for the port
     /// alone, so any gateway is outside it.
+    ///
+    /// The gateway of a `[[virtual_networks]]` entry is judged the same way against its
+    /// `subnet`: `Add-HcsVirtualNetwork` wants "the gateway IP address ... in the same
+    /// subnet as the parameter passed in as address space" (see:
+    /// docs/device-facts.md#virtual-networks).
     ///
     /// ## Why is this bad?
     /// A static configuration is "IP, DNS server, and default gateway" (F41), and the
@@ -41,11 +46,15 @@ declare_rule! {
         code: "ASE201",
         name: "gateway-off-link",
         severity: Severity::Error,
-        summary: "a port's gateway is outside its subnet or is its network, broadcast or own address",
+        summary: "a port's or virtual network's gateway is outside its subnet or is its network, broadcast or own \
+                  address",
     };
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
+    for vnet in &network.virtual_networks {
+        check_virtual_network(vnet, sink);
+    }
     for port in &network.ports {
         let PortConfig::Static(addressing) = &port.config else { continue };
         let Some(gateway) = addressing.gateway else { continue };
@@ -94,4 +103,32 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_help(help),
         );
     }
+}
+
+fn check_virtual_network(vnet: &VirtualNetwork, sink: &mut Sink) {
+    let gateway = vnet.gateway;
+    let subnet = vnet.net();
+    let name = &vnet.name.value;
+    let (message, primary) = match on_subnet(subnet, gateway.value) {
+        OnSubnet::Outside => {
+            (format!("gateway {} is not in virtual network `{name}`'s subnet {subnet}", gateway.value), "not on-link")
+        }
+        OnSubnet::Network => {
+            (format!("gateway {} is the network address of virtual network `{name}`", gateway.value), "network address")
+        }
+        OnSubnet::Broadcast => (
+            format!("gateway {} is the broadcast address of virtual network `{name}`", gateway.value),
+            "broadcast address",
+        ),
+        OnSubnet::Host => return,
+    };
+    sink.push(
+        Diagnostic::new(&GATEWAY_OFF_LINK, gateway.span, message)
+            .with_primary_label(primary)
+            .with_label(vnet.subnet.span, format!("`{name}` is {subnet} here"))
+            .with_help(format!(
+                "use the router's address on {subnet}: Add-HcsVirtualNetwork wants the gateway inside the address \
+                 space (see: docs/device-facts.md#virtual-networks)"
+            )),
+    );
 }

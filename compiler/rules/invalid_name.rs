@@ -15,6 +15,7 @@ declare_rule! {
     /// | service `name` | a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a letter or digit, at most 63 characters |
     /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (F37) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
+    /// | virtual network `name` | an Azure virtual network name: 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_` (see: docs/device-facts.md#virtual-network-names) |
     /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
     ///
     /// A DNS name here is at most 253 characters of labels joined by dots, without a
@@ -54,7 +55,7 @@ declare_rule! {
         code: "ASE401",
         name: "invalid-name",
         severity: Severity::Error,
-        summary: "device name, service name, namespace or domain breaks its naming rule",
+        summary: "device name, service name, namespace, domain or virtual network name breaks its naming rule",
     };
 }
 
@@ -73,6 +74,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
     if let Some(domain) = &network.device.domain {
         report("device domain", domain, &DEVICE_DOMAIN, sink);
+    }
+    for vnet in &network.virtual_networks {
+        report("virtual network name", &vnet.name, &VIRTUAL_NETWORK, sink);
     }
     let Some(kubernetes) = &network.kubernetes else { return };
     report("cluster domain", &kubernetes.cluster_domain, &CLUSTER_DOMAIN, sink);
@@ -135,6 +139,13 @@ static HOSTNAME: NameRule = NameRule {
     shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
 };
 
+static VIRTUAL_NETWORK: NameRule = NameRule {
+    kind: "an Azure virtual network name",
+    rule: "a virtual network name is 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit \
+           and ending with one or `_`, as Azure names virtual networks",
+    shape: NameShape::AzureNetwork,
+};
+
 static VM_INTERFACE: NameRule = NameRule {
     kind: "a Linux interface name",
     rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:`, spaces, `#`, \
@@ -176,6 +187,10 @@ fn fix(name: &str, shape: &NameShape) -> Option<String> {
             labels.join(".")
         }
         NameShape::Interface => name.trim().to_owned(),
+        NameShape::AzureNetwork => {
+            let mapped: String = name.trim().chars().map(|c| if c == ' ' { '-' } else { c }).collect();
+            mapped.trim_matches(['-', '.']).to_owned()
+        }
     };
     (fixed != name && problem(&fixed, shape).is_none()).then_some(fixed)
 }

@@ -1,14 +1,17 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
-use crate::model::{Keyword, Located, Network, Protocol, Service, ServiceType};
+use crate::model::{Keyword, Located, Network, Protocol, Service, ServiceType, TargetPort};
 
 declare_rule! {
     /// ## What it does
     /// Reports a service port that Kubernetes or the device would refuse:
     /// - `port` or `target_port` outside 1-65535;
-    /// - `node_port` on a ClusterIP service (only a LoadBalancer service has node ports
-    ///   here);
+    /// - a `target_port` name that is not an IANA service name as Kubernetes checks it
+    ///   (`IsValidPortName`): 1-15 characters of a-z, 0-9 and `-`, at least one letter, no
+    ///   `-` at either end and no `--`;
+    /// - `node_port` on a ClusterIP service (only NodePort and LoadBalancer services have
+    ///   node ports);
     /// - `node_port` outside 30000-32767, Kubernetes' default node port range, or 31000 or
     ///   31001, which the device keeps for the Kubernetes dashboard and the edge container
     ///   registry (F32);
@@ -73,7 +76,12 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 duplicate(&mut ports, entry.port, protocol, service, "port", sink);
             }
             if let Some(target_port) = &entry.target_port {
-                check_port_number(target_port, "target port", sink);
+                match &target_port.value {
+                    TargetPort::Number(number) => {
+                        check_port_number(&Located::new(*number, target_port.span), "target port", sink);
+                    }
+                    TargetPort::Name(name) => check_port_name(name, target_port.span, sink),
+                }
             }
             let Some(node_port) = entry.node_port else { continue };
             if !check_node_port(service, node_port, sink) {
@@ -146,6 +154,40 @@ fn check_port_number(port: &Located<i64>, what: &str, sink: &mut Sink) -> bool {
     false
 }
 
+/// Why `name` is not an IANA service name as Kubernetes validates a port name
+/// (RFC 6335 section 5.1); `None` when it is one.
+pub(crate) fn port_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() || name.len() > 15 {
+        return Some(format!("is {} characters long, not 1 to 15", name.len()));
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+        return Some(format!("contains `{}`, not a lowercase letter, digit or `-`", bad.escape_debug()));
+    }
+    if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        return Some("has no letter: a name of digits only reads as a number".to_owned());
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Some("starts or ends with `-`".to_owned());
+    }
+    if name.contains("--") {
+        return Some("contains `--`".to_owned());
+    }
+    None
+}
+
+/// Reports a `target_port` name that Kubernetes would refuse.
+fn check_port_name(name: &str, span: Span, sink: &mut Sink) {
+    let Some(problem) = port_name_problem(name) else { return };
+    sink.push(
+        Diagnostic::new(&INVALID_SERVICE_PORT, span, format!("target port name `{}` {problem}", name.escape_debug()))
+            .with_primary_label("not an IANA service name")
+            .with_help(
+                "name the container port with 1-15 lowercase letters, digits and `-`, at least one letter, no `-` \
+                 at either end and no `--` (such as `https`), or give its number",
+            ),
+    );
+}
+
 /// Reports a `node_port` Kubernetes or the device would refuse; `true` when it is usable.
 fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) -> bool {
     let value = node_port.value;
@@ -162,7 +204,7 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
         )
         .with_primary_label("a ClusterIP service has no node ports")
         .with_label(service.kind.span, kind)
-        .with_help("set `type = \"LoadBalancer\"`, or remove `node_port`")
+        .with_help("set `type = \"NodePort\"` or `type = \"LoadBalancer\"`, or remove `node_port`")
     } else if !NODE_PORT_RANGE.contains(&value) {
         Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is out of range"))
             .with_primary_label("not from 30000 to 32767")

@@ -16,6 +16,9 @@ declare_rule! {
     /// destination (`192.168.20.1` for `192.168.20.0/24`); that is only right when the
     /// interface itself is on that subnet.
     ///
+    /// With a compute virtual network, a route through its switch's port belongs to the
+    /// Kubernetes VMs on that VLAN: its next hop must be on the virtual network's subnet.
+    ///
     /// Quiet when the interface has no static address: see `dynamic-route-interface`.
     ///
     /// ## Example
@@ -44,9 +47,8 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
-        let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
+        let Some((subnet, port)) = network.interface_subnet(route.interface.value) else { continue };
         let next_hop = route.next_hop.value;
-        let port = route.interface.value;
         let (message, primary, mut help) = match on_subnet(subnet.value, next_hop) {
             OnSubnet::Outside => (
                 format!("next hop {next_hop} is not on {port}'s subnet {}", subnet.value),

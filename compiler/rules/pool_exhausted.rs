@@ -13,8 +13,11 @@ declare_rule! {
     ///
     /// - the external service IPs (the MetalLB pool): each LoadBalancer service needs one
     ///   address, a `share_ip` group one for all its members, a pinned `load_balancer_ip`
-    ///   its own; with `iot_edge = true`, `edgehub` needs one more (F6, F7). A LoadBalancer
-    ///   service in a file without `service_ips` has a pool of 0.
+    ///   its own; with `iot_edge = true`, `edgehub` needs one more (F6, F7); each of the
+    ///   `iot_modules` and `vms` one more ("one additional IP for each extra service or
+    ///   module that you'll deploy"; see: docs/device-facts.md#modules-and-vms). A LoadBalancer service in a file without
+    ///   `service_ips` has a pool of 0. asenet counts modules and VMs but places no address
+    ///   for them: the device gives them free addresses of the pool when they are deployed.
     /// - the service CIDR: every service needs a cluster IP of its own; the network
     ///   address, `.1`, `.10` and the broadcast address are reserved (F32).
     ///
@@ -71,9 +74,8 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         services.iter().filter(|service| service.kind.value == ServiceType::LoadBalancer).collect();
     let starved = load_balancers.iter().find(|service| service.allocated.external_ip.is_none());
     let edgehub_starved = kubernetes.iot_edge.is_some() && kubernetes.edgehub_ip.is_none();
-    if starved.is_none() && !edgehub_starved {
-        return;
-    }
+    let modules = kubernetes.iot_modules.map_or(0, |count| count.value as u64);
+    let vms = kubernetes.vms.map_or(0, |count| count.value as u64);
 
     // What the pool must give: distinct pins inside it, one address per `share_ip` group
     // without a pin, one per other unpinned service, and edgehub's.
@@ -96,11 +98,25 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         .collect();
     let alone = unpinned.filter(|service| service.share_ip.is_none()).count();
     let for_services = pins.len() + groups.len() + alone;
-    let needed = for_services + usize::from(kubernetes.iot_edge.is_some());
+    let needed = (for_services + usize::from(kubernetes.iot_edge.is_some())) as u64 + modules + vms;
+    let capacity = kubernetes.service_ips.map_or(0, |range| range.value.size());
+    if starved.is_none() && !edgehub_starved && needed <= capacity {
+        return;
+    }
 
     let mut parts = Vec::new();
     if kubernetes.iot_edge.is_some() {
         parts.push("1 for edgehub".to_owned());
+    }
+    match modules {
+        0 => {}
+        1 => parts.push("1 for an IoT Edge module".to_owned()),
+        n => parts.push(format!("{n} for IoT Edge modules")),
+    }
+    match vms {
+        0 => {}
+        1 => parts.push("1 for a VM".to_owned()),
+        n => parts.push(format!("{n} for VMs")),
     }
     if !pins.is_empty() {
         parts.push(format!("{} pinned", pins.len()));
@@ -124,14 +140,13 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
 
     let mut diagnostic = match kubernetes.service_ips {
         Some(range) => {
-            let capacity = range.value.size();
-            let example = AddrRange::new(
-                range.value.first(),
-                Ipv4Addr::from(u32::from(range.value.first()).saturating_add(needed as u32 - 1)),
-            )
-            .filter(|example| example.size() == needed as u64)
-            .map(|example| format!(", e.g. `{example}`"))
-            .unwrap_or_default();
+            let example = u32::try_from(needed - 1)
+                .ok()
+                .and_then(|extra| u32::from(range.value.first()).checked_add(extra))
+                .and_then(|last| AddrRange::new(range.value.first(), Ipv4Addr::from(last)))
+                .filter(|example| example.size() == needed)
+                .map(|example| format!(", e.g. `{example}`"))
+                .unwrap_or_default();
             Diagnostic::new(
                 &POOL_EXHAUSTED,
                 range.span,
@@ -162,6 +177,11 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         diagnostic = diagnostic
             .with_label(service.name.span, format!("`{}` is left without an external IP", service.qualified_name()));
     }
+    for count in [kubernetes.iot_modules, kubernetes.vms].into_iter().flatten().filter(|count| count.value > 0) {
+        let what = if Some(count) == kubernetes.vms { "VMs" } else { "IoT Edge modules" };
+        diagnostic =
+            diagnostic.with_label(count.span, format!("{} {what} take an external IP each (F42)", count.value));
+    }
     if let Some(span) = kubernetes.iot_edge {
         let label = match kubernetes.edgehub_ip {
             Some(address) => format!("edgehub takes {address} (F7)"),
@@ -173,7 +193,12 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
 }
 
 fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
-    let Some(starved) = services.iter().find(|service| service.allocated.cluster_ip.is_none()) else { return };
+    // A headless service takes no cluster IP.
+    let Some(starved) =
+        services.iter().find(|service| service.allocated.cluster_ip.is_none() && service.headless.is_none())
+    else {
+        return;
+    };
     let cidr = kubernetes.service_cidr;
     let net = cidr.value.trunc();
     let reserved: Vec<Ipv4Addr> = reserved_cluster_ips(net).into_iter().map(|(address, _)| address).collect();
@@ -183,7 +208,7 @@ fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut S
         .filter_map(|service| service.cluster_ip.map(|pin| pin.value))
         .filter(|pin| net.contains(pin) && !reserved.contains(pin))
         .collect();
-    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none()).count();
+    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none() && service.headless.is_none()).count();
     let needed = (pins.len() + unpinned) as u64;
 
     let reserved_list: Vec<String> = reserved.iter().map(Ipv4Addr::to_string).collect();

@@ -9,6 +9,9 @@ declare_rule! {
     /// compute port (the port of the switch with `compute = true`), and says which
     /// addresses lie outside.
     ///
+    /// With a virtual network that has `compute = true`, the ranges must lie in that
+    /// network's `subnet` instead: the Kubernetes VMs sit on that VLAN.
+    ///
     /// A compute switch on two ports (the documented two-node teamed switch, F25) has two
     /// subnets: each range must lie inside one of them.
     ///
@@ -50,12 +53,18 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
+    if let Some(vnet) = network.compute_virtual_network() {
+        let owner = format!("virtual network `{}`", vnet.name.value);
+        let subnet = Located::new(vnet.net(), vnet.subnet.span);
+        check_one_subnet(kubernetes, &owner, "the compute network", subnet, sink);
+        return;
+    }
     let Some(switch) = network.compute_switch() else { return };
     let subnets: Option<Vec<(PortId, Located<Ipv4Net>)>> =
         switch.ports.iter().map(|port| Some((port.value, network.port(port.value)?.subnet()?))).collect();
     let Some(subnets) = subnets else { return };
     if let [(id, subnet)] = subnets.as_slice() {
-        check_one_subnet(kubernetes, *id, *subnet, sink);
+        check_one_subnet(kubernetes, &id.to_string(), "the compute port", *subnet, sink);
     } else {
         check_teamed(kubernetes, &switch.name.value, &subnets, sink);
     }
@@ -89,7 +98,7 @@ fn check_teamed(kubernetes: &Kubernetes, switch: &str, subnets: &[(PortId, Locat
 }
 
 /// The ranges of a compute switch on one port: inside its subnet.
-fn check_one_subnet(kubernetes: &Kubernetes, id: PortId, subnet: Located<Ipv4Net>, sink: &mut Sink) {
+fn check_one_subnet(kubernetes: &Kubernetes, id: &str, role: &str, subnet: Located<Ipv4Net>, sink: &mut Sink) {
     let inside = AddrRange::of_net(subnet.value);
 
     let mut ranges = vec![(
@@ -124,7 +133,7 @@ fn check_one_subnet(kubernetes: &Kubernetes, id: PortId, subnet: Located<Ipv4Net
         sink.push(
             Diagnostic::new(&RANGE_OUTSIDE_SUBNET, range.span, message)
                 .with_primary_label(primary_label)
-                .with_label(subnet.span, format!("{id}, the compute port, is on {} here", subnet.value))
+                .with_label(subnet.span, format!("{id}, {role}, is on {} here", subnet.value))
                 .with_help(format!("{why} from the free addresses of {} (F5)", subnet.value)),
         );
     }

@@ -48,12 +48,11 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
-        let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
+        let Some((subnet, port)) = network.interface_subnet(route.interface.value) else { continue };
         let destination = route.destination.value.trunc();
         if !subnet.value.contains(&destination) {
             continue;
         }
-        let port = route.interface.value;
         let (message, primary) = if destination == subnet.value {
             (format!("route to {destination} is redundant: it is {port}'s own subnet"), "the port's own subnet")
         } else {
@@ -64,8 +63,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_primary_label(primary)
                 .with_label(subnet.span, format!("{port} is {} here", subnet.value))
                 .with_help(format!(
-                    "remove the route: the Kubernetes VMs reach {destination} directly on {port} (F29: a flat \
-                     subnet needs no route)"
+                    "remove the route: the Kubernetes VMs reach {destination} directly on {} (F29: a flat \
+                     subnet needs no route)",
+                    route.interface.value
                 )),
         );
     }

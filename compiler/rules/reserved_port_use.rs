@@ -1,9 +1,10 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{DeviceModel, Keyword, Network, NodeCount, PortId, Switch};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a compute switch (`compute = true`) on a port the device keeps for something
+    /// Reports a compute switch (`compute = true`, or the switch of a virtual network with
+    /// `compute = true`) on a port the device keeps for something
     /// else:
     /// - **Port1, on every model**: the management port. It is "automatically configured as
     ///   a management-only port" on the pro-gpu (F16) and pro-r (F17), it is "used for the
@@ -94,8 +95,23 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
     let model = network.device.model.value;
     let nodes = network.device.nodes.value;
-    for switch in &network.switches {
-        let Some(compute) = switch.compute else { continue };
+    // A switch with `compute = true`, or the switch of a virtual network with it: either
+    // way the Kubernetes VMs' traffic crosses the switch's ports.
+    let vnet_compute = network.virtual_networks.iter().filter_map(|vnet| {
+        let switch = network.switch(&vnet.switch.value)?;
+        Some((
+            switch,
+            vnet.compute?,
+            format!("virtual network `{}` on switch `{}`", vnet.name.value, switch.name.value),
+        ))
+    });
+    let computes: Vec<(&Switch, Span, String)> = network
+        .switches
+        .iter()
+        .filter_map(|switch| Some((switch, switch.compute?, format!("switch `{}`", switch.name.value))))
+        .chain(vnet_compute)
+        .collect();
+    for (switch, compute, place) in computes {
         // Ports of one switch with the same reservation make one diagnostic.
         let mut groups: Vec<(Reservation, Vec<usize>)> = Vec::new();
         for (index, port) in switch.ports.iter().enumerate() {
@@ -120,7 +136,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 format!("compute on {names}, which {is} {}{device}", reservation.what()),
             )
             .with_primary_label(reservation.label())
-            .with_label(compute, format!("compute enabled on switch `{}` here", switch.name.value));
+            .with_label(compute, format!("compute enabled on {place} here"));
             if reservation != Reservation::Management {
                 diagnostic = diagnostic
                     .with_label(network.device.model.span, format!("the device is a {}", describe(model, nodes)));

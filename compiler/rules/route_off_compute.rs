@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    let Some(switch) = network.compute_switch() else { return };
+    let Some(switch) = network.compute_network().map(|compute| compute.switch) else { return };
     let compute_ports: Vec<String> = switch.ports.iter().map(|port| port.value.to_string()).collect();
     let compute_ports = compute_ports.join(" and ");
     for route in &network.routes {

@@ -64,6 +64,11 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
 }
 
+/// Whether `switch` is the teamed switch of a documented two-node topology (F25).
+pub(crate) fn is_documented_team(network: &Network, switch: &Switch) -> bool {
+    is_pair(switch, documented_teamed_pair(network.device.model.value, network.device.nodes.value))
+}
+
 /// The teamed pair of a documented two-node topology (F25), if this device has one.
 fn documented_teamed_pair(model: DeviceModel, nodes: NodeCount) -> Option<[u8; 2]> {
     match (model, nodes) {

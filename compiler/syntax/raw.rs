@@ -75,6 +75,13 @@ pub struct RawConfig {
     /// Custom routes for the Kubernetes VMs (`Add-HcsNetRoute`, F29).
     #[schemars(default)]
     pub routes: Vec<RawRoute>,
+    /// Virtual networks: VLANs on the virtual switches (`Add-HcsVirtualNetwork`).
+    #[schemars(default)]
+    pub virtual_networks: Vec<RawVirtualNetwork>,
+    /// BGP peers of MetalLB (`Set-HcsBGPPeer`); with any, MetalLB announces the external
+    /// service IPs over BGP instead of layer 2.
+    #[schemars(default)]
+    pub bgp_peers: Vec<RawBgpPeer>,
     /// Rule levels for this file.
     pub lint: Option<RawLint>,
 }
@@ -177,6 +184,12 @@ pub struct RawKubernetes {
     /// The name of the compute NIC inside the Kubernetes VMs, for the `ip -batch` route files.
     #[schemars(with = "Option<String>", extend("default" = "eth1"))]
     pub vm_interface: Option<Text>,
+    /// IoT Edge modules that take an external service IP each.
+    #[schemars(with = "Option<u32>", extend("default" = 0), example = 3)]
+    pub iot_modules: Option<Spanned<i64>>,
+    /// Virtual machines that take an external service IP each.
+    #[schemars(with = "Option<u32>", extend("default" = 0), example = 2)]
+    pub vms: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub unreadable: Vec<String>,
@@ -204,7 +217,8 @@ pub struct RawService {
         example = &"shop"
     )]
     pub namespace: Option<Text>,
-    /// The Service type: a LoadBalancer service also gets an external IP.
+    /// The Service type: a NodePort service is also reached on a port of every node, a
+    /// LoadBalancer service also gets an external IP.
     #[schemars(rename = "type", with = "Option<ServiceTypeName>", extend("default" = "ClusterIP"))]
     pub kind: Option<Text>,
     /// The Service's ports, at least one.
@@ -214,7 +228,8 @@ pub struct RawService {
     #[schemars(with = "Option<Ipv4Address>", example = &"192.168.10.40")]
     pub load_balancer_ip: Option<Text>,
     /// Pins the cluster IP: inside `service_cidr`, not its `.0`, `.1`, `.10` or broadcast (F32).
-    #[schemars(with = "Option<Ipv4Address>", example = &"172.28.0.50")]
+    /// `"None"` makes a headless ClusterIP service, which gets no cluster IP.
+    #[schemars(with = "Option<super::schema::ClusterIpValue>", example = &"172.28.0.50", example = &"None")]
     pub cluster_ip: Option<Text>,
     /// A MetalLB sharing key: LoadBalancer services with the same key share one external IP (F35).
     #[schemars(with = "Option<String>", example = &"web")]
@@ -244,15 +259,24 @@ pub struct RawServicePort {
     /// The transport protocol.
     #[schemars(with = "Option<TransportProtocol>", extend("default" = "TCP"))]
     pub protocol: Option<Text>,
-    /// The container port; the Service's `port` when absent.
-    #[schemars(with = "Option<u16>", range(min = 1), example = 8443)]
-    pub target_port: Option<Spanned<i64>>,
+    /// The container port: a number, or the name of a container port (an IANA service name:
+    /// 1-15 lowercase letters, digits and `-`, with a letter, no `-` at either end nor `--`);
+    /// the Service's `port` when absent.
+    #[schemars(with = "Option<super::schema::TargetPortValue>", example = 8443, example = &"https")]
+    pub target_port: Option<Spanned<RawTargetPort>>,
     /// The node port, 30000 to 32767, but not 31000 or 31001 (F32).
     #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
     pub node_port: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub unreadable: Vec<String>,
+}
+
+/// A `target_port` as written: a number or a name.
+#[derive(Debug, Clone)]
+pub enum RawTargetPort {
+    Number(i64),
+    Name(String),
 }
 
 /// `[[routes]]`: a custom route on every Kubernetes VM.
@@ -276,6 +300,71 @@ pub struct RawRoute {
     /// What the route is for: the Kubernetes VMs. `host` is refused (F29).
     #[schemars(with = "Option<RouteTargetName>", extend("default" = "kubernetes"))]
     pub target: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// `[[virtual_networks]]`: a VLAN on a virtual switch (`Add-HcsVirtualNetwork`).
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "VirtualNetwork", deny_unknown_fields)]
+pub struct RawVirtualNetwork {
+    #[schemars(skip)]
+    pub header: Span,
+    /// The network's name, as Azure names virtual networks: 2 to 64 letters, digits, `_`,
+    /// `.` or `-`, starting with a letter or digit and ending with one or `_`.
+    #[schemars(
+        required,
+        with = "String",
+        regex(pattern = r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$"),
+        example = &"vnet-cameras"
+    )]
+    pub name: Option<Text>,
+    /// The virtual switch the network is on: a `[switches.NAME]` of this file.
+    #[schemars(required, with = "String", example = &"vswitch-port3")]
+    pub switch: Option<Text>,
+    /// The VLAN ID: 0 for an untagged network, or 1 to 4094.
+    #[schemars(required, with = "u16", range(max = 4094), example = 10)]
+    pub vlan: Option<Spanned<i64>>,
+    /// The address space of the network.
+    #[schemars(required, with = "Ipv4Prefix", example = &"10.20.10.0/24")]
+    pub subnet: Option<Text>,
+    /// The gateway: a host address inside `subnet`.
+    #[schemars(required, with = "Ipv4Address", example = &"10.20.10.1")]
+    pub gateway: Option<Text>,
+    /// DNS servers of the network.
+    #[schemars(with = "Option<Vec<Ipv4Address>>", example = ["10.20.10.53"])]
+    pub dns: Option<Vec<Text>>,
+    /// `true`: Kubernetes runs on this network. At most one compute network in the file,
+    /// and then no switch has `compute = true`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub compute: Option<Spanned<bool>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// `[[bgp_peers]]`: a BGP router MetalLB peers with (`Set-HcsBGPPeer`).
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "BgpPeer", deny_unknown_fields)]
+pub struct RawBgpPeer {
+    #[schemars(skip)]
+    pub header: Span,
+    /// The virtual switch the peer is reached on: the switch that carries compute.
+    #[schemars(required, with = "String", example = &"vswitch-port3")]
+    pub switch: Option<Text>,
+    /// The router's address, on the compute network's subnet.
+    #[schemars(required, with = "Ipv4Address", example = &"192.168.10.1")]
+    pub peer_address: Option<Text>,
+    /// The router's AS number: 1 to 65534, or 131072 to 4294967294.
+    #[schemars(required, with = "u32", range(min = 1, max = 4_294_967_294_u32), example = 64512)]
+    pub peer_asn: Option<Spanned<i64>>,
+    /// The device's AS number: 1 to 65534, or 131072 to 4294967294.
+    #[schemars(required, with = "u32", range(min = 1, max = 4_294_967_294_u32), example = 64513)]
+    pub self_asn: Option<Spanned<i64>>,
+    /// The BGP hold time in seconds: 0 (no keepalives), or 3 to 65535.
+    #[schemars(with = "Option<u16>", example = 90)]
+    pub hold_time: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub unreadable: Vec<String>,

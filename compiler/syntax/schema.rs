@@ -130,6 +130,27 @@ string_schema! {
 }
 
 string_schema! {
+    /// A pinned cluster IP (an IPv4 address), or `None` for a headless service.
+    ClusterIpValue => json_schema!({
+        "type": "string",
+        "pattern": format!("^({}|None)$", ipv4()),
+        "examples": ["172.28.0.50", "None"],
+    })
+}
+
+string_schema! {
+    /// A container port: its number, or its name (an IANA service name: 1-15 lowercase letters,
+    /// digits and `-`, at least one letter, no `-` at either end nor `--`).
+    TargetPortValue => json_schema!({
+        "oneOf": [
+            { "type": "integer", "minimum": 1, "maximum": 65535 },
+            { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$" },
+        ],
+        "examples": [8443, "https"],
+    })
+}
+
+string_schema! {
     /// A DNS name in lowercase, such as `contoso.local`.
     DnsName => json_schema!({
         "type": "string",

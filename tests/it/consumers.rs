@@ -74,7 +74,7 @@ fn every_zone_passes_named_checkzone_and_holds_exactly_the_model_records() {
             let expected: BTreeSet<(String, Ipv4Addr)> = zone
                 .records
                 .iter()
-                .map(|record| (format!("{}.{}.", record.name, zone.origin), record.address))
+                .filter_map(|record| Some((format!("{}.{}.", record.name, zone.origin), record.address?)))
                 .collect();
             assert_eq!(served, expected, "{} {name}", relative(&path));
             assert!(dump.contains(&format!("{}.", zone.origin)), "{dump}");
@@ -198,11 +198,15 @@ fn every_ip_batch_applies_in_a_namespace_and_yields_exactly_its_table() {
 /// server's strict field validation: `nullable` becomes a `null` type, `x-kubernetes-*`
 /// extensions go, and an object with `properties` takes no other field.
 fn crd_schema(directory: &Path, file: &str) -> Value {
+    crd_schema_of_version(directory, file, "v1beta1")
+}
+
+fn crd_schema_of_version(directory: &Path, file: &str, version: &str) -> Value {
     let path = directory.join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let documents: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap();
     let crd = documents.into_iter().find(|document| document["kind"] == "CustomResourceDefinition").unwrap();
-    let version = crd["spec"]["versions"].as_array().unwrap().iter().find(|v| v["name"] == "v1beta1").unwrap();
+    let version = crd["spec"]["versions"].as_array().unwrap().iter().find(|v| v["name"] == version).unwrap();
     let mut schema = version["schema"]["openAPIV3Schema"].clone();
     translate_openapi(&mut schema);
     schema
@@ -293,11 +297,17 @@ fn metallb_resources_validate_against_the_crds_and_every_address_parses_back() {
             serde_saphyr::from_multiple(artifact(&files, "metallb/ipaddresspool.yaml")).unwrap();
         assert_eq!(documents.len(), 2);
         let (pool, advertisement) = (&documents[0], &documents[1]);
+        // With BGP peers the pool is announced over BGP: `bgp_resources_validate_...` checks
+        // that advertisement against its own CRD.
+        let bgp = !network.bgp_peers.is_empty();
+        let advertisement_kind = if bgp { "BGPAdvertisement" } else { "L2Advertisement" };
         assert_eq!(
             (pool["kind"].as_str(), advertisement["kind"].as_str()),
-            (Some("IPAddressPool"), Some("L2Advertisement"))
+            (Some("IPAddressPool"), Some(advertisement_kind))
         );
-        for (document, schema) in [(pool, &pool_schema), (advertisement, &advertisement_schema)] {
+        let checks: &[(&Value, &Value)] =
+            if bgp { &[(pool, &pool_schema)] } else { &[(pool, &pool_schema), (advertisement, &advertisement_schema)] };
+        for &(document, schema) in checks {
             let errors = schema_errors(schema, document);
             assert!(errors.is_empty(), "{}: {errors:?}", relative(&path));
             assert_eq!(document["apiVersion"], "metallb.io/v1beta1");
@@ -324,7 +334,24 @@ fn metallb_resources_validate_against_the_crds_and_every_address_parses_back() {
         let legacy: LegacyConfig = serde_saphyr::from_str(config_map["data"]["config"].as_str().unwrap()).unwrap();
         assert_eq!(legacy.address_pools.len(), 1);
         let legacy_pool = &legacy.address_pools[0];
-        assert_eq!((legacy_pool.name.as_str(), legacy_pool.protocol.as_str()), (pool_name.as_str().unwrap(), "layer2"));
+        let protocol = if bgp { "bgp" } else { "layer2" };
+        assert_eq!((legacy_pool.name.as_str(), legacy_pool.protocol.as_str()), (pool_name.as_str().unwrap(), protocol));
+        let mut legacy_peers: Vec<(Ipv4Addr, i64, i64, Option<String>)> = legacy
+            .peers
+            .iter()
+            .map(|peer| (peer.peer_address, i64::from(peer.peer_asn), i64::from(peer.my_asn), peer.hold_time.clone()))
+            .collect();
+        let mut model_peers: Vec<(Ipv4Addr, i64, i64, Option<String>)> = network
+            .bgp_peers
+            .iter()
+            .map(|peer| {
+                let hold_time = peer.hold_time.map(|hold_time| format!("{}s", hold_time.value));
+                (peer.peer_address.value, peer.peer_asn.value, peer.self_asn.value, hold_time)
+            })
+            .collect();
+        legacy_peers.sort();
+        model_peers.sort();
+        assert_eq!(legacy_peers, model_peers, "{}", relative(&path));
         assert_eq!(legacy_pool.addresses.len(), 1);
         assert_eq!(parse_metallb_range(&legacy_pool.addresses[0]), Ok(expected));
         checked += 1;
@@ -336,7 +363,82 @@ fn metallb_resources_validate_against_the_crds_and_every_address_parses_back() {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct LegacyConfig {
+    #[serde(default)]
+    peers: Vec<LegacyPeer>,
     address_pools: Vec<LegacyPool>,
+}
+
+/// A peer of MetalLB's legacy configuration (before v0.13), with the keys asenet writes:
+/// `peer-address`, `peer-asn`, `my-asn`, `hold-time`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct LegacyPeer {
+    peer_address: Ipv4Addr,
+    peer_asn: u32,
+    my_asn: u32,
+    hold_time: Option<String>,
+}
+
+/// The BGP CRDs that asenet's BGP artifacts use, vendored in the repository (see
+/// `tests/metallb-v0.16.1/PROVENANCE.md`).
+fn metallb_bgp_crds() -> PathBuf {
+    repo_root().join("tests/metallb-v0.16.1")
+}
+
+#[test]
+fn bgp_resources_validate_against_the_crds_and_match_the_model() {
+    let crds = metallb_bgp_crds();
+    let peer_schema = crd_schema_of_version(&crds, "metallb.io_bgppeers.yaml", "v1beta2");
+    let advertisement_schema = crd_schema(&crds, "metallb.io_bgpadvertisements.yaml");
+    let bad = serde_json::json!({"apiVersion": "metallb.io/v1beta2", "kind": "BGPPeer",
+        "metadata": {"name": "p"}, "spec": {"myASN": 64512, "peerAdress": "10.0.0.1"}});
+    assert!(!schema_errors(&peer_schema, &bad).is_empty(), "the schema refuses unknown fields");
+
+    let mut checked = 0;
+    for path in inputs() {
+        let network = network(&path);
+        if network.bgp_peers.is_empty() {
+            continue;
+        }
+        let files = build_file(&path);
+        let documents: Vec<Value> =
+            serde_saphyr::from_multiple(artifact(&files, "metallb/ipaddresspool.yaml")).unwrap();
+        let advertisement = &documents[1];
+        assert_eq!(advertisement["kind"], "BGPAdvertisement");
+        let errors = schema_errors(&advertisement_schema, advertisement);
+        assert!(errors.is_empty(), "{}: {errors:?}", relative(&path));
+
+        let peers: Vec<Value> = serde_saphyr::from_multiple(artifact(&files, "metallb/bgppeers.yaml")).unwrap();
+        assert_eq!(peers.len(), network.bgp_peers.len());
+        let mut expected: Vec<(Ipv4Addr, i64, i64, Option<String>)> = network
+            .bgp_peers
+            .iter()
+            .map(|peer| {
+                let hold_time = peer.hold_time.map(|hold_time| format!("{}s", hold_time.value));
+                (peer.peer_address.value, peer.peer_asn.value, peer.self_asn.value, hold_time)
+            })
+            .collect();
+        expected.sort();
+        let mut found = Vec::new();
+        for peer in &peers {
+            let errors = schema_errors(&peer_schema, peer);
+            assert!(errors.is_empty(), "{}: {errors:?}", relative(&path));
+            assert_eq!(
+                (peer["apiVersion"].as_str(), peer["kind"].as_str()),
+                (Some("metallb.io/v1beta2"), Some("BGPPeer"))
+            );
+            assert_eq!(peer["metadata"]["namespace"], "metallb-system");
+            assert!(is_dns_1123_label(peer["metadata"]["name"].as_str().unwrap()));
+            let spec = &peer["spec"];
+            let address: Ipv4Addr = spec["peerAddress"].as_str().unwrap().parse().expect("an address MetalLB parses");
+            let hold_time = spec.get("holdTime").map(|value| value.as_str().unwrap().to_owned());
+            found.push((address, spec["peerASN"].as_i64().unwrap(), spec["myASN"].as_i64().unwrap(), hold_time));
+        }
+        found.sort();
+        assert_eq!(found, expected, "{}", relative(&path));
+        checked += 1;
+    }
+    assert!(checked > 0, "an example has BGP peers");
 }
 
 #[derive(serde::Deserialize)]
@@ -393,7 +495,12 @@ fn services_read_strictly_as_kubernetes_services_with_the_model_addresses() {
             let spec = service.spec.as_ref().unwrap();
             let allocated = model.allocated;
             assert_eq!(spec.type_.as_deref(), Some(model.kind.value.as_str()), "{key:?}");
-            assert_eq!(spec.cluster_ip, allocated.cluster_ip.map(|ip| ip.to_string()), "{key:?}");
+            // A headless service says so with the cluster IP `None`, and has none allocated.
+            let cluster_ip = match model.headless {
+                Some(_) => Some("None".to_owned()),
+                None => allocated.cluster_ip.map(|ip| ip.to_string()),
+            };
+            assert_eq!(spec.cluster_ip, cluster_ip, "{key:?}");
             assert_eq!(spec.load_balancer_ip, None, "{key:?}: deprecated, the annotation pins the address");
             assert_eq!(spec.selector, model.selector.as_ref().map(|selector| selector.value.clone()), "{key:?}");
             let annotations = service.metadata.annotations.clone().unwrap_or_default();

@@ -24,6 +24,7 @@ mod layers;
 mod malformed;
 mod neovim;
 mod output_safety;
+mod powershell;
 mod properties;
 mod resources;
 mod schema;

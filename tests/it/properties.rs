@@ -105,7 +105,7 @@ fn parts() -> impl Strategy<Value = Parts> {
             prop::option::of(any::<u8>()),
             prop::option::of(any::<u8>()),
             prop::collection::vec(service_parts(), 0..12),
-            prop::collection::vec((any::<u32>(), 16..=32u8, prop::option::of(any::<u32>())), 0..5),
+            prop::collection::vec((any::<u32>(), 16..=32u8, prop::option::of(any::<u16>().prop_map(u32::from))), 0..5),
         ),
     )
         .prop_map(
