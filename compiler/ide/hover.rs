@@ -155,8 +155,10 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
         }
     }
     for zone in dns::zones(network) {
-        for record in zone.records.iter().filter(|record| holds(record.address)) {
-            lines.push(format!("the DNS name `{}.{}` ({})", record.name, zone.origin, record.address));
+        for (record, address) in zone.records.iter().filter_map(|record| Some((record, record.address?))) {
+            if holds(address) {
+                lines.push(format!("the DNS name `{}.{}` ({address})", record.name, zone.origin));
+            }
         }
     }
     for route in &network.routes {
