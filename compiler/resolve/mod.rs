@@ -12,11 +12,12 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use crate::diagnostic::Fix;
 use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
 use crate::diagnostic::{Catalogue, Diagnostic, Rule, Sink, Span, lookup_in_file};
 use crate::model::*;
 use crate::syntax::raw::*;
-use crate::text::did_you_mean;
+use crate::text::{did_you_mean, only_suggestion};
 
 const DEFAULT_POD_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 27, 0, 0), 16);
 const DEFAULT_SERVICE_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 28, 0, 0), 16);
@@ -172,7 +173,9 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
         .iter()
         .filter_map(|port| {
             let Some(id) = model.port(port.name.get_ref()) else {
-                sink.push(unknown_port(&port.name, model));
+                // Renaming the table to a port that has one already would make a duplicate.
+                let free = |suggestion: &str| raw.iter().all(|other| other.name.get_ref() != suggestion);
+                sink.push(unknown_port(&port.name, model, &free));
                 return None;
             };
             let config = resolve_port_config(port, sink)?;
@@ -251,13 +254,25 @@ fn host_address(address: Located<Ipv4Net>, sink: &mut Sink) -> Option<Located<Ip
     None
 }
 
-fn unknown_port(name: &Text, model: DeviceModel) -> Diagnostic {
+/// `fixable` says whether renaming to the suggestion would leave the file without a new
+/// problem; only then does the diagnostic carry the rename as a fix.
+fn unknown_port(name: &Text, model: DeviceModel, fixable: &dyn Fn(&str) -> bool) -> Diagnostic {
     let last = model.port_count();
     let message = format!("{} has no port `{}`", model.as_str(), name.get_ref());
     let diagnostic = Diagnostic::new(&UNKNOWN_PORT, name.span(), message)
         .with_help(format!("the ports of {} are Port1 to Port{last} (see docs/device-facts.md#ports)", model.as_str()));
     let names: Vec<String> = model.ports().map(|port| port.to_string()).collect();
     match did_you_mean(name.get_ref(), names.iter().map(String::as_str)) {
+        Some(suggestion)
+            if fixable(suggestion)
+                && only_suggestion(name.get_ref(), names.iter().map(String::as_str)) == Some(suggestion) =>
+        {
+            diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")).with_fix(Fix::rename(
+                name.span(),
+                name.get_ref(),
+                suggestion,
+            ))
+        }
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label("unknown port"),
     }
@@ -272,7 +287,9 @@ struct PortReferences<'a> {
 impl PortReferences<'_> {
     fn resolve(&self, name: &Text, sink: &mut Sink) -> Option<Located<PortId>> {
         let Some(id) = self.model.port(name.get_ref()) else {
-            sink.push(unknown_port(name, self.model));
+            // A reference renamed to a port without a table would be ASE004 instead.
+            let declared = |suggestion: &str| self.model.port(suggestion).is_some_and(|id| self.declared.contains(&id));
+            sink.push(unknown_port(name, self.model, &declared));
             return None;
         };
         if !self.declared.contains(&id) {

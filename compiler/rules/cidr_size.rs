@@ -2,7 +2,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::diagnostic::{Diagnostic, Fix, Severity, Sink, declare_rule};
 use crate::model::{Kubernetes, Located, Network};
 use crate::rules::kubernetes_vms_label;
 
@@ -82,7 +82,12 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             "write `{network_address}`: the official sample (see docs/device-facts.md#changing-cluster-cidrs) has host bits too, but how the device treats them \
              is not documented"
         ));
-        sink.push(Diagnostic { severity: Severity::Warning, ..diagnostic });
+        let fix = Fix::replace_string(
+            format!("clear the host bits: `{network_address}`"),
+            cidr.span,
+            &network_address.to_string(),
+        );
+        sink.push(Diagnostic { severity: Severity::Warning, ..diagnostic.with_fix(fix) });
     }
 }
 

@@ -31,6 +31,7 @@ mod gateway_off_link;
 pub(crate) mod invalid_name;
 mod invalid_service_port;
 mod mixed_protocol;
+pub use mixed_protocol::MIXED_PROTOCOL;
 mod mtu_invalid;
 mod multiple_gateways;
 mod next_hop_local;

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::diagnostic::{Diagnostic, Fix, Severity, Sink, declare_rule};
 use crate::model::Network;
 
 declare_rule! {
@@ -55,6 +55,11 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_help(format!(
                 "write the network `{prefix}`, or the bare address `{}` for a route to that one host",
                 destination.addr()
+            ))
+            .with_fix(Fix::replace_string(
+                format!("clear the host bits: `{prefix}`"),
+                route.destination.span,
+                &prefix.to_string(),
             )),
         );
     }
