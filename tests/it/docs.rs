@@ -316,3 +316,11 @@ fn the_citation_check_finds_fact_numbers_and_missing_anchors() {
     assert_eq!(bad_citations(&brief, &anchors), [concat!("spec", " §")]);
     assert_eq!(bad_citations("The source document's example", &anchors), ["the source document"]);
 }
+
+/// The README is for users first: what a newcomer needs on one page, the rest in `docs/`.
+#[test]
+fn the_readme_stays_short() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(lines <= 250, "README.md has {lines} lines; move detail into docs/ (the limit is 250)");
+}
