@@ -69,9 +69,10 @@ declare_rule! {
     /// also as missing (`missing-or-conflicting`).
     ///
     /// ## Why is this bad?
-    /// The device's network is IPv4 only (F39), its ranges are contiguous `start-end` pairs
-    /// (F1, F12), and each enum has a fixed set of values. A value that does not parse
-    /// cannot be checked or compiled.
+    /// The device's network is IPv4 only (see docs/device-facts.md#ipv4-only), its ranges are
+    /// contiguous `start-end` pairs (see docs/device-facts.md#node-ips,
+    /// docs/device-facts.md#device-pools), and each enum has a fixed set of values. A value that
+    /// does not parse cannot be checked or compiled.
     ///
     /// ## Example
     /// ```toml
@@ -97,12 +98,13 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a switch or route that names a port of this model which has no
-    /// `[ports.PortN]` table.
+    /// `[ports.PortN]` table, and a virtual network or BGP peer whose `switch` names no
+    /// `[switches.NAME]` of the file.
     ///
     /// ## Why is this bad?
     /// A port without settings has no address: a switch on it or a route through it
     /// cannot be checked, and on the device the port is still at its factory default
-    /// (DHCP, F10).
+    /// (DHCP, docs/device-facts.md#port-defaults).
     ///
     /// ## Example
     /// ```toml
@@ -119,15 +121,17 @@ declare_rule! {
         code: "ASE004",
         name: "undefined-reference",
         severity: Severity::Error,
-        summary: "a switch or route names a port of this model that has no `[ports.X]` table",
+        summary: "a switch or route names a port of this model that has no `[ports.X]` table, or a virtual network \
+                  or BGP peer names a switch the file does not define",
     };
 }
 
 declare_rule! {
     /// ## What it does
     /// Reports a port name the device model does not have: Port1 to Port6 on pro-gpu
-    /// (F16); Port1 to Port4 on pro-r, mini-r and pro-2 (F17-F19). Names are the device's
-    /// InterfaceAlias, spelt exactly `PortN` (F20).
+    /// (see docs/device-facts.md#ports-pro-gpu); Port1 to Port4 on pro-r, mini-r and pro-2 (see
+    /// docs/device-facts.md#ports). Names are the device's InterfaceAlias, spelt exactly `PortN`
+    /// (see docs/device-facts.md#port-names).
     ///
     /// ## Why is this bad?
     /// `Add-HcsNetRoute -InterfaceAlias` and the switch cmdlets take these exact names; any
@@ -159,7 +163,7 @@ declare_rule! {
     /// `dhcp = true`, a `gateway` on a port without a static address, `load_balancer_ip`
     /// on a ClusterIP service, services without a `[kubernetes]` section, a `hostname`
     /// with nowhere to go (a ClusterIP service has no external IP to name; a device
-    /// without `domain` has no site zone, F41).
+    /// without `domain` has no site zone, docs/device-facts.md#names-and-dns).
     ///
     /// ## Why is this bad?
     /// asenet would have to guess what the missing value is, or which of two contradicting
@@ -187,11 +191,14 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports two services with the same namespace and name.
+    /// Reports two services with the same namespace and name, and two virtual networks with
+    /// the same name on one switch.
     ///
     /// ## Why is this bad?
     /// Kubernetes keys a Service by namespace and name: the second manifest would replace
-    /// the first, and the address allocated to the first would be lost.
+    /// the first, and the address allocated to the first would be lost. The device finds a
+    /// virtual network by its switch and name (`Remove-HcsVirtualNetwork -VirtualSwitchName
+    /// -Name`): the second would replace the first.
     ///
     /// ## Example
     /// ```toml
@@ -210,7 +217,7 @@ declare_rule! {
         code: "ASE007",
         name: "duplicate",
         severity: Severity::Error,
-        summary: "two services with the same namespace/name",
+        summary: "two services with the same namespace/name, or two virtual networks with one name on one switch",
     };
 }
 

@@ -2,16 +2,16 @@
 //! name, with the allocated cluster IP and, for a LoadBalancer, the external IP pinned the
 //! way MetalLB v0.13 and later document it: the `metallb.universe.tf/loadBalancerIPs`
 //! annotation (`spec.loadBalancerIP` is deprecated since Kubernetes 1.24 and not written);
-//! `share_ip` becomes MetalLB's sharing key (F35). The selector is the service's `selector`
-//! table as written; without one the Service has no selector (asenet does not guess the
-//! pods' labels), and its endpoints are managed by hand.
+//! `share_ip` becomes MetalLB's sharing key (see docs/device-facts.md#shared-ips). The selector is
+//! the service's `selector` table as written; without one the Service has no selector (asenet does
+//! not guess the pods' labels), and its endpoints are managed by hand.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::{GENERATED, OutputFile, yaml};
-use crate::model::{Keyword, Network, Service, ServiceType};
+use crate::model::{Keyword, Network, Service, ServiceType, TargetPort};
 
 pub fn emit(network: &Network) -> Vec<OutputFile> {
     if network.kubernetes.is_none() {
@@ -46,7 +46,10 @@ fn manifest(service: &Service) -> ServiceManifest<'_> {
         spec: Spec {
             kind: service.kind.value.as_str(),
             selector: service.selector.as_ref().map(|selector| &selector.value),
-            cluster_ip: service.allocated.cluster_ip.map(|address| address.to_string()),
+            cluster_ip: match service.headless {
+                Some(_) => Some("None".to_owned()),
+                None => service.allocated.cluster_ip.map(|address| address.to_string()),
+            },
             ports: service
                 .ports
                 .iter()
@@ -56,7 +59,10 @@ fn manifest(service: &Service) -> ServiceManifest<'_> {
                         name: format!("{}-{}", protocol.to_ascii_lowercase(), port.port.value),
                         protocol,
                         port: port.port.value,
-                        target_port: port.target_port.map(|target| target.value),
+                        target_port: port.target_port.as_ref().map(|target| match &target.value {
+                            TargetPort::Number(number) => TargetPortValue::Number(*number),
+                            TargetPort::Name(name) => TargetPortValue::Name(name.clone()),
+                        }),
                         node_port: port.node_port.map(|node_port| node_port.value),
                     }
                 })
@@ -103,7 +109,15 @@ struct Port {
     protocol: &'static str,
     port: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    target_port: Option<i64>,
+    target_port: Option<TargetPortValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     node_port: Option<i64>,
+}
+
+/// `targetPort`: Kubernetes' IntOrString, a number or a container port's name.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TargetPortValue {
+    Number(i64),
+    Name(String),
 }

@@ -42,6 +42,10 @@ pub struct Network {
     pub kubernetes: Option<Kubernetes>,
     pub services: Vec<Service>,
     pub routes: Vec<Route>,
+    /// `[[virtual_networks]]`: VLANs on the virtual switches (`Add-HcsVirtualNetwork`).
+    pub virtual_networks: Vec<VirtualNetwork>,
+    /// `[[bgp_peers]]`: MetalLB's BGP peers (`Set-HcsBGPPeer`); none means layer 2.
+    pub bgp_peers: Vec<BgpPeer>,
     pub lint: LintLevels,
     /// What the file declares but the model lacks because it did not resolve.
     pub unresolved: Unresolved,
@@ -59,6 +63,8 @@ pub struct Unresolved {
     pub model: bool,
     /// A `[switches.X]` table with `compute = true` was left out of the model.
     pub compute_switch: bool,
+    /// A `[[virtual_networks]]` table with `compute = true` was left out of the model.
+    pub compute_virtual_network: bool,
 }
 
 impl Network {
@@ -67,9 +73,9 @@ impl Network {
     }
 
     /// The compute switch, when exactly one switch has `compute = true` and none that did
-    /// failed to resolve.
+    /// failed to resolve, and no virtual network carries compute instead.
     pub fn compute_switch(&self) -> Option<&Switch> {
-        if self.unresolved.compute_switch {
+        if self.unresolved.compute_switch || self.has_compute_virtual_network() {
             return None;
         }
         let mut compute = self.switches.iter().filter(|switch| switch.compute.is_some());
@@ -80,6 +86,87 @@ impl Network {
         Some(switch)
     }
 
+    /// Whether a virtual network has (or had, before it failed to resolve) `compute = true`.
+    pub fn has_compute_virtual_network(&self) -> bool {
+        self.unresolved.compute_virtual_network || self.virtual_networks.iter().any(|vnet| vnet.compute.is_some())
+    }
+
+    /// The compute virtual network, when it is the one place compute is enabled: exactly one
+    /// virtual network has `compute = true`, no switch has it, and none failed to resolve.
+    pub fn compute_virtual_network(&self) -> Option<&VirtualNetwork> {
+        if self.unresolved.compute_virtual_network || self.unresolved.compute_switch {
+            return None;
+        }
+        if self.switches.iter().any(|switch| switch.compute.is_some()) {
+            return None;
+        }
+        let mut compute = self.virtual_networks.iter().filter(|vnet| vnet.compute.is_some());
+        let vnet = compute.next()?;
+        if compute.next().is_some() {
+            return None;
+        }
+        Some(vnet)
+    }
+
+    /// The switch a name refers to.
+    pub fn switch(&self, name: &str) -> Option<&Switch> {
+        self.switches.iter().find(|switch| switch.name.value == name)
+    }
+
+    /// Where Kubernetes lives, when that is one place: the compute switch (on its ports'
+    /// subnets) or the compute virtual network (on its own subnet, on its switch).
+    pub fn compute_network(&self) -> Option<ComputeNetwork<'_>> {
+        if let Some(vnet) = self.compute_virtual_network() {
+            let switch = self.switch(&vnet.switch.value)?;
+            return Some(ComputeNetwork { switch, virtual_network: Some(vnet) });
+        }
+        self.compute_switch().map(|switch| ComputeNetwork { switch, virtual_network: None })
+    }
+
+    /// The subnets Kubernetes lives on, each with the place that names it: the compute
+    /// virtual network's subnet, or the static subnets of the compute switch's ports. `None`
+    /// when there is no one compute network or a compute port is not static.
+    pub fn compute_subnets(&self) -> Option<Vec<ComputeSubnet>> {
+        let compute = self.compute_network()?;
+        if let Some(vnet) = compute.virtual_network {
+            let port = match compute.switch.ports.as_slice() {
+                [port] => port.value,
+                _ => return None,
+            };
+            return Some(vec![ComputeSubnet {
+                port,
+                subnet: Located::new(vnet.subnet.value.trunc(), vnet.subnet.span),
+                owner: format!("virtual network `{}`", vnet.name.value),
+            }]);
+        }
+        compute
+            .switch
+            .ports
+            .iter()
+            .map(|port| {
+                let subnet = self.port(port.value)?.subnet()?;
+                Some(ComputeSubnet { port: port.value, subnet, owner: port.value.to_string() })
+            })
+            .collect()
+    }
+
+    /// The subnet a route through `interface` reaches directly, with its owner for messages
+    /// (`Port3`, or ``virtual network `vnet-k8s` ``): the compute virtual network's subnet
+    /// when `interface` is its switch's port (the Kubernetes VMs sit on that VLAN, and custom
+    /// routes are theirs), else the port's own static subnet.
+    pub fn interface_subnet(&self, interface: PortId) -> Option<(Located<Ipv4Net>, String)> {
+        if let Some(vnet) = self.compute_virtual_network()
+            && self.switch(&vnet.switch.value).is_some_and(|switch| switch.ports.iter().any(|p| p.value == interface))
+        {
+            return Some((
+                Located::new(vnet.net(), vnet.subnet.span),
+                format!("virtual network `{}`", vnet.name.value),
+            ));
+        }
+        let subnet = self.port(interface)?.subnet()?;
+        Some((subnet, interface.to_string()))
+    }
+
     /// The compute switch's port, when there is exactly one compute switch with one port.
     pub fn compute_port(&self) -> Option<&Port> {
         let switch = self.compute_switch()?;
@@ -88,6 +175,63 @@ impl Network {
             _ => None,
         }
     }
+}
+
+/// Where Kubernetes lives: a switch with `compute = true`, or a virtual network with
+/// `compute = true` on its switch.
+#[derive(Clone, Copy, Debug)]
+pub struct ComputeNetwork<'a> {
+    pub switch: &'a Switch,
+    pub virtual_network: Option<&'a VirtualNetwork>,
+}
+
+/// One subnet of the compute network.
+#[derive(Clone, Debug)]
+pub struct ComputeSubnet {
+    /// The physical port the subnet is reached through.
+    pub port: PortId,
+    /// Without host bits; the span of the port's `address` or the virtual network's `subnet`.
+    pub subnet: Located<Ipv4Net>,
+    /// `Port3` or ``virtual network `vnet-cameras` ``, for messages.
+    pub owner: String,
+}
+
+/// `[[virtual_networks]]`: a VLAN on a virtual switch (`Add-HcsVirtualNetwork`).
+#[derive(Debug)]
+pub struct VirtualNetwork {
+    pub header: Span,
+    pub name: Located<String>,
+    /// A `[switches.X]` of the file (resolve checked the reference).
+    pub switch: Located<String>,
+    /// As written: `vlan-invalid` judges the range.
+    pub vlan: Located<i64>,
+    /// The address space as written, host bits included.
+    pub subnet: Located<Ipv4Net>,
+    pub gateway: Located<Ipv4Addr>,
+    pub dns: Vec<Located<Ipv4Addr>>,
+    /// The span of `compute = true`, when Kubernetes runs on this network.
+    pub compute: Option<Span>,
+}
+
+impl VirtualNetwork {
+    /// The address space without host bits.
+    pub fn net(&self) -> Ipv4Net {
+        self.subnet.value.trunc()
+    }
+}
+
+/// `[[bgp_peers]]`: a BGP router MetalLB peers with (`Set-HcsBGPPeer`).
+#[derive(Debug)]
+pub struct BgpPeer {
+    pub header: Span,
+    /// A `[switches.X]` of the file (resolve checked the reference).
+    pub switch: Located<String>,
+    pub peer_address: Located<Ipv4Addr>,
+    /// ASNs and the hold time stay as written: `bgp-asn-invalid` and `bgp-hold-time-invalid`
+    /// judge their range.
+    pub peer_asn: Located<i64>,
+    pub self_asn: Located<i64>,
+    pub hold_time: Option<Located<i64>>,
 }
 
 #[derive(Debug)]
@@ -176,15 +320,21 @@ pub struct Kubernetes {
     pub nodes: Vec<KubernetesNode>,
     /// The external IP held for IoT Edge's `edgehub`, when `iot_edge` is on and one is free.
     pub edgehub_ip: Option<Ipv4Addr>,
+    /// `iot_modules`: IoT Edge modules that take an external IP each (as written; 0 when absent).
+    pub iot_modules: Option<Located<i64>>,
+    /// `vms`: VMs that take an external IP each (as written; 0 when absent).
+    pub vms: Option<Located<i64>>,
 }
 
 impl Kubernetes {
-    /// Whether the pod CIDR is the default (F14) rather than written in the file.
+    /// Whether the pod CIDR is the default (see docs/device-facts.md#cluster-cidrs) rather than
+    /// written in the file.
     pub fn pod_cidr_is_default(&self) -> bool {
         self.pod_cidr.span == self.header
     }
 
-    /// Whether the service CIDR is the default (F14) rather than written in the file.
+    /// Whether the service CIDR is the default (see docs/device-facts.md#cluster-cidrs) rather than
+    /// written in the file.
     pub fn service_cidr_is_default(&self) -> bool {
         self.service_cidr.span == self.header
     }
@@ -192,8 +342,8 @@ impl Kubernetes {
 
 /// The addresses of `service_cidr` that no service may pin or be given, each with why, as
 /// a phrase that completes "172.28.0.10 is …": the network address, `.1` for `kubernetes.default` and `.10` for `kube-dns`
-/// (F32), and the broadcast address. Only those inside the CIDR (a /29 has no `.10`); an
-/// address with two roles is listed once, under the first.
+/// (see docs/device-facts.md#reserved-addresses), and the broadcast address. Only those inside the
+/// CIDR (a /29 has no `.10`); an address with two roles is listed once, under the first.
 pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> Vec<(Ipv4Addr, &'static str)> {
     let network = u32::from(service_cidr.network());
     let candidates = [
@@ -222,6 +372,7 @@ pub struct KubernetesNode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ServiceType {
     ClusterIp,
+    NodePort,
     LoadBalancer,
 }
 
@@ -235,11 +386,12 @@ pub trait Keyword: Copy + 'static {
 }
 
 impl Keyword for ServiceType {
-    const ALL: &'static [Self] = &[ServiceType::ClusterIp, ServiceType::LoadBalancer];
+    const ALL: &'static [Self] = &[ServiceType::ClusterIp, ServiceType::NodePort, ServiceType::LoadBalancer];
 
     fn as_str(self) -> &'static str {
         match self {
             ServiceType::ClusterIp => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
             ServiceType::LoadBalancer => "LoadBalancer",
         }
     }
@@ -273,6 +425,8 @@ pub struct Service {
     pub ports: Vec<ServicePort>,
     pub load_balancer_ip: Option<Located<Ipv4Addr>>,
     pub cluster_ip: Option<Located<Ipv4Addr>>,
+    /// The span of `cluster_ip = "None"`: a headless service, which gets no cluster IP.
+    pub headless: Option<Span>,
     pub share_ip: Option<Located<String>>,
     pub hostname: Option<Located<String>>,
     /// The pod selector, label keys to values, when the file gives one.
@@ -300,8 +454,25 @@ pub struct ServicePort {
     pub span: Span,
     pub port: Located<i64>,
     pub protocol: Located<Protocol>,
-    pub target_port: Option<Located<i64>>,
+    pub target_port: Option<Located<TargetPort>>,
     pub node_port: Option<Located<i64>>,
+}
+
+/// A service port's `target_port`: a number as written (`invalid-service-port` judges its
+/// range), or the name of a container port (judged there too, by IANA's service-name rule).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetPort {
+    Number(i64),
+    Name(String),
+}
+
+impl std::fmt::Display for TargetPort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetPort::Number(number) => write!(f, "{number}"),
+            TargetPort::Name(name) => f.write_str(name),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,6 +15,9 @@ pub enum NameShape {
     /// the characters `ip -batch` reads as a comment or quoting.
     /// A Linux network interface name.
     Interface,
+    /// An Azure virtual network name (Microsoft.Network/virtualNetworks): 2-64 letters,
+    /// digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_`.
+    AzureNetwork,
 }
 
 impl NameShape {
@@ -37,7 +40,27 @@ pub fn problem(name: &str, shape: &NameShape) -> Option<String> {
         NameShape::Label { max, lowercase, letter_first } => label_problem(name, *max, *lowercase, *letter_first),
         NameShape::DnsName => dns_name_problem(name),
         NameShape::Interface => interface_problem(name),
+        NameShape::AzureNetwork => azure_network_problem(name),
     }
+}
+
+fn azure_network_problem(name: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
+        return Some(char_problem(bad));
+    }
+    let length = name.len();
+    if !(2..=64).contains(&length) {
+        return Some(format!("is {length} characters long, not 2 to 64"));
+    }
+    let (first, last) = (name.chars().next()?, name.chars().last()?);
+    if !first.is_ascii_alphanumeric() {
+        return Some(format!("starts with `{first}`, not a letter or digit"));
+    }
+    if !(last.is_ascii_alphanumeric() || last == '_') {
+        return Some(format!("ends with `{last}`, not a letter, digit or `_`"));
+    }
+    None
 }
 
 fn label_problem(label: &str, max: usize, lowercase: bool, letter_first: bool) -> Option<String> {

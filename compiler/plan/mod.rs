@@ -444,7 +444,10 @@ fn site_zone(old: &Side, new: &Side, out: &mut Vec<Change>) {
         debug_assert_eq!(zone.kind, ZoneKind::Site);
         let mut records = Records::new();
         for record in zone.records {
-            records.entry(record.name).or_default().insert(record.address);
+            // A record without an address (its pool ran out) is not served.
+            if let Some(address) = record.address {
+                records.entry(record.name).or_default().insert(address);
+            }
         }
         Some((zone.origin, records))
     };

@@ -15,7 +15,12 @@ fn settings(service: &Service) -> impl PartialEq + '_ {
         .ports
         .iter()
         .map(|port| {
-            (port.port.value, port.protocol.value, port.target_port.map(|t| t.value), port.node_port.map(|n| n.value))
+            (
+                port.port.value,
+                port.protocol.value,
+                port.target_port.as_ref().map(|t| &t.value),
+                port.node_port.map(|n| n.value),
+            )
         })
         .collect();
     (
@@ -23,6 +28,7 @@ fn settings(service: &Service) -> impl PartialEq + '_ {
         ports,
         service.load_balancer_ip.map(|pin| pin.value),
         service.cluster_ip.map(|pin| pin.value),
+        service.headless.is_some(),
         service.share_ip.as_ref().map(|key| &key.value),
         service.hostname.as_ref().map(|name| &name.value),
         service.selector.as_ref().map(|labels| &labels.value),
@@ -34,7 +40,7 @@ fn ports_text(service: &Service) -> String {
         .ports
         .iter()
         .map(|port| {
-            let target = port.target_port.map(|t| format!("->{}", t.value)).unwrap_or_default();
+            let target = port.target_port.as_ref().map(|t| format!("->{}", t.value)).unwrap_or_default();
             format!("{}/{}{target}", port.port.value, port.protocol.value.as_str())
         })
         .collect::<Vec<_>>()
@@ -148,8 +154,8 @@ pub fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
         if ports_was != ports_is {
             let lost = was.ports.iter().any(|port| {
                 !is.ports.iter().any(|p| {
-                    (p.port.value, p.protocol.value, p.target_port.map(|t| t.value))
-                        == (port.port.value, port.protocol.value, port.target_port.map(|t| t.value))
+                    (p.port.value, p.protocol.value, p.target_port.as_ref().map(|t| &t.value))
+                        == (port.port.value, port.protocol.value, port.target_port.as_ref().map(|t| &t.value))
                 })
             });
             let (class, reason) = if lost {

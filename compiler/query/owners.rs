@@ -134,7 +134,7 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
         }
     }
     for zone in dns::zones(network) {
-        for record in zone.records.iter().filter(|record| record.address == address) {
+        for record in zone.records.iter().filter(|record| record.address == Some(address)) {
             let span = match &record.owner {
                 dns::Owner::Platform { span, .. } => *span,
                 dns::Owner::Service(service) => service.hostname.as_ref().map_or(service.header, |name| name.span),

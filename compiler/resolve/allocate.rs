@@ -1,4 +1,4 @@
-//! Deterministic address allocation (SPEC §1): pinned addresses first, then every unpinned
+//! Deterministic address allocation (docs/input-format.md): pinned addresses first, then every unpinned
 //! service in file order takes the lowest free address of its pool.
 //!
 //! Each pool is walked by one forward cursor over a sorted set of taken addresses, so
@@ -24,9 +24,10 @@ fn allocate_cluster_ips(service_cidr: Ipv4Net, services: &mut [Service]) {
     taken.extend(services.iter().filter_map(|service| service.cluster_ip.map(|pin| pin.value)));
     let mut pool = Cursor::new(AddrRange::of_net(service_cidr), taken);
     for service in services {
-        service.allocated.cluster_ip = match service.cluster_ip {
-            Some(pin) => Some(pin.value),
-            None => pool.next_free(),
+        service.allocated.cluster_ip = match (service.cluster_ip, service.headless) {
+            (Some(pin), _) => Some(pin.value),
+            (None, Some(_)) => None,
+            (None, None) => pool.next_free(),
         };
     }
 }

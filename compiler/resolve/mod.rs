@@ -12,11 +12,12 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use crate::diagnostic::Fix;
 use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
 use crate::diagnostic::{Catalogue, Diagnostic, Rule, Sink, Span, lookup_in_file};
 use crate::model::*;
 use crate::syntax::raw::*;
-use crate::text::did_you_mean;
+use crate::text::{did_you_mean, only_suggestion};
 
 const DEFAULT_POD_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 27, 0, 0), 16);
 const DEFAULT_SERVICE_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 28, 0, 0), 16);
@@ -47,6 +48,11 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         allocate::allocate(kubernetes, &mut services);
     }
     let routes = raw.routes.iter().filter_map(|route| resolve_route(route, &references, sink)).collect();
+    let switch_names: BTreeSet<&str> = raw.switches.iter().map(|switch| switch.name.get_ref().as_str()).collect();
+    let virtual_networks: Vec<VirtualNetwork> =
+        raw.virtual_networks.iter().filter_map(|vnet| resolve_virtual_network(vnet, &switch_names, sink)).collect();
+    report_duplicate_virtual_networks(&virtual_networks, sink);
+    let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
     let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, catalogue, sink)).unwrap_or_default();
     let unresolved = Unresolved {
         // Only `syntax` and `resolve` have reported so far: every error is an input error.
@@ -62,8 +68,14 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
             .filter(|switch| switch.compute.as_ref().is_some_and(|c| *c.get_ref()))
             .count()
             != switches.iter().filter(|switch| switch.compute.is_some()).count(),
+        compute_virtual_network: raw
+            .virtual_networks
+            .iter()
+            .filter(|vnet| vnet.compute.as_ref().is_some_and(|c| *c.get_ref()))
+            .count()
+            != virtual_networks.iter().filter(|vnet| vnet.compute.is_some()).count(),
     };
-    Network { device, ports, switches, kubernetes, services, routes, lint, unresolved }
+    Network { device, ports, switches, kubernetes, services, routes, virtual_networks, bgp_peers, lint, unresolved }
 }
 
 fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagnostic {
@@ -123,12 +135,13 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             sink.push(
                 Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has 1 or 2 nodes, not {other}"))
                     .with_primary_label("1 or 2")
-                    .with_help("`nodes` counts the physical nodes of the device (F1, F21)"),
+                    .with_help("`nodes` counts the physical nodes of the device (see docs/device-facts.md#node-ips, docs/device-facts.md#two-node-ports)"),
             );
             None
         }
     });
-    // Two-node clusters exist for the pro-gpu and the pro-2 only (F21, F25).
+    // Two-node clusters exist for the pro-gpu and the pro-2 only (see
+    // docs/device-facts.md#two-node-ports, docs/device-facts.md#no-teaming).
     let nodes = match (nodes, model) {
         (Some(two), Some(model))
             if two.value == NodeCount::Two && matches!(model.value, DeviceModel::ProR | DeviceModel::MiniR) =>
@@ -138,8 +151,8 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
                     .with_primary_label("no two-node configuration")
                     .with_label(model.span, format!("the device is a {}", model.value.as_str()))
                     .with_help(
-                        "remove `nodes`: two-node clusters are pro-gpu and pro-2 devices (F21); a pro-r or a \
-                         mini-r runs one master and one worker VM (F2)",
+                        "remove `nodes`: two-node clusters are pro-gpu and pro-2 devices (see docs/device-facts.md#two-node-ports); a pro-r or a \
+                         mini-r runs one master and one worker VM (see docs/device-facts.md#kubernetes-vms)",
                     ),
             );
             None
@@ -160,7 +173,9 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
         .iter()
         .filter_map(|port| {
             let Some(id) = model.port(port.name.get_ref()) else {
-                sink.push(unknown_port(&port.name, model));
+                // Renaming the table to a port that has one already would make a duplicate.
+                let free = |suggestion: &str| raw.iter().all(|other| other.name.get_ref() != suggestion);
+                sink.push(unknown_port(&port.name, model, &free));
                 return None;
             };
             let config = resolve_port_config(port, sink)?;
@@ -239,13 +254,25 @@ fn host_address(address: Located<Ipv4Net>, sink: &mut Sink) -> Option<Located<Ip
     None
 }
 
-fn unknown_port(name: &Text, model: DeviceModel) -> Diagnostic {
+/// `fixable` says whether renaming to the suggestion would leave the file without a new
+/// problem; only then does the diagnostic carry the rename as a fix.
+fn unknown_port(name: &Text, model: DeviceModel, fixable: &dyn Fn(&str) -> bool) -> Diagnostic {
     let last = model.port_count();
     let message = format!("{} has no port `{}`", model.as_str(), name.get_ref());
     let diagnostic = Diagnostic::new(&UNKNOWN_PORT, name.span(), message)
-        .with_help(format!("the ports of {} are Port1 to Port{last} (F16-F20)", model.as_str()));
+        .with_help(format!("the ports of {} are Port1 to Port{last} (see docs/device-facts.md#ports)", model.as_str()));
     let names: Vec<String> = model.ports().map(|port| port.to_string()).collect();
     match did_you_mean(name.get_ref(), names.iter().map(String::as_str)) {
+        Some(suggestion)
+            if fixable(suggestion)
+                && only_suggestion(name.get_ref(), names.iter().map(String::as_str)) == Some(suggestion) =>
+        {
+            diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")).with_fix(Fix::rename(
+                name.span(),
+                name.get_ref(),
+                suggestion,
+            ))
+        }
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label("unknown port"),
     }
@@ -260,7 +287,9 @@ struct PortReferences<'a> {
 impl PortReferences<'_> {
     fn resolve(&self, name: &Text, sink: &mut Sink) -> Option<Located<PortId>> {
         let Some(id) = self.model.port(name.get_ref()) else {
-            sink.push(unknown_port(name, self.model));
+            // A reference renamed to a port without a table would be ASE004 instead.
+            let declared = |suggestion: &str| self.model.port(suggestion).is_some_and(|id| self.declared.contains(&id));
+            sink.push(unknown_port(name, self.model, &declared));
             return None;
         };
         if !self.declared.contains(&id) {
@@ -307,7 +336,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             header,
             "node_ips",
             "[kubernetes]",
-            "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (F1)",
+            "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (see docs/device-facts.md#node-ips)",
         ));
     }
     let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
@@ -340,6 +369,8 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
+        iot_modules: count(&raw.iot_modules, "iot_modules", sink)?,
+        vms: count(&raw.vms, "vms", sink)?,
     })
 }
 
@@ -369,11 +400,12 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
 fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
     for service in services {
         let Some(hostname) = service.hostname.take() else { continue };
-        if service.kind.value == ServiceType::ClusterIp {
+        if service.kind.value != ServiceType::LoadBalancer {
+            let kind = service.kind.value.as_str();
             sink.push(
-                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` on a ClusterIP service")
-                    .with_primary_label("the site zone names external IPs; a ClusterIP service has none")
-                    .with_label(service.kind.span, "ClusterIP here")
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, format!("`hostname` on a {kind} service"))
+                    .with_primary_label(format!("the site zone names external IPs; a {kind} service has none"))
+                    .with_label(service.kind.span, format!("{kind} here"))
                     .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
             );
             continue;
@@ -383,7 +415,7 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
                 Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
                     .with_primary_label("no site zone to put this name in")
                     .with_label(device.header, "no `domain` in [device]")
-                    .with_help("set `domain = \"...\"` in [device] (F41), or remove `hostname`"),
+                    .with_help("set `domain = \"...\"` in [device] (see docs/device-facts.md#names-and-dns), or remove `hostname`"),
             );
             continue;
         }
@@ -422,13 +454,30 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     };
     let load_balancer_ip = optional(raw.load_balancer_ip.as_ref(), |ip| values::ipv4(ip, "load balancer IP", sink));
     let selector = optional(raw.selector.as_ref(), |selector| values::labels(selector, sink));
-    let cluster_ip = optional(raw.cluster_ip.as_ref(), |ip| values::ipv4(ip, "cluster IP", sink));
+    // `"None"`, exactly as Kubernetes spells it, makes a headless service.
+    let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| ip.span());
+    let cluster_ip =
+        optional(raw.cluster_ip.as_ref().filter(|_| headless.is_none()), |ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
-    if let (ServiceType::ClusterIp, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
+    if let (Some(span), ServiceType::NodePort | ServiceType::LoadBalancer) = (headless, kind.value) {
+        let name = kind.value.as_str();
         sink.push(
-            Diagnostic::new(&MISSING_OR_CONFLICTING, pin.span(), "`load_balancer_ip` on a ClusterIP service")
+            Diagnostic::new(&MISSING_OR_CONFLICTING, span, format!("a {name} service cannot be headless"))
+                .with_primary_label("`cluster_ip = \"None\"` makes a headless service")
+                .with_label(kind.span, format!("{name} here"))
+                .with_help(format!(
+                    "remove `cluster_ip = \"None\"`: Kubernetes routes a {name} service through its cluster IP; \
+                     only a ClusterIP service may be headless"
+                )),
+        );
+        return None;
+    }
+    if let (ServiceType::ClusterIp | ServiceType::NodePort, Some(pin)) = (kind.value, &raw.load_balancer_ip) {
+        let name = kind.value.as_str();
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, pin.span(), format!("`load_balancer_ip` on a {name} service"))
                 .with_primary_label("only a LoadBalancer service has an external IP")
-                .with_label(kind.span, "ClusterIP here")
+                .with_label(kind.span, format!("{name} here"))
                 .with_help("set `type = \"LoadBalancer\"`, or remove `load_balancer_ip`"),
         );
         return None;
@@ -441,6 +490,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         ports: ports.into_iter().collect::<Option<_>>()?,
         load_balancer_ip: load_balancer_ip.ok()?,
         cluster_ip: cluster_ip.ok()?,
+        headless,
         share_ip: raw.share_ip.as_ref().map(located),
         hostname: raw.hostname.as_ref().map(located),
         selector: selector.ok()?,
@@ -460,7 +510,13 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
         span: raw.span,
         port: raw.port.as_ref().map(located)?,
         protocol: protocol?,
-        target_port: raw.target_port.as_ref().map(located),
+        target_port: raw.target_port.as_ref().map(|target| {
+            let value = match target.get_ref() {
+                RawTargetPort::Number(number) => TargetPort::Number(*number),
+                RawTargetPort::Name(name) => TargetPort::Name(name.clone()),
+            };
+            Located::new(value, target.span())
+        }),
         node_port: raw.node_port.as_ref().map(located),
     })
 }
@@ -491,7 +547,7 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
                         format!("route metric {} is out of range", metric.get_ref()),
                     )
                     .with_primary_label("not from 0 to 4294967295")
-                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (F28)"),
+                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (see docs/device-facts.md#route-cmdlets)"),
                 );
                 None
             }
@@ -508,6 +564,123 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         next_hop: next_hop?,
         metric: metric?,
         target: target?,
+    })
+}
+
+/// A count such as `vms = 2`: absent, or a whole number from 0 (`Some(None)` / `Some(Some)`);
+/// `None` when negative (reported).
+fn count(raw: &Option<Spanned<i64>>, key: &str, sink: &mut Sink) -> Option<Option<Located<i64>>> {
+    let Some(value) = raw else { return Some(None) };
+    if *value.get_ref() < 0 {
+        sink.push(
+            Diagnostic::new(&INVALID_VALUE, value.span(), format!("`{key}` cannot be negative"))
+                .with_primary_label("a count from 0")
+                .with_help(format!("`{key}` counts what takes an external service IP: 0 or more")),
+        );
+        return None;
+    }
+    Some(Some(located(value)))
+}
+
+/// A `switch = "..."` of a virtual network or a BGP peer: a `[switches.NAME]` of the file.
+fn switch_reference(name: &Text, switches: &BTreeSet<&str>, sink: &mut Sink) -> Option<Located<String>> {
+    if switches.contains(name.get_ref().as_str()) {
+        return Some(located(name));
+    }
+    let diagnostic =
+        Diagnostic::new(&UNDEFINED_REFERENCE, name.span(), format!("no switch `{}` in this file", name.get_ref()));
+    sink.push(match did_you_mean(name.get_ref(), switches.iter().copied()) {
+        Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_help(format!("rename it to `{suggestion}`, or add `[switches.{}]`", name.get_ref())),
+        None => diagnostic
+            .with_primary_label("not a `[switches.NAME]` of this file")
+            .with_help(format!("add `[switches.{}]` with the port it sits on", name.get_ref())),
+    });
+    None
+}
+
+fn resolve_virtual_network(
+    raw: &RawVirtualNetwork,
+    switches: &BTreeSet<&str>,
+    sink: &mut Sink,
+) -> Option<VirtualNetwork> {
+    let header = raw.header;
+    let table = "[[virtual_networks]]";
+    let required = [
+        ("name", raw.name.is_none(), "add `name = \"...\"`, as Azure names virtual networks"),
+        ("switch", raw.switch.is_none(), "add `switch = \"...\"`, the `[switches.NAME]` the VLAN is on"),
+        ("vlan", raw.vlan.is_none(), "add `vlan = N`: 0 for untagged, or 1-4094"),
+        ("subnet", raw.subnet.is_none(), "add `subnet = \"a.b.c.d/n\"`, the network's address space"),
+        ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
+    ];
+    for (key, absent, help) in required {
+        if absent && !unreadable(&raw.unreadable, key) {
+            sink.push(missing(header, key, table, help));
+        }
+    }
+    let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
+    let subnet = raw.subnet.as_ref().and_then(|text| values::ipv4_net(text, "virtual network subnet", false, sink));
+    let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
+    let dns: Vec<_> = raw.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
+    Some(VirtualNetwork {
+        header,
+        name: raw.name.as_ref().map(located)?,
+        switch: switch?,
+        vlan: raw.vlan.as_ref().map(located)?,
+        subnet: subnet?,
+        gateway: gateway?,
+        dns: dns.into_iter().collect::<Option<_>>()?,
+        compute: raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span()),
+    })
+}
+
+/// Two virtual networks with one name on one switch: `Get-HcsVirtualNetwork` and
+/// `Remove-HcsVirtualNetwork` find a network by its switch and name.
+fn report_duplicate_virtual_networks(virtual_networks: &[VirtualNetwork], sink: &mut Sink) {
+    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
+    for vnet in virtual_networks {
+        let key = (vnet.switch.value.as_str(), vnet.name.value.as_str());
+        let Some(first) = seen.get(&key) else {
+            seen.insert(key, vnet.name.span);
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &DUPLICATE,
+                vnet.name.span,
+                format!("virtual network `{}` is defined twice on switch `{}`", key.1, key.0),
+            )
+            .with_primary_label("defined again here")
+            .with_label(*first, "first defined here")
+            .with_help("give each virtual network on a switch its own name"),
+        );
+    }
+}
+
+fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink) -> Option<BgpPeer> {
+    let header = raw.header;
+    let table = "[[bgp_peers]]";
+    let required = [
+        ("switch", raw.switch.is_none(), "add `switch = \"...\"`, the compute switch"),
+        ("peer_address", raw.peer_address.is_none(), "add `peer_address = \"a.b.c.d\"`, the router's address"),
+        ("peer_asn", raw.peer_asn.is_none(), "add `peer_asn = N`, the router's AS number"),
+        ("self_asn", raw.self_asn.is_none(), "add `self_asn = N`, the device's AS number"),
+    ];
+    for (key, absent, help) in required {
+        if absent && !unreadable(&raw.unreadable, key) {
+            sink.push(missing(header, key, table, help));
+        }
+    }
+    let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
+    let peer_address = raw.peer_address.as_ref().and_then(|text| values::ipv4(text, "BGP peer address", sink));
+    Some(BgpPeer {
+        header,
+        switch: switch?,
+        peer_address: peer_address?,
+        peer_asn: raw.peer_asn.as_ref().map(located)?,
+        self_asn: raw.self_asn.as_ref().map(located)?,
+        hold_time: raw.hold_time.as_ref().map(located),
     })
 }
 

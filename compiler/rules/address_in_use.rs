@@ -2,17 +2,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
-use crate::model::{AddrRange, Network, PortId, network_and_broadcast};
+use crate::model::{AddrRange, Network, network_and_broadcast};
 use crate::text::join;
 
 declare_rule! {
     /// ## What it does
     /// Reports an address the device already uses that lies inside the node IPs or the
-    /// external service IPs: a port's own address, a gateway or a DNS server, of any port.
+    /// external service IPs: a port's own address, a gateway or a DNS server, of any port or
+    /// virtual network.
     /// An address with several uses (a router that is gateway and DNS server) is reported
     /// once per range, with each use labelled. Also reports a range that holds the network
     /// or broadcast address of the compute port's subnet (on a compute switch of two ports,
-    /// the subnet of the one that holds the range).
+    /// the subnet of the one that holds the range; with a compute virtual network, its
+    /// subnet).
     ///
     /// A compute subnet of /31 or /32 has no network or broadcast address to avoid; a range
     /// that runs past the compute subnet is left to `range-outside-subnet`.
@@ -21,9 +23,9 @@ declare_rule! {
     /// Every address of the node range goes to a Kubernetes VM and every address of the
     /// external range to a MetalLB service: the device hands them out without asking
     /// whether something on the network already answers there. Two hosts answering ARP for
-    /// one address break both (F44: "Duplicate IP: Some IP addresses allocated to Azure
-    /// Stack may be active on the network"). The network and broadcast addresses of a
-    /// subnet are no host's address at all. A range written as a CIDR
+    /// one address break both (see docs/device-facts.md#no-overlaps: "Duplicate IP: Some IP
+    /// addresses allocated to Azure Stack may be active on the network"). The network and broadcast
+    /// addresses of a subnet are no host's address at all. A range written as a CIDR
     /// (`node_ips = "192.168.10.0/30"`) means every address in it, these two included.
     ///
     /// ## Example
@@ -48,14 +50,15 @@ declare_rule! {
         code: "ASE104",
         name: "address-in-use",
         severity: Severity::Error,
-        summary: "a port address, gateway or DNS server lies inside node IPs or external service IPs, or a range \
-                  holds its subnet's network/broadcast address",
+        summary: "a port address, or a port's or virtual network's gateway or DNS server, lies inside node IPs or \
+                  external service IPs, or a range holds its subnet's network/broadcast address",
     };
 }
 
 /// One use of an address: whose (`Port3`), as what (`gateway`), and where it is written.
 struct Use {
-    port: PortId,
+    /// `Port3`, or ``virtual network `vnet-k8s` ``.
+    port: String,
     role: &'static str,
     span: Span,
 }
@@ -65,15 +68,26 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let mut uses: BTreeMap<Ipv4Addr, Vec<Use>> = BTreeMap::new();
     for port in &network.ports {
         let Some(addressing) = port.static_addressing() else { continue };
-        let id = port.id;
+        let id = port.id.to_string();
         let mut add = |address: Ipv4Addr, role: &'static str, span: Span| {
-            uses.entry(address).or_default().push(Use { port: id, role, span });
+            uses.entry(address).or_default().push(Use { port: id.clone(), role, span });
         };
         add(addressing.address.value.addr(), "address", addressing.address.span);
         if let Some(gateway) = addressing.gateway {
             add(gateway.value, "gateway", gateway.span);
         }
         for server in &addressing.dns {
+            add(server.value, "DNS server", server.span);
+        }
+    }
+
+    for vnet in &network.virtual_networks {
+        let owner = format!("virtual network `{}`", vnet.name.value);
+        let mut add = |address: Ipv4Addr, role: &'static str, span: Span| {
+            uses.entry(address).or_default().push(Use { port: owner.clone(), role, span });
+        };
+        add(vnet.gateway.value, "gateway", vnet.gateway.span);
+        for server in &vnet.dns {
             add(server.value, "DNS server", server.span);
         }
     }
@@ -101,7 +115,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             }
             sink.push(
                 diagnostic
-                    .with_help(format!("{owner}: move or shrink the range so that it leaves out {address} (F44)")),
+                    .with_help(format!("{owner}: move or shrink the range so that it leaves out {address} (see docs/device-facts.md#no-overlaps)")),
             );
         }
         report_subnet_edges(network, range.value, range.span, what, &taken, sink);
@@ -119,18 +133,21 @@ fn report_subnet_edges(
     sink: &mut Sink,
 ) {
     // The compute port whose subnet holds the range; a switch on two ports (the documented
-    // two-node teamed switch, F25) has two subnets. A range that runs past the subnet is
-    // `range-outside-subnet`'s to report.
-    let Some(switch) = network.compute_switch() else { return };
-    let Some((port, subnet)) = switch.ports.iter().find_map(|port| {
-        let port = network.port(port.value)?;
-        let subnet = port.subnet()?;
-        AddrRange::of_net(subnet.value).contains_range(range).then_some((port, subnet))
-    }) else {
+    // two-node teamed switch, docs/device-facts.md#no-teaming) has two subnets. A range that runs
+    // past the subnet is `range-outside-subnet`'s to report.
+    // With a compute virtual network, its subnet is the one.
+    let Some(subnets) = network.compute_subnets() else { return };
+    let Some(compute) = subnets.iter().find(|compute| AddrRange::of_net(compute.subnet.value).contains_range(range))
+    else {
         return;
     };
+    let (owner, subnet) = (&compute.owner, compute.subnet);
     let Some((network_address, broadcast)) = network_and_broadcast(subnet.value) else { return };
-    let article = if switch.ports.len() == 1 { "the" } else { "a" };
+    let role = match (network.compute_virtual_network(), subnets.len()) {
+        (Some(_), _) => "the compute network",
+        (None, 1) => "the compute port",
+        (None, _) => "a compute port",
+    };
     let edges: Vec<(Ipv4Addr, &str)> = [(network_address, "network"), (broadcast, "broadcast")]
         .into_iter()
         .filter(|(address, _)| range.contains(*address))
@@ -168,10 +185,10 @@ fn report_subnet_edges(
         Diagnostic::new(
             &ADDRESS_IN_USE,
             span,
-            format!("{what} {range} holds {addresses}, the {kinds} {noun} of {}'s subnet {}", port.id, subnet.value),
+            format!("{what} {range} holds {addresses}, the {kinds} {noun} of {owner}'s subnet {}", subnet.value),
         )
         .with_primary_label(primary_label)
-        .with_label(subnet.span, format!("{}, {} compute port, is on {} here", port.id, article, subnet.value))
+        .with_label(subnet.span, format!("{owner}, {role}, is on {} here", subnet.value))
         .with_help(help),
     );
 }

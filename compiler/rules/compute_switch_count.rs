@@ -1,22 +1,26 @@
-use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{AddrRange, Kubernetes, Network};
 
 declare_rule! {
     /// ## What it does
-    /// With a `[kubernetes]` section, reports a file where no virtual switch has
-    /// `compute = true`, and every compute switch after the first when several have it.
+    /// With a `[kubernetes]` section, reports a file where no virtual switch and no virtual
+    /// network has `compute = true`, and every compute place after the first when several
+    /// have it: two switches, a switch and a virtual network, or two virtual networks.
+    /// A virtual network with `compute = true` is where Kubernetes lives instead of its
+    /// switch's own subnet (see: docs/device-network.md#virtual-networks).
     ///
     /// ## Why is this bad?
     /// Kubernetes runs on the one virtual switch enabled for compute: "you can enable compute
-    /// only on one virtual switch at a time" (F22). Without one, the node IPs and external
-    /// service IPs have no network to live on and compute cannot be configured; with two,
-    /// the file does not say which network the Kubernetes VMs are on, and the device takes
-    /// only one of them.
+    /// only on one virtual switch at a time" (see docs/device-facts.md#one-compute-switch). Without
+    /// one, the node IPs and external service IPs have no network to live on and compute cannot be
+    /// configured; with two, the file does not say which network the Kubernetes VMs are on, and the
+    /// device takes only one of them.
     ///
     /// When none is set, the help names the switch (or the port) whose subnet holds the
     /// node IPs, since that is where compute belongs. A file without `[kubernetes]` may have
-    /// no compute switch (F8). While the file has input errors (ASE0xx), a missing compute
-    /// switch is not reported: the switch may be the table or key that did not resolve.
+    /// no compute switch (see docs/device-facts.md#kubernetes-optional). While the file has input
+    /// errors (ASE0xx), a missing compute switch is not reported: the switch may be the table or
+    /// key that did not resolve.
     ///
     /// ## Example
     /// ```toml
@@ -42,32 +46,36 @@ declare_rule! {
         code: "ASE305",
         name: "compute-switch-count",
         severity: Severity::Error,
-        summary: "Kubernetes configured with no compute switch, or more than one compute switch (F22)",
+        summary: "Kubernetes configured with no compute switch or network, or compute enabled in more than one place \
+                 ",
     };
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
-    let mut compute = network.switches.iter().filter_map(|switch| Some((switch, switch.compute?)));
+    let switches =
+        network.switches.iter().filter_map(|switch| Some((format!("switch `{}`", switch.name.value), switch.compute?)));
+    let vnets = network
+        .virtual_networks
+        .iter()
+        .filter_map(|vnet| Some((format!("virtual network `{}`", vnet.name.value), vnet.compute?)));
+    let mut compute: Vec<(String, Span)> = switches.chain(vnets).collect();
+    compute.sort_by_key(|(_, span)| *span);
+    let mut compute = compute.into_iter();
     let Some((first, first_span)) = compute.next() else {
         if !network.unresolved.input_errors {
             sink.push(no_compute_switch(network, kubernetes));
         }
         return;
     };
-    for (switch, span) in compute {
+    for (place, span) in compute {
         sink.push(
-            Diagnostic::new(
-                &COMPUTE_SWITCH_COUNT,
-                span,
-                format!("switch `{}` and switch `{}` both have compute enabled", first.name.value, switch.name.value),
-            )
-            .with_primary_label(format!("compute enabled on `{}` too", switch.name.value))
-            .with_label(first_span, format!("`{}` already has compute enabled here", first.name.value))
-            .with_help(format!(
-                "keep `compute = true` on one switch only (F22): remove it from `{}` or from `{}`",
-                first.name.value, switch.name.value
-            )),
+            Diagnostic::new(&COMPUTE_SWITCH_COUNT, span, format!("{first} and {place} both have compute enabled"))
+                .with_primary_label(format!("compute enabled on {place} too"))
+                .with_label(first_span, format!("{first} already has compute enabled here"))
+                .with_help(format!(
+                    "keep `compute = true` in one place only (see docs/device-facts.md#one-compute-switch): remove it from {first} or from {place}"
+                )),
         );
     }
 }
@@ -82,7 +90,7 @@ fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
     });
     let Some((port, subnet)) = home else {
         return diagnostic
-            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (F22)");
+            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (see docs/device-facts.md#one-compute-switch)");
     };
     let diagnostic =
         diagnostic.with_label(subnet.span, format!("the node IPs are on {}'s subnet {}", port.id, subnet.value));
@@ -90,10 +98,13 @@ fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
     match switch {
         Some(switch) => diagnostic
             .with_label(switch.name.span, format!("switch `{}` is on {}", switch.name.value, port.id))
-            .with_help(format!("add `compute = true` to switch `{}` (F22)", switch.name.value)),
+            .with_help(format!(
+                "add `compute = true` to switch `{}` (see docs/device-facts.md#one-compute-switch)",
+                switch.name.value
+            )),
         None => diagnostic.with_help(format!(
             "add a switch on {id} with compute enabled: `[switches.vswitch-{lower}]`, `ports = [\"{id}\"]`, \
-             `compute = true` (F22)",
+             `compute = true` (see docs/device-facts.md#one-compute-switch)",
             id = port.id,
             lower = port.id.to_string().to_lowercase(),
         )),

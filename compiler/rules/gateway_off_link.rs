@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
-use crate::model::{Network, OnSubnet, PortConfig, on_subnet};
+use crate::model::{Network, OnSubnet, PortConfig, VirtualNetwork, on_subnet};
 
 declare_rule! {
     /// ## What it does
@@ -11,17 +11,23 @@ declare_rule! {
     /// link whose two addresses are both hosts (RFC 3021), and a /32 has room for the port
     /// alone, so any gateway is outside it.
     ///
+    /// The gateway of a `[[virtual_networks]]` entry is judged the same way against its
+    /// `subnet`: `Add-HcsVirtualNetwork` wants "the gateway IP address ... in the same
+    /// subnet as the parameter passed in as address space" (see:
+    /// docs/device-facts.md#virtual-networks).
+    ///
     /// ## Why is this bad?
-    /// A static configuration is "IP, DNS server, and default gateway" (F41), and the
-    /// gateway is the router through which the device reaches everything beyond its
-    /// subnet, Azure included (F16); the internal virtual switch sends the Kubernetes VMs'
-    /// outbound traffic through "the port that is configured with a default gateway"
-    /// (F32). A gateway must answer ARP on the port's own subnet, as the device demands of
-    /// the gateway of a virtual network (F24: "must [be] in the same subnet as [the] address
-    /// space"). Off the subnet, the host
-    /// cannot reach it; the network or broadcast address is nobody, or everybody; the
-    /// port's own address loops back to the device. Either way the device loses its
-    /// uplink. The usual cause is a wrong prefix length on `address`.
+    /// A static configuration is "IP, DNS server, and default gateway" (see
+    /// docs/device-facts.md#names-and-dns), and the gateway is the router through which the device
+    /// reaches everything beyond its subnet, Azure included (see
+    /// docs/device-facts.md#ports-pro-gpu); the internal virtual switch sends the Kubernetes VMs'
+    /// outbound traffic through "the port that is configured with a default gateway" (see
+    /// docs/device-facts.md#reserved-addresses). A gateway must answer ARP on the port's own
+    /// subnet, as the device demands of the gateway of a virtual network (see
+    /// docs/device-facts.md#virtual-networks: "must [be] in the same subnet as [the] address
+    /// space"). Off the subnet, the host cannot reach it; the network or broadcast address is
+    /// nobody, or everybody; the port's own address loops back to the device. Either way the device
+    /// loses its uplink. The usual cause is a wrong prefix length on `address`.
     ///
     /// ## Example
     /// ```toml
@@ -41,11 +47,15 @@ declare_rule! {
         code: "ASE201",
         name: "gateway-off-link",
         severity: Severity::Error,
-        summary: "a port's gateway is outside its subnet or is its network, broadcast or own address",
+        summary: "a port's or virtual network's gateway is outside its subnet or is its network, broadcast or own \
+                  address",
     };
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
+    for vnet in &network.virtual_networks {
+        check_virtual_network(vnet, sink);
+    }
     for port in &network.ports {
         let PortConfig::Static(addressing) = &port.config else { continue };
         let Some(gateway) = addressing.gateway else { continue };
@@ -94,4 +104,32 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_help(help),
         );
     }
+}
+
+fn check_virtual_network(vnet: &VirtualNetwork, sink: &mut Sink) {
+    let gateway = vnet.gateway;
+    let subnet = vnet.net();
+    let name = &vnet.name.value;
+    let (message, primary) = match on_subnet(subnet, gateway.value) {
+        OnSubnet::Outside => {
+            (format!("gateway {} is not in virtual network `{name}`'s subnet {subnet}", gateway.value), "not on-link")
+        }
+        OnSubnet::Network => {
+            (format!("gateway {} is the network address of virtual network `{name}`", gateway.value), "network address")
+        }
+        OnSubnet::Broadcast => (
+            format!("gateway {} is the broadcast address of virtual network `{name}`", gateway.value),
+            "broadcast address",
+        ),
+        OnSubnet::Host => return,
+    };
+    sink.push(
+        Diagnostic::new(&GATEWAY_OFF_LINK, gateway.span, message)
+            .with_primary_label(primary)
+            .with_label(vnet.subnet.span, format!("`{name}` is {subnet} here"))
+            .with_help(format!(
+                "use the router's address on {subnet}: Add-HcsVirtualNetwork wants the gateway inside the address \
+                 space (see: docs/device-facts.md#virtual-networks)"
+            )),
+    );
 }

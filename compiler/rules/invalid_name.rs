@@ -9,12 +9,13 @@ declare_rule! {
     ///
     /// | name | rule |
     /// |---|---|
-    /// | `device.name` | 1-13 ASCII letters, digits and hyphens (F41); no hyphen at either end, as it is a DNS label in `<name>.<domain>` |
-    /// | `device.domain` | a DNS name, all lowercase (F41) |
+    /// | `device.name` | 1-13 ASCII letters, digits and hyphens (see docs/device-facts.md#names-and-dns); no hyphen at either end, as it is a DNS label in `<name>.<domain>` |
+    /// | `device.domain` | a DNS name, all lowercase (see docs/device-facts.md#names-and-dns) |
     /// | `kubernetes.cluster_domain` | a DNS name, all lowercase (Kubernetes requires a DNS-1123 subdomain) |
     /// | service `name` | a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a letter or digit, at most 63 characters |
-    /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (F37) |
+    /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
+    /// | virtual network `name` | an Azure virtual network name: 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_` (see: docs/device-facts.md#virtual-network-names) |
     /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
     ///
     /// A DNS name here is at most 253 characters of labels joined by dots, without a
@@ -24,12 +25,12 @@ declare_rule! {
     /// Kubernetes names are checked only when the file has a `[kubernetes]` section.
     ///
     /// ## Why is this bad?
-    /// The device refuses a device name or domain outside its rules (F41), and Kubernetes
-    /// refuses a Service or namespace whose name is not a DNS label. These names also end
-    /// up in DNS zones (`<device>.<domain>`, `<service>.<namespace>.svc.<cluster_domain>`),
-    /// in file names and in `ip` commands: there an uppercase letter or a trailing dot
-    /// makes a second spelling of one name, and an underscore or a space breaks the record
-    /// or the command.
+    /// The device refuses a device name or domain outside its rules (see
+    /// docs/device-facts.md#names-and-dns), and Kubernetes refuses a Service or namespace whose
+    /// name is not a DNS label. These names also end up in DNS zones (`<device>.<domain>`,
+    /// `<service>.<namespace>.svc.<cluster_domain>`), in file names and in `ip` commands: there an
+    /// uppercase letter or a trailing dot makes a second spelling of one name, and an underscore or
+    /// a space breaks the record or the command.
     ///
     /// ## Example
     /// ```toml
@@ -54,7 +55,7 @@ declare_rule! {
         code: "ASE401",
         name: "invalid-name",
         severity: Severity::Error,
-        summary: "device name, service name, namespace or domain breaks its naming rule",
+        summary: "device name, service name, namespace, domain or virtual network name breaks its naming rule",
     };
 }
 
@@ -73,6 +74,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
     if let Some(domain) = &network.device.domain {
         report("device domain", domain, &DEVICE_DOMAIN, sink);
+    }
+    for vnet in &network.virtual_networks {
+        report("virtual network name", &vnet.name, &VIRTUAL_NETWORK, sink);
     }
     let Some(kubernetes) = &network.kubernetes else { return };
     report("cluster domain", &kubernetes.cluster_domain, &CLUSTER_DOMAIN, sink);
@@ -96,14 +100,14 @@ struct NameRule {
 }
 
 static DEVICE_NAME: NameRule = NameRule {
-    kind: "1-13 letters, digits and hyphens (F41)",
-    rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (F41)",
+    kind: "1-13 letters, digits and hyphens (see docs/device-facts.md#names-and-dns)",
+    rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (see docs/device-facts.md#names-and-dns)",
     shape: NameShape::Label { max: 13, lowercase: false, letter_first: false },
 };
 
 static DEVICE_DOMAIN: NameRule = NameRule {
-    kind: "a lowercase DNS name (F41)",
-    rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (F41)",
+    kind: "a lowercase DNS name (see docs/device-facts.md#names-and-dns)",
+    rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (see docs/device-facts.md#names-and-dns)",
     shape: NameShape::DnsName,
 };
 
@@ -124,7 +128,7 @@ static SERVICE_NAME: NameRule = NameRule {
 static NAMESPACE: NameRule = NameRule {
     kind: "a DNS-1123 label",
     rule: "a namespace is a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or \
-           digit, at most 63 characters (F37)",
+           digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces)",
     shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
 };
 
@@ -133,6 +137,13 @@ static HOSTNAME: NameRule = NameRule {
     rule: "a hostname is one DNS label under the device's domain: a-z, 0-9 and `-`, starting and \
            ending with a letter or digit, at most 63 characters",
     shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
+};
+
+static VIRTUAL_NETWORK: NameRule = NameRule {
+    kind: "an Azure virtual network name",
+    rule: "a virtual network name is 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit \
+           and ending with one or `_`, as Azure names virtual networks",
+    shape: NameShape::AzureNetwork,
 };
 
 static VM_INTERFACE: NameRule = NameRule {
@@ -176,6 +187,10 @@ fn fix(name: &str, shape: &NameShape) -> Option<String> {
             labels.join(".")
         }
         NameShape::Interface => name.trim().to_owned(),
+        NameShape::AzureNetwork => {
+            let mapped: String = name.trim().chars().map(|c| if c == ' ' { '-' } else { c }).collect();
+            mapped.trim_matches(['-', '.']).to_owned()
+        }
     };
     (fixed != name && problem(&fixed, shape).is_none()).then_some(fixed)
 }

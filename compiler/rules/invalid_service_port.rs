@@ -1,17 +1,20 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
-use crate::model::{Keyword, Located, Network, Protocol, Service, ServiceType};
+use crate::model::{Keyword, Located, Network, Protocol, Service, ServiceType, TargetPort};
 
 declare_rule! {
     /// ## What it does
     /// Reports a service port that Kubernetes or the device would refuse:
     /// - `port` or `target_port` outside 1-65535;
-    /// - `node_port` on a ClusterIP service (only a LoadBalancer service has node ports
-    ///   here);
+    /// - a `target_port` name that is not an IANA service name as Kubernetes checks it
+    ///   (`IsValidPortName`): 1-15 characters of a-z, 0-9 and `-`, at least one letter, no
+    ///   `-` at either end and no `--`;
+    /// - `node_port` on a ClusterIP service (only NodePort and LoadBalancer services have
+    ///   node ports);
     /// - `node_port` outside 30000-32767, Kubernetes' default node port range, or 31000 or
     ///   31001, which the device keeps for the Kubernetes dashboard and the edge container
-    ///   registry (F32);
+    ///   registry (see docs/device-facts.md#reserved-addresses);
     /// - the same `port` and `protocol` twice in one service, or the same `node_port` and
     ///   `protocol` twice in one service;
     /// - one `node_port` in two services. Node ports are allocated cluster-wide by number,
@@ -19,15 +22,16 @@ declare_rule! {
     ///   the other; within one service a node port may serve both TCP and UDP;
     /// - the same `port` and `protocol` in two LoadBalancer services with one `share_ip`
     ///   key: they share one external IP, and MetalLB shares an address only between
-    ///   services whose ports differ (F35).
+    ///   services whose ports differ (see docs/device-facts.md#shared-ips).
     ///
     /// ## Why is this bad?
     /// The API server rejects each of these Services (port ranges, `nodePort` on a
     /// ClusterIP Service, duplicate ports) or rejects the second one ("provided port is
     /// already allocated"). A node port of 31000 or 31001 would take the dashboard's or the
-    /// container registry's port on every node: the device reserves both (F32, F45).
-    /// MetalLB refuses to put a service on a shared address where another service already
-    /// takes the same port: the second one stays `<pending>`, unreachable.
+    /// container registry's port on every node: the device reserves both (see
+    /// docs/device-facts.md#reserved-addresses). MetalLB refuses to put a service on a shared
+    /// address where another service already takes the same port: the second one stays `<pending>`,
+    /// unreachable.
     ///
     /// ## Example
     /// ```toml
@@ -52,7 +56,7 @@ declare_rule! {
         severity: Severity::Error,
         summary: "port out of 1-65535, node_port outside 30000-32767 or on a ClusterIP service, \
                   duplicate port/protocol (in a service or on a shared IP), a node_port used twice, or node_port \
-                  31000/31001 (F32)",
+                  31000/31001",
     };
 }
 
@@ -73,7 +77,12 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 duplicate(&mut ports, entry.port, protocol, service, "port", sink);
             }
             if let Some(target_port) = &entry.target_port {
-                check_port_number(target_port, "target port", sink);
+                match &target_port.value {
+                    TargetPort::Number(number) => {
+                        check_port_number(&Located::new(*number, target_port.span), "target port", sink);
+                    }
+                    TargetPort::Name(name) => check_port_name(name, target_port.span, sink),
+                }
             }
             let Some(node_port) = entry.node_port else { continue };
             if !check_node_port(service, node_port, sink) {
@@ -95,7 +104,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 }
 
 /// Reports a port and protocol taken twice on one shared external IP: LoadBalancer services
-/// with one `share_ip` key (F35).
+/// with one `share_ip` key (see docs/device-facts.md#shared-ips).
 fn check_shared_ips(network: &Network, sink: &mut Sink) {
     // (key, port, protocol) -> the service and the port entry that took it first.
     let mut taken: BTreeMap<(&str, i64, Protocol), (&Service, Span)> = BTreeMap::new();
@@ -125,7 +134,7 @@ fn check_shared_ips(network: &Network, sink: &mut Sink) {
                 .with_label(first, format!("`{}` takes {port} here", owner.qualified_name()))
                 .with_label(key.span, format!("shares its external IP with `share_ip = \"{}\"`", key.value))
                 .with_help(
-                    "MetalLB puts services on one address only when their ports differ (F35): give one of them \
+                    "MetalLB puts services on one address only when their ports differ (see docs/device-facts.md#shared-ips): give one of them \
                      another port, or a `share_ip` key of its own",
                 ),
             );
@@ -146,6 +155,40 @@ fn check_port_number(port: &Located<i64>, what: &str, sink: &mut Sink) -> bool {
     false
 }
 
+/// Why `name` is not an IANA service name as Kubernetes validates a port name
+/// (RFC 6335 section 5.1); `None` when it is one.
+pub(crate) fn port_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() || name.len() > 15 {
+        return Some(format!("is {} characters long, not 1 to 15", name.len()));
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+        return Some(format!("contains `{}`, not a lowercase letter, digit or `-`", bad.escape_debug()));
+    }
+    if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        return Some("has no letter: a name of digits only reads as a number".to_owned());
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Some("starts or ends with `-`".to_owned());
+    }
+    if name.contains("--") {
+        return Some("contains `--`".to_owned());
+    }
+    None
+}
+
+/// Reports a `target_port` name that Kubernetes would refuse.
+fn check_port_name(name: &str, span: Span, sink: &mut Sink) {
+    let Some(problem) = port_name_problem(name) else { return };
+    sink.push(
+        Diagnostic::new(&INVALID_SERVICE_PORT, span, format!("target port name `{}` {problem}", name.escape_debug()))
+            .with_primary_label("not an IANA service name")
+            .with_help(
+                "name the container port with 1-15 lowercase letters, digits and `-`, at least one letter, no `-` \
+                 at either end and no `--` (such as `https`), or give its number",
+            ),
+    );
+}
+
 /// Reports a `node_port` Kubernetes or the device would refuse; `true` when it is usable.
 fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) -> bool {
     let value = node_port.value;
@@ -162,7 +205,7 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
         )
         .with_primary_label("a ClusterIP service has no node ports")
         .with_label(service.kind.span, kind)
-        .with_help("set `type = \"LoadBalancer\"`, or remove `node_port`")
+        .with_help("set `type = \"NodePort\"` or `type = \"LoadBalancer\"`, or remove `node_port`")
     } else if !NODE_PORT_RANGE.contains(&value) {
         Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is out of range"))
             .with_primary_label("not from 30000 to 32767")
@@ -170,7 +213,7 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
     } else if let Some(owner) = reserved_node_port(value) {
         Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is reserved for the {owner}"))
             .with_primary_label(format!("the {owner}'s port on every node"))
-            .with_help("pick another node port from 30000 to 32767, or remove `node_port` (F32)")
+            .with_help("pick another node port from 30000 to 32767, or remove `node_port` (see docs/device-facts.md#reserved-addresses)")
     } else {
         return true;
     };
@@ -178,7 +221,7 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
     false
 }
 
-/// What the device runs on a reserved node port (F32).
+/// What the device runs on a reserved node port (see docs/device-facts.md#reserved-addresses).
 fn reserved_node_port(port: i64) -> Option<&'static str> {
     match port {
         31000 => Some("Kubernetes dashboard"),

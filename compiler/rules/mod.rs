@@ -11,22 +11,32 @@ use crate::model::{Network, NodeCount};
 use crate::syntax::suppression::Suppression;
 
 mod address_in_use;
+mod bgp_asn_invalid;
+mod bgp_hold_time_invalid;
+mod bgp_peer_off_compute;
+mod bgp_peer_off_subnet;
 mod cidr_size;
 mod cluster_cidr_collision;
+mod cluster_domain_overlap;
+mod cluster_port_unaddressed;
 mod compute_port_dynamic;
 mod compute_switch_count;
 mod conflicting_routes;
 mod default_route_override;
 mod dns_collision;
+mod duplicate_bgp_peer;
+mod duplicate_vlan;
 mod dynamic_route_interface;
 mod gateway_off_link;
 pub(crate) mod invalid_name;
 mod invalid_service_port;
 mod mixed_protocol;
+pub use mixed_protocol::MIXED_PROTOCOL;
 mod mtu_invalid;
 mod multiple_gateways;
 mod next_hop_local;
 mod next_hop_off_link;
+mod no_dns_server;
 mod no_uplink;
 mod pinned_ip_conflict;
 mod pinned_ip_invalid;
@@ -37,12 +47,14 @@ mod redundant_route;
 mod reserved_namespace;
 mod reserved_port_use;
 mod route_host_bits;
+mod route_metric_range;
 mod route_off_compute;
 mod route_targets_host;
-mod teaming_unsupported;
+pub(crate) mod teaming_unsupported;
 mod too_few_node_ips;
 mod unexplained_suppression;
 mod unused_suppression;
+mod vlan_out_of_range;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -87,6 +99,7 @@ registry! {
     conflicting_routes::CONFLICTING_ROUTES => conflicting_routes::check,
     default_route_override::DEFAULT_ROUTE_OVERRIDE => default_route_override::check,
     route_host_bits::ROUTE_HOST_BITS => route_host_bits::check,
+    route_metric_range::ROUTE_METRIC_RANGE => route_metric_range::check,
     dynamic_route_interface::DYNAMIC_ROUTE_INTERFACE => dynamic_route_interface::check,
     teaming_unsupported::TEAMING_UNSUPPORTED => teaming_unsupported::check,
     route_off_compute::ROUTE_OFF_COMPUTE => route_off_compute::check,
@@ -96,11 +109,21 @@ registry! {
     reserved_port_use::RESERVED_PORT_USE => reserved_port_use::check,
     mtu_invalid::MTU_INVALID => mtu_invalid::check,
     no_uplink::NO_UPLINK => no_uplink::check,
+    vlan_out_of_range::VLAN_OUT_OF_RANGE => vlan_out_of_range::check,
+    duplicate_vlan::DUPLICATE_VLAN => duplicate_vlan::check,
+    bgp_asn_invalid::BGP_ASN_INVALID => bgp_asn_invalid::check,
+    duplicate_bgp_peer::DUPLICATE_BGP_PEER => duplicate_bgp_peer::check,
+    bgp_peer_off_subnet::BGP_PEER_OFF_SUBNET => bgp_peer_off_subnet::check,
+    bgp_peer_off_compute::BGP_PEER_OFF_COMPUTE => bgp_peer_off_compute::check,
+    bgp_hold_time_invalid::BGP_HOLD_TIME_INVALID => bgp_hold_time_invalid::check,
+    no_dns_server::NO_DNS_SERVER => no_dns_server::check,
+    cluster_port_unaddressed::CLUSTER_PORT_UNADDRESSED => cluster_port_unaddressed::check,
     invalid_name::INVALID_NAME => invalid_name::check,
     reserved_namespace::RESERVED_NAMESPACE => reserved_namespace::check,
     invalid_service_port::INVALID_SERVICE_PORT => invalid_service_port::check,
     mixed_protocol::MIXED_PROTOCOL => mixed_protocol::check,
     dns_collision::DNS_COLLISION => dns_collision::check,
+    cluster_domain_overlap::CLUSTER_DOMAIN_OVERLAP => cluster_domain_overlap::check,
     unused_suppression::UNUSED_SUPPRESSION,
     unexplained_suppression::UNEXPLAINED_SUPPRESSION,
     // Fleet rules: `fleet::check_fleet` runs them over a fleet.
@@ -117,7 +140,7 @@ pub fn check(network: &Network, sink: &mut Sink) {
 }
 
 /// A label at `device.nodes` (or `[device]` for the default) naming the Kubernetes VMs the
-/// device runs (F2): `a two-node device runs master, worker1 and worker2`.
+/// device runs: `a two-node device runs master, worker1 and worker2`.
 pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
     let nodes = network.device.nodes;
     let device = match nodes.value {

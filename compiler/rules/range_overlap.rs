@@ -1,17 +1,25 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
 use crate::model::{AddrRange, Network, overlaps};
+use crate::rules::teaming_unsupported::is_documented_team;
 
 declare_rule! {
     /// ## What it does
     /// Reports address blocks that must be disjoint but share addresses: two port subnets,
-    /// or the Kubernetes node IPs and the external service IPs. The message names both
-    /// blocks and the exact addresses they share.
+    /// a virtual network's subnet and a port's or another virtual network's, or the
+    /// Kubernetes node IPs and the external service IPs. The message names both blocks and
+    /// the exact addresses they share.
+    ///
+    /// The two ports of a documented two-node teamed switch (Port3 + Port4 on a pro-gpu,
+    /// Port1 + Port2 on a pro-2, docs/device-facts.md#no-teaming) are one team and may share a
+    /// subnet: the members of the team are addressed on the same subnet (see:
+    /// docs/device-facts.md#two-node-teamed-pair). Any other team is `teaming-unsupported`,
+    /// and its ports' subnets are judged as any two ports'.
     ///
     /// ## Why is this bad?
-    /// Every address on the device must have one owner (F44: the readiness checker fails
-    /// on "overlapping IP addresses for Edge Compute"). If MetalLB hands a node's address to
-    /// a service, both answer ARP for it and traffic to the node or the service is lost.
-    /// Two ports on overlapping subnets make the host's choice of interface arbitrary.
+    /// Every address on the device must have one owner (see docs/device-facts.md#no-overlaps: the
+    /// readiness checker fails on "overlapping IP addresses for Edge Compute"). If MetalLB hands a
+    /// node's address to a service, both answer ARP for it and traffic to the node or the service
+    /// is lost. Two ports on overlapping subnets make the host's choice of interface arbitrary.
     ///
     /// ## Example
     /// ```toml
@@ -30,7 +38,7 @@ declare_rule! {
         code: "ASE101",
         name: "range-overlap",
         severity: Severity::Error,
-        summary: "two of: port subnets, node IPs, external service IPs overlap",
+        summary: "two of: port subnets, virtual network subnets, node IPs, external service IPs overlap",
     };
 }
 
@@ -39,30 +47,49 @@ declare_rule! {
 struct Block {
     what: String,
     span: Span,
+    /// The documented teamed switch a port is in, if any: its members may share a subnet.
+    team: Option<String>,
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    let subnets = network
+    let mut subnets: Vec<(AddrRange, Block)> = network
         .ports
         .iter()
         .filter_map(|port| {
             let subnet = port.subnet()?;
-            let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span };
+            let team = network
+                .switches
+                .iter()
+                .find(|switch| switch.ports.iter().any(|p| p.value == port.id) && is_documented_team(network, switch))
+                .map(|switch| switch.name.value.clone());
+            let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span, team };
             Some((AddrRange::of_net(subnet.value), block))
         })
         .collect();
-    report(overlaps(subnets), "give each port a subnet of its own", sink);
+    subnets.extend(network.virtual_networks.iter().map(|vnet| {
+        let what = format!("virtual network `{}`'s subnet {}", vnet.name.value, vnet.net());
+        (AddrRange::of_net(vnet.net()), Block { what, span: vnet.subnet.span, team: None })
+    }));
+    report(overlaps(subnets), "give each port and virtual network a subnet of its own", sink);
 
     let Some(kubernetes) = &network.kubernetes else { return };
     let Some(service_ips) = kubernetes.service_ips else { return };
     let ranges = vec![
         (
             kubernetes.node_ips.value,
-            Block { what: format!("node IP range {}", kubernetes.node_ips.value), span: kubernetes.node_ips.span },
+            Block {
+                what: format!("node IP range {}", kubernetes.node_ips.value),
+                span: kubernetes.node_ips.span,
+                team: None,
+            },
         ),
         (
             service_ips.value,
-            Block { what: format!("external service IP range {}", service_ips.value), span: service_ips.span },
+            Block {
+                what: format!("external service IP range {}", service_ips.value),
+                span: service_ips.span,
+                team: None,
+            },
         ),
     ];
     report(overlaps(ranges), "make the node IPs and the external service IPs two separate ranges", sink);
@@ -70,6 +97,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 
 fn report(found: Vec<crate::model::Overlap<Block>>, help: &str, sink: &mut Sink) {
     for overlap in found {
+        if overlap.first.team.is_some() && overlap.first.team == overlap.second.team {
+            continue;
+        }
         let (earlier, later) = if overlap.first.span <= overlap.second.span {
             (overlap.first, overlap.second)
         } else {

@@ -13,11 +13,11 @@ declare_rule! {
     /// its subnet is unknown, and `dynamic-route-interface` reports the route.
     ///
     /// ## Why is this bad?
-    /// "If you have a flat subnet, then you don't need to add these routes" (F29): the
-    /// Kubernetes VMs reach every host of the compute port's subnet directly, through the
-    /// connected route. A custom route there adds nothing at best. At worst, being at least
-    /// as specific as the connected route, it sends traffic for hosts one ARP away through
-    /// a router, which may drop it or send it back onto the same wire.
+    /// "If you have a flat subnet, then you don't need to add these routes" (see
+    /// docs/device-facts.md#route-constraints): the Kubernetes VMs reach every host of the compute
+    /// port's subnet directly, through the connected route. A custom route there adds nothing at
+    /// best. At worst, being at least as specific as the connected route, it sends traffic for
+    /// hosts one ARP away through a router, which may drop it or send it back onto the same wire.
     ///
     /// ## Example
     /// ```toml
@@ -42,18 +42,17 @@ declare_rule! {
         code: "ASE205",
         name: "redundant-route",
         severity: Severity::Warning,
-        summary: "the destination lies inside the interface's own subnet: a flat subnet needs no route (F29)",
+        summary: "the destination lies inside the interface's own subnet: a flat subnet needs no route",
     };
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
-        let Some(subnet) = network.port(route.interface.value).and_then(|port| port.subnet()) else { continue };
+        let Some((subnet, port)) = network.interface_subnet(route.interface.value) else { continue };
         let destination = route.destination.value.trunc();
         if !subnet.value.contains(&destination) {
             continue;
         }
-        let port = route.interface.value;
         let (message, primary) = if destination == subnet.value {
             (format!("route to {destination} is redundant: it is {port}'s own subnet"), "the port's own subnet")
         } else {
@@ -64,8 +63,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_primary_label(primary)
                 .with_label(subnet.span, format!("{port} is {} here", subnet.value))
                 .with_help(format!(
-                    "remove the route: the Kubernetes VMs reach {destination} directly on {port} (F29: a flat \
-                     subnet needs no route)"
+                    "remove the route: the Kubernetes VMs reach {destination} directly on {} (see docs/device-facts.md#route-constraints: a flat \
+                     subnet needs no route)",
+                    route.interface.value
                 )),
         );
     }

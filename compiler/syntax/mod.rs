@@ -54,6 +54,8 @@ pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("[[services]]", keys_of(|t, sink| read_service(t, Span::default(), &[], sink))),
         ("a service port", keys_of(|t, sink| read_service_port(t, Span::default(), sink))),
         ("[[routes]]", keys_of(|t, sink| read_route(t, Span::default(), sink))),
+        ("[[virtual_networks]]", keys_of(|t, sink| read_virtual_network(t, Span::default(), sink))),
+        ("[[bgp_peers]]", keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink))),
         ("[lint]", keys_of(read_lint)),
     ]
 }
@@ -77,6 +79,8 @@ fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
     let service_keys = keys_of(|t, sink| read_service(t, Span::default(), &[], sink));
     let route_keys = keys_of(|t, sink| read_route(t, Span::default(), sink));
     let service_port_keys = keys_of(|t, sink| read_service_port(t, Span::default(), sink));
+    let virtual_network_keys = keys_of(|t, sink| read_virtual_network(t, Span::default(), sink));
+    let bgp_peer_keys = keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink));
     RawConfig {
         device: top.table("device", sink).map(|(device, header)| {
             read(device, "[device]", &keys_of(|t, sink| read_device(t, header, sink)), sink, |t, sink| {
@@ -116,6 +120,22 @@ fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
             .array_of_tables("routes", sink)
             .into_iter()
             .map(|(table, header)| read(table, "[[routes]]", &route_keys, sink, |t, sink| read_route(t, header, sink)))
+            .collect(),
+        virtual_networks: top
+            .array_of_tables("virtual_networks", sink)
+            .into_iter()
+            .map(|(table, header)| {
+                read(table, "[[virtual_networks]]", &virtual_network_keys, sink, |t, sink| {
+                    read_virtual_network(t, header, sink)
+                })
+            })
+            .collect(),
+        bgp_peers: top
+            .array_of_tables("bgp_peers", sink)
+            .into_iter()
+            .map(|(table, header)| {
+                read(table, "[[bgp_peers]]", &bgp_peer_keys, sink, |t, sink| read_bgp_peer(t, header, sink))
+            })
             .collect(),
         lint: top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint)),
     }
@@ -162,6 +182,8 @@ fn read_kubernetes(t: &Table, header: Span, sink: &mut Sink) -> RawKubernetes {
         cluster_domain: t.string("cluster_domain", sink),
         iot_edge: t.boolean("iot_edge", sink),
         vm_interface: t.string("vm_interface", sink),
+        iot_modules: t.integer("iot_modules", sink),
+        vms: t.integer("vms", sink),
         unreadable: t.unreadable(),
     }
 }
@@ -197,7 +219,7 @@ fn read_service_port(t: &Table, span: Span, sink: &mut Sink) -> RawServicePort {
         span,
         port: t.integer("port", sink),
         protocol: t.string("protocol", sink),
-        target_port: t.integer("target_port", sink),
+        target_port: t.integer_or_string("target_port", sink),
         node_port: t.integer("node_port", sink),
         unreadable: t.unreadable(),
     }
@@ -211,6 +233,32 @@ fn read_route(t: &Table, header: Span, sink: &mut Sink) -> RawRoute {
         next_hop: t.string("next_hop", sink),
         metric: t.integer("metric", sink),
         target: t.string("target", sink),
+        unreadable: t.unreadable(),
+    }
+}
+
+fn read_virtual_network(t: &Table, header: Span, sink: &mut Sink) -> RawVirtualNetwork {
+    RawVirtualNetwork {
+        header,
+        name: t.string("name", sink),
+        switch: t.string("switch", sink),
+        vlan: t.integer("vlan", sink),
+        subnet: t.string("subnet", sink),
+        gateway: t.string("gateway", sink),
+        dns: t.string_list("dns", sink).map(|list| list.into_inner()),
+        compute: t.boolean("compute", sink),
+        unreadable: t.unreadable(),
+    }
+}
+
+fn read_bgp_peer(t: &Table, header: Span, sink: &mut Sink) -> RawBgpPeer {
+    RawBgpPeer {
+        header,
+        switch: t.string("switch", sink),
+        peer_address: t.string("peer_address", sink),
+        peer_asn: t.integer("peer_asn", sink),
+        self_asn: t.integer("self_asn", sink),
+        hold_time: t.integer("hold_time", sink),
         unreadable: t.unreadable(),
     }
 }

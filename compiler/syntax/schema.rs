@@ -97,7 +97,7 @@ macro_rules! string_schema {
 }
 
 string_schema! {
-    /// An IPv4 address (IPv6 is not supported, F39).
+    /// An IPv4 address (IPv6 is not supported, docs/device-facts.md#ipv4-only).
     Ipv4Address => json_schema!({ "type": "string", "pattern": format!("^{}$", ipv4()), "examples": ["192.168.10.1"] })
 }
 
@@ -130,6 +130,27 @@ string_schema! {
 }
 
 string_schema! {
+    /// A pinned cluster IP (an IPv4 address), or `None` for a headless service.
+    ClusterIpValue => json_schema!({
+        "type": "string",
+        "pattern": format!("^({}|None)$", ipv4()),
+        "examples": ["172.28.0.50", "None"],
+    })
+}
+
+string_schema! {
+    /// A container port: its number, or its name (an IANA service name: 1-15 lowercase letters,
+    /// digits and `-`, at least one letter, no `-` at either end nor `--`).
+    TargetPortValue => json_schema!({
+        "oneOf": [
+            { "type": "integer", "minimum": 1, "maximum": 65535 },
+            { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$" },
+        ],
+        "examples": [8443, "https"],
+    })
+}
+
+string_schema! {
     /// A DNS name in lowercase, such as `contoso.local`.
     DnsName => json_schema!({
         "type": "string",
@@ -138,13 +159,13 @@ string_schema! {
 }
 
 string_schema! {
-    /// A physical port, the device's InterfaceAlias (F20).
+    /// A physical port, the device's InterfaceAlias (see docs/device-facts.md#port-names).
     PortName => json_schema!({ "type": "string", "enum": port_names(DeviceModel::ProGpu) })
 }
 
 string_schema! {
     /// A device model: `pro-gpu` has Port1 to Port6; `pro-r`, `mini-r` and `pro-2` have Port1
-    /// to Port4 (F16-F19).
+    /// to Port4 (see docs/device-facts.md#ports).
     DeviceModelName => json_schema!({ "type": "string", "enum": names::<DeviceModel>() })
 }
 

@@ -11,10 +11,11 @@ use std::cell::RefCell;
 use toml::de::{DeTable, DeValue};
 
 use super::a_type;
-use super::raw::{Spanned, Text};
+use super::raw::{RawTargetPort, Spanned, Text};
+use crate::diagnostic::Fix;
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::text::{did_you_mean, list};
+use crate::text::{did_you_mean, list, only_suggestion};
 
 pub struct Table<'a, 'i> {
     entries: &'a DeTable<'i>,
@@ -42,9 +43,16 @@ impl<'a, 'i> Table<'a, 'i> {
                 continue;
             }
             let suggestion = did_you_mean(name, known.iter().copied());
-            sink.push(unknown_key(key, suggestion, context, known));
             let meant_is_absent = |meant: &str| entries.keys().all(|other| other.get_ref() != meant);
-            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant)) {
+            let mut diagnostic = unknown_key(key, suggestion, context, known);
+            // Renaming to a key the table has already would make a duplicate key.
+            let only = only_suggestion(name, known.iter().copied());
+            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
+                diagnostic = diagnostic.with_fix(Fix::rename(key.span(), name, meant));
+            }
+            sink.push(diagnostic);
+            let only = only_suggestion(name, known.iter().copied());
+            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
                 recovered.push((meant.to_owned(), value));
             }
         }
@@ -110,6 +118,27 @@ impl<'a, 'i> Table<'a, 'i> {
                 self.unreadable.borrow_mut().push(key.to_owned());
                 let message = format!("`{key}` in {} is out of range", self.context);
                 sink.push(Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label("too large"));
+                None
+            }
+        }
+    }
+
+    /// An integer or a string, such as a `target_port` that is a number or a name.
+    pub fn integer_or_string(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<RawTargetPort>> {
+        let value = self.value(key)?;
+        match value.get_ref() {
+            DeValue::String(text) => Some(Spanned::new(value.span(), RawTargetPort::Name(text.to_string()))),
+            DeValue::Integer(integer) => match i64::from_str_radix(integer.as_str(), integer.radix()) {
+                Ok(number) => Some(Spanned::new(value.span(), RawTargetPort::Number(number))),
+                Err(_) => {
+                    self.unreadable.borrow_mut().push(key.to_owned());
+                    let message = format!("`{key}` in {} is out of range", self.context);
+                    sink.push(Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label("too large"));
+                    None
+                }
+            },
+            _ => {
+                self.type_error(key, "an integer or a string", value, sink);
                 None
             }
         }

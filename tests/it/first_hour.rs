@@ -172,6 +172,7 @@ name = "store042"
 [ports.Port2]
 address = "10.10.2.20/24"
 gateway = "10.10.2.1"
+dns = ["10.10.2.53"]
 
 [ports.Port3]
 address = "192.168.10.20/24"

@@ -144,7 +144,7 @@ fn a_one_megabyte_line_gives_a_small_report_from_the_binary() {
 fn services_file(count: u32, load_balancers: bool) -> String {
     let mut source = String::from(
         "[device]\nname = \"big\"\ndomain = \"contoso.local\"\n\n[ports.Port2]\naddress = \"192.168.2.20/24\"\n\
-         gateway = \"192.168.2.1\"\n\n[ports.Port3]\naddress = \"10.0.0.20/8\"\n\n[switches.vswitch-port3]\n\
+         gateway = \"192.168.2.1\"\ndns = [\"192.168.2.53\"]\n\n[ports.Port3]\naddress = \"10.0.0.20/8\"\n\n[switches.vswitch-port3]\n\
          ports = [\"Port3\"]\ncompute = true\n\n[kubernetes]\nnode_ips = \"10.0.0.30-10.0.0.31\"\n\
          service_ips = \"10.1.0.0-10.255.255.254\"\nservice_cidr = \"172.16.0.0/12\"\npod_cidr = \"100.64.0.0/16\"\n",
     );

@@ -46,6 +46,8 @@ fn every_table_has_the_keys_the_toml_walker_reads() {
         ("[[services]]", definition("Service")),
         ("a service port", definition("ServicePort")),
         ("[[routes]]", definition("Route")),
+        ("[[virtual_networks]]", definition("VirtualNetwork")),
+        ("[[bgp_peers]]", definition("BgpPeer")),
         ("[lint]", definition("Lint")),
     ];
     assert_eq!(read.len(), tables.len(), "every table the walker reads is compared");
@@ -142,8 +144,29 @@ fn the_schema_rejects_what_asenet_rejects() {
         ),
         ("a range without its end", "[device]\nname = \"x\"\n[kubernetes]\nnode_ips = \"192.168.10.30\"\n"),
         (
+            "a VLAN above 4094",
+            "[device]\nname = \"x\"\n[switches.s]\nports = [\"Port3\"]\n[ports.Port3]\ndhcp = true\n\
+             [[virtual_networks]]\nname = \"vnet\"\nswitch = \"s\"\nvlan = 4095\nsubnet = \"10.0.0.0/24\"\n\
+             gateway = \"10.0.0.1\"\n",
+        ),
+        (
+            "a virtual network name ending in a hyphen",
+            "[device]\nname = \"x\"\n[switches.s]\nports = [\"Port3\"]\n[ports.Port3]\ndhcp = true\n\
+             [[virtual_networks]]\nname = \"vnet-\"\nswitch = \"s\"\nvlan = 5\nsubnet = \"10.0.0.0/24\"\n\
+             gateway = \"10.0.0.1\"\n",
+        ),
+        (
+            "a BGP peer without `self_asn`",
+            "[device]\nname = \"x\"\n[[bgp_peers]]\nswitch = \"s\"\npeer_address = \"10.0.0.1\"\npeer_asn = 64512\n",
+        ),
+        (
+            "a target port name with an uppercase letter",
+            "[device]\nname = \"x\"\n[kubernetes]\nnode_ips = \"10.0.0.30-10.0.0.31\"\n[[services]]\n\
+             name = \"web\"\nnamespace = \"shop\"\nports = [{ port = 80, target_port = \"HTTP\" }]\n",
+        ),
+        (
             "an unknown service type",
-            "[device]\nname = \"x\"\n[[services]]\nname = \"web\"\ntype = \"NodePort\"\nports = [{ port = 80 }]\n",
+            "[device]\nname = \"x\"\n[[services]]\nname = \"web\"\ntype = \"ExternalName\"\nports = [{ port = 80 }]\n",
         ),
         ("a wrong type", "[device]\nname = \"x\"\nnodes = \"1\"\n"),
         ("an input error in [lint] allow", "[device]\nname = \"x\"\n[lint]\nallow = [\"ASE004\"]\n"),

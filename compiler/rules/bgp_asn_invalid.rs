@@ -1,0 +1,63 @@
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{Located, Network};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a BGP peer's `peer_asn` or `self_asn` outside 1-65534 and 131072-4294967294.
+    ///
+    /// ## Why is this bad?
+    /// The device's BGP documentation says "ASNs are 16-bit numbers between 1 and 65534 and
+    /// 32-bit numbers between 131072 and 4294967294" (see: docs/device-facts.md#bgp). The
+    /// numbers between are reserved (65535 and 4294967295 by RFC 7300, 65536-131071 for
+    /// documentation and reserved use, 0 by RFC 7607): `Set-HcsBGPPeer` refuses them, or a
+    /// router drops the session.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[bgp_peers]]
+    /// switch = "vswitch-port3"
+    /// peer_address = "192.168.10.1"
+    /// peer_asn = 65535
+    /// self_asn = 0
+    /// ```
+    ///
+    /// ## Use instead
+    /// Private ASNs, 64512-65534 or 4200000000-4294967294:
+    /// ```toml
+    /// peer_asn = 64512
+    /// self_asn = 64513
+    /// ```
+    pub static BGP_ASN_INVALID = Rule {
+        code: "ASE312",
+        name: "bgp-asn-invalid",
+        severity: Severity::Error,
+        summary: "a BGP AS number outside 1-65534 and 131072-4294967294",
+    };
+}
+
+/// Whether `asn` is an AS number the device accepts.
+pub(crate) fn is_valid_asn(asn: i64) -> bool {
+    (1..=65534).contains(&asn) || (131_072..=4_294_967_294).contains(&asn)
+}
+
+pub(super) fn check(network: &Network, sink: &mut Sink) {
+    for peer in &network.bgp_peers {
+        for (key, asn) in [("peer_asn", peer.peer_asn), ("self_asn", peer.self_asn)] {
+            report(key, asn, sink);
+        }
+    }
+}
+
+fn report(key: &str, asn: Located<i64>, sink: &mut Sink) {
+    if is_valid_asn(asn.value) {
+        return;
+    }
+    sink.push(
+        Diagnostic::new(&BGP_ASN_INVALID, asn.span, format!("`{key}` {} is not a usable AS number", asn.value))
+            .with_primary_label("not in 1-65534 or 131072-4294967294")
+            .with_help(
+                "use an AS number from 1 to 65534 or from 131072 to 4294967294; private ones are 64512-65534 and \
+                 4200000000-4294967294 (see: docs/device-facts.md#bgp)",
+            ),
+    );
+}

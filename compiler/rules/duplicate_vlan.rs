@@ -1,0 +1,69 @@
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::{Network, VirtualNetwork};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports two virtual networks with one VLAN ID on one virtual switch.
+    ///
+    /// ## Why is this bad?
+    /// "You can configure multiple virtual LANs on the same virtual switch", each with "a
+    /// unique number" as its VLAN ID (see: docs/device-facts.md#vlan-ids). Frames
+    /// of one VLAN on one switch belong to one network: two address spaces on it cannot be
+    /// told apart, and the device refuses the second network. The same ID on two different
+    /// switches is fine: they are different trunks.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[virtual_networks]]
+    /// name = "vnet-cameras"
+    /// switch = "vswitch-port3"
+    /// vlan = 10
+    /// subnet = "10.20.10.0/24"
+    /// gateway = "10.20.10.1"
+    ///
+    /// [[virtual_networks]]
+    /// name = "vnet-doors"
+    /// switch = "vswitch-port3"
+    /// vlan = 10
+    /// subnet = "10.20.11.0/24"
+    /// gateway = "10.20.11.1"
+    /// ```
+    ///
+    /// ## Use instead
+    /// One VLAN per network:
+    /// ```toml
+    /// vlan = 11
+    /// ```
+    pub static DUPLICATE_VLAN = Rule {
+        code: "ASE311",
+        name: "duplicate-vlan",
+        severity: Severity::Error,
+        summary: "two virtual networks with one VLAN ID on one virtual switch",
+    };
+}
+
+pub(super) fn check(network: &Network, sink: &mut Sink) {
+    let mut first: BTreeMap<(&str, i64), &VirtualNetwork> = BTreeMap::new();
+    for vnet in &network.virtual_networks {
+        let key = (vnet.switch.value.as_str(), vnet.vlan.value);
+        let Some(earlier) = first.get(&key) else {
+            first.insert(key, vnet);
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &DUPLICATE_VLAN,
+                vnet.vlan.span,
+                format!(
+                    "virtual networks `{}` and `{}` both use VLAN {} on switch `{}`",
+                    earlier.name.value, vnet.name.value, vnet.vlan.value, vnet.switch.value
+                ),
+            )
+            .with_primary_label(format!("VLAN {} again", vnet.vlan.value))
+            .with_label(earlier.vlan.span, format!("`{}` uses VLAN {} here", earlier.name.value, vnet.vlan.value))
+            .with_help("give each virtual network on a switch its own VLAN ID, as the trunk carries them"),
+        );
+    }
+}
