@@ -44,6 +44,15 @@ enum Command {
         /// The name to report standard input under.
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
+        /// Apply the safe fixes in place, then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With `--fix` or `--diff`, apply the unsafe fixes too (they change the deployment).
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Print the fixes as a unified diff instead of writing them (exit 1 if there are any).
+        #[arg(long)]
+        diff: bool,
     },
     /// Check a device file, then write its artifacts into DIR.
     Build {
@@ -122,6 +131,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
+    /// Run the language server (LSP 3.17) on standard input and output, for editors.
+    Server,
     /// Print the JSON Schema of the input (the same as `schemas/asenet.schema.json`).
     Schema,
     /// Print a shell completion script.
@@ -207,6 +218,8 @@ fn parse_size(text: &str) -> Result<u8, String> {
     }
 }
 mod diff;
+mod fix;
+pub mod server;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
 const FAILURE: u8 = 1;
@@ -234,8 +247,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check { files, fleet: fleet_file, format, deny_warnings, stdin_filename } => {
-            if fleet_file.is_some() || files.is_empty() {
+        Command::Check { files, fleet: fleet_file, format, deny_warnings, stdin_filename, fix, unsafe_fixes, diff } => {
+            if fix || diff || unsafe_fixes {
+                fix::run(&files, format, deny_warnings, &stdin_filename, fix::Mode { diff, unsafe_fixes })
+            } else if fleet_file.is_some() || files.is_empty() {
                 fleet::check(fleet_file.as_deref(), format, deny_warnings)
             } else {
                 check(&files, format, deny_warnings, &stdin_filename)
@@ -262,6 +277,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
+        Command::Server => server::run(),
         Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -347,6 +363,12 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
     // whose start costs an editor hook 0.4 ms.
     let inputs: Vec<Input> =
         if read.len() > 1 { read.into_par_iter().map(check).collect() } else { read.into_iter().map(check).collect() };
+    report(&inputs, &unreadable, format)
+}
+
+/// Reports what was found in `inputs`, and which inputs could not be read, in `format`; the
+/// exit status of `check`.
+fn report(inputs: &[Input], unreadable: &[(String, String)], format: Format) -> ExitCode {
     let reports: Vec<FileReport> = inputs
         .iter()
         .map(|input| FileReport { path: &input.name, source: &input.source, diagnostics: &input.diagnostics })
@@ -354,7 +376,7 @@ fn check(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filename:
     let unreadable: Vec<Unreadable> = unreadable.iter().map(|(path, message)| Unreadable { path, message }).collect();
     let output = match format {
         Format::Human => {
-            for input in &inputs {
+            for input in inputs {
                 report_human(&input.name, &input.source, &input.diagnostics);
             }
             String::new()

@@ -18,8 +18,12 @@
 //!   network without errors.
 //! - [`plan`]: beside the pipeline, two resolved networks to the classified changes between
 //!   them (`asenet diff`).
-//! - [`diagnostic`]: the `Diagnostic` data type, the `Sink`, the renderers, and the rule
-//!   descriptor with the input-error codes; [`text`]: message helpers.
+//! - [`diagnostic`]: the `Diagnostic` data type (with its `Fix`), the `Sink`, the
+//!   renderers, and the rule descriptor with the input-error codes; [`text`]: message helpers.
+//! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising;
+//!   [`fix_all`] here runs it to a fixed point.
+//! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions),
+//!   as functions of the text and the network; `cli/server.rs` only speaks the protocol.
 //! - `cli`: the command line.
 //!
 //! The modules are layered, each using only those below it: `text`, `diagnostic`,
@@ -42,7 +46,9 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod fix;
 pub mod fleet;
+pub mod ide;
 pub mod model;
 pub mod plan;
 pub mod query;
@@ -81,6 +87,7 @@ pub fn check(source: &str) -> Checked {
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
+    fix::attach(source, &network, &mut diagnostics);
     Checked { diagnostics, network: Some(network) }
 }
 
@@ -118,4 +125,35 @@ pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>
         },
         _ => Err(checked.diagnostics),
     }
+}
+
+/// What [`fix_all`] did to one file.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The text after every pass.
+    pub source: String,
+    /// Fixes applied over all passes.
+    pub applied: usize,
+    /// The check of the final text.
+    pub checked: Checked,
+}
+
+/// Checks `source`, applies every fix that `--fix` may (safe ones; unsafe ones too when
+/// `unsafe_fixes`), and repeats on the new text until a pass applies nothing or changes
+/// nothing, or after [`fix::MAX_PASSES`].
+pub fn fix_all(source: &str, unsafe_fixes: bool) -> Fixed {
+    let mut current = source.to_owned();
+    let mut applied = 0;
+    let mut checked = check(&current);
+    for _ in 0..fix::MAX_PASSES {
+        let fixes = checked.diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applies_under(unsafe_fixes));
+        let pass = fix::apply(&current, fixes);
+        if pass.applied == 0 || pass.source == current {
+            break;
+        }
+        applied += pass.applied;
+        current = pass.source;
+        checked = check(&current);
+    }
+    Fixed { source: current, applied, checked }
 }

@@ -49,13 +49,24 @@ pub fn did_you_mean<'c>(input: &str, candidates: impl IntoIterator<Item = &'c st
     best.filter(|(distance, _)| *distance <= limit).map(|(_, candidate)| candidate)
 }
 
+/// [`did_you_mean`]'s candidate when no other candidate is as near: a fix may rename to it
+/// without guessing (`Port5` on a four-port model is as near to `Port1` as to `Port4`).
+pub fn only_suggestion<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str> + Clone) -> Option<&'c str> {
+    let best = did_you_mean(input, candidates.clone())?;
+    let distance =
+        |candidate: &str| if fold(candidate) == fold(input) { 0 } else { strsim::osa_distance(input, candidate) };
+    let nearest = distance(best);
+    let ties = candidates.into_iter().filter(|candidate| distance(candidate) == nearest).count();
+    (ties == 1).then_some(best)
+}
+
 fn fold(name: &str) -> String {
     name.chars().filter(|c| !matches!(c, ' ' | '-' | '_')).flat_map(char::to_lowercase).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, only_suggestion};
 
     const PORTS: [&str; 3] = ["Port1", "Port2", "Port3"];
 
@@ -64,6 +75,13 @@ mod tests {
         assert_eq!(did_you_mean("port3", PORTS), Some("Port3"));
         assert_eq!(did_you_mean("Port 3", PORTS), Some("Port3"));
         assert_eq!(did_you_mean("PORT_2", PORTS), Some("Port2"));
+    }
+
+    #[test]
+    fn a_tie_is_no_single_suggestion() {
+        assert_eq!(did_you_mean("Port5", ["Port1", "Port2"]), Some("Port1"));
+        assert_eq!(only_suggestion("Port5", ["Port1", "Port2"]), None);
+        assert_eq!(only_suggestion("port2", ["Port1", "Port2"]), Some("Port2"));
     }
 
     #[test]

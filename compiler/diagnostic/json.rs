@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::{Applicability, Fix};
+
 use super::{Diagnostic, LineIndex, Severity, Span, count};
 
 /// One checked file: its name as the user gave it, its text and what was found in it.
@@ -46,6 +48,35 @@ struct JsonDiagnostic<'a> {
     region: Region,
     labels: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A fix as edits at 1-based positions of the file as it was checked (`end_*` exclusive,
+/// like the diagnostic's own region): apply them from the last to the first.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: Applicability,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    content: &'a str,
+    #[serde(flatten)]
+    region: Region,
+}
+
+impl<'a> JsonFix<'a> {
+    fn of(fix: &'a Fix, index: &LineIndex) -> Self {
+        let edits = fix
+            .edits
+            .iter()
+            .map(|edit| JsonEdit { content: &edit.content, region: Region::of(edit.span, index) })
+            .collect();
+        JsonFix { title: &fix.title, applicability: fix.applicability, edits }
+    }
 }
 
 #[derive(Serialize)]
@@ -118,6 +149,7 @@ fn json_file<'a>(file: &FileReport<'a>) -> JsonFile<'a> {
                 .map(|label| JsonLabel { message: &label.message, region: Region::of(label.span, &index) })
                 .collect(),
             help: diagnostic.help.as_deref(),
+            fix: diagnostic.fix.as_ref().map(|fix| JsonFix::of(fix, &index)),
         })
         .collect();
     JsonFile { path: file.path, diagnostics }

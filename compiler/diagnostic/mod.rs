@@ -6,6 +6,7 @@
 //! input-error codes ([`input`], ASE0xx) and the one lookup of a written code live here,
 //! so that every stage can name a code without importing the checks.
 
+pub mod fix;
 pub mod github;
 pub mod human;
 pub mod input;
@@ -14,6 +15,7 @@ mod line_index;
 mod rule;
 pub mod sarif;
 
+pub use fix::{Applicability, Edit, Fix};
 pub use line_index::{LineIndex, Position};
 pub(crate) use rule::declare_rule;
 pub use rule::{Catalogue, Lookup, Rule, lookup, lookup_in_file};
@@ -71,6 +73,8 @@ pub struct Diagnostic {
     pub primary_label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// A change of the source that removes the problem ([`crate::fix`]).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -84,6 +88,7 @@ impl Diagnostic {
             primary_label: None,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -99,6 +104,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

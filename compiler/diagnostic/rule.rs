@@ -5,8 +5,8 @@
 use std::fmt;
 
 use super::input::INVALID_VALUE;
-use super::{Diagnostic, Severity, Span};
-use crate::text::did_you_mean;
+use super::{Diagnostic, Fix, Severity, Span};
+use crate::text::{did_you_mean, only_suggestion};
 
 /// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
 macro_rules! declare_rule {
@@ -123,8 +123,14 @@ pub fn lookup_in_file(
         Ok(rule) => return Ok(rule),
         Err(suggestion) => suggestion,
     };
-    let diagnostic = Diagnostic::new(&INVALID_VALUE, span, format!("unknown rule code `{written}`"));
+    let span_of_written = span.into();
+    let diagnostic = Diagnostic::new(&INVALID_VALUE, span_of_written, format!("unknown rule code `{written}`"));
+    let codes = catalogue.iter().map(|rule| rule.code);
     Err(Box::new(match suggestion {
+        // One nearest code: the fix writes it (`ase203` -> `ASE203`, `ASE2O3` -> `ASE203`).
+        Some(suggestion) if only_suggestion(written, codes) == Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_fix(Fix::rename(span_of_written, written, suggestion)),
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label("not a rule").with_help("`asenet rules` lists the codes"),
     }))

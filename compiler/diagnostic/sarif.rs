@@ -120,6 +120,30 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location<'a>>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+/// SARIF §3.55: a fix is a description and, per file, replacements of regions.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Message<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: SarifRegion,
+    inserted_content: Message<'a>,
 }
 
 #[derive(Serialize)]
@@ -261,6 +285,24 @@ fn file_results<'a>(file: &FileReport<'a>, uri: &'a str, catalogue: Catalogue) -
                     .map(|(id, label)| location(label.span, Some(id), Some(&label.message)))
                     .collect(),
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, format!("{hash:016x}:{occurrence}"))]),
+                fixes: diagnostic
+                    .fix
+                    .iter()
+                    .map(|fix| SarifFix {
+                        description: Message { text: fix.title.as_str().into() },
+                        artifact_changes: [ArtifactChange {
+                            artifact_location: ArtifactLocation { uri: uri.into() },
+                            replacements: fix
+                                .edits
+                                .iter()
+                                .map(|edit| Replacement {
+                                    deleted_region: SarifRegion::of(edit.span, &index),
+                                    inserted_content: Message { text: edit.content.as_str().into() },
+                                })
+                                .collect(),
+                        }],
+                    })
+                    .collect(),
             }
         })
         .collect()

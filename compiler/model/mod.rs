@@ -327,12 +327,14 @@ pub struct Kubernetes {
 }
 
 impl Kubernetes {
-    /// Whether the pod CIDR is the default (F14) rather than written in the file.
+    /// Whether the pod CIDR is the default (see docs/device-facts.md#cluster-cidrs) rather than
+    /// written in the file.
     pub fn pod_cidr_is_default(&self) -> bool {
         self.pod_cidr.span == self.header
     }
 
-    /// Whether the service CIDR is the default (F14) rather than written in the file.
+    /// Whether the service CIDR is the default (see docs/device-facts.md#cluster-cidrs) rather than
+    /// written in the file.
     pub fn service_cidr_is_default(&self) -> bool {
         self.service_cidr.span == self.header
     }
@@ -340,8 +342,8 @@ impl Kubernetes {
 
 /// The addresses of `service_cidr` that no service may pin or be given, each with why, as
 /// a phrase that completes "172.28.0.10 is …": the network address, `.1` for `kubernetes.default` and `.10` for `kube-dns`
-/// (F32), and the broadcast address. Only those inside the CIDR (a /29 has no `.10`); an
-/// address with two roles is listed once, under the first.
+/// (see docs/device-facts.md#reserved-addresses), and the broadcast address. Only those inside the
+/// CIDR (a /29 has no `.10`); an address with two roles is listed once, under the first.
 pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> Vec<(Ipv4Addr, &'static str)> {
     let network = u32::from(service_cidr.network());
     let candidates = [

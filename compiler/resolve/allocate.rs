@@ -1,4 +1,4 @@
-//! Deterministic address allocation (SPEC §1): pinned addresses first, then every unpinned
+//! Deterministic address allocation (docs/input-format.md): pinned addresses first, then every unpinned
 //! service in file order takes the lowest free address of its pool.
 //!
 //! Each pool is walked by one forward cursor over a sorted set of taken addresses, so

@@ -5,11 +5,12 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use crate::diagnostic::Fix;
 use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Sink};
 use crate::model::{AddrRange, Keyword, Located};
 use crate::syntax::raw::Text;
-use crate::text::did_you_mean;
+use crate::text::{did_you_mean, only_suggestion};
 
 /// An IPv4 address such as a gateway or a next hop.
 pub fn ipv4(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<Ipv4Addr>> {
@@ -132,6 +133,9 @@ pub fn one_of<T: Keyword>(text: &Text, what: &str, sink: &mut Sink) -> Option<Lo
     let names: Vec<&str> = T::ALL.iter().map(|value| value.as_str()).collect();
     let mut diagnostic = Diagnostic::new(&INVALID_VALUE, text.span(), format!("unknown {what} `{}`", text.get_ref()));
     diagnostic = match did_you_mean(text.get_ref(), names.iter().copied()) {
+        Some(suggestion) if only_suggestion(text.get_ref(), names.iter().copied()) == Some(suggestion) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_fix(Fix::rename(text.span(), text.get_ref(), suggestion)),
         Some(suggestion) => diagnostic.with_primary_label(format!("did you mean `{suggestion}`?")),
         None => diagnostic.with_primary_label(format!("not a {what}")),
     };
@@ -144,7 +148,7 @@ fn report<T>(text: &Text, what: &str, problem: Problem, help: String, sink: &mut
     let diagnostic = match problem {
         Problem::Ipv6 => Diagnostic::new(&INVALID_VALUE, text.span(), format!("{what} `{value}` is IPv6"))
             .with_primary_label("IPv6")
-            .with_help("the device's network is IPv4 only (F39): use an IPv4 address"),
+            .with_help("the device's network is IPv4 only (see docs/device-facts.md#ipv4-only): use an IPv4 address"),
         Problem::Invalid(reason) => Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid {what} `{value}`"))
             .with_primary_label(reason)
             .with_help(help),

@@ -23,12 +23,13 @@ declare_rule! {
     /// ## Why is this bad?
     /// The Kubernetes VMs reach the internet and Azure through the internal virtual switch,
     /// whose NAT sends their traffic "through the port that is configured with a default
-    /// gateway" (F32). The source document's scenario is exactly this: compute on Port 3,
-    /// facing a private network, while "internet-facing traffic can go through Port 2",
-    /// and custom routes on Port 3 carry "only the relevant traffic" (F29). A default
-    /// route on the compute port takes all of the VMs' traffic that no narrower route
-    /// claims, IoT Edge's calls to Azure included, away from the uplink and into the
-    /// private network, where it is filtered or lost.
+    /// gateway" (see docs/device-facts.md#reserved-addresses). The scenario of Microsoft's
+    /// Kubernetes networking article is exactly this: compute on Port 3, facing a private network,
+    /// while "internet-facing traffic can go through Port 2", and custom routes on Port 3 carry
+    /// "only the relevant traffic" (see docs/device-facts.md#route-constraints). A default route on
+    /// the compute port takes all of the VMs' traffic that no narrower route claims, IoT Edge's
+    /// calls to Azure included, away from the uplink and into the private network, where it is
+    /// filtered or lost.
     ///
     /// A warning, not an error: a site that does send everything through a firewall on
     /// the compute network can allow it with `[lint] allow = ["ASE207"]`.
@@ -111,7 +112,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_label(gateway.span, format!("the uplink: {uplink}'s gateway {} here", gateway.value))
             .with_help(format!(
                 "replace it with routes to the private networks behind {}, and let internet traffic leave \
-                 through {uplink} (F29)",
+                 through {uplink} (see docs/device-facts.md#route-constraints)",
                 route.next_hop.value
             )),
         );
@@ -183,7 +184,7 @@ fn report_split_default(
             .with_help(
                 "each is longer than the default route, so together they override it for every destination: keep \
              routes to the private networks behind the compute network's router only, and let internet traffic \
-             leave through the uplink (F29)",
+             leave through the uplink (see docs/device-facts.md#route-constraints)",
             ),
     );
 }

@@ -31,6 +31,7 @@ mod gateway_off_link;
 pub(crate) mod invalid_name;
 mod invalid_service_port;
 mod mixed_protocol;
+pub use mixed_protocol::MIXED_PROTOCOL;
 mod mtu_invalid;
 mod multiple_gateways;
 mod next_hop_local;
@@ -139,7 +140,7 @@ pub fn check(network: &Network, sink: &mut Sink) {
 }
 
 /// A label at `device.nodes` (or `[device]` for the default) naming the Kubernetes VMs the
-/// device runs (F2): `a two-node device runs master, worker1 and worker2`.
+/// device runs: `a two-node device runs master, worker1 and worker2`.
 pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
     let nodes = network.device.nodes;
     let device = match nodes.value {

@@ -13,13 +13,15 @@ declare_rule! {
     ///
     /// - the external service IPs (the MetalLB pool): each LoadBalancer service needs one
     ///   address, a `share_ip` group one for all its members, a pinned `load_balancer_ip`
-    ///   its own; with `iot_edge = true`, `edgehub` needs one more (F6, F7); each of the
-    ///   `iot_modules` and `vms` one more ("one additional IP for each extra service or
-    ///   module that you'll deploy"; see: docs/device-facts.md#modules-and-vms). A LoadBalancer service in a file without
-    ///   `service_ips` has a pool of 0. asenet counts modules and VMs but places no address
-    ///   for them: the device gives them free addresses of the pool when they are deployed.
+    ///   its own; with `iot_edge = true`, `edgehub` needs one more (see
+    ///   docs/device-facts.md#external-service-ips, docs/device-facts.md#edgehub); each of the
+    ///   `iot_modules` and `vms` one more ("one additional IP for each extra service or module that
+    ///   you'll deploy"; see: docs/device-facts.md#modules-and-vms). A LoadBalancer service in a
+    ///   file without `service_ips` has a pool of 0. asenet counts modules and VMs but places no
+    ///   address for them: the device gives them free addresses of the pool when they are deployed.
     /// - the service CIDR: every service needs a cluster IP of its own; the network
-    ///   address, `.1`, `.10` and the broadcast address are reserved (F32).
+    ///   address, `.1`, `.10` and the broadcast address are reserved (see
+    ///   docs/device-facts.md#reserved-addresses).
     ///
     /// The diagnostic gives what the pool holds and what is needed, and points at the first
     /// service left without an address. A pin outside its pool takes nothing from it (see
@@ -28,9 +30,9 @@ declare_rule! {
     /// ## Why is this bad?
     /// "Modules show as running but do not have an IP assigned … the range of IPs you
     /// provided for Kubernetes external service IPs isn't sufficient. Extend this range"
-    /// (F42). A LoadBalancer service without an address stays `<pending>`, unreachable from
-    /// the site; IoT Edge modules cannot reach `edgehub`. A full service CIDR refuses new
-    /// services outright.
+    /// (see docs/device-facts.md#too-few-service-ips). A LoadBalancer service without an address
+    /// stays `<pending>`, unreachable from the site; IoT Edge modules cannot reach `edgehub`. A
+    /// full service CIDR refuses new services outright.
     ///
     /// ## Example
     /// ```toml
@@ -48,8 +50,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// Extend the range (external service IPs can be changed without a reboot, F7), or let
-    /// services share one address with the same `share_ip` key (F35):
+    /// Extend the range (external service IPs can be changed without a reboot,
+    /// docs/device-facts.md#edgehub), or let services share one address with the same `share_ip`
+    /// key (see docs/device-facts.md#shared-ips):
     /// ```toml
     /// [kubernetes]
     /// service_ips = "192.168.10.40-192.168.10.49"
@@ -58,7 +61,7 @@ declare_rule! {
         code: "ASE106",
         name: "pool-exhausted",
         severity: Severity::Error,
-        summary: "external IPs fewer than the LoadBalancer IPs needed (+1 for edgehub) (F6, F42), or the service \
+        summary: "external IPs fewer than the LoadBalancer IPs needed (+1 for edgehub), or the service \
                   CIDR has fewer free addresses than services",
     };
 }
@@ -136,7 +139,11 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         });
     }
     let needed_label = format!("needed: {}", join(&parts));
-    let share = if for_services >= 2 { ", or let services share an address with one `share_ip` key (F35)" } else { "" };
+    let share = if for_services >= 2 {
+        ", or let services share an address with one `share_ip` key (see docs/device-facts.md#shared-ips)"
+    } else {
+        ""
+    };
 
     let mut diagnostic = match kubernetes.service_ips {
         Some(range) => {
@@ -157,7 +164,7 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
                     if needed == 1 { "is" } else { "are" }
                 ),
             )
-            .with_help(format!("extend the range to {needed} addresses or more{example} (F42){share}"))
+            .with_help(format!("extend the range to {needed} addresses or more{example} (see docs/device-facts.md#too-few-service-ips){share}"))
         }
         None => Diagnostic::new(
             &POOL_EXHAUSTED,
@@ -168,8 +175,8 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
             ),
         )
         .with_help(format!(
-            "add `service_ips = \"FIRST-LAST\"` with {needed} or more free addresses of the compute subnet (F6, \
-             F7){share}"
+            "add `service_ips = \"FIRST-LAST\"` with {needed} or more free addresses of the compute subnet (see docs/device-facts.md#external-service-ips, \
+             docs/device-facts.md#edgehub){share}"
         )),
     }
     .with_primary_label(needed_label);
@@ -179,13 +186,15 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
     }
     for count in [kubernetes.iot_modules, kubernetes.vms].into_iter().flatten().filter(|count| count.value > 0) {
         let what = if Some(count) == kubernetes.vms { "VMs" } else { "IoT Edge modules" };
-        diagnostic =
-            diagnostic.with_label(count.span, format!("{} {what} take an external IP each (F42)", count.value));
+        diagnostic = diagnostic.with_label(
+            count.span,
+            format!("{} {what} take an external IP each (see docs/device-facts.md#too-few-service-ips)", count.value),
+        );
     }
     if let Some(span) = kubernetes.iot_edge {
         let label = match kubernetes.edgehub_ip {
-            Some(address) => format!("edgehub takes {address} (F7)"),
-            None => "edgehub is left without an external IP (F7)".to_owned(),
+            Some(address) => format!("edgehub takes {address} (see docs/device-facts.md#edgehub)"),
+            None => "edgehub is left without an external IP (see docs/device-facts.md#edgehub)".to_owned(),
         };
         diagnostic = diagnostic.with_label(span, label);
     }
@@ -230,7 +239,7 @@ fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut S
             ),
         )
         .with_primary_label(format!(
-            "{} {} less {} reserved: {} (F32)",
+            "{} {} less {} reserved: {} (see docs/device-facts.md#reserved-addresses)",
             AddrRange::of_net(net).size(),
             addresses(AddrRange::of_net(net).size()),
             reserved.len(),
@@ -239,7 +248,7 @@ fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut S
         .with_label(starved.name.span, format!("`{}` is left without a cluster IP", starved.qualified_name()))
         .with_help(format!(
             "widen the service CIDR{wider}; cluster IPs cannot be shared, and the CIDR can only be changed before \
-             compute is configured (F15)"
+             compute is configured (see docs/device-facts.md#changing-cluster-cidrs)"
         )),
     );
 }

@@ -3,6 +3,7 @@
 use super::unexplained_suppression::{self, UNEXPLAINED_SUPPRESSION};
 use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Rule, Severity, declare_rule, lookup_in_file};
+use crate::diagnostic::{Edit, Fix};
 use crate::rules::RULES;
 use crate::syntax::raw::Text;
 use crate::syntax::suppression::Suppression;
@@ -93,7 +94,8 @@ fn unused(code: &Text, rule: &Rule, suppression: &Suppression) -> Diagnostic {
         &UNUSED_SUPPRESSION,
         code.span(),
         format!("suppression of {} ({}) silences nothing", rule.code, rule.name),
-    );
+    )
+    .with_fix(removal(code, suppression));
     if suppression.item.is_none() {
         return diagnostic
             .with_primary_label("covers no item")
@@ -107,4 +109,17 @@ fn unused(code: &Text, rule: &Rule, suppression: &Suppression) -> Diagnostic {
     diagnostic
         .with_primary_label(format!("{} does not fire here", rule.code))
         .with_help(format!("remove `{}` from the comment", rule.code))
+}
+
+/// Removes `code` from its comment, with the comma that joins it to a neighbour; the whole
+/// comment when it is the only code.
+fn removal(code: &Text, suppression: &Suppression) -> Fix {
+    let codes = &suppression.codes;
+    let index = codes.iter().position(|other| other.span() == code.span()).unwrap_or(0);
+    let edit = match (codes.get(index.wrapping_sub(1)), codes.get(index + 1)) {
+        (_, Some(next)) if codes.len() > 1 => Edit::delete(code.span().start..next.span().start),
+        (Some(previous), None) => Edit::delete(previous.span().end..code.span().end),
+        _ => return Fix::safe("remove the suppression comment", vec![Edit::delete(suppression.removal)]),
+    };
+    Fix::safe(format!("remove `{}` from the suppression", code.get_ref()), vec![edit])
 }

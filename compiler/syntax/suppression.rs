@@ -30,6 +30,9 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// The item the comment silences codes in; `None` when it is attached to nothing.
     pub item: Option<Span>,
+    /// What to delete to remove the comment: its whole line when it is alone on it, else
+    /// the comment and the blanks before it.
+    pub removal: Span,
 }
 
 impl Suppression {
@@ -55,7 +58,8 @@ pub fn scan(source: &str, sink: &mut Sink) -> Vec<Suppression> {
         match parse(directive, offset + PREFIX.len()) {
             Ok((codes, reason)) => {
                 let item = attached_line(&lines, comment.line).map(|line| item(&lines, line));
-                suppressions.push(Suppression { comment: span, codes, reason, item });
+                let removal = removal(source, &lines[comment.line], span);
+                suppressions.push(Suppression { comment: span, codes, reason, item, removal });
             }
             Err(problem) => sink.push(
                 Diagnostic::new(&INVALID_VALUE, span, format!("invalid suppression comment: {problem}"))
@@ -65,6 +69,16 @@ pub fn scan(source: &str, sink: &mut Sink) -> Vec<Suppression> {
         }
     }
     suppressions
+}
+
+fn removal(source: &str, line: &Line, comment: Span) -> Span {
+    if line.kind == LineKind::Comment {
+        let rest = &source[line.end..];
+        let ending = if rest.starts_with("\r\n") { 2 } else { usize::from(rest.starts_with('\n')) };
+        return Span { start: line.start, end: line.end + ending };
+    }
+    let before = source[..comment.start].trim_end_matches([' ', '\t']);
+    Span { start: before.len(), end: comment.end }
 }
 
 /// `allow(CODE, ...) -- reason`, where `offset` is the position of `text` in the source.

@@ -12,9 +12,10 @@ use toml::de::{DeTable, DeValue};
 
 use super::a_type;
 use super::raw::{RawTargetPort, Spanned, Text};
+use crate::diagnostic::Fix;
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
 use crate::diagnostic::{Diagnostic, Sink, Span};
-use crate::text::{did_you_mean, list};
+use crate::text::{did_you_mean, list, only_suggestion};
 
 pub struct Table<'a, 'i> {
     entries: &'a DeTable<'i>,
@@ -42,9 +43,16 @@ impl<'a, 'i> Table<'a, 'i> {
                 continue;
             }
             let suggestion = did_you_mean(name, known.iter().copied());
-            sink.push(unknown_key(key, suggestion, context, known));
             let meant_is_absent = |meant: &str| entries.keys().all(|other| other.get_ref() != meant);
-            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant)) {
+            let mut diagnostic = unknown_key(key, suggestion, context, known);
+            // Renaming to a key the table has already would make a duplicate key.
+            let only = only_suggestion(name, known.iter().copied());
+            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
+                diagnostic = diagnostic.with_fix(Fix::rename(key.span(), name, meant));
+            }
+            sink.push(diagnostic);
+            let only = only_suggestion(name, known.iter().copied());
+            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
                 recovered.push((meant.to_owned(), value));
             }
         }

@@ -46,7 +46,7 @@ fn sarif_of(source: &str) -> Value {
 /// of `language` (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`, in `run` and `toolComponent`)
 /// has a stray `]` and is not a valid ECMA-262 regular expression, so `jsonschema` refuses the
 /// whole schema. asenet never writes `language`; the intended pattern takes its place.
-fn sarif_schema() -> Value {
+pub(crate) fn sarif_schema() -> Value {
     const FLAWED: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
     let text = std::fs::read_to_string(repo_root().join("tests/sarif/sarif-schema-2.1.0.json")).unwrap();
     let mut schema: Value = serde_json::from_str(&text).unwrap();

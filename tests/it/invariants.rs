@@ -70,7 +70,7 @@ pub fn artifacts(source: &str, files: &[asenet::emit::OutputFile]) {
     assert_eq!(again.files, files, "a rebuild over the same manifest changes nothing");
 }
 
-/// Allocation (SPEC §1): an address a service was given rather than pinned is inside its
+/// Allocation (docs/input-format.md): an address a service was given rather than pinned is inside its
 /// pool, is no reserved cluster IP, and is nobody else's, except within a `share_ip` group.
 pub fn allocation(network: &Network) {
     let Some(kubernetes) = &network.kubernetes else { return };

@@ -13,7 +13,9 @@ const LAYERS: &[&[&str]] = &[
     &["resolve"],
     // The fleet rules are in the registry (`rules::RULES`) beside the device rules.
     &["rules", "fleet"],
-    &["emit", "query", "plan"],
+    &["emit", "query", "plan", "fix"],
+    // What an editor shows, over the model, the queries and the fix engine.
+    &["ide"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
     &["lib", "cli", "main"],
 ];

@@ -165,7 +165,7 @@ fn device_name(bytes: &[u8]) -> String {
         .iter()
         .enumerate()
         .map(|(index, byte)| {
-            // No hyphen at either end (F41).
+            // No hyphen at either end (see docs/device-facts.md#names-and-dns).
             let alphabet = if index == 0 || index == last { &INNER[..INNER.len() - 1] } else { INNER };
             char::from(alphabet[usize::from(*byte) % alphabet.len()])
         })
@@ -644,9 +644,10 @@ fn lowest_free(range: Option<AddrRange>, taken: &mut BTreeSet<Ipv4Addr>) -> Opti
     Some(found)
 }
 
-/// SPEC §1 read literally: pins first, then every unpinned service in file order takes the
-/// lowest free address; edgehub the lowest free external IP before them; a `share_ip`
-/// group of LoadBalancers one address, its first pin if it has one.
+/// The allocation that docs/input-format.md describes, read literally: pins first, then every
+/// unpinned service in file order takes the lowest free address; edgehub the lowest free
+/// external IP before them; a `share_ip` group of LoadBalancers one address, its first pin if
+/// it has one.
 fn reference_allocation(network: &Network) -> (Vec<Given>, Option<Ipv4Addr>) {
     let kubernetes = network.kubernetes.as_ref().unwrap();
     let cidr = kubernetes.service_cidr.value.trunc();

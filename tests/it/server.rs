@@ -1,0 +1,394 @@
+//! The language server through the protocol: an in-memory `lsp_server` connection, the
+//! server's own loop on a thread, and a small client here. Every feature, malformed
+//! requests, out-of-order notifications, a file that is not a device file, and every file of
+//! `tests/malformed` as a document.
+
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use serde_json::{Value, json};
+
+use crate::support::repo_root;
+
+pub struct Client {
+    connection: Connection,
+    server: Option<JoinHandle<Result<(), String>>>,
+    next_id: i32,
+    /// Notifications that arrived while a response was awaited.
+    pending: Vec<Notification>,
+}
+
+impl Client {
+    /// Starts a server and initializes it; `utf8` offers UTF-8 positions.
+    pub fn start(utf8: bool) -> Client {
+        let (server, connection) = Connection::memory();
+        let handle = std::thread::spawn(move || asenet::cli::server::serve(&server));
+        let mut client = Client { connection, server: Some(handle), next_id: 0, pending: Vec::new() };
+        let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+        let result = client.request(
+            "initialize",
+            json!({ "capabilities": { "general": { "positionEncodings": encodings } },
+                    "initializationOptions": { "rulesUrl": "https://example.test/rules.md" } }),
+        );
+        assert!(result.response_result.is_ok(), "{result:?}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    pub fn notify(&self, method: &str, params: Value) {
+        self.connection.sender.send(Message::Notification(Notification::new(method.to_owned(), params))).unwrap();
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Response {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.connection.sender.send(Message::Request(Request::new(id.clone(), method.to_owned(), params))).unwrap();
+        loop {
+            match self.receive() {
+                Message::Response(response) if response.id == id => return response,
+                Message::Notification(notification) => self.pending.push(notification),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    /// The result of a request that must succeed.
+    pub fn ok(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        match response.response_result {
+            Ok(value) => value,
+            Err(error) => panic!("{method}: {error:?}"),
+        }
+    }
+
+    fn receive(&self) -> Message {
+        self.connection.receiver.recv_timeout(Duration::from_secs(60)).expect("the server answers")
+    }
+
+    /// The next `publishDiagnostics` for `uri`.
+    pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let notification = match self.pending.iter().position(|n| n.method == "textDocument/publishDiagnostics") {
+                Some(index) => self.pending.remove(index),
+                None => match self.receive() {
+                    Message::Notification(notification) => notification,
+                    other => panic!("unexpected {other:?}"),
+                },
+            };
+            if notification.params["uri"] == uri {
+                return notification.params["diagnostics"].as_array().cloned().unwrap_or_default();
+            }
+        }
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        let document = json!({ "uri": uri, "languageId": "toml", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": document }));
+        self.diagnostics(uri)
+    }
+
+    pub fn change(&mut self, uri: &str, version: i32, text: &str) {
+        let params =
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] });
+        self.notify("textDocument/didChange", params);
+    }
+
+    pub fn shutdown(mut self) {
+        assert_eq!(self.ok("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        self.server.take().unwrap().join().unwrap().unwrap();
+    }
+}
+
+/// The position (0-based line, UTF-16 column) of the first `needle` in `text`, plus `shift`.
+fn at(text: &str, needle: &str, shift: usize) -> Value {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the text")) + shift;
+    let line = text[..offset].matches('\n').count();
+    let column = text[..offset].rsplit('\n').next().unwrap().encode_utf16().count();
+    json!({ "line": line, "character": column })
+}
+
+fn text_position(uri: &str, position: Value) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": position })
+}
+
+/// Applies LSP text edits (non-overlapping) to `text`, UTF-16 positions.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (at, c) in text[start..].char_indices() {
+            if units >= character || c == '\n' {
+                return start + at;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| (offset(&edit["range"]["start"]), offset(&edit["range"]["end"]), edit["newText"].as_str().unwrap()))
+        .collect();
+    edits.sort();
+    let mut out = text.to_owned();
+    for (start, end, new) in edits.into_iter().rev() {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(repo_root().join(path)).unwrap()
+}
+
+const URI: &str = "file:///site/device.toml";
+
+#[test]
+fn diagnostics_carry_code_link_and_related_information() {
+    let mut client = Client::start(false);
+    let text = fixture("tests/fixtures/ASE203/fires.toml");
+    let diagnostics = client.open(URI, &text);
+    let asenet = asenet::check(&text).diagnostics;
+    assert_eq!(diagnostics.len(), asenet.len(), "{diagnostics:#?}");
+    let first = &diagnostics[0];
+    assert_eq!(first["code"], "ASE203");
+    assert_eq!(first["source"], "asenet");
+    assert_eq!(first["codeDescription"]["href"], "https://example.test/rules.md#ase203");
+    assert_eq!(first["range"]["start"], at(&text, "\"192.168.20.1\"", 0));
+    assert!(!first["relatedInformation"].as_array().unwrap().is_empty(), "{first:#}");
+    // A clean example draws an empty list, as `check` does.
+    assert_eq!(client.open("file:///site/store.toml", &fixture("examples/mini-r-site.toml")), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn a_quick_fix_applied_removes_its_diagnostic_and_fix_all_fixes_everything() {
+    let mut client = Client::start(false);
+    let text = fixture("tests/fixtures/ASE208/fires.toml");
+    let diagnostics = client.open(URI, &text);
+    assert_eq!(diagnostics[0]["code"], "ASE208");
+    let range = diagnostics[0]["range"].clone();
+    let params = json!({ "textDocument": { "uri": URI }, "range": range, "context": { "diagnostics": diagnostics } });
+    let actions = client.ok("textDocument/codeAction", params.clone());
+    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "clear the host bits: `192.168.20.0/24`",
+            "allow ASE208 (route-host-bits) here, with a reason",
+            "Fix all safe problems (1 fix)"
+        ]
+    );
+    let quick_fix = &actions[0];
+    assert_eq!(quick_fix["kind"], "quickfix");
+    assert_eq!(quick_fix["isPreferred"], true);
+    assert_eq!(quick_fix["diagnostics"][0]["code"], "ASE208");
+    let edits = quick_fix["edit"]["changes"][URI].as_array().unwrap();
+    let fixed = apply(&text, edits);
+    client.change(URI, 2, &fixed);
+    assert_eq!(client.diagnostics(URI), Vec::<Value>::new());
+    // The allow action writes a comment that silences the rule once a reason is written.
+    let allow = apply(&text, actions[1]["edit"]["changes"][URI].as_array().unwrap());
+    assert!(allow.contains("# asenet: allow(ASE208) -- <reason>\ndestination"), "{allow}");
+    assert!(asenet::check(&allow).diagnostics.is_empty());
+    // `only` restricts the kinds.
+    let mut only = params;
+    only["context"]["only"] = json!(["source.fixAll"]);
+    let source_actions = client.ok("textDocument/codeAction", only);
+    assert_eq!(source_actions.as_array().unwrap().len(), 0, "the file is fixed now");
+    client.shutdown();
+}
+
+#[test]
+fn pinning_a_service_is_an_unsafe_refactoring() {
+    let mut client = Client::start(false);
+    let text = fixture("examples/mini-r-site.toml");
+    client.open(URI, &text);
+    let position = at(&text, "name = \"pos-api\"", 2);
+    let params = json!({ "textDocument": { "uri": URI }, "range": { "start": position, "end": position },
+                         "context": { "diagnostics": [] } });
+    let actions = client.ok("textDocument/codeAction", params);
+    let pin = &actions[0];
+    assert_eq!(pin["kind"], "refactor.rewrite");
+    assert!(pin["title"].as_str().unwrap().starts_with("pin retail/pos-api at "), "{pin:#}");
+    let pinned = apply(&text, pin["edit"]["changes"][URI].as_array().unwrap());
+    assert!(pinned.contains("name = \"pos-api\"\ncluster_ip = \""), "{pinned}");
+    assert!(pinned.contains("load_balancer_ip = \"172.16.43.3"), "{pinned}");
+    // The same addresses as before, now written down: the check is as clean as before.
+    assert!(asenet::check(&pinned).diagnostics.is_empty(), "{:?}", asenet::check(&pinned).diagnostics);
+    let before = asenet::check(&text).network.unwrap();
+    let after = asenet::check(&pinned).network.unwrap();
+    let allocated = |network: &asenet::model::Network| network.services.iter().map(|s| s.allocated).collect::<Vec<_>>();
+    assert_eq!(allocated(&before), allocated(&after));
+    client.shutdown();
+}
+
+fn hover_text(client: &mut Client, uri: &str, position: Value) -> String {
+    let hover = client.ok("textDocument/hover", text_position(uri, position));
+    hover["contents"]["value"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn hovers_on_addresses_rule_codes_and_keys() {
+    let mut client = Client::start(false);
+    let text = fixture("examples/mini-r-site.toml");
+    client.open(URI, &text);
+    let subnet = hover_text(&mut client, URI, at(&text, "\"172.16.43.10/24\"", 3));
+    for expected in ["Port3's address", "Port3's subnet 172.16.43.0/24", "the node IP range", "the service IP pool"] {
+        assert!(subnet.contains(expected), "{expected} not in {subnet}");
+    }
+    let pool = hover_text(&mut client, URI, at(&text, "\"172.16.43.30-", 3));
+    assert!(pool.contains("service `retail/pos-api`'s external IP"), "{pool}");
+    assert!(pool.contains("the DNS name `pos."), "{pool}");
+    let gateway = hover_text(&mut client, URI, at(&text, "\"172.16.42.1\"\ndns", 3));
+    assert!(gateway.contains("Port2's gateway 172.16.42.1"), "{gateway}");
+    let key = hover_text(&mut client, URI, at(&text, "service_ips =", 2));
+    assert!(key.starts_with("`kubernetes.service_ips`"), "{key}");
+    let suppressed = fixture("tests/fixtures/ASE501/fires-partly-used.toml");
+    client.open("file:///site/other.toml", &suppressed);
+    let rule = hover_text(&mut client, "file:///site/other.toml", at(&suppressed, "ASE301", 2));
+    assert!(rule.starts_with("**ASE301 "), "{rule}");
+    assert!(rule.contains("## What it does"), "{rule}");
+    // Nothing to say on a blank line.
+    let blank = client.ok("textDocument/hover", text_position(URI, at(&text, "\n\n[device]", 1)));
+    assert_eq!(blank, Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn inlay_hints_definitions_and_symbols() {
+    let mut client = Client::start(true);
+    let text = fixture("tests/fixtures/ASE405/quiet.toml");
+    client.open(URI, &text);
+    let everything = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
+    let hints = client.ok("textDocument/inlayHint", json!({ "textDocument": { "uri": URI }, "range": everything }));
+    let labels: Vec<&str> = hints.as_array().unwrap().iter().map(|hint| hint["label"].as_str().unwrap()).collect();
+    assert!(labels[0].starts_with("master 192.168.10."), "{labels:?}");
+    assert!(labels.iter().any(|label| label.contains("external IP 192.168.10.4")), "{labels:?}");
+    assert_eq!(hints[0]["position"], at(&text, "-192.168.10.31\"", 15), "after the node_ips value");
+
+    let definition = client.ok("textDocument/definition", text_position(URI, at(&text, "ports = [\"Port3\"]", 11)));
+    assert_eq!(definition[0]["range"]["start"], at(&text, "Port3]", 0), "{definition:#}");
+    let group = client.ok("textDocument/definition", text_position(URI, at(&text, "share_ip = \"syslog\"", 13)));
+    assert_eq!(group.as_array().unwrap().len(), 1);
+    assert_eq!(group[0]["range"]["start"], at(&text, "\"syslog-udp\"", 0));
+
+    let symbols = client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "fixture",
+            "Port2",
+            "Port3",
+            "vswitch-port3",
+            "kubernetes",
+            "shop/api",
+            "shop/kubernetes",
+            "shop/syslog-tcp",
+            "shop/syslog-udp"
+        ]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_file_that_is_not_a_device_file_gets_nothing() {
+    let mut client = Client::start(false);
+    let uri = "file:///repo/Cargo.toml";
+    let cargo = fixture("Cargo.toml");
+    assert_eq!(client.open(uri, &cargo), Vec::<Value>::new());
+    let position = at(&cargo, "asenet", 0);
+    assert_eq!(client.ok("textDocument/hover", text_position(uri, position.clone())), Value::Null);
+    assert_eq!(client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } })), Value::Null);
+    let range = json!({ "start": position, "end": position });
+    let actions = json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } });
+    assert_eq!(client.ok("textDocument/codeAction", actions), Value::Null);
+    let hints = json!({ "textDocument": { "uri": uri }, "range": range });
+    assert_eq!(client.ok("textDocument/inlayHint", hints), Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn malformed_requests_and_out_of_order_notifications() {
+    let mut client = Client::start(false);
+    // Parameters of the wrong shape: an error response, and the server goes on.
+    let bad = client.request("textDocument/hover", json!({ "textDocument": 7 }));
+    assert_eq!(bad.response_result.unwrap_err().code, lsp_server::ErrorCode::InvalidParams as i32);
+    let unknown = client.request("textDocument/formatting", json!({}));
+    assert_eq!(unknown.response_result.unwrap_err().code, lsp_server::ErrorCode::MethodNotFound as i32);
+    // A request about a document never opened: null.
+    assert_eq!(client.ok("textDocument/hover", text_position(URI, json!({ "line": 0, "character": 0 }))), Value::Null);
+    // Junk notifications are ignored.
+    client.notify("textDocument/didOpen", json!({ "nonsense": true }));
+    client.notify("textDocument/didChange", json!([1, 2, 3]));
+    client.notify("$/unknownNotification", json!({}));
+    // A change before any open: the server takes the text as the document.
+    let text = fixture("tests/fixtures/ASE208/fires.toml");
+    client.change(URI, 3, &text);
+    assert_eq!(client.diagnostics(URI)[0]["code"], "ASE208");
+    // An older version arriving late is dropped.
+    client.change(URI, 2, "[device]\nname = 7\n");
+    let position = at(&text, "192.168.20.7", 2);
+    let hover = hover_text(&mut client, URI, position);
+    assert!(hover.contains("the route to 192.168.20.7/24"), "{hover}");
+    // Positions past the end of a line or of the text.
+    let far = json!({ "line": 9999, "character": 9999 });
+    assert_eq!(client.ok("textDocument/hover", text_position(URI, far)), Value::Null);
+    let wide = json!({ "line": 1, "character": 9999 });
+    client.ok("textDocument/hover", text_position(URI, wide));
+    // Closing clears the diagnostics.
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
+    assert_eq!(client.diagnostics(URI), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn every_malformed_file_as_a_document_gets_answers() {
+    let mut client = Client::start(false);
+    let mut paths: Vec<_> =
+        std::fs::read_dir(repo_root().join("tests/malformed")).unwrap().map(|entry| entry.unwrap().path()).collect();
+    paths.sort();
+    for (n, path) in paths.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        // The protocol carries strings: a file that is not UTF-8 arrives as the editor decodes it.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let text = format!("[device]\n{text}");
+        let uri = format!("file:///malformed/{n}.toml");
+        client.open(&uri, &text);
+        let lines = text.lines().count().min(40) as u32;
+        for line in (0..=lines).step_by(3) {
+            for character in [0, 3, 12, 40] {
+                let position = json!({ "line": line, "character": character });
+                client.ok("textDocument/hover", text_position(&uri, position.clone()));
+                client.ok("textDocument/definition", text_position(&uri, position.clone()));
+                let range = json!({ "start": position, "end": position });
+                let context = json!({ "diagnostics": [] });
+                client.ok(
+                    "textDocument/codeAction",
+                    json!({ "textDocument": { "uri": uri }, "range": range, "context": context }),
+                );
+            }
+        }
+        let everything =
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": lines + 1, "character": 0 } });
+        client.ok("textDocument/inlayHint", json!({ "textDocument": { "uri": uri }, "range": everything }));
+        client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+    }
+    client.shutdown();
+}
+
+#[test]
+fn the_binary_refuses_bytes_that_are_not_the_protocol_without_a_panic() {
+    for input in
+        [&b"Content-Length: 5\r\n\r\n{bad}"[..], b"garbage\r\n\r\n", b"", b"Content-Length: 99999999999\r\n\r\n"]
+    {
+        let output = crate::support::asenet(&["server"], input);
+        let stderr = crate::support::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.starts_with("error: asenet server:") && !stderr.contains("panicked"), "{stderr}");
+    }
+}
