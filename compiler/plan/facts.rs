@@ -103,21 +103,21 @@ fact!(
 );
 fact!(
     VIRTUAL_NETWORK_CMDLETS,
-    "virtual-network-cmdlets",
+    "vlan-ids",
     "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-create-virtual-switch-powershell",
     "a virtual network is added with Add-HcsVirtualNetwork and removed with Remove-HcsVirtualNetwork; no \
      cmdlet changes one in place"
 );
 fact!(
     BGP_MODE,
-    "bgp-mode",
+    "bgp",
     "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-configure-metallb-bgp-mode",
     "with BGP peers (Set-HcsBGPPeer, Remove-HcsBGPPeer) MetalLB announces over BGP; without peers it works \
      in layer 2 mode"
 );
 fact!(
     MODULES_AND_VMS,
-    "modules-and-vms-ips",
+    "modules-and-vms",
     "https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/azure-stack-edge-iot-troubleshoot-compute-error-detail.md",
     "besides edgehub's, each IoT Edge module and each VM deployed takes one external service IP"
 );

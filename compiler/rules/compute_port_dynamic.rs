@@ -11,8 +11,9 @@ declare_rule! {
     /// Quiet when compute runs on a virtual network (`compute = true` in
     /// `[[virtual_networks]]`): the Kubernetes VMs then sit on that VLAN, whose address
     /// space and gateway are static by construction (`Add-HcsVirtualNetwork -AddressSpace
-    /// -GatewayIPAddress`, F24), and the node IPs must lie in it (ASE103). The port's own
-    /// untagged address, DHCP or none, decides nothing about them.
+    /// -GatewayIPAddress`, see docs/device-facts.md#vlan-ids), and the node IPs must lie
+    /// in it (ASE103). The port's own untagged address, DHCP or none, decides nothing
+    /// about them.
     ///
     /// ## Why is this bad?
     /// The Kubernetes node IPs are static: "DHCP mode is not supported for Kubernetes node

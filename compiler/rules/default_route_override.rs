@@ -85,7 +85,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some((compute_id, place)) = compute_port(network) else { return };
     // The first other gateway in the file: the uplink the default route takes over from.
     // A virtual network's own gateway is not one: every virtual network has one, and the
-    // VMs' internet traffic leaves through the port with the default gateway (F32).
+    // VMs' internet traffic leaves through the port with the default gateway (docs/device-facts.md#reserved-addresses).
     let Some((uplink, gateway)) = network
         .ports
         .iter()
