@@ -121,7 +121,10 @@ fn try_run(args: &Args) -> Result<ExitCode, Failure> {
     let mut loaded = Vec::with_capacity(pairs.len());
     for (old, new) in pairs {
         // The two sides are independent: checked on two threads.
-        let (old, new) = rayon::join(|| load(old), || load(new));
+        let (old, new) = std::thread::scope(|scope| {
+            let new = scope.spawn(|| load(new));
+            (load(old), new.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         loaded.push((old?, new?));
     }
     let plans: Vec<Plan> = loaded.iter().map(|(old, new)| plan::plan(side(old), side(new))).collect();

@@ -371,6 +371,8 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         edgehub_ip: None,
         iot_modules: count(&raw.iot_modules, "iot_modules", sink)?,
         vms: count(&raw.vms, "vms", sink)?,
+        external_pool: PoolUsage::default(),
+        cluster_pool: PoolUsage::default(),
     })
 }
 

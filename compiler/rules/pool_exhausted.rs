@@ -1,10 +1,9 @@
-use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
-use crate::model::{AddrRange, Kubernetes, Network, Service, ServiceType, reserved_cluster_ips};
+use crate::model::{AddrRange, Kubernetes, Network, Service, cluster_ip_capacity, reserved_cluster_ips};
 use crate::text::join;
 
 declare_rule! {
@@ -73,65 +72,42 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 }
 
 fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
-    let load_balancers: Vec<&Service> =
-        services.iter().filter(|service| service.kind.value == ServiceType::LoadBalancer).collect();
-    let starved = load_balancers.iter().find(|service| service.allocated.external_ip.is_none());
-    let edgehub_starved = kubernetes.iot_edge.is_some() && kubernetes.edgehub_ip.is_none();
-    let modules = kubernetes.iot_modules.map_or(0, |count| count.value as u64);
-    let vms = kubernetes.vms.map_or(0, |count| count.value as u64);
-
-    // What the pool must give: distinct pins inside it, one address per `share_ip` group
-    // without a pin, one per other unpinned service, and edgehub's.
-    let pool = kubernetes.service_ips.map(|range| range.value);
-    let pinned_keys: BTreeSet<&str> = load_balancers
-        .iter()
-        .filter(|service| service.load_balancer_ip.is_some())
-        .filter_map(|service| service.share_ip.as_ref().map(|key| key.value.as_str()))
-        .collect();
-    let pins: BTreeSet<Ipv4Addr> = load_balancers
-        .iter()
-        .filter_map(|service| service.load_balancer_ip.map(|pin| pin.value))
-        .filter(|pin| pool.is_some_and(|pool| pool.contains(*pin)))
-        .collect();
-    let unpinned = load_balancers.iter().filter(|service| service.load_balancer_ip.is_none());
-    let groups: BTreeSet<&str> = unpinned
-        .clone()
-        .filter_map(|service| service.share_ip.as_ref().map(|key| key.value.as_str()))
-        .filter(|key| !pinned_keys.contains(key))
-        .collect();
-    let alone = unpinned.filter(|service| service.share_ip.is_none()).count();
-    let for_services = pins.len() + groups.len() + alone;
-    let needed = (for_services + usize::from(kubernetes.iot_edge.is_some())) as u64 + modules + vms;
-    let capacity = kubernetes.service_ips.map_or(0, |range| range.value.size());
-    if starved.is_none() && !edgehub_starved && needed <= capacity {
+    // What allocation saw: distinct pins inside the pool, one address per `share_ip` group
+    // without a pin, one per other unpinned service, edgehub's, the modules' and the VMs'.
+    let usage = &kubernetes.external_pool;
+    let demand = usage.demand;
+    let needed = demand.total();
+    let capacity = usage.capacity;
+    if usage.unserved.is_empty() && needed <= capacity {
         return;
     }
+    let starved = usage.first_unserved_service().and_then(|index| services.get(index));
 
     let mut parts = Vec::new();
-    if kubernetes.iot_edge.is_some() {
+    if demand.edgehub {
         parts.push("1 for edgehub".to_owned());
     }
-    match modules {
+    match demand.iot_modules {
         0 => {}
         1 => parts.push("1 for an IoT Edge module".to_owned()),
         n => parts.push(format!("{n} for IoT Edge modules")),
     }
-    match vms {
+    match demand.vms {
         0 => {}
         1 => parts.push("1 for a VM".to_owned()),
         n => parts.push(format!("{n} for VMs")),
     }
-    if !pins.is_empty() {
-        parts.push(format!("{} pinned", pins.len()));
+    if demand.pinned > 0 {
+        parts.push(format!("{} pinned", demand.pinned));
     }
-    match groups.len() {
+    match demand.share_groups {
         0 => {}
         1 => parts.push("1 for a `share_ip` group".to_owned()),
         n => parts.push(format!("{n} for `share_ip` groups")),
     }
-    if alone > 0 {
-        let first = pins.is_empty() && groups.is_empty();
-        parts.push(match (alone, first) {
+    if demand.lone_services > 0 {
+        let first = demand.pinned == 0 && demand.share_groups == 0;
+        parts.push(match (demand.lone_services, first) {
             (1, true) => "1 for a LoadBalancer service".to_owned(),
             (1, false) => "1 for another LoadBalancer service".to_owned(),
             (n, true) => format!("{n} for LoadBalancer services"),
@@ -139,7 +115,7 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         });
     }
     let needed_label = format!("needed: {}", join(&parts));
-    let share = if for_services >= 2 {
+    let share = if demand.services() >= 2 {
         ", or let services share an address with one `share_ip` key (see docs/device-facts.md#shared-ips)"
     } else {
         ""
@@ -202,29 +178,19 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
 }
 
 fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
-    // A headless service takes no cluster IP.
-    let Some(starved) =
-        services.iter().find(|service| service.allocated.cluster_ip.is_none() && service.headless.is_none())
-    else {
-        return;
-    };
+    let usage = &kubernetes.cluster_pool;
+    let Some(starved) = usage.first_unserved_service().and_then(|index| services.get(index)) else { return };
+    let capacity = usage.capacity;
+    let needed = usage.demand.total();
     let cidr = kubernetes.service_cidr;
     let net = cidr.value.trunc();
     let reserved: Vec<Ipv4Addr> = reserved_cluster_ips(net).into_iter().map(|(address, _)| address).collect();
-    let capacity = AddrRange::of_net(net).size() - reserved.len() as u64;
-    let pins: BTreeSet<Ipv4Addr> = services
-        .iter()
-        .filter_map(|service| service.cluster_ip.map(|pin| pin.value))
-        .filter(|pin| net.contains(pin) && !reserved.contains(pin))
-        .collect();
-    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none() && service.headless.is_none()).count();
-    let needed = (pins.len() + unpinned) as u64;
 
     let reserved_list: Vec<String> = reserved.iter().map(Ipv4Addr::to_string).collect();
     let wider = (12..net.prefix_len())
         .rev()
         .filter_map(|prefix| Ipv4Net::new(net.network(), prefix).ok().map(|wider| wider.trunc()))
-        .find(|wider| AddrRange::of_net(*wider).size() - reserved_cluster_ips(*wider).len() as u64 >= needed)
+        .find(|wider| cluster_ip_capacity(*wider) >= needed)
         .map(|wider| format!(", e.g. `{wider}`"))
         .unwrap_or_default();
     let cidr_name = if kubernetes.service_cidr_is_default() { "the default service CIDR" } else { "service CIDR" };

@@ -2,7 +2,7 @@
 //! N/10 services and ranges big enough for them, valid by construction (every rule runs its
 //! happy path, `asenet check` reports nothing), or with about 1% injected conflicts.
 //!
-//! Shared by `bench/scale.rs` and the `generate` example
+//! Shared by `bench/scale.rs`, the tests and the `generate` example
 //! (`cargo run --release --example generate -- 100000 > big.toml`). Valid for up to about
 //! 270,000 routes (node ports and pins run out beyond).
 
