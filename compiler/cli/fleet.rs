@@ -305,9 +305,9 @@ pub fn which(address: Ipv4Addr, files: &[PathBuf], fleet: Option<&Path>, json: b
     ExitCode::from(if owners.is_empty() { FAILURE } else { 0 })
 }
 
-/// Everything a device takes: its subnets, node range, pool, pod and service CIDRs.
+/// Everything a device takes: its subnets (ports' and virtual networks'), node range, pool, pod and service CIDRs.
 fn taken_by(network: &Network, taken: &mut Vec<AddrRange>) {
-    taken.extend(network.ports.iter().filter_map(|port| port.subnet()).map(|subnet| AddrRange::of_net(subnet.value)));
+    taken.extend(crate::fleet::device_subnets(network).map(|subnet| AddrRange::of_net(subnet.value)));
     if let Some(kubernetes) = &network.kubernetes {
         taken.push(kubernetes.node_ips.value);
         taken.extend(kubernetes.service_ips.map(|pool| pool.value));

@@ -8,7 +8,7 @@
 mod dns;
 pub mod manifest;
 mod metallb;
-mod powershell;
+pub(crate) mod powershell;
 mod routes;
 mod services;
 

@@ -8,6 +8,13 @@ declare_rule! {
     /// an address: a data port not configured keeps its factory default, DHCP (see
     /// docs/device-facts.md#port-defaults).
     ///
+    /// Quiet when compute runs on a virtual network (`compute = true` in
+    /// `[[virtual_networks]]`): the Kubernetes VMs then sit on that VLAN, whose address
+    /// space and gateway are static by construction (`Add-HcsVirtualNetwork -AddressSpace
+    /// -GatewayIPAddress`, see docs/device-facts.md#vlan-ids), and the node IPs must lie
+    /// in it (ASE103). The port's own untagged address, DHCP or none, decides nothing
+    /// about them.
+    ///
     /// ## Why is this bad?
     /// The Kubernetes node IPs are static: "DHCP mode is not supported for Kubernetes node
     /// IPs" (see docs/device-facts.md#node-ips-static), and they must lie on the compute port's
@@ -45,6 +52,10 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
+    if network.has_compute_virtual_network() {
+        // The node IPs' subnet is the virtual network's, written in the file (see the doc).
+        return;
+    }
     let Some(switch) = network.compute_switch() else { return };
     for port in switch.ports.iter().filter_map(|port| network.port(port.value)) {
         let id = port.id;
