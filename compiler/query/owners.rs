@@ -17,12 +17,18 @@ pub enum OwnerKind {
     Port,
     /// A port's gateway.
     Gateway,
+    /// A virtual network's gateway.
+    VirtualNetworkGateway,
+    /// A BGP peer's address (a router MetalLB peers with).
+    BgpPeer,
     /// A Kubernetes node VM's address (master, worker1, worker2).
     NodeVm,
     /// A service's cluster IP (allocated or pinned).
     ClusterIp,
     /// A LoadBalancer service's external IP (allocated or pinned).
     ExternalIp,
+    /// A DNS server a virtual network lists.
+    VirtualNetworkDns,
     /// A DNS name that `asenet build` writes for the address.
     DnsName,
     /// The node IP range (`kubernetes.node_ips`), on an address no node takes.
@@ -31,6 +37,8 @@ pub enum OwnerKind {
     ExternalPool,
     /// The subnet of a statically addressed port.
     Subnet,
+    /// A virtual network's subnet.
+    VirtualNetworkSubnet,
     /// A custom route whose destination holds the address.
     Route,
     /// `kubernetes.pod_cidr`.
@@ -44,13 +52,17 @@ impl OwnerKind {
         match self {
             OwnerKind::Port => "port",
             OwnerKind::Gateway => "gateway",
+            OwnerKind::VirtualNetworkGateway => "virtual-network-gateway",
+            OwnerKind::BgpPeer => "bgp-peer",
             OwnerKind::NodeVm => "node-vm",
             OwnerKind::ClusterIp => "cluster-ip",
             OwnerKind::ExternalIp => "external-ip",
+            OwnerKind::VirtualNetworkDns => "virtual-network-dns",
             OwnerKind::DnsName => "dns-name",
             OwnerKind::NodeRange => "node-range",
             OwnerKind::ExternalPool => "external-pool",
             OwnerKind::Subnet => "subnet",
+            OwnerKind::VirtualNetworkSubnet => "virtual-network-subnet",
             OwnerKind::Route => "route",
             OwnerKind::PodCidr => "pod-cidr",
             OwnerKind::ServiceCidr => "service-cidr",
@@ -70,7 +82,7 @@ pub struct Owner {
 }
 
 /// Everything in `network` that owns or contains `address`: ports and their subnets and
-/// gateways, node VMs and the node range, the external pool, services' cluster and
+/// gateways, virtual networks' subnets, gateways and DNS servers, BGP peers, node VMs and the node range, the external pool, services' cluster and
 /// external IPs, DNS names, routes, and the pod and service CIDRs. Most specific first
 /// (see [`OwnerKind`]), then in file order. Empty when nothing in the device has it.
 pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
@@ -88,6 +100,27 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
         if net.trunc().contains(&address) {
             push(OwnerKind::Subnet, format!("{}'s subnet {}", port.id, net.trunc()), addressing.address.span);
         }
+    }
+    for vnet in &network.virtual_networks {
+        let name = &vnet.name.value;
+        if vnet.gateway.value == address {
+            push(
+                OwnerKind::VirtualNetworkGateway,
+                format!("virtual network `{name}`'s gateway {address}"),
+                vnet.gateway.span,
+            );
+        }
+        for server in vnet.dns.iter().filter(|server| server.value == address) {
+            push(OwnerKind::VirtualNetworkDns, format!("virtual network `{name}`'s DNS server {address}"), server.span);
+        }
+        if vnet.net().contains(&address) {
+            let description = format!("virtual network `{name}`'s subnet {} (VLAN {})", vnet.net(), vnet.vlan.value);
+            push(OwnerKind::VirtualNetworkSubnet, description, vnet.subnet.span);
+        }
+    }
+    for peer in network.bgp_peers.iter().filter(|peer| peer.peer_address.value == address) {
+        let description = format!("BGP peer {address} (AS {}) on `{}`", peer.peer_asn.value, peer.switch.value);
+        push(OwnerKind::BgpPeer, description, peer.peer_address.span);
     }
     if let Some(kubernetes) = &network.kubernetes {
         let node_ips = kubernetes.node_ips;
@@ -274,5 +307,79 @@ next_hop = "172.16.43.1"
     #[test]
     fn an_address_nothing_has_has_no_owner() {
         assert!(kinds("8.8.8.8").is_empty());
+    }
+
+    const VLANS: &str = include_str!("../../examples/vlan-compute-site.toml");
+    const BGP: &str = include_str!("../../examples/bgp-site.toml");
+
+    /// Kind, description and the text at the span, for one example file.
+    fn found_in(source: &str, address: &str) -> Vec<(OwnerKind, String, String)> {
+        let checked = crate::check(source);
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        let network = checked.network.unwrap();
+        owners(&network, address.parse().unwrap())
+            .into_iter()
+            .map(|owner| (owner.kind, owner.description, source[owner.span.start..owner.span.end].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_virtual_network_gateway_is_the_gateway_and_the_subnet() {
+        let found = found_in(VLANS, "10.60.10.1");
+        assert_eq!(
+            found,
+            [
+                (
+                    OwnerKind::VirtualNetworkGateway,
+                    "virtual network `vnet-cameras`'s gateway 10.60.10.1".into(),
+                    "\"10.60.10.1\"".into()
+                ),
+                (
+                    OwnerKind::VirtualNetworkSubnet,
+                    "virtual network `vnet-cameras`'s subnet 10.60.10.0/24 (VLAN 10)".into(),
+                    "\"10.60.10.0/24\"".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_node_vm_on_a_virtual_network_names_the_virtual_network_subnet() {
+        let found: Vec<OwnerKind> = found_in(VLANS, "10.60.20.30").into_iter().map(|(kind, ..)| kind).collect();
+        assert_eq!(found[0], OwnerKind::NodeVm);
+        assert_eq!(found.last(), Some(&OwnerKind::VirtualNetworkSubnet));
+        assert!(!found.contains(&OwnerKind::Subnet), "no port is on VLAN 20: {found:?}");
+    }
+
+    #[test]
+    fn a_virtual_network_dns_server_points_at_its_entry() {
+        let found = found_in(VLANS, "10.60.0.53");
+        let dns: Vec<_> = found.iter().filter(|(kind, ..)| *kind == OwnerKind::VirtualNetworkDns).collect();
+        assert_eq!(dns.len(), 1, "{found:?}");
+        assert_eq!(dns[0].1, "virtual network `vnet-k8s`'s DNS server 10.60.0.53");
+        assert_eq!(dns[0].2, "\"10.60.0.53\"");
+        // The span is the entry in `vnet-k8s`'s list, not Port2's list of the same address.
+        let entry = VLANS.find("dns = [\"10.60.0.53\"]\ncompute").unwrap() + "dns = [".len();
+        let checked = crate::check(VLANS);
+        let network = checked.network.unwrap();
+        let owner = owners(&network, "10.60.0.53".parse().unwrap())
+            .into_iter()
+            .find(|owner| owner.kind == OwnerKind::VirtualNetworkDns)
+            .unwrap();
+        assert_eq!(owner.span.start, entry);
+    }
+
+    #[test]
+    fn a_bgp_peer_is_its_address_then_the_port_subnet() {
+        let found = found_in(BGP, "10.40.10.2");
+        assert_eq!(
+            found[0],
+            (OwnerKind::BgpPeer, "BGP peer 10.40.10.2 (AS 64512) on `vswitch-port3`".into(), "\"10.40.10.2\"".into())
+        );
+        let kinds: Vec<OwnerKind> = found.iter().map(|(kind, ..)| *kind).collect();
+        assert_eq!(kinds, [OwnerKind::BgpPeer, OwnerKind::Subnet]);
+        let second = found_in(BGP, "10.40.10.3");
+        assert_eq!(second[0].0, OwnerKind::BgpPeer);
+        assert!(BGP[..BGP.find("\"10.40.10.3\"").unwrap()].contains("hold_time = 90"), "the second peer's span");
     }
 }
