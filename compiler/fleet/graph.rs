@@ -142,8 +142,10 @@ pub fn fleet_drawing(fleet: &Fleet, devices: &[FleetDevice], names: &[String]) -
     Drawing { graph }
 }
 
-/// One device's topology: ports, switches (virtual networks), subnets, node VMs, the
-/// external pool, services and route next hops.
+/// One device's topology: ports, switches, subnets, node VMs, the external pool,
+/// services, route next hops, virtual networks (on their switch, with their subnet and
+/// gateway; the compute one joined to the cluster) and BGP peers (on their switch, the
+/// edge labelled with the device's own AS).
 pub fn device_drawing(network: &Network) -> Drawing {
     let mut graph: UnGraph<(String, &'static str), String> = UnGraph::new_undirected();
     let device_name = network.device.name.as_ref().map_or("device", |name| name.value.as_str());
@@ -171,6 +173,7 @@ pub fn device_drawing(network: &Network) -> Drawing {
         }
     }
     let mut compute = None;
+    let mut switches = BTreeMap::new();
     for switch in &network.switches {
         let kind = if switch.compute.is_some() { "compute switch" } else { "switch" };
         let node = graph.add_node((format!("{kind} {}", switch.name.value), "switch"));
@@ -182,12 +185,14 @@ pub fn device_drawing(network: &Network) -> Drawing {
         if switch.compute.is_some() {
             compute = Some(node);
         }
+        switches.insert(switch.name.value.as_str(), node);
     }
+    let mut cluster = None;
     if let Some(kubernetes) = &network.kubernetes {
-        let cluster = graph.add_node((
+        let cluster = *cluster.insert(graph.add_node((
             format!("kubernetes pods {} services {}", kubernetes.pod_cidr.value, kubernetes.service_cidr.value),
             "cluster",
-        ));
+        )));
         if let Some(compute) = compute {
             graph.add_edge(compute, cluster, String::new());
         }
@@ -212,6 +217,29 @@ pub fn device_drawing(network: &Network) -> Drawing {
         let hop = graph.add_node((format!("next hop {}", route.next_hop.value), "hop"));
         graph.add_edge(port_node, hop, format!("to {}", route.destination.value.trunc()));
     }
+    // Added after everything else, so a device without them draws as it always did.
+    for vnet in &network.virtual_networks {
+        let label = format!("virtual network {} VLAN {}", vnet.name.value, vnet.vlan.value);
+        let node = graph.add_node((label, "vnet"));
+        if let Some(&switch) = switches.get(vnet.switch.value.as_str()) {
+            graph.add_edge(switch, node, String::new());
+        }
+        let subnet_node =
+            *subnets.entry(vnet.net()).or_insert_with(|| graph.add_node((format!("subnet {}", vnet.net()), "subnet")));
+        graph.add_edge(node, subnet_node, String::new());
+        let gateway = graph.add_node((format!("gateway {}", vnet.gateway.value), "hop"));
+        graph.add_edge(subnet_node, gateway, String::new());
+        if let (Some(_), Some(cluster)) = (vnet.compute, cluster) {
+            graph.add_edge(node, cluster, String::new());
+        }
+    }
+    for peer in &network.bgp_peers {
+        let label = format!("BGP peer {} AS {}", peer.peer_address.value, peer.peer_asn.value);
+        let node = graph.add_node((label, "peer"));
+        if let Some(&switch) = switches.get(peer.switch.value.as_str()) {
+            graph.add_edge(switch, node, format!("AS {}", peer.self_asn.value));
+        }
+    }
     Drawing { graph }
 }
 
@@ -228,6 +256,8 @@ pub fn to_dot(drawing: &Drawing) -> String {
             "switch" => "hexagon",
             "port" => "box",
             "hop" => "diamond",
+            "vnet" => "component",
+            "peer" => "doubleoctagon",
             _ => "box",
         };
         let _ = writeln!(out, "  n{} [label=\"{}\", shape={shape}];", index.index(), escape_dot(label));
@@ -253,6 +283,8 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
             "site" => ("[/", "/]"),
             "hop" => ("{", "}"),
             "switch" => ("{{", "}}"),
+            "vnet" => ("[[", "]]"),
+            "peer" => ("[/", "\\]"),
             _ => ("[", "]"),
         };
         let _ = writeln!(out, "  n{}{open}\"{label}\"{close}", index.index());

@@ -160,6 +160,20 @@ fn which_finds_owners_across_the_fleet() {
     assert!(stdout(&single).contains("external-pool"), "{}", stdout(&single));
 }
 
+/// Virtual networks and BGP peers own addresses too (a VLAN's gateway, its DNS server, a
+/// BGP router), and their subnets contain the node VMs that live on them.
+#[test]
+fn which_knows_virtual_networks_and_bgp_peers() {
+    let gateway = asenet(&["which", "10.60.20.1", "examples/vlan-compute-site.toml"], b"");
+    assert_eq!(gateway.status.code(), Some(0), "{}", stderr(&gateway));
+    insta::assert_snapshot!("which-vlan-gateway-human", stdout(&gateway));
+    let dns = asenet(&["which", "10.60.0.53", "examples/vlan-compute-site.toml", "--format", "json"], b"");
+    insta::assert_snapshot!("which-vlan-dns-json", stdout(&dns));
+    let peer = asenet(&["which", "10.40.10.2", "examples/bgp-site.toml"], b"");
+    assert_eq!(peer.status.code(), Some(0), "{}", stderr(&peer));
+    insta::assert_snapshot!("which-bgp-peer-human", stdout(&peer));
+}
+
 #[test]
 fn free_gives_the_lowest_prefixes_nothing_reachable_uses() {
     let lowest = asenet(&["free", "--size", "/24", "--count", "2", "--fleet", EXAMPLE], b"");
@@ -186,6 +200,13 @@ fn graph_draws_the_fleet_and_a_device() {
     insta::assert_snapshot!("graph-fleet-mermaid", stdout(&mermaid));
     let device = asenet(&["graph", "examples/seed-scenario.toml", "--format", "mermaid"], b"");
     insta::assert_snapshot!("graph-device-mermaid", stdout(&device));
+    for (name, example) in [("vlan", "examples/vlan-compute-site.toml"), ("bgp", "examples/bgp-site.toml")] {
+        let dot = asenet(&["graph", example, "--format", "dot"], b"");
+        assert_eq!(dot.status.code(), Some(0), "{}", stderr(&dot));
+        insta::assert_snapshot!(format!("graph-device-{name}-dot"), stdout(&dot));
+        let mermaid = asenet(&["graph", example, "--format", "mermaid"], b"");
+        insta::assert_snapshot!(format!("graph-device-{name}-mermaid"), stdout(&mermaid));
+    }
     let broken = asenet(&["graph", "tests/fixtures/ASE006/fires.toml"], b"");
     assert_eq!(broken.status.code(), Some(1));
 }
