@@ -2,10 +2,7 @@
 //! with `--netplan`, the same routes as a netplan file instead. The same seed gives the
 //! same bytes on any machine.
 
-#[path = "generator.rs"]
-mod generator;
-
-use generator::Shape;
+use asenet::testing::generator::{self, Shape};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -38,7 +38,10 @@ mkdir -p "$data"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "== build (release)"
-cargo build --release --locked --bin asenet --example generate --example stage
+# The binary alone first: built with the examples, it would get the `testing` feature
+# they turn on (the generator, the fault injection) through the dev-dependencies.
+cargo build --release --locked --bin asenet
+cargo build --release --locked --example generate --example stage
 asenet=target/release/asenet
 stage=target/release/examples/stage
 

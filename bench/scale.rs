@@ -6,13 +6,9 @@
 //! `cargo bench --bench scale` (`bench/run.sh` runs it with the rest). Each iteration
 //! includes dropping what it made, as a process would.
 
-#[path = "generator.rs"]
-#[allow(dead_code)] // the netplan side serves the `generate` example
-mod generator;
-
+use asenet::testing::generator::{self, Shape};
 use divan::Bencher;
 use divan::counter::BytesCount;
-use generator::Shape;
 
 /// What the `asenet` binary allocates with.
 #[global_allocator]

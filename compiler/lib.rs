@@ -55,6 +55,8 @@ pub mod query;
 pub mod resolve;
 pub mod rules;
 pub mod syntax;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 
 use diagnostic::{Diagnostic, Sink};

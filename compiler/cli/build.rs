@@ -868,7 +868,7 @@ fn remove_staging(dir: &Directory, name: &str) {
 }
 
 /// Fault injection for the tests of an interrupted build, compiled only with the
-/// `test-faults` feature (which only the tests turn on): the environment variable
+/// `testing` feature (which only the tests turn on): the environment variable
 /// `ASENET_TEST_FAULT` stops the write path at one point as `kill -9` (`kill-…`) or a full
 /// disk (`fail-…`) would: `staged:N` once N artifacts are staged, `placed:N` once N are in
 /// DIR (the old manifest gone), `committed` once the new manifest is in place. And
@@ -884,24 +884,24 @@ mod fault {
         Committed,
     }
 
-    #[cfg(not(feature = "test-faults"))]
+    #[cfg(not(feature = "testing"))]
     #[inline(always)]
     pub fn at(_: Point) -> io::Result<()> {
         Ok(())
     }
 
-    #[cfg(not(feature = "test-faults"))]
+    #[cfg(not(feature = "testing"))]
     #[inline(always)]
     pub fn syncs() -> bool {
         true
     }
 
-    #[cfg(feature = "test-faults")]
+    #[cfg(feature = "testing")]
     pub fn syncs() -> bool {
         std::env::var_os("ASENET_TEST_NO_SYNC").is_none()
     }
 
-    #[cfg(feature = "test-faults")]
+    #[cfg(feature = "testing")]
     pub fn at(point: Point) -> io::Result<()> {
         let Some(setting) = std::env::var_os("ASENET_TEST_FAULT") else { return Ok(()) };
         let setting = setting.to_string_lossy();

@@ -33,7 +33,7 @@ pub struct Args {
     /// Exit 1 when the plan reaches this class: applies-live, reapply, disruptive, redeploy.
     #[arg(long, value_enum, value_name = "CLASS")]
     fail_on: Option<FailOn>,
-    /// Write the route commands of each plan, and those that undo it, as PowerShell scripts
+    /// Write the device commands (routes, virtual networks, BGP peers) of each plan, and those that undo it, as PowerShell scripts
     /// into DIR, which must be new or empty.
     #[arg(long, value_name = "DIR")]
     emit: Option<PathBuf>,
@@ -121,7 +121,10 @@ fn try_run(args: &Args) -> Result<ExitCode, Failure> {
     let mut loaded = Vec::with_capacity(pairs.len());
     for (old, new) in pairs {
         // The two sides are independent: checked on two threads.
-        let (old, new) = rayon::join(|| load(old), || load(new));
+        let (old, new) = std::thread::scope(|scope| {
+            let new = scope.spawn(|| load(new));
+            (load(old), new.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         loaded.push((old?, new?));
     }
     let plans: Vec<Plan> = loaded.iter().map(|(old, new)| plan::plan(side(old), side(new))).collect();
@@ -271,8 +274,8 @@ fn emit(dir: &Path, loaded: &[(Loaded, Loaded)], plans: &[Plan]) -> Result<(), S
         stems.push(stem.clone());
         let undo = plan::plan(side(new), side(old));
         for (suffix, plan, purpose) in [
-            ("apply-routes", plan, format!("the route changes from {} to {}", old.name, new.name)),
-            ("undo-routes", &undo, format!("the route changes back from {} to {}", new.name, old.name)),
+            ("apply-routes", plan, format!("the device changes from {} to {}", old.name, new.name)),
+            ("undo-routes", &undo, format!("the device changes back from {} to {}", new.name, old.name)),
         ] {
             let path = dir.join(format!("{stem}.{suffix}.ps1"));
             let text = render::route_script(&new.name, plan, &purpose);

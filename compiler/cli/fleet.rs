@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ipnet::Ipv4Net;
-use rayon::prelude::*;
 
 use super::{CANNOT_RUN, FAILURE, Format, print_stdout, read_input, report_human};
 use crate::diagnostic::json::FileReport;
@@ -119,17 +118,14 @@ fn load(path: &Path, keep: Keep) -> Result<LoadedFleet, String> {
     for path in &paths {
         read.push(read_input(path, "<stdin>")?);
     }
-    let devices = read
-        .into_par_iter()
-        .map(|(name, bytes)| {
-            let mut checked = crate::check_bytes(&bytes);
-            if let (Keep::FleetRules, Some(network)) = (keep, &mut checked.network) {
-                network.services = Vec::new();
-                network.routes = Vec::new();
-            }
-            Loaded { name, source: String::from_utf8_lossy(&bytes).into_owned(), checked }
-        })
-        .collect();
+    let devices = super::parallel::map_in_order(read, |(name, bytes)| {
+        let mut checked = crate::check_bytes(&bytes);
+        if let (Keep::FleetRules, Some(network)) = (keep, &mut checked.network) {
+            network.services = Vec::new();
+            network.routes = Vec::new();
+        }
+        Loaded { name, source: String::from_utf8_lossy(&bytes).into_owned(), checked }
+    });
     let file = Loaded { name, source, checked: crate::Checked { diagnostics: sink.into_sorted(), network: None } };
     Ok(LoadedFleet { file, fleet, devices })
 }
@@ -309,9 +305,9 @@ pub fn which(address: Ipv4Addr, files: &[PathBuf], fleet: Option<&Path>, json: b
     ExitCode::from(if owners.is_empty() { FAILURE } else { 0 })
 }
 
-/// Everything a device takes: its subnets, node range, pool, pod and service CIDRs.
+/// Everything a device takes: its subnets (ports' and virtual networks'), node range, pool, pod and service CIDRs.
 fn taken_by(network: &Network, taken: &mut Vec<AddrRange>) {
-    taken.extend(network.ports.iter().filter_map(|port| port.subnet()).map(|subnet| AddrRange::of_net(subnet.value)));
+    taken.extend(crate::fleet::device_subnets(network).map(|subnet| AddrRange::of_net(subnet.value)));
     if let Some(kubernetes) = &network.kubernetes {
         taken.push(kubernetes.node_ips.value);
         taken.extend(kubernetes.service_ips.map(|pool| pool.value));

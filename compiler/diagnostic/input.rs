@@ -69,9 +69,10 @@ declare_rule! {
     /// also as missing (`missing-or-conflicting`).
     ///
     /// ## Why is this bad?
-    /// The device's network is IPv4 only (F39), its ranges are contiguous `start-end` pairs
-    /// (F1, F12), and each enum has a fixed set of values. A value that does not parse
-    /// cannot be checked or compiled.
+    /// The device's network is IPv4 only (see docs/device-facts.md#ipv4-only), its ranges are
+    /// contiguous `start-end` pairs (see docs/device-facts.md#node-ips,
+    /// docs/device-facts.md#device-pools), and each enum has a fixed set of values. A value that
+    /// does not parse cannot be checked or compiled.
     ///
     /// ## Example
     /// ```toml
@@ -103,7 +104,7 @@ declare_rule! {
     /// ## Why is this bad?
     /// A port without settings has no address: a switch on it or a route through it
     /// cannot be checked, and on the device the port is still at its factory default
-    /// (DHCP, F10).
+    /// (DHCP, docs/device-facts.md#port-defaults).
     ///
     /// ## Example
     /// ```toml
@@ -128,8 +129,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a port name the device model does not have: Port1 to Port6 on pro-gpu
-    /// (F16); Port1 to Port4 on pro-r, mini-r and pro-2 (F17-F19). Names are the device's
-    /// InterfaceAlias, spelt exactly `PortN` (F20).
+    /// (see docs/device-facts.md#ports-pro-gpu); Port1 to Port4 on pro-r, mini-r and pro-2 (see
+    /// docs/device-facts.md#ports). Names are the device's InterfaceAlias, spelt exactly `PortN`
+    /// (see docs/device-facts.md#port-names).
     ///
     /// ## Why is this bad?
     /// `Add-HcsNetRoute -InterfaceAlias` and the switch cmdlets take these exact names; any
@@ -161,7 +163,7 @@ declare_rule! {
     /// `dhcp = true`, a `gateway` on a port without a static address, `load_balancer_ip`
     /// on a ClusterIP service, services without a `[kubernetes]` section, a `hostname`
     /// with nowhere to go (a ClusterIP service has no external IP to name; a device
-    /// without `domain` has no site zone, F41).
+    /// without `domain` has no site zone, docs/device-facts.md#names-and-dns).
     ///
     /// ## Why is this bad?
     /// asenet would have to guess what the missing value is, or which of two contradicting

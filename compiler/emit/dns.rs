@@ -1,4 +1,4 @@
-//! DNS artifacts (SPEC §4): the cluster zone (for review only), the site zone and the
+//! DNS artifacts (docs/artifacts.md): the cluster zone (for review only), the site zone and the
 //! Corefile stanza that serves it. The records come from [`crate::model::dns`], the list
 //! that `dns-collision` checks.
 //!
@@ -65,7 +65,8 @@ fn header(zone: &Zone) -> String {
         ),
         ZoneKind::Site => format!(
             "; The site zone {origin}, for the site's DNS servers (see the Corefile beside it): the\n\
-             ; device's Kubernetes endpoints (F36, F41) and each service's hostname.\n",
+             ; device's Kubernetes endpoints and each service's hostname.\n\
+             ; See docs/artifacts.md and docs/device-facts.md#system-endpoints.\n",
             origin = zone.origin
         ),
     }

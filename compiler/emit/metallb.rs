@@ -1,12 +1,13 @@
-//! MetalLB's configuration for the external service IPs (F6, F33, F35): the
-//! `IPAddressPool` + `L2Advertisement` custom resources (metallb.io/v1beta1) and the legacy
-//! `config` ConfigMap, for MetalLB before v0.13. Layer 2, since the device configures no BGP
-//! peers by default (F34).
+//! MetalLB's configuration for the external service IPs (see
+//! docs/device-facts.md#external-service-ips, docs/device-facts.md#networking-components,
+//! docs/device-facts.md#shared-ips): the `IPAddressPool` + `L2Advertisement` custom resources
+//! (metallb.io/v1beta1) and the legacy `config` ConfigMap, for MetalLB before v0.13. Layer 2, since
+//! the device configures no BGP peers by default (see docs/device-facts.md#metallb-layer2).
 //!
-//! With `[[bgp_peers]]`, MetalLB works in BGP mode instead (F34): `metallb/bgppeers.yaml`
-//! holds one `BGPPeer` (metallb.io/v1beta2) per peer, the pool is announced by a
-//! `BGPAdvertisement` instead of the `L2Advertisement`, and the legacy ConfigMap gets
-//! `peers:` and `protocol: bgp`.
+//! With `[[bgp_peers]]`, MetalLB works in BGP mode instead (see
+//! docs/device-facts.md#metallb-layer2): `metallb/bgppeers.yaml` holds one `BGPPeer`
+//! (metallb.io/v1beta2) per peer, the pool is announced by a `BGPAdvertisement` instead of the
+//! `L2Advertisement`, and the legacy ConfigMap gets `peers:` and `protocol: bgp`.
 
 use serde::Serialize;
 
@@ -14,8 +15,8 @@ use super::{GENERATED, OutputFile, yaml};
 use crate::model::{AddrRange, BgpPeer, Network};
 
 const NAMESPACE: &str = "metallb-system";
-/// After the device's own name for the range, `KubernetesServiceIPs` (F12), in the
-/// lowercase a Kubernetes name needs.
+/// After the device's own name for the range, `KubernetesServiceIPs` (see
+/// docs/device-facts.md#device-pools), in the lowercase a Kubernetes name needs.
 const POOL: &str = "kubernetes-service-ips";
 
 pub fn emit(network: &Network) -> Vec<OutputFile> {

@@ -1,14 +1,14 @@
-//! Stage 4: the [`Network`] to the artifacts of SPEC §4, as [`OutputFile`]s. Emitters are
+//! Stage 4: the [`Network`] to the artifacts of docs/artifacts.md, as [`OutputFile`]s. Emitters are
 //! pure functions of the model: no clock, no environment, no hash-map order; the same
 //! input gives the same bytes on any machine. Only `cli` writes the files.
 //!
 //! The previous build's `manifest.json`, read by `cli`, comes in as [`Previous`]: it
-//! decides the zone serials (SPEC §4).
+//! decides the zone serials.
 
 mod dns;
 pub mod manifest;
 mod metallb;
-mod powershell;
+pub(crate) mod powershell;
 mod routes;
 mod services;
 

@@ -59,6 +59,26 @@ fn describe_peer(peer: &BgpPeer) -> String {
     format!("BGP peer {} on {}", peer.peer_address.value, peer.switch.value)
 }
 
+/// `Set-HcsBGPPeer` of one peer, as the apply script and `asenet diff` write it.
+pub(crate) fn set_peer_command(peer: &BgpPeer) -> String {
+    let mut set = format!(
+        "Set-HcsBGPPeer -PeerAddress '{}' -PeerAsn {} -SelfAsn {} -SwitchName {}",
+        peer.peer_address.value,
+        peer.peer_asn.value,
+        peer.self_asn.value,
+        quote(&peer.switch.value)
+    );
+    if let Some(hold_time) = peer.hold_time {
+        write!(set, " -HoldTimeInSeconds {}", hold_time.value).expect("writing to a String");
+    }
+    set
+}
+
+/// `Remove-HcsBGPPeer` of one peer, known by its address and switch.
+pub(crate) fn remove_peer_command(peer: &BgpPeer) -> String {
+    format!("Remove-HcsBGPPeer -PeerAddress '{}' -SwitchName {}", peer.peer_address.value, quote(&peer.switch.value))
+}
+
 fn apply_bgp(device: &str, peers: &[&BgpPeer]) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
@@ -71,16 +91,9 @@ fn apply_bgp(device: &str, peers: &[&BgpPeer]) -> String {
         let label = describe_peer(peer);
         let mut same =
             format!("$peer.PeerAsn -eq {} -and $peer.SelfAsn -eq {}", peer.peer_asn.value, peer.self_asn.value);
-        let mut set = format!(
-            "Set-HcsBGPPeer -PeerAddress '{}' -PeerAsn {} -SelfAsn {} -SwitchName {}",
-            peer.peer_address.value,
-            peer.peer_asn.value,
-            peer.self_asn.value,
-            quote(&peer.switch.value)
-        );
+        let set = set_peer_command(peer);
         if let Some(hold_time) = peer.hold_time {
             write!(same, " -and $peer.HoldTimeInSeconds -eq {}", hold_time.value).expect("writing to a String");
-            write!(set, " -HoldTimeInSeconds {}", hold_time.value).expect("writing to a String");
         }
         write!(
             out,
@@ -136,12 +149,29 @@ fn describe_vnet(vnet: &VirtualNetwork) -> String {
     format!("virtual network {} (VLAN {}) on {}", vnet.name.value, vnet.vlan.value, vnet.switch.value)
 }
 
-fn remove_vnet_command(vnet: &VirtualNetwork) -> String {
+pub(crate) fn remove_vnet_command(vnet: &VirtualNetwork) -> String {
     format!(
         "Remove-HcsVirtualNetwork -VirtualSwitchName {} -Name {}",
         quote(&vnet.switch.value),
         quote(&vnet.name.value)
     )
+}
+
+/// `Add-HcsVirtualNetwork` of one network, as the apply script and `asenet diff` write it.
+pub(crate) fn add_vnet_command(vnet: &VirtualNetwork) -> String {
+    let dns: Vec<String> = vnet.dns.iter().map(|server| format!("'{}'", server.value)).collect();
+    let mut add = format!(
+        "Add-HcsVirtualNetwork -VirtualSwitchName {} -Name {} -VlanId {} -AddressSpace '{}' -GatewayIPAddress '{}'",
+        quote(&vnet.switch.value),
+        quote(&vnet.name.value),
+        vnet.vlan.value,
+        vnet.net(),
+        vnet.gateway.value
+    );
+    if !dns.is_empty() {
+        write!(add, " -DnsServers {}", dns.join(",")).expect("writing to a String");
+    }
+    add
 }
 
 fn apply_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
@@ -156,19 +186,8 @@ fn apply_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
     for vnet in vnets {
         let label = describe_vnet(vnet);
         let subnet = vnet.net();
-        let dns: Vec<String> = vnet.dns.iter().map(|server| format!("'{}'", server.value)).collect();
         let dns_joined: Vec<String> = vnet.dns.iter().map(|server| server.value.to_string()).collect();
-        let mut add = format!(
-            "Add-HcsVirtualNetwork -VirtualSwitchName {} -Name {} -VlanId {} -AddressSpace '{subnet}' \
-             -GatewayIPAddress '{}'",
-            quote(&vnet.switch.value),
-            quote(&vnet.name.value),
-            vnet.vlan.value,
-            vnet.gateway.value
-        );
-        if !dns.is_empty() {
-            write!(add, " -DnsServers {}", dns.join(",")).expect("writing to a String");
-        }
+        let add = add_vnet_command(vnet);
         let same = format!(
             "$vnet.VlanId -eq {} -and $vnet.AddressSpace -eq '{subnet}' -and $vnet.GatewayIPAddress -eq '{}' -and \
              (@($vnet.DnsServers) -join ',') -eq '{}'",

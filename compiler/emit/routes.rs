@@ -1,5 +1,5 @@
-//! Route tables of the Kubernetes VMs (SPEC §4, F27-F29): per node a JSON table, an
-//! `ip -batch` file and a row in `routes.txt`; for the device, `apply-routes.ps1` and
+//! Route tables of the Kubernetes VMs (docs/artifacts.md): per node a JSON
+//! table, an `ip -batch` file and a row in `routes.txt`; for the device, `apply-routes.ps1` and
 //! `remove-routes.ps1`.
 //!
 //! A node's table is the compute subnet (origin `connected`, the route the VM's own address
@@ -22,7 +22,8 @@ enum Origin {
     Custom,
 }
 
-/// One row of a route table: the source document's five fields (F27) and where it comes from.
+/// One row of a route table: the five fields of a route in Microsoft's Kubernetes networking
+/// article (see docs/device-facts.md#route-fields) and where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Row {
     origin: Origin,
@@ -98,7 +99,8 @@ struct JsonRoute {
     prefix_length: u8,
     /// `null` for the connected route: it is on-link.
     next_hop: Option<Ipv4Addr>,
-    /// The device port, as `Add-HcsNetRoute -InterfaceAlias` names it (F20).
+    /// The device port, as `Add-HcsNetRoute -InterfaceAlias` names it (see
+    /// docs/device-facts.md#port-names).
     #[serde(serialize_with = "as_text")]
     interface: PortId,
     metric: u32,
@@ -259,7 +261,8 @@ fn text_tables(device: &str, nodes: &[(&str, Ipv4Addr)], vm_interface: &str, row
 }
 
 /// The guard that makes a script safe to run twice: whether the route with this interface
-/// and destination, the key of `Remove-HcsNetRoute` (F28), is present already.
+/// and destination, the key of `Remove-HcsNetRoute` (see docs/device-facts.md#route-cmdlets), is
+/// present already.
 fn write_present(out: &mut String, row: &Row) {
     write!(
         out,
@@ -293,7 +296,7 @@ const SET_ROUTE: &str = r#"function Set-AsenetRoute([string]$Interface, [string]
 fn apply_script(device: &str, custom: &[&Row]) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
-         # Sets the custom routes of the Kubernetes VMs of {device} (docs/device-facts.md#custom-routes).\n\
+         # Sets the custom routes of the Kubernetes VMs of {device} (docs/device-facts.md#route-cmdlets).\n\
          # Run it in the device's PowerShell interface. It converges: a route present with the same\n\
          # next hop and metric is left alone, one with another next hop or metric is replaced\n\
          # (removed, then added), a missing one is added; each route prints one line saying which.\n"
@@ -317,8 +320,9 @@ fn apply_script(device: &str, custom: &[&Row]) -> String {
 fn remove_script(device: &str, custom: &[&Row]) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
-         # Removes the custom routes that apply-routes.ps1 adds to the Kubernetes VMs of {device}\n\
-         # (F28). Run it in the device's PowerShell interface; a route already gone is skipped.\n"
+         # Removes the custom routes that apply-routes.ps1 adds to the Kubernetes VMs of {device}.\n\
+         # Run it in the device's PowerShell interface; a route already gone is skipped.\n\
+         # See docs/artifacts.md and docs/device-facts.md#route-cmdlets.\n"
     );
     if custom.is_empty() {
         out.push_str("# The device file has no custom routes.\n");

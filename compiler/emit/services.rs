@@ -2,9 +2,9 @@
 //! name, with the allocated cluster IP and, for a LoadBalancer, the external IP pinned the
 //! way MetalLB v0.13 and later document it: the `metallb.universe.tf/loadBalancerIPs`
 //! annotation (`spec.loadBalancerIP` is deprecated since Kubernetes 1.24 and not written);
-//! `share_ip` becomes MetalLB's sharing key (F35). The selector is the service's `selector`
-//! table as written; without one the Service has no selector (asenet does not guess the
-//! pods' labels), and its endpoints are managed by hand.
+//! `share_ip` becomes MetalLB's sharing key (see docs/device-facts.md#shared-ips). The selector is
+//! the service's `selector` table as written; without one the Service has no selector (asenet does
+//! not guess the pods' labels), and its endpoints are managed by hand.
 
 use std::collections::BTreeMap;
 

@@ -1,8 +1,8 @@
 //! The reachability graph of a fleet, and the topology graph of one device, both
 //! `petgraph` graphs; `asenet graph` draws them, the fleet rules read the first.
 //!
-//! A fleet's graph has a node per device, site, subnet (a static port's prefix, once per
-//! site) and fleet network. Edges: a site to each device it lists, a device to each of its
+//! A fleet's graph has a node per device, site, subnet (a static port's prefix or a virtual
+//! network's address space, once per site) and fleet network. Edges: a site to each device it lists, a device to each of its
 //! subnets (two devices of one site, or of no site, with a port on one prefix share layer
 //! 2), a network to each device whose name
 //! its `sites` globs match. Two devices *meet* when a path joins them that passes through
@@ -66,7 +66,7 @@ impl Topology {
                 by_name.entry(name).or_default().push(node);
             }
             let site = device.name().and_then(|name| site_of.get(name).copied());
-            for subnet in network.ports.iter().filter_map(|port| port.subnet()) {
+            for subnet in super::device_subnets(network) {
                 let subnet_node =
                     *subnets.entry((site, subnet.value)).or_insert_with(|| graph.add_node(Node::Subnet(subnet.value)));
                 graph.update_edge(node, subnet_node, ());

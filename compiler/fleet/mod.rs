@@ -19,7 +19,7 @@ pub use graph::Topology;
 
 use crate::diagnostic::input::UNDEFINED_REFERENCE;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::Network;
+use crate::model::{Located, Network};
 use crate::text::did_you_mean;
 
 /// A device file as the fleet sees it.
@@ -41,6 +41,16 @@ impl<'a> FleetDevice<'a> {
     pub fn clean(&self) -> Option<&'a Network> {
         self.network.filter(|_| !self.has_errors)
     }
+}
+
+/// The subnets a device has on the site's networks, as the fleet sees them: each static
+/// port's prefix and each virtual network's address space (a VLAN of the site's network,
+/// whose hosts the device's VMs and pods talk to), in file order, without host bits; each
+/// with the span of the port's `address` or the virtual network's `subnet`.
+pub fn device_subnets(network: &Network) -> impl Iterator<Item = Located<ipnet::Ipv4Net>> + '_ {
+    let ports = network.ports.iter().filter_map(|port| port.subnet());
+    let vnets = network.virtual_networks.iter().map(|vnet| Located::new(vnet.net(), vnet.subnet.span));
+    ports.map(|subnet| Located::new(subnet.value.trunc(), subnet.span)).chain(vnets)
 }
 
 /// Which file a span is in: the fleet file, or a device file by its index in the slice

@@ -35,7 +35,7 @@ pub fn on_subnet(subnet: Ipv4Net, address: Ipv4Addr) -> OnSubnet {
 }
 
 /// A contiguous, inclusive range of IPv4 addresses, `first-last`: the form the device's
-/// UI takes for node and external service IPs (F12). Never empty.
+/// UI takes for node and external service IPs (see docs/device-facts.md#device-pools). Never empty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AddrRange {
     first: Ipv4Addr,

@@ -2,7 +2,7 @@ use std::fmt;
 
 use super::Keyword;
 
-/// The device family; it decides the physical ports (F16-F19).
+/// The device family; it decides the physical ports (see docs/device-facts.md#ports).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceModel {
     ProGpu,
@@ -44,7 +44,8 @@ impl DeviceModel {
     }
 }
 
-/// Physical nodes of the device (F1, F2).
+/// Physical nodes of the device (see docs/device-facts.md#node-ips,
+/// docs/device-facts.md#kubernetes-vms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeCount {
     One,
@@ -59,7 +60,8 @@ impl NodeCount {
         }
     }
 
-    /// The Kubernetes VMs: one master plus one worker per physical node (F2).
+    /// The Kubernetes VMs: one master plus one worker per physical node (see
+    /// docs/device-facts.md#kubernetes-vms).
     pub fn kubernetes_nodes(self) -> &'static [&'static str] {
         match self {
             NodeCount::One => &["master", "worker1"],
@@ -68,7 +70,8 @@ impl NodeCount {
     }
 }
 
-/// A physical port, `Port1`..`Port6`: the device's InterfaceAlias (F20).
+/// A physical port, `Port1`..`Port6`: the device's InterfaceAlias (see
+/// docs/device-facts.md#port-names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PortId(u8);
 

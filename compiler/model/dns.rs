@@ -16,7 +16,8 @@ use crate::diagnostic::Span;
 pub enum ZoneKind {
     /// `<cluster_domain>`: what CoreDNS's kubernetes plugin answers, for review only.
     Cluster,
-    /// `<device>.<domain>`: for the site's DNS servers (F36, F41).
+    /// `<device>.<domain>`: for the site's DNS servers (see docs/device-facts.md#system-endpoints,
+    /// docs/device-facts.md#names-and-dns).
     Site,
 }
 
@@ -57,12 +58,14 @@ pub fn zones(network: &Network) -> Vec<Zone<'_>> {
 }
 
 /// The cluster zone, when Kubernetes is configured: `kubernetes.default.svc` (`.1`),
-/// `kube-dns.kube-system.svc` (`.10`, F32), the name server `ns.dns` that CoreDNS answers
-/// with (kube-dns's address), and `<name>.<namespace>.svc` for every service's cluster IP.
-/// A headless service (`cluster_ip = "None"`) has no cluster IP and no record here.
+/// `kube-dns.kube-system.svc` (`.10`, docs/device-facts.md#reserved-addresses), the name server
+/// `ns.dns` that CoreDNS answers with (kube-dns's address), and `<name>.<namespace>.svc` for every
+/// service's cluster IP. A headless service (`cluster_ip = "None"`) has no cluster IP and no record
+/// here.
 pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     let kubernetes = network.kubernetes.as_ref()?;
-    // `.1` and `.10` of the service CIDR (F32); `cidr-size` makes sure the CIDR holds both.
+    // `.1` and `.10` of the service CIDR (see docs/device-facts.md#reserved-addresses); `cidr-size`
+    // makes sure the CIDR holds both.
     let base = u32::from(kubernetes.service_cidr.value.network());
     let (kubernetes_ip, kube_dns_ip) =
         (Ipv4Addr::from(base.saturating_add(1)), Ipv4Addr::from(base.saturating_add(10)));
@@ -74,8 +77,16 @@ pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
     };
     let mut records = vec![
         platform("ns.dns", kube_dns_ip, "the cluster DNS server's name"),
-        platform("kubernetes.default.svc", kubernetes_ip, "the Kubernetes API service (F32)"),
-        platform("kube-dns.kube-system.svc", kube_dns_ip, "the cluster DNS service (F32)"),
+        platform(
+            "kubernetes.default.svc",
+            kubernetes_ip,
+            "the Kubernetes API service (see docs/device-facts.md#reserved-addresses)",
+        ),
+        platform(
+            "kube-dns.kube-system.svc",
+            kube_dns_ip,
+            "the cluster DNS service (see docs/device-facts.md#reserved-addresses)",
+        ),
     ];
     // A headless service's name answers with its ready pods' addresses (Kubernetes' DNS
     // specification), which exist only at run time: the zone has no record for it.
@@ -95,9 +106,10 @@ pub fn cluster_zone(network: &Network) -> Option<Zone<'_>> {
 /// The site zone `<device>.<domain>` (the name lowercased), when the device has a name and
 /// a `domain` that make a DNS name and Kubernetes is configured (every record in it is a
 /// Kubernetes address): `compute`, `ecr` and
-/// `kubernetes-dashboard` on the master node's IP (F36, F41), the name server `ns` (the
-/// first DNS server the device's ports use, which is where the zone is to be served, else
-/// the master node), and each service's `hostname` on its external IP.
+/// `kubernetes-dashboard` on the master node's IP (see docs/device-facts.md#system-endpoints,
+/// docs/device-facts.md#names-and-dns), the name server `ns` (the first DNS server the device's
+/// ports use, which is where the zone is to be served, else the master node), and each service's
+/// `hostname` on its external IP.
 pub fn site_zone(network: &Network) -> Option<Zone<'_>> {
     let name = network.device.name.as_ref()?;
     let domain = network.device.domain.as_ref()?;
@@ -124,9 +136,17 @@ pub fn site_zone(network: &Network) -> Option<Zone<'_>> {
         records.push(platform("ns", server, "the zone's name server"));
     }
     if let Some(master) = master {
-        records.push(platform("compute", master, "the Kubernetes API endpoint (F36, F41)"));
-        records.push(platform("ecr", master, "the edge container registry (F36)"));
-        records.push(platform("kubernetes-dashboard", master, "the Kubernetes dashboard (F36)"));
+        records.push(platform("compute", master, "the Kubernetes API endpoint (see docs/device-facts.md#system-endpoints, docs/device-facts.md#names-and-dns)"));
+        records.push(platform(
+            "ecr",
+            master,
+            "the edge container registry (see docs/device-facts.md#system-endpoints)",
+        ));
+        records.push(platform(
+            "kubernetes-dashboard",
+            master,
+            "the Kubernetes dashboard (see docs/device-facts.md#system-endpoints)",
+        ));
     }
     records.extend(network.services.iter().filter_map(|service| {
         Some(Record {

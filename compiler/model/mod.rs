@@ -324,15 +324,21 @@ pub struct Kubernetes {
     pub iot_modules: Option<Located<i64>>,
     /// `vms`: VMs that take an external IP each (as written; 0 when absent).
     pub vms: Option<Located<i64>>,
+    /// What allocation saw in the external service IP pool (`service_ips`, MetalLB's).
+    pub external_pool: PoolUsage<ExternalDemand>,
+    /// What allocation saw in the service CIDR.
+    pub cluster_pool: PoolUsage<ClusterDemand>,
 }
 
 impl Kubernetes {
-    /// Whether the pod CIDR is the default (F14) rather than written in the file.
+    /// Whether the pod CIDR is the default (see docs/device-facts.md#cluster-cidrs) rather than
+    /// written in the file.
     pub fn pod_cidr_is_default(&self) -> bool {
         self.pod_cidr.span == self.header
     }
 
-    /// Whether the service CIDR is the default (F14) rather than written in the file.
+    /// Whether the service CIDR is the default (see docs/device-facts.md#cluster-cidrs) rather than
+    /// written in the file.
     pub fn service_cidr_is_default(&self) -> bool {
         self.service_cidr.span == self.header
     }
@@ -340,8 +346,8 @@ impl Kubernetes {
 
 /// The addresses of `service_cidr` that no service may pin or be given, each with why, as
 /// a phrase that completes "172.28.0.10 is …": the network address, `.1` for `kubernetes.default` and `.10` for `kube-dns`
-/// (F32), and the broadcast address. Only those inside the CIDR (a /29 has no `.10`); an
-/// address with two roles is listed once, under the first.
+/// (see docs/device-facts.md#reserved-addresses), and the broadcast address. Only those inside the
+/// CIDR (a /29 has no `.10`); an address with two roles is listed once, under the first.
 pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> Vec<(Ipv4Addr, &'static str)> {
     let network = u32::from(service_cidr.network());
     let candidates = [
@@ -358,6 +364,88 @@ pub fn reserved_cluster_ips(service_cidr: Ipv4Net) -> Vec<(Ipv4Addr, &'static st
         }
     }
     reserved
+}
+
+/// What allocation saw in one address pool: how many addresses it can hand out, what the
+/// file asks of it, and who asked and got none. `resolve` records it while it allocates;
+/// `pool-exhausted` reports from it rather than counting again.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PoolUsage<Demand> {
+    /// The addresses the pool holds for allocation: the external range's size (0 without
+    /// `service_ips`), or the service CIDR's less its reserved addresses.
+    pub capacity: u64,
+    /// What the file asks of the pool.
+    pub demand: Demand,
+    /// Who asked for an address and was given none, in the order allocation served them.
+    pub unserved: Vec<Claimant>,
+}
+
+impl<Demand> PoolUsage<Demand> {
+    /// The first service left without an address, as an index into `Network::services`.
+    pub fn first_unserved_service(&self) -> Option<usize> {
+        self.unserved.iter().find_map(|claimant| match claimant {
+            Claimant::Service(index) => Some(*index),
+            Claimant::Edgehub => None,
+        })
+    }
+}
+
+/// Who asks a pool for an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claimant {
+    /// IoT Edge's `edgehub`, which takes an external IP before any service (F7).
+    Edgehub,
+    /// A service, by its index in `Network::services`.
+    Service(usize),
+}
+
+/// What the file asks of the external service IP pool, by who asks.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ExternalDemand {
+    /// `iot_edge = true`: `edgehub` takes one address.
+    pub edgehub: bool,
+    /// `iot_modules`: one address each, which the device gives when it deploys them.
+    pub iot_modules: u64,
+    /// `vms`: one address each, which the device gives when it deploys them.
+    pub vms: u64,
+    /// Distinct `load_balancer_ip` pins inside the pool (a pin outside it takes nothing).
+    pub pinned: u64,
+    /// `share_ip` groups of unpinned LoadBalancer services without a pinned member: one
+    /// address a group.
+    pub share_groups: u64,
+    /// Unpinned LoadBalancer services outside any `share_ip` group: one address each.
+    pub lone_services: u64,
+}
+
+impl ExternalDemand {
+    /// The addresses the LoadBalancer services take: pins, groups and the others.
+    pub fn services(&self) -> u64 {
+        self.pinned + self.share_groups + self.lone_services
+    }
+
+    pub fn total(&self) -> u64 {
+        self.services() + u64::from(self.edgehub) + self.iot_modules + self.vms
+    }
+}
+
+/// What the services ask of the service CIDR: each one a cluster IP of its own.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterDemand {
+    /// Distinct `cluster_ip` pins inside the CIDR that are not reserved addresses.
+    pub pinned: u64,
+    /// Services that are neither pinned nor headless: one address each.
+    pub unpinned: u64,
+}
+
+impl ClusterDemand {
+    pub fn total(&self) -> u64 {
+        self.pinned + self.unpinned
+    }
+}
+
+/// The cluster IPs a service CIDR holds for services: its addresses less the reserved ones.
+pub fn cluster_ip_capacity(service_cidr: Ipv4Net) -> u64 {
+    AddrRange::of_net(service_cidr).size() - reserved_cluster_ips(service_cidr).len() as u64
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

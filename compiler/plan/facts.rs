@@ -95,8 +95,35 @@ fact!(
     "`kubectl apply` changes a Service in place; a Service's name and cluster IP identify it"
 );
 
+fact!(
+    VIRTUAL_NETWORKS_FIXED,
+    "virtual-networks-fixed",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-2607-release-notes",
+    "virtual networks can't be modified once the Kubernetes cluster is deployed on them"
+);
+fact!(
+    VIRTUAL_NETWORK_CMDLETS,
+    "vlan-ids",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-create-virtual-switch-powershell",
+    "a virtual network is added with Add-HcsVirtualNetwork and removed with Remove-HcsVirtualNetwork; no \
+     cmdlet changes one in place"
+);
+fact!(
+    BGP_MODE,
+    "bgp",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-gpu-configure-metallb-bgp-mode",
+    "with BGP peers (Set-HcsBGPPeer, Remove-HcsBGPPeer) MetalLB announces over BGP; without peers it works \
+     in layer 2 mode"
+);
+fact!(
+    MODULES_AND_VMS,
+    "modules-and-vms",
+    "https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/azure-stack-edge-iot-troubleshoot-compute-error-detail.md",
+    "besides edgehub's, each IoT Edge module and each VM deployed takes one external service IP"
+);
+
 /// Every fact `asenet diff` cites, for the docs test.
-pub const ALL: [&Fact; 11] = [
+pub const ALL: [&Fact; 15] = [
     &EXTERNAL_SERVICE_IPS,
     &POD_AND_SERVICE_SUBNETS,
     &COMPUTE_IPS,
@@ -108,6 +135,10 @@ pub const ALL: [&Fact; 11] = [
     &DEVICE_MODELS,
     &SITE_DNS,
     &KUBERNETES_SERVICES,
+    &VIRTUAL_NETWORKS_FIXED,
+    &VIRTUAL_NETWORK_CMDLETS,
+    &BGP_MODE,
+    &MODULES_AND_VMS,
 ];
 
 #[cfg(test)]
@@ -122,6 +153,8 @@ mod tests {
             assert!(
                 fact.source.starts_with("https://learn.microsoft.com/azure/databox-online/")
                     || fact.source.starts_with("https://kubernetes.io/")
+                    // The troubleshooting text Learn's Azure Stack Edge pages include.
+                    || fact.source.starts_with("https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/")
             );
         }
     }

@@ -9,6 +9,7 @@
 //! table of the model is a new function and one line there.
 
 pub mod facts;
+mod networks;
 pub mod render;
 mod routes;
 mod services;
@@ -58,10 +59,14 @@ pub enum Section {
     Device,
     Port,
     Switch,
+    /// `[[virtual_networks]]`: the VLANs on the switches.
+    VirtualNetwork,
     Kubernetes,
     Service,
     Dns,
     Route,
+    /// `[[bgp_peers]]` and MetalLB's mode (layer 2 or BGP).
+    BgpPeer,
     /// An artifact that differs where no other change explains it.
     Artifact,
 }
@@ -72,10 +77,12 @@ impl Section {
             Section::Device => "device",
             Section::Port => "port",
             Section::Switch => "switch",
+            Section::VirtualNetwork => "virtual-network",
             Section::Kubernetes => "kubernetes",
             Section::Service => "service",
             Section::Dns => "dns",
             Section::Route => "route",
+            Section::BgpPeer => "bgp-peer",
             Section::Artifact => "artifact",
         }
     }
@@ -163,7 +170,17 @@ pub struct Side<'a> {
 type SectionFn = fn(&Side, &Side, &mut Vec<Change>);
 
 /// The sections of the model, in the order a plan lists changes of the same class.
-const SECTIONS: &[SectionFn] = &[device, ports, switches, kubernetes, services::compare, site_zone, routes::compare];
+const SECTIONS: &[SectionFn] = &[
+    device,
+    ports,
+    switches,
+    networks::virtual_networks,
+    kubernetes,
+    services::compare,
+    site_zone,
+    routes::compare,
+    networks::bgp_peers,
+];
 
 /// What changes from `old` to `new`. Empty when the two mean the same.
 pub fn plan(old: Side, new: Side) -> Plan {
@@ -411,6 +428,23 @@ fn kubernetes(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 ),
         );
     }
+    let count = |value: Option<crate::model::Located<i64>>| value.map_or(0, |count| count.value);
+    for (what, before, after) in [
+        ("IoT Edge modules", count(old_k.iot_modules), count(new_k.iot_modules)),
+        ("VMs", count(old_k.vms), count(new_k.vms)),
+    ] {
+        if before != after {
+            out.push(
+                Change::new(Class::AppliesLive, Section::Kubernetes, subject, what)
+                    .values(Some(before), Some(after))
+                    .because(
+                        "each takes an external service IP from the pool when it is deployed: the pool's demand \
+                         changes (the check counts it), no address of a service moves",
+                        &facts::MODULES_AND_VMS,
+                    ),
+            );
+        }
+    }
     if old_k.vm_interface.value != new_k.vm_interface.value {
         out.push(
             Change::new(Class::Reapply, Section::Kubernetes, subject, "VM interface")
@@ -519,7 +553,9 @@ fn site_zone(old: &Side, new: &Side, out: &mut Vec<Change>) {
 fn feeds(path: &str) -> &'static [Section] {
     match path {
         "kubernetes/services.yaml" => &[Section::Service, Section::Kubernetes],
-        _ if path.starts_with("metallb/") => &[Section::Kubernetes],
+        _ if path.starts_with("metallb/") => &[Section::Kubernetes, Section::BgpPeer],
+        _ if path.starts_with("network/") => &[Section::VirtualNetwork],
+        "routes/apply-bgp.ps1" | "routes/remove-bgp.ps1" => &[Section::BgpPeer],
         _ if path.starts_with("dns/") => &[Section::Dns, Section::Device, Section::Service, Section::Kubernetes],
         _ => &[],
     }

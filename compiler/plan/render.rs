@@ -152,7 +152,7 @@ pub fn markdown(compared: &[Compared]) -> String {
         if !commands.is_empty() {
             writeln!(
                 out,
-                "\n<details><summary>Route commands for the device's PowerShell interface ({})</summary>\n\n```powershell",
+                "\n<details><summary>Commands for the device's PowerShell interface ({})</summary>\n\n```powershell",
                 commands.len()
             )
             .expect("writing to a String");
@@ -277,7 +277,7 @@ pub fn json(compared: &[Compared]) -> String {
     out
 }
 
-/// The route commands of a plan as a PowerShell script for `--emit`: `undo` is the plan of
+/// The device commands of a plan (routes, virtual networks, BGP peers) as a PowerShell script for `--emit`: `undo` is the plan of
 /// the other direction.
 pub fn route_script(name: &str, plan: &Plan, purpose: &str) -> String {
     let mut out = format!(

@@ -135,12 +135,13 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             sink.push(
                 Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has 1 or 2 nodes, not {other}"))
                     .with_primary_label("1 or 2")
-                    .with_help("`nodes` counts the physical nodes of the device (F1, F21)"),
+                    .with_help("`nodes` counts the physical nodes of the device (see docs/device-facts.md#node-ips, docs/device-facts.md#two-node-ports)"),
             );
             None
         }
     });
-    // Two-node clusters exist for the pro-gpu and the pro-2 only (F21, F25).
+    // Two-node clusters exist for the pro-gpu and the pro-2 only (see
+    // docs/device-facts.md#two-node-ports, docs/device-facts.md#no-teaming).
     let nodes = match (nodes, model) {
         (Some(two), Some(model))
             if two.value == NodeCount::Two && matches!(model.value, DeviceModel::ProR | DeviceModel::MiniR) =>
@@ -150,8 +151,8 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
                     .with_primary_label("no two-node configuration")
                     .with_label(model.span, format!("the device is a {}", model.value.as_str()))
                     .with_help(
-                        "remove `nodes`: two-node clusters are pro-gpu and pro-2 devices (F21); a pro-r or a \
-                         mini-r runs one master and one worker VM (F2)",
+                        "remove `nodes`: two-node clusters are pro-gpu and pro-2 devices (see docs/device-facts.md#two-node-ports); a pro-r or a \
+                         mini-r runs one master and one worker VM (see docs/device-facts.md#kubernetes-vms)",
                     ),
             );
             None
@@ -259,7 +260,7 @@ fn unknown_port(name: &Text, model: DeviceModel, fixable: &dyn Fn(&str) -> bool)
     let last = model.port_count();
     let message = format!("{} has no port `{}`", model.as_str(), name.get_ref());
     let diagnostic = Diagnostic::new(&UNKNOWN_PORT, name.span(), message)
-        .with_help(format!("the ports of {} are Port1 to Port{last} (F16-F20)", model.as_str()));
+        .with_help(format!("the ports of {} are Port1 to Port{last} (see docs/device-facts.md#ports)", model.as_str()));
     let names: Vec<String> = model.ports().map(|port| port.to_string()).collect();
     match did_you_mean(name.get_ref(), names.iter().map(String::as_str)) {
         Some(suggestion)
@@ -335,7 +336,7 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             header,
             "node_ips",
             "[kubernetes]",
-            "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (F1)",
+            "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (see docs/device-facts.md#node-ips)",
         ));
     }
     let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
@@ -370,6 +371,8 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         edgehub_ip: None,
         iot_modules: count(&raw.iot_modules, "iot_modules", sink)?,
         vms: count(&raw.vms, "vms", sink)?,
+        external_pool: PoolUsage::default(),
+        cluster_pool: PoolUsage::default(),
     })
 }
 
@@ -414,7 +417,7 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
                 Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
                     .with_primary_label("no site zone to put this name in")
                     .with_label(device.header, "no `domain` in [device]")
-                    .with_help("set `domain = \"...\"` in [device] (F41), or remove `hostname`"),
+                    .with_help("set `domain = \"...\"` in [device] (see docs/device-facts.md#names-and-dns), or remove `hostname`"),
             );
             continue;
         }
@@ -546,7 +549,7 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
                         format!("route metric {} is out of range", metric.get_ref()),
                     )
                     .with_primary_label("not from 0 to 4294967295")
-                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (F28)"),
+                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (see docs/device-facts.md#route-cmdlets)"),
                 );
                 None
             }

@@ -148,7 +148,7 @@ fn report<T>(text: &Text, what: &str, problem: Problem, help: String, sink: &mut
     let diagnostic = match problem {
         Problem::Ipv6 => Diagnostic::new(&INVALID_VALUE, text.span(), format!("{what} `{value}` is IPv6"))
             .with_primary_label("IPv6")
-            .with_help("the device's network is IPv4 only (F39): use an IPv4 address"),
+            .with_help("the device's network is IPv4 only (see docs/device-facts.md#ipv4-only): use an IPv4 address"),
         Problem::Invalid(reason) => Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid {what} `{value}`"))
             .with_primary_label(reason)
             .with_help(help),

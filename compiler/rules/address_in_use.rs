@@ -23,9 +23,9 @@ declare_rule! {
     /// Every address of the node range goes to a Kubernetes VM and every address of the
     /// external range to a MetalLB service: the device hands them out without asking
     /// whether something on the network already answers there. Two hosts answering ARP for
-    /// one address break both (F44: "Duplicate IP: Some IP addresses allocated to Azure
-    /// Stack may be active on the network"). The network and broadcast addresses of a
-    /// subnet are no host's address at all. A range written as a CIDR
+    /// one address break both (see docs/device-facts.md#no-overlaps: "Duplicate IP: Some IP
+    /// addresses allocated to Azure Stack may be active on the network"). The network and broadcast
+    /// addresses of a subnet are no host's address at all. A range written as a CIDR
     /// (`node_ips = "192.168.10.0/30"`) means every address in it, these two included.
     ///
     /// ## Example
@@ -115,7 +115,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             }
             sink.push(
                 diagnostic
-                    .with_help(format!("{owner}: move or shrink the range so that it leaves out {address} (F44)")),
+                    .with_help(format!("{owner}: move or shrink the range so that it leaves out {address} (see docs/device-facts.md#no-overlaps)")),
             );
         }
         report_subnet_edges(network, range.value, range.span, what, &taken, sink);
@@ -133,8 +133,8 @@ fn report_subnet_edges(
     sink: &mut Sink,
 ) {
     // The compute port whose subnet holds the range; a switch on two ports (the documented
-    // two-node teamed switch, F25) has two subnets. A range that runs past the subnet is
-    // `range-outside-subnet`'s to report.
+    // two-node teamed switch, docs/device-facts.md#no-teaming) has two subnets. A range that runs
+    // past the subnet is `range-outside-subnet`'s to report.
     // With a compute virtual network, its subnet is the one.
     let Some(subnets) = network.compute_subnets() else { return };
     let Some(compute) = subnets.iter().find(|compute| AddrRange::of_net(compute.subnet.value).contains_range(range))

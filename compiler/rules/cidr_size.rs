@@ -10,7 +10,8 @@ use crate::rules::kubernetes_vms_label;
 const POD_BLOCK_PREFIX: u8 = 26;
 /// kube-apiserver refuses a larger service CIDR ("the mask must be >= 12").
 const SERVICE_CIDR_LARGEST: u8 = 12;
-/// The smallest service CIDR that holds `.10`, the address of `kube-dns` (F32).
+/// The smallest service CIDR that holds `.10`, the address of `kube-dns` (see
+/// docs/device-facts.md#reserved-addresses).
 const SERVICE_CIDR_SMALLEST: u8 = 28;
 
 declare_rule! {
@@ -27,14 +28,17 @@ declare_rule! {
     /// kube-apiserver refuses a service CIDR larger than /12 ("specified
     /// --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >=
     /// 12"), and the cluster never starts. A service CIDR smaller than /28 has no `.10`, the
-    /// address `kube-dns` takes (F32), and at most four addresses for services.
+    /// address `kube-dns` takes (see docs/device-facts.md#reserved-addresses), and at most four
+    /// addresses for services.
     ///
     /// Calico hands pod addresses to each node in /26 blocks; a node that gets no block
-    /// runs no pods. The cluster has one VM per physical node plus the master (F2).
+    /// runs no pods. The cluster has one VM per physical node plus the master (see
+    /// docs/device-facts.md#kubernetes-vms).
     ///
-    /// The pod and service CIDRs can only be set before compute is configured (F15), so a
-    /// wrong size means a reset later. Host bits are probably harmless: the official sample
-    /// passes `-PodSubnet 10.96.0.1/16` (F15), but how the device treats them is not
+    /// The pod and service CIDRs can only be set before compute is configured (see
+    /// docs/device-facts.md#changing-cluster-cidrs), so a wrong size means a reset later. Host bits
+    /// are probably harmless: the official sample passes `-PodSubnet 10.96.0.1/16` (see
+    /// docs/device-facts.md#changing-cluster-cidrs), but how the device treats them is not
     /// documented, and the network address says what is meant.
     ///
     /// ## Example
@@ -75,7 +79,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         )
         .with_primary_label(format!("the network is {network_address}"))
         .with_help(format!(
-            "write `{network_address}`: the official sample (F15) has host bits too, but how the device treats them \
+            "write `{network_address}`: the official sample (see docs/device-facts.md#changing-cluster-cidrs) has host bits too, but how the device treats them \
              is not documented"
         ));
         let fix = Fix::replace_string(
@@ -99,7 +103,10 @@ fn check_service_cidr(cidr: Located<Ipv4Net>, sink: &mut Sink) {
         let kube_dns = Ipv4Addr::from(u32::from(cidr.value.network()).saturating_add(10));
         (
             format!("service CIDR {} is smaller than /{SERVICE_CIDR_SMALLEST}", cidr.value),
-            format!("{} addresses, without {kube_dns} for kube-dns (F32)", 1u64 << (32 - prefix)),
+            format!(
+                "{} addresses, without {kube_dns} for kube-dns (see docs/device-facts.md#reserved-addresses)",
+                1u64 << (32 - prefix)
+            ),
             SERVICE_CIDR_SMALLEST,
         )
     } else {
@@ -108,7 +115,7 @@ fn check_service_cidr(cidr: Located<Ipv4Net>, sink: &mut Sink) {
     let example = with_prefix(cidr.value, suggested);
     sink.push(Diagnostic::new(&CIDR_SIZE, cidr.span, message).with_primary_label(label).with_help(format!(
         "use a prefix from /{SERVICE_CIDR_LARGEST} to /{SERVICE_CIDR_SMALLEST}, e.g. `{example}`, on a block \
-                 no site network uses; it can only be changed before compute is configured (F15)"
+                 no site network uses; it can only be changed before compute is configured (see docs/device-facts.md#changing-cluster-cidrs)"
     )));
 }
 
@@ -142,7 +149,7 @@ fn check_pod_cidr(network: &Network, kubernetes: &Kubernetes, sink: &mut Sink) {
         .with_label(device_span, device_label)
         .with_help(format!(
             "use a /{needed_prefix} or larger, e.g. `{example}`, on a block no site network uses; it can only be \
-             changed before compute is configured (F15)"
+             changed before compute is configured (see docs/device-facts.md#changing-cluster-cidrs)"
         )),
     );
 }

@@ -11,7 +11,7 @@ declare_rule! {
     /// the site uses: a port's subnet, a virtual network's subnet, the node IPs, the external service IPs, a port's DNS
     /// server, or the destination of a custom route that lies inside (or equals) one of
     /// them. The CIDRs are the defaults `172.27.0.0/16` and `172.28.0.0/16` unless
-    /// `[kubernetes]` sets `pod_cidr` or `service_cidr` (F14).
+    /// `[kubernetes]` sets `pod_cidr` or `service_cidr` (see docs/device-facts.md#cluster-cidrs).
     ///
     /// A route that covers a whole cluster CIDR, such as `0.0.0.0/0` or `172.16.0.0/12`,
     /// is fine: the cluster's own, longer routes win for its addresses. Anything inside a
@@ -20,14 +20,15 @@ declare_rule! {
     /// checked on their own: a gateway lies in its port's subnet, which is.
     ///
     /// ## Why is this bad?
-    /// "Make sure that these are not in use in your network" (F14). Calico gives the pod
-    /// CIDR's addresses to pods, and Kubernetes the service CIDR's to services, whose
-    /// traffic kube-proxy captures inside the VMs. A site address inside either may become
-    /// a pod's or a service's, and traffic from the cluster meant for the site then goes to
-    /// the pod or service: a route there is shadowed, a DNS server there stops answering,
-    /// node and external service IPs there clash with pods. Overlapping pod and service
-    /// CIDRs break both. The CIDRs can only be changed (`Set-HcsKubeClusterNetworkInfo`)
-    /// before compute is configured (F15): afterwards the fix is a reset.
+    /// "Make sure that these are not in use in your network" (see
+    /// docs/device-facts.md#cluster-cidrs). Calico gives the pod CIDR's addresses to pods, and
+    /// Kubernetes the service CIDR's to services, whose traffic kube-proxy captures inside the VMs.
+    /// A site address inside either may become a pod's or a service's, and traffic from the cluster
+    /// meant for the site then goes to the pod or service: a route there is shadowed, a DNS server
+    /// there stops answering, node and external service IPs there clash with pods. Overlapping pod
+    /// and service CIDRs break both. The CIDRs can only be changed
+    /// (`Set-HcsKubeClusterNetworkInfo`) before compute is configured (see
+    /// docs/device-facts.md#changing-cluster-cidrs): afterwards the fix is a reset.
     ///
     /// ## Example
     /// The site has a network in 172.27/16, the default pod CIDR:
@@ -49,7 +50,7 @@ declare_rule! {
         name: "cluster-cidr-collision",
         severity: Severity::Error,
         summary: "pod or service CIDR overlaps each other, a port or virtual network subnet, a range or a DNS server, or a route \
-                  destination lies inside one (F14); a route that covers a cluster CIDR (0.0.0.0/0) is fine",
+                  destination lies inside one; a route that covers a cluster CIDR (0.0.0.0/0) is fine",
     };
 }
 
@@ -82,14 +83,14 @@ impl ClusterCidr {
     /// The secondary label at the CIDR, or at `[kubernetes]` for a default.
     fn label(&self) -> String {
         if self.default {
-            format!("the {} is {} by default (F14)", self.what, self.written)
+            format!("the {} is {} by default (see docs/device-facts.md#cluster-cidrs)", self.what, self.written)
         } else {
             format!("{} is defined here", self.name())
         }
     }
 
     fn help(&self) -> String {
-        let fix = "a block no site network uses; it can only be changed before compute is configured (F15)";
+        let fix = "a block no site network uses; it can only be changed before compute is configured (see docs/device-facts.md#changing-cluster-cidrs)";
         if self.default {
             format!(
                 "the default {} {} is in use on this site: add `{} = \"...\"` with {fix}",
@@ -139,7 +140,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_primary_label(format!("{shared} shared"))
             .with_label(earlier.span, earlier.label())
             .with_help(format!(
-                "give pods and services separate blocks: move `{}` so the two share no address (F14, F15)",
+                "give pods and services separate blocks: move `{}` so the two share no address (see docs/device-facts.md#cluster-cidrs, docs/device-facts.md#changing-cluster-cidrs)",
                 later.key
             )),
         );

@@ -11,9 +11,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "For a two node cluster, only the network interfaces with a set IP address are
-    /// supported by the network topology" (F11; see: docs/device-facts.md#two-node-port-addresses).
-    /// A switch on a port without an address is not part of the cluster's topology: the
-    /// device refuses it, and its virtual networks and workloads have no path.
+    /// supported by the network topology" (see
+    /// docs/device-facts.md#two-node-port-addresses). A switch on a port without an address is not
+    /// part of the cluster's topology: the device refuses it, and its virtual networks and
+    /// workloads have no path.
     ///
     /// ## Example
     /// ```toml
@@ -35,7 +36,7 @@ declare_rule! {
         code: "ASE318",
         name: "cluster-port-unaddressed",
         severity: Severity::Error,
-        summary: "a two-node device's switch sits on a port without an address (F11)",
+        summary: "a two-node device's switch sits on a port without an address",
     };
 }
 
@@ -64,7 +65,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_label(network.device.nodes.span, "a two-node device")
                 .with_help(format!(
                     "give {} an `address` (or `dhcp = true`): a two-node cluster supports only interfaces with an \
-                     IP address (F11)",
+                     IP address (see docs/device-facts.md#two-node-port-addresses)",
                     port.value
                 )),
             );

@@ -11,15 +11,16 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Kubernetes runs on the one virtual switch enabled for compute: "you can enable compute
-    /// only on one virtual switch at a time" (F22). Without one, the node IPs and external
-    /// service IPs have no network to live on and compute cannot be configured; with two,
-    /// the file does not say which network the Kubernetes VMs are on, and the device takes
-    /// only one of them.
+    /// only on one virtual switch at a time" (see docs/device-facts.md#one-compute-switch). Without
+    /// one, the node IPs and external service IPs have no network to live on and compute cannot be
+    /// configured; with two, the file does not say which network the Kubernetes VMs are on, and the
+    /// device takes only one of them.
     ///
     /// When none is set, the help names the switch (or the port) whose subnet holds the
     /// node IPs, since that is where compute belongs. A file without `[kubernetes]` may have
-    /// no compute switch (F8). While the file has input errors (ASE0xx), a missing compute
-    /// switch is not reported: the switch may be the table or key that did not resolve.
+    /// no compute switch (see docs/device-facts.md#kubernetes-optional). While the file has input
+    /// errors (ASE0xx), a missing compute switch is not reported: the switch may be the table or
+    /// key that did not resolve.
     ///
     /// ## Example
     /// ```toml
@@ -46,7 +47,7 @@ declare_rule! {
         name: "compute-switch-count",
         severity: Severity::Error,
         summary: "Kubernetes configured with no compute switch or network, or compute enabled in more than one place \
-                  (F22)",
+                 ",
     };
 }
 
@@ -73,7 +74,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_primary_label(format!("compute enabled on {place} too"))
                 .with_label(first_span, format!("{first} already has compute enabled here"))
                 .with_help(format!(
-                    "keep `compute = true` in one place only (F22): remove it from {first} or from {place}"
+                    "keep `compute = true` in one place only (see docs/device-facts.md#one-compute-switch): remove it from {first} or from {place}"
                 )),
         );
     }
@@ -89,7 +90,7 @@ fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
     });
     let Some((port, subnet)) = home else {
         return diagnostic
-            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (F22)");
+            .with_help("add `compute = true` to the virtual switch of the port whose subnet holds the node IPs (see docs/device-facts.md#one-compute-switch)");
     };
     let diagnostic =
         diagnostic.with_label(subnet.span, format!("the node IPs are on {}'s subnet {}", port.id, subnet.value));
@@ -97,10 +98,13 @@ fn no_compute_switch(network: &Network, kubernetes: &Kubernetes) -> Diagnostic {
     match switch {
         Some(switch) => diagnostic
             .with_label(switch.name.span, format!("switch `{}` is on {}", switch.name.value, port.id))
-            .with_help(format!("add `compute = true` to switch `{}` (F22)", switch.name.value)),
+            .with_help(format!(
+                "add `compute = true` to switch `{}` (see docs/device-facts.md#one-compute-switch)",
+                switch.name.value
+            )),
         None => diagnostic.with_help(format!(
             "add a switch on {id} with compute enabled: `[switches.vswitch-{lower}]`, `ports = [\"{id}\"]`, \
-             `compute = true` (F22)",
+             `compute = true` (see docs/device-facts.md#one-compute-switch)",
             id = port.id,
             lower = port.id.to_string().to_lowercase(),
         )),

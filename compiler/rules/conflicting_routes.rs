@@ -19,9 +19,9 @@ declare_rule! {
     /// ## Why is this bad?
     /// The device keys a custom route by interface and destination:
     /// `Remove-HcsNetRoute -InterfaceAlias <Port number> -DestinationPrefix <prefix>` takes
-    /// nothing else (F28). Two routes with one key cannot both exist: one replaces the
-    /// other, or the second `Add-HcsNetRoute` fails, depending on the order they are
-    /// applied in, and removing one removes the other. A different next hop or metric does
+    /// nothing else (see docs/device-facts.md#route-cmdlets). Two routes with one key cannot both
+    /// exist: one replaces the other, or the second `Add-HcsNetRoute` fails, depending on the order
+    /// they are applied in, and removing one removes the other. A different next hop or metric does
     /// not make them two routes; which one the Kubernetes VMs end up with is an accident.
     ///
     /// ## Example
@@ -89,7 +89,7 @@ fn conflict(first: &Route, again: &Route) -> Diagnostic {
         ),
         Some(differences) => (
             format!("conflicting routes to {destination} on {port}: {differences}"),
-            "keep one of them: the device keys a route by interface and destination only (F28), so only one \
+            "keep one of them: the device keys a route by interface and destination only (see docs/device-facts.md#route-cmdlets), so only one \
              can exist"
                 .to_owned(),
         ),

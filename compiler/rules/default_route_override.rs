@@ -11,6 +11,11 @@ declare_rule! {
     /// override a default route without replacing it. Each half is longer than `/0`, so
     /// the pair wins over the default for every destination.
     ///
+    /// With compute on a virtual network (`compute = true` in `[[virtual_networks]]`), the
+    /// compute port is the one port of that network's switch: the VLAN rides on it and the
+    /// routes name it. The virtual network's own `gateway` is not the uplink (every
+    /// virtual network has one, compute or not); another port's gateway still is.
+    ///
     /// Quiet when the compute port itself has the gateway (the route agrees with it), when
     /// no other port has one, and when there is no single compute port. Routes that leave
     /// some addresses to the default, however wide, leave the default alone.
@@ -18,12 +23,13 @@ declare_rule! {
     /// ## Why is this bad?
     /// The Kubernetes VMs reach the internet and Azure through the internal virtual switch,
     /// whose NAT sends their traffic "through the port that is configured with a default
-    /// gateway" (F32). The source document's scenario is exactly this: compute on Port 3,
-    /// facing a private network, while "internet-facing traffic can go through Port 2",
-    /// and custom routes on Port 3 carry "only the relevant traffic" (F29). A default
-    /// route on the compute port takes all of the VMs' traffic that no narrower route
-    /// claims, IoT Edge's calls to Azure included, away from the uplink and into the
-    /// private network, where it is filtered or lost.
+    /// gateway" (see docs/device-facts.md#reserved-addresses). The scenario of Microsoft's
+    /// Kubernetes networking article is exactly this: compute on Port 3, facing a private network,
+    /// while "internet-facing traffic can go through Port 2", and custom routes on Port 3 carry
+    /// "only the relevant traffic" (see docs/device-facts.md#route-constraints). A default route on
+    /// the compute port takes all of the VMs' traffic that no narrower route claims, IoT Edge's
+    /// calls to Azure included, away from the uplink and into the private network, where it is
+    /// filtered or lost.
     ///
     /// A warning, not an error: a site that does send everything through a firewall on
     /// the compute network can allow it with `[lint] allow = ["ASE207"]`.
@@ -57,19 +63,38 @@ declare_rule! {
     };
 }
 
+/// The port the Kubernetes VMs' compute interface leaves by, and how messages name it: the
+/// compute switch's one port, or the one port of the switch that carries the compute
+/// virtual network (the VLAN rides on that port, and custom routes name it).
+fn compute_port(network: &Network) -> Option<(PortId, String)> {
+    if let Some(port) = network.compute_port() {
+        return Some((port.id, format!("the compute port {}", port.id)));
+    }
+    let compute = network.compute_network()?;
+    let vnet = compute.virtual_network?;
+    match compute.switch.ports.as_slice() {
+        [port] => Some((
+            port.value,
+            format!("{}, the port of the compute virtual network `{}`,", port.value, vnet.name.value),
+        )),
+        _ => None,
+    }
+}
+
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    let Some(compute) = network.compute_port() else { return };
+    let Some((compute_id, place)) = compute_port(network) else { return };
     // The first other gateway in the file: the uplink the default route takes over from.
+    // A virtual network's own gateway is not one: every virtual network has one, and the
+    // VMs' internet traffic leaves through the port with the default gateway (docs/device-facts.md#reserved-addresses).
     let Some((uplink, gateway)) = network
         .ports
         .iter()
-        .filter(|port| port.id != compute.id)
+        .filter(|port| port.id != compute_id)
         .filter_map(|port| port.gateway().map(|gateway| (port.id, gateway)))
         .min_by_key(|(_, gateway)| gateway.span)
     else {
         return;
     };
-    let compute_id = compute.id;
     for route in &network.routes {
         if route.interface.value != compute_id || route.destination.value.prefix_len() != 0 {
             continue;
@@ -79,26 +104,26 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 &DEFAULT_ROUTE_OVERRIDE,
                 route.destination.span,
                 format!(
-                    "default route on the compute port {compute_id} takes the Kubernetes VMs' internet traffic \
-                     away from {uplink}'s gateway"
+                    "default route on {place} takes the Kubernetes VMs' internet traffic away from {uplink}'s \
+                     gateway"
                 ),
             )
             .with_primary_label(format!("all traffic via {} on {compute_id}", route.next_hop.value))
             .with_label(gateway.span, format!("the uplink: {uplink}'s gateway {} here", gateway.value))
             .with_help(format!(
                 "replace it with routes to the private networks behind {}, and let internet traffic leave \
-                 through {uplink} (F29)",
+                 through {uplink} (see docs/device-facts.md#route-constraints)",
                 route.next_hop.value
             )),
         );
     }
-    report_split_default(network, compute_id, uplink, gateway, sink);
+    report_split_default(network, (compute_id, &place), uplink, gateway, sink);
 }
 
 /// Reports routes on the compute port that cover every address without a `/0` among them.
 fn report_split_default(
     network: &Network,
-    compute: PortId,
+    (compute, place): (PortId, &str),
     uplink: PortId,
     gateway: Located<Ipv4Addr>,
     sink: &mut Sink,
@@ -144,7 +169,7 @@ fn report_split_default(
         &DEFAULT_ROUTE_OVERRIDE,
         last.destination.span,
         format!(
-            "routes {names} on the compute port {compute} cover every address: together they take the Kubernetes \
+            "routes {names} on {place} cover every address: together they take the Kubernetes \
              VMs' internet traffic away from {uplink}'s gateway"
         ),
     )
@@ -159,7 +184,7 @@ fn report_split_default(
             .with_help(
                 "each is longer than the default route, so together they override it for every destination: keep \
              routes to the private networks behind the compute network's router only, and let internet traffic \
-             leave through the uplink (F29)",
+             leave through the uplink (see docs/device-facts.md#route-constraints)",
             ),
     );
 }

@@ -8,15 +8,16 @@ declare_rule! {
     /// ## What it does
     /// Reports two records with one name in a zone that `asenet build` writes: two
     /// services with the same `hostname`; a `hostname` equal to a name the platform puts in
-    /// the site zone `<device>.<domain>` (`compute`, `ecr`, `kubernetes-dashboard`, F36,
-    /// F41, and `ns`, the zone's name server); in the cluster zone, a service whose
-    /// `<name>.<namespace>.svc` is `kubernetes.default.svc` or `kube-dns.kube-system.svc`
-    /// (F32).
+    /// the site zone `<device>.<domain>` (`compute`, `ecr`, `kubernetes-dashboard`,
+    /// docs/device-facts.md#system-endpoints, docs/device-facts.md#names-and-dns, and `ns`, the
+    /// zone's name server); in the cluster zone, a service whose `<name>.<namespace>.svc` is
+    /// `kubernetes.default.svc` or `kube-dns.kube-system.svc` (see
+    /// docs/device-facts.md#reserved-addresses).
     ///
     /// The device's own endpoints under `<device>.<domain>` count too, though the site zone
     /// does not carry them (their address is the device's, not a Kubernetes one): a
     /// `hostname` of `login` or `management` takes the name of the device's Azure Resource
-    /// Manager endpoints (F41).
+    /// Manager endpoints (see docs/device-facts.md#names-and-dns).
     ///
     /// A `hostname` needs a LoadBalancer service and `device.domain`: without them it has
     /// nowhere to go, which is `missing-or-conflicting` (ASE006).
@@ -27,8 +28,8 @@ declare_rule! {
     /// ## Why is this bad?
     /// A resolver answers a name with every address it has, in any order: clients reach
     /// either service at random, or a service instead of the Kubernetes API that
-    /// `compute.<device>.<domain>` must reach (F41). A service named `kube-dns` in
-    /// `kube-system` would take the cluster's DNS name away from CoreDNS.
+    /// `compute.<device>.<domain>` must reach (see docs/device-facts.md#names-and-dns). A service
+    /// named `kube-dns` in `kube-system` would take the cluster's DNS name away from CoreDNS.
     ///
     /// ## Example
     /// ```toml
@@ -54,7 +55,8 @@ declare_rule! {
     };
 }
 
-/// The device's endpoints under `<device>.<domain>` that are not in the site zone (F41).
+/// The device's endpoints under `<device>.<domain>` that are not in the site zone (see
+/// docs/device-facts.md#names-and-dns).
 const DEVICE_ENDPOINTS: &[(&str, &str)] =
     &[("login", "Azure Resource Manager login endpoint"), ("management", "Azure Resource Manager endpoint")];
 
@@ -67,7 +69,8 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
 }
 
-/// Reports a service `hostname` that is one of the device's own endpoint names (F41).
+/// Reports a service `hostname` that is one of the device's own endpoint names (see
+/// docs/device-facts.md#names-and-dns).
 fn check_device_endpoints(network: &Network, zone: &Zone, sink: &mut Sink) {
     let Some(domain) = &network.device.domain else { return };
     for record in &zone.records {
@@ -81,7 +84,10 @@ fn check_device_endpoints(network: &Network, zone: &Zone, sink: &mut Sink) {
                 format!("`{fqdn}` is the device's {what}"),
             )
             .with_primary_label(target(record))
-            .with_label(domain.span, format!("the device's {what} is `{fqdn}` (F41)"))
+            .with_label(
+                domain.span,
+                format!("the device's {what} is `{fqdn}` (see docs/device-facts.md#names-and-dns)"),
+            )
             .with_help("give this service another `hostname`: the device's own endpoints keep their names"),
         );
     }

@@ -6,10 +6,10 @@ declare_rule! {
     /// Reports a route whose interface uses DHCP or has no address at all.
     ///
     /// ## Why is this bad?
-    /// The source document is explicit: "Make sure that the network interface that you'll
-    /// use has a static configuration" (F29). With DHCP the subnet can change under the
-    /// route, and the next hop with it; asenet cannot even check that the next hop is
-    /// on-link.
+    /// Microsoft's Kubernetes networking article is explicit: "Make sure that the network interface
+    /// that you'll use has a static configuration" (see docs/device-facts.md#route-constraints).
+    /// With DHCP the subnet can change under the route, and the next hop with it; asenet cannot
+    /// even check that the next hop is on-link.
     ///
     /// ## Example
     /// ```toml
@@ -35,7 +35,7 @@ declare_rule! {
         code: "ASE301",
         name: "dynamic-route-interface",
         severity: Severity::Error,
-        summary: "a route's interface is DHCP or not configured: it must be static (F29)",
+        summary: "a route's interface is DHCP or not configured: it must be static",
     };
 }
 
@@ -70,7 +70,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                  have no interface on {id}, so a static address there would not make this route work",
                 compute.value
             ),
-            None => format!("give {id} a static `address` (F29: routes need a statically configured interface)"),
+            None => format!(
+                "give {id} a static `address` (routes need a statically configured interface; see docs/device-facts.md#route-constraints)"
+            ),
         };
         sink.push(diagnostic.with_primary_label("needs a static address").with_help(help));
     }

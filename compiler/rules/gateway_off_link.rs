@@ -17,16 +17,17 @@ declare_rule! {
     /// docs/device-facts.md#virtual-networks).
     ///
     /// ## Why is this bad?
-    /// A static configuration is "IP, DNS server, and default gateway" (F41), and the
-    /// gateway is the router through which the device reaches everything beyond its
-    /// subnet, Azure included (F16); the internal virtual switch sends the Kubernetes VMs'
-    /// outbound traffic through "the port that is configured with a default gateway"
-    /// (F32). A gateway must answer ARP on the port's own subnet, as the device demands of
-    /// the gateway of a virtual network (F24: "must [be] in the same subnet as [the] address
-    /// space"). Off the subnet, the host
-    /// cannot reach it; the network or broadcast address is nobody, or everybody; the
-    /// port's own address loops back to the device. Either way the device loses its
-    /// uplink. The usual cause is a wrong prefix length on `address`.
+    /// A static configuration is "IP, DNS server, and default gateway" (see
+    /// docs/device-facts.md#names-and-dns), and the gateway is the router through which the device
+    /// reaches everything beyond its subnet, Azure included (see
+    /// docs/device-facts.md#ports-pro-gpu); the internal virtual switch sends the Kubernetes VMs'
+    /// outbound traffic through "the port that is configured with a default gateway" (see
+    /// docs/device-facts.md#reserved-addresses). A gateway must answer ARP on the port's own
+    /// subnet, as the device demands of the gateway of a virtual network (see
+    /// docs/device-facts.md#virtual-networks: "must [be] in the same subnet as [the] address
+    /// space"). Off the subnet, the host cannot reach it; the network or broadcast address is
+    /// nobody, or everybody; the port's own address loops back to the device. Either way the device
+    /// loses its uplink. The usual cause is a wrong prefix length on `address`.
     ///
     /// ## Example
     /// ```toml

@@ -9,11 +9,11 @@ declare_rule! {
     ///
     /// | name | rule |
     /// |---|---|
-    /// | `device.name` | 1-13 ASCII letters, digits and hyphens (F41); no hyphen at either end, as it is a DNS label in `<name>.<domain>` |
-    /// | `device.domain` | a DNS name, all lowercase (F41) |
+    /// | `device.name` | 1-13 ASCII letters, digits and hyphens (see docs/device-facts.md#names-and-dns); no hyphen at either end, as it is a DNS label in `<name>.<domain>` |
+    /// | `device.domain` | a DNS name, all lowercase (see docs/device-facts.md#names-and-dns) |
     /// | `kubernetes.cluster_domain` | a DNS name, all lowercase (Kubernetes requires a DNS-1123 subdomain) |
     /// | service `name` | a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a letter or digit, at most 63 characters |
-    /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (F37) |
+    /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
     /// | virtual network `name` | an Azure virtual network name: 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_` (see: docs/device-facts.md#virtual-network-names) |
     /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
@@ -25,12 +25,12 @@ declare_rule! {
     /// Kubernetes names are checked only when the file has a `[kubernetes]` section.
     ///
     /// ## Why is this bad?
-    /// The device refuses a device name or domain outside its rules (F41), and Kubernetes
-    /// refuses a Service or namespace whose name is not a DNS label. These names also end
-    /// up in DNS zones (`<device>.<domain>`, `<service>.<namespace>.svc.<cluster_domain>`),
-    /// in file names and in `ip` commands: there an uppercase letter or a trailing dot
-    /// makes a second spelling of one name, and an underscore or a space breaks the record
-    /// or the command.
+    /// The device refuses a device name or domain outside its rules (see
+    /// docs/device-facts.md#names-and-dns), and Kubernetes refuses a Service or namespace whose
+    /// name is not a DNS label. These names also end up in DNS zones (`<device>.<domain>`,
+    /// `<service>.<namespace>.svc.<cluster_domain>`), in file names and in `ip` commands: there an
+    /// uppercase letter or a trailing dot makes a second spelling of one name, and an underscore or
+    /// a space breaks the record or the command.
     ///
     /// ## Example
     /// ```toml
@@ -100,14 +100,14 @@ struct NameRule {
 }
 
 static DEVICE_NAME: NameRule = NameRule {
-    kind: "1-13 letters, digits and hyphens (F41)",
-    rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (F41)",
+    kind: "1-13 letters, digits and hyphens (see docs/device-facts.md#names-and-dns)",
+    rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (see docs/device-facts.md#names-and-dns)",
     shape: NameShape::Label { max: 13, lowercase: false, letter_first: false },
 };
 
 static DEVICE_DOMAIN: NameRule = NameRule {
-    kind: "a lowercase DNS name (F41)",
-    rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (F41)",
+    kind: "a lowercase DNS name (see docs/device-facts.md#names-and-dns)",
+    rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (see docs/device-facts.md#names-and-dns)",
     shape: NameShape::DnsName,
 };
 
@@ -128,7 +128,7 @@ static SERVICE_NAME: NameRule = NameRule {
 static NAMESPACE: NameRule = NameRule {
     kind: "a DNS-1123 label",
     rule: "a namespace is a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or \
-           digit, at most 63 characters (F37)",
+           digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces)",
     shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
 };
 

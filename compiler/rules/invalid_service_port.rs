@@ -14,7 +14,7 @@ declare_rule! {
     ///   node ports);
     /// - `node_port` outside 30000-32767, Kubernetes' default node port range, or 31000 or
     ///   31001, which the device keeps for the Kubernetes dashboard and the edge container
-    ///   registry (F32);
+    ///   registry (see docs/device-facts.md#reserved-addresses);
     /// - the same `port` and `protocol` twice in one service, or the same `node_port` and
     ///   `protocol` twice in one service;
     /// - one `node_port` in two services. Node ports are allocated cluster-wide by number,
@@ -22,15 +22,16 @@ declare_rule! {
     ///   the other; within one service a node port may serve both TCP and UDP;
     /// - the same `port` and `protocol` in two LoadBalancer services with one `share_ip`
     ///   key: they share one external IP, and MetalLB shares an address only between
-    ///   services whose ports differ (F35).
+    ///   services whose ports differ (see docs/device-facts.md#shared-ips).
     ///
     /// ## Why is this bad?
     /// The API server rejects each of these Services (port ranges, `nodePort` on a
     /// ClusterIP Service, duplicate ports) or rejects the second one ("provided port is
     /// already allocated"). A node port of 31000 or 31001 would take the dashboard's or the
-    /// container registry's port on every node: the device reserves both (F32, F45).
-    /// MetalLB refuses to put a service on a shared address where another service already
-    /// takes the same port: the second one stays `<pending>`, unreachable.
+    /// container registry's port on every node: the device reserves both (see
+    /// docs/device-facts.md#reserved-addresses). MetalLB refuses to put a service on a shared
+    /// address where another service already takes the same port: the second one stays `<pending>`,
+    /// unreachable.
     ///
     /// ## Example
     /// ```toml
@@ -55,7 +56,7 @@ declare_rule! {
         severity: Severity::Error,
         summary: "port out of 1-65535, node_port outside 30000-32767 or on a ClusterIP service, \
                   duplicate port/protocol (in a service or on a shared IP), a node_port used twice, or node_port \
-                  31000/31001 (F32)",
+                  31000/31001",
     };
 }
 
@@ -103,7 +104,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 }
 
 /// Reports a port and protocol taken twice on one shared external IP: LoadBalancer services
-/// with one `share_ip` key (F35).
+/// with one `share_ip` key (see docs/device-facts.md#shared-ips).
 fn check_shared_ips(network: &Network, sink: &mut Sink) {
     // (key, port, protocol) -> the service and the port entry that took it first.
     let mut taken: BTreeMap<(&str, i64, Protocol), (&Service, Span)> = BTreeMap::new();
@@ -133,7 +134,7 @@ fn check_shared_ips(network: &Network, sink: &mut Sink) {
                 .with_label(first, format!("`{}` takes {port} here", owner.qualified_name()))
                 .with_label(key.span, format!("shares its external IP with `share_ip = \"{}\"`", key.value))
                 .with_help(
-                    "MetalLB puts services on one address only when their ports differ (F35): give one of them \
+                    "MetalLB puts services on one address only when their ports differ (see docs/device-facts.md#shared-ips): give one of them \
                      another port, or a `share_ip` key of its own",
                 ),
             );
@@ -212,7 +213,7 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
     } else if let Some(owner) = reserved_node_port(value) {
         Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is reserved for the {owner}"))
             .with_primary_label(format!("the {owner}'s port on every node"))
-            .with_help("pick another node port from 30000 to 32767, or remove `node_port` (F32)")
+            .with_help("pick another node port from 30000 to 32767, or remove `node_port` (see docs/device-facts.md#reserved-addresses)")
     } else {
         return true;
     };
@@ -220,7 +221,7 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
     false
 }
 
-/// What the device runs on a reserved node port (F32).
+/// What the device runs on a reserved node port (see docs/device-facts.md#reserved-addresses).
 fn reserved_node_port(port: i64) -> Option<&'static str> {
     match port {
         31000 => Some("Kubernetes dashboard"),

@@ -8,10 +8,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "Kubernetes doesn't currently allow multi-protocol LoadBalancer services" on the
-    /// device (F35): the service is refused, or comes up without an external IP. The
-    /// documented workaround is two services, one per protocol, on the same pods, that share
-    /// one IP through the same sharing key (F35), which is what `share_ip` sets. A warning,
-    /// since newer Kubernetes and MetalLB releases accept mixed protocols.
+    /// device (see docs/device-facts.md#shared-ips): the service is refused, or comes up without an
+    /// external IP. The documented workaround is two services, one per protocol, on the same pods,
+    /// that share one IP through the same sharing key (see docs/device-facts.md#shared-ips), which
+    /// is what `share_ip` sets. A warning, since newer Kubernetes and MetalLB releases accept mixed
+    /// protocols.
     ///
     /// ## Example
     /// ```toml
@@ -42,7 +43,7 @@ declare_rule! {
         code: "ASE404",
         name: "mixed-protocol",
         severity: Severity::Warning,
-        summary: "one LoadBalancer service with TCP and UDP (F35; suggest two services with `share_ip`)",
+        summary: "one LoadBalancer service with TCP and UDP (suggest two services with `share_ip`)",
     };
 }
 
@@ -82,7 +83,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_label(service.kind.span, "a LoadBalancer service")
                 .with_help(format!(
                     "split it into one service per protocol, e.g. {names}, {both} with `share_ip = \"{key}\"`{pin} \
-                     to keep one external IP (F35)"
+                     to keep one external IP (see docs/device-facts.md#shared-ips)"
                 )),
         );
     }

@@ -140,7 +140,7 @@ pub fn check(network: &Network, sink: &mut Sink) {
 }
 
 /// A label at `device.nodes` (or `[device]` for the default) naming the Kubernetes VMs the
-/// device runs (F2): `a two-node device runs master, worker1 and worker2`.
+/// device runs: `a two-node device runs master, worker1 and worker2`.
 pub(crate) fn kubernetes_vms_label(network: &Network) -> (Span, String) {
     let nodes = network.device.nodes;
     let device = match nodes.value {

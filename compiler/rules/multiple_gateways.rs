@@ -12,15 +12,15 @@ declare_rule! {
     /// ## Why is this bad?
     /// "A device ideally tries to use the network interface card (NIC) with the lowest
     /// route metric. However, there's no clear way for an Azure Stack Edge device to
-    /// identify the NIC with the lowest metric" (F31). With two gateways the device may
-    /// send its Azure and internet traffic, and the Kubernetes VMs' NATed traffic (F32),
-    /// through either port; the one that cannot reach Azure breaks the device now and
-    /// then, and the diagnostic tests warn "if all gateways don't have internet
-    /// connectivity" (F31).
+    /// identify the NIC with the lowest metric" (see docs/device-facts.md#multiple-gateways). With
+    /// two gateways the device may send its Azure and internet traffic, and the Kubernetes VMs'
+    /// NATed traffic (see docs/device-facts.md#reserved-addresses), through either port; the one
+    /// that cannot reach Azure breaks the device now and then, and the diagnostic tests warn "if
+    /// all gateways don't have internet connectivity" (see docs/device-facts.md#multiple-gateways).
     ///
     /// A warning, not an error: the documented answer is to "ensure that traffic can reach
-    /// your laptop's network on all gateways" (F31). Once that holds, allow the rule for
-    /// the file with `[lint] allow = ["ASE202"]`.
+    /// your laptop's network on all gateways" (see docs/device-facts.md#multiple-gateways). Once
+    /// that holds, allow the rule for the file with `[lint] allow = ["ASE202"]`.
     ///
     /// ## Example
     /// ```toml
@@ -49,7 +49,7 @@ declare_rule! {
         code: "ASE202",
         name: "multiple-gateways",
         severity: Severity::Warning,
-        summary: "more than one port has a gateway (F31)",
+        summary: "more than one port has a gateway",
     };
 }
 
@@ -74,7 +74,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_label(first.span, format!("the first gateway, on {first_port}"))
             .with_help(
                 "keep one gateway, on the uplink port, and remove the others; or make sure every gateway \
-                 reaches Azure and your management network (F31)",
+                 reaches Azure and your management network (see docs/device-facts.md#multiple-gateways)",
             ),
         );
     }

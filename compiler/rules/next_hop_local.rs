@@ -11,15 +11,16 @@ declare_rule! {
     /// service IP range. The last two count only with `[kubernetes]`.
     ///
     /// The whole node IP range counts, not only the addresses the Kubernetes VMs take
-    /// today: the range belongs to the device (F1), and a larger cluster takes more of it.
-    /// The same holds for the external service IPs, which MetalLB hands out (F33).
+    /// today: the range belongs to the device (see docs/device-facts.md#node-ips), and a larger
+    /// cluster takes more of it. The same holds for the external service IPs, which MetalLB hands
+    /// out (see docs/device-facts.md#networking-components).
     ///
     /// ## Why is this bad?
     /// A next hop is the router the packet is forwarded to. Custom routes apply to the
-    /// Kubernetes master and worker VMs (F29): a next hop that is a node IP sends each VM's
-    /// traffic to itself or to another VM, which has no route onwards; a port address or
-    /// an external service IP answers for the device, which does not forward for the VMs.
-    /// The traffic loops or is dropped, and nothing on the wire explains why.
+    /// Kubernetes master and worker VMs (see docs/device-facts.md#route-constraints): a next hop
+    /// that is a node IP sends each VM's traffic to itself or to another VM, which has no route
+    /// onwards; a port address or an external service IP answers for the device, which does not
+    /// forward for the VMs. The traffic loops or is dropped, and nothing on the wire explains why.
     ///
     /// ## Example
     /// ```toml

@@ -12,9 +12,10 @@ declare_rule! {
     /// A next hop must be reachable without routing: on the interface's own subnet. The
     /// Kubernetes VMs refuse such a route (`ip route` answers "Nexthop has invalid
     /// gateway"), so the deploy fails or, worse, the traffic silently takes the default
-    /// route. The source document's own example (F29) shows a next hop inside the
-    /// destination (`192.168.20.1` for `192.168.20.0/24`); that is only right when the
-    /// interface itself is on that subnet.
+    /// route. Microsoft's own `Add-HcsNetRoute` example (see
+    /// docs/device-facts.md#route-constraints) shows a next hop inside the destination
+    /// (`192.168.20.1` for `192.168.20.0/24`); that is only right when the interface itself is on
+    /// that subnet.
     ///
     /// With a compute virtual network, a route through its switch's port belongs to the
     /// Kubernetes VMs on that VLAN: its next hop must be on the virtual network's subnet.
@@ -69,7 +70,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         };
         if route.destination.value.contains(&next_hop) && !subnet.value.contains(&next_hop) {
             help.push_str(&format!(
-                "; {next_hop} is inside the destination {}, as in the source document's example, \
+                "; {next_hop} is inside the destination {}, as in Microsoft's `Add-HcsNetRoute` example, \
                  which assumes {port} is on that subnet",
                 route.destination.value
             ));

@@ -9,10 +9,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The device's checklists say "Static IPv4 configuration requires IP, DNS server, and
-    /// default gateway" (F41; see: docs/device-facts.md#dns-servers). Without a DNS server
-    /// the device cannot resolve Azure's endpoints, activation and the readiness checks
-    /// fail ("The Domain Name System (DNS) server is available and functioning"), and the
-    /// Kubernetes VMs have nothing to forward names outside the cluster to.
+    /// default gateway" (see docs/device-facts.md#names-and-dns; see:
+    /// docs/device-facts.md#dns-servers). Without a DNS server the device cannot resolve Azure's
+    /// endpoints, activation and the readiness checks fail ("The Domain Name System (DNS) server is
+    /// available and functioning"), and the Kubernetes VMs have nothing to forward names outside
+    /// the cluster to.
     ///
     /// ## Example
     /// ```toml
@@ -32,7 +33,7 @@ declare_rule! {
         code: "ASE317",
         name: "no-dns-server",
         severity: Severity::Warning,
-        summary: "no port or virtual network names a DNS server while the node IPs are static (F41)",
+        summary: "no port or virtual network names a DNS server while the node IPs are static",
     };
 }
 
@@ -66,6 +67,6 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let port = with_gateway.map_or_else(|| "the uplink port".to_owned(), |port| port.id.to_string());
     sink.push(diagnostic.with_help(format!(
         "add `dns = [\"...\"]` with the site's DNS servers to {port}: a static configuration is IP, DNS server and \
-         default gateway (F41)"
+         default gateway (see docs/device-facts.md#names-and-dns)"
     )));
 }

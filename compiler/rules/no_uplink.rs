@@ -7,19 +7,22 @@ declare_rule! {
     /// data port has a `gateway`, and none uses DHCP.
     ///
     /// A DHCP data port counts as an uplink, since DHCP normally hands out the gateway
-    /// with the address (all data ports are DHCP by default, F10). A gateway on Port1 does
-    /// not count: Port1 is the management port (F16, F17, F19). A file with no data port
-    /// at all is reported too: it describes a device with no uplink. The diagnostic points
-    /// at the first data port, or at `[device]` when there is none. Quiet while the file has
-    /// input errors (ASE0xx): the gateway may be the key that was misspelt or did not parse.
+    /// with the address (all data ports are DHCP by default, docs/device-facts.md#port-defaults). A
+    /// gateway on Port1 does not count: Port1 is the management port (see
+    /// docs/device-facts.md#ports-pro-gpu, docs/device-facts.md#ports-pro-r,
+    /// docs/device-facts.md#ports-pro-2). A file with no data port at all is reported too: it
+    /// describes a device with no uplink. The diagnostic points at the first data port, or at
+    /// `[device]` when there is none. Quiet while the file has input errors (ASE0xx): the gateway
+    /// may be the key that was misspelt or did not parse.
     ///
     /// ## Why is this bad?
     /// "At least one data network interface from among Port 2 - Port 6 needs to be
-    /// connected to the Internet (with connectivity to Azure)" (F16; Port 2 to Port 4 on
-    /// the pro-2, F19). Without a gateway the device cannot reach Azure: it cannot be
-    /// activated, updated or managed from the portal, and the Kubernetes VMs, whose
-    /// internal switch is NATed "through the port that is configured with a default
-    /// gateway" (F32), cannot pull images.
+    /// connected to the Internet (with connectivity to Azure)" (see
+    /// docs/device-facts.md#ports-pro-gpu; Port 2 to Port 4 on the pro-2,
+    /// docs/device-facts.md#ports-pro-2). Without a gateway the device cannot reach Azure: it
+    /// cannot be activated, updated or managed from the portal, and the Kubernetes VMs, whose
+    /// internal switch is NATed "through the port that is configured with a default gateway" (see
+    /// docs/device-facts.md#reserved-addresses), cannot pull images.
     ///
     /// ## Example
     /// ```toml
@@ -38,7 +41,7 @@ declare_rule! {
         code: "ASE309",
         name: "no-uplink",
         severity: Severity::Warning,
-        summary: "no data port (Port2 and up) has a gateway: the device cannot reach Azure (F16)",
+        summary: "no data port (Port2 and up) has a gateway: the device cannot reach Azure",
     };
 }
 
@@ -66,7 +69,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             let which = if others.is_empty() { first.id.to_string() } else { "one of them".to_owned() };
             let help = format!(
                 "give {which} a `gateway` (and `dns`) towards the internet: at least one data port must reach \
-                 Azure (F16, F19)"
+                 Azure (see docs/device-facts.md#ports-pro-gpu, docs/device-facts.md#ports-pro-2)"
             );
             (diagnostic, help)
         }
@@ -74,7 +77,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             Diagnostic::new(&NO_UPLINK, network.device.header, "the device has no data port, so it cannot reach Azure")
                 .with_primary_label("no `[ports.Port2]` or higher in this file"),
             "add a data port with `address`, `gateway` and `dns`, e.g. `[ports.Port2]`: at least one data port \
-             must reach Azure (F16, F19)"
+             must reach Azure (see docs/device-facts.md#ports-pro-gpu, docs/device-facts.md#ports-pro-2)"
                 .to_owned(),
         ),
     };

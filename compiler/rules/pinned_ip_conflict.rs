@@ -16,10 +16,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// MetalLB gives an address to two services only when they carry the same sharing key
-    /// (F35); otherwise the second stays `<pending>`. A sharing group exists to share one
-    /// address, so members pinning different ones contradict the group, and asenet could
-    /// not say which address the group has. The API server refuses a second service with a
-    /// cluster IP already allocated ("provided IP is already allocated").
+    /// (see docs/device-facts.md#shared-ips); otherwise the second stays `<pending>`. A sharing
+    /// group exists to share one address, so members pinning different ones contradict the group,
+    /// and asenet could not say which address the group has. The API server refuses a second
+    /// service with a cluster IP already allocated ("provided IP is already allocated").
     ///
     /// ## Example
     /// ```toml
@@ -35,7 +35,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// One sharing key on both (F35):
+    /// One sharing key on both (see docs/device-facts.md#shared-ips):
     /// ```toml
     /// share_ip = "dns"
     /// ```
@@ -115,12 +115,12 @@ fn check_shared_external_pins(load_balancers: &[&Service], sink: &mut Sink) {
             };
             let help = match owner_key {
                 Some(owner_key) => format!(
-                    "to share the address, set `share_ip = \"{owner_key}\"` on `{}` as on `{}` (F35); \
+                    "to share the address, set `share_ip = \"{owner_key}\"` on `{}` as on `{}` (see docs/device-facts.md#shared-ips); \
                      otherwise pin another address",
                     service.qualified_name(),
                     owner.qualified_name()
                 ),
-                None => "to share the address, give both services one `share_ip` key (F35); otherwise pin another \
+                None => "to share the address, give both services one `share_ip` key (see docs/device-facts.md#shared-ips); otherwise pin another \
                          address"
                     .to_owned(),
             };

@@ -10,16 +10,17 @@ declare_rule! {
     ///   file that has none;
     /// - a `cluster_ip` outside the service CIDR, or on one of its reserved addresses: the
     ///   network address, `.1` (`kubernetes.default`), `.10` (`kube-dns`) and the
-    ///   broadcast address (F32).
+    ///   broadcast address (see docs/device-facts.md#reserved-addresses).
     ///
     /// ## Why is this bad?
     /// MetalLB only hands out addresses of its pool, which is the external service IP range
-    /// (F33): a service pinned elsewhere stays `<pending>`. The API server refuses a cluster
-    /// IP outside the service CIDR ("the provided IP is not in the valid range"), and one
-    /// that `kubernetes.default` or `kube-dns` holds: "in the default configuration, the IP
-    /// addresses 172.28.0.1 and 172.28.0.10, are reserved for Kubernetes service and Core
-    /// DNS service respectively" — "Don't use reserved IPs" (F32). asenet applies the same
-    /// offsets to a custom service CIDR.
+    /// (see docs/device-facts.md#networking-components): a service pinned elsewhere stays
+    /// `<pending>`. The API server refuses a cluster IP outside the service CIDR ("the provided IP
+    /// is not in the valid range"), and one that `kubernetes.default` or `kube-dns` holds: "in the
+    /// default configuration, the IP addresses 172.28.0.1 and 172.28.0.10, are reserved for
+    /// Kubernetes service and Core DNS service respectively" — "Don't use reserved IPs" (see
+    /// docs/device-facts.md#reserved-addresses). asenet applies the same offsets to a custom
+    /// service CIDR.
     ///
     /// ## Example
     /// ```toml
@@ -42,7 +43,7 @@ declare_rule! {
         code: "ASE107",
         name: "pinned-ip-invalid",
         severity: Severity::Error,
-        summary: "a pin outside its pool, or on a reserved address (.0, .1, .10, broadcast) (F32)",
+        summary: "a pin outside its pool, or on a reserved address (.0, .1, .10, broadcast)",
     };
 }
 
@@ -52,7 +53,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let net = cidr.value.trunc();
     let reserved = reserved_cluster_ips(net);
     let cidr_label = if kubernetes.service_cidr_is_default() {
-        format!("the service CIDR is {} by default (F14)", cidr.value)
+        format!("the service CIDR is {} by default (see docs/device-facts.md#cluster-cidrs)", cidr.value)
     } else {
         format!("the service CIDR is {} here", cidr.value)
     };
@@ -84,7 +85,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                     )
                     .with_primary_label("MetalLB cannot give this address")
                     .with_label(kubernetes.header, "no `service_ips` in this table")
-                    .with_help(format!("add `service_ips` to `[kubernetes]`, a range that holds {address} (F6)")),
+                    .with_help(format!("add `service_ips` to `[kubernetes]`, a range that holds {address} (see docs/device-facts.md#external-service-ips)")),
                 ),
             }
         }
@@ -97,7 +98,10 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                     "not a service address".to_owned(),
                 )
             } else if let Some((_, role)) = reserved.iter().find(|(reserved, _)| *reserved == address) {
-                (format!("cluster IP {address} of `{name}` is {role}"), "reserved (F32)".to_owned())
+                (
+                    format!("cluster IP {address} of `{name}` is {role}"),
+                    "reserved (see docs/device-facts.md#reserved-addresses)".to_owned(),
+                )
             } else {
                 continue;
             };

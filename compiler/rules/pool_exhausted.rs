@@ -1,10 +1,9 @@
-use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
-use crate::model::{AddrRange, Kubernetes, Network, Service, ServiceType, reserved_cluster_ips};
+use crate::model::{AddrRange, Kubernetes, Network, Service, cluster_ip_capacity, reserved_cluster_ips};
 use crate::text::join;
 
 declare_rule! {
@@ -13,13 +12,15 @@ declare_rule! {
     ///
     /// - the external service IPs (the MetalLB pool): each LoadBalancer service needs one
     ///   address, a `share_ip` group one for all its members, a pinned `load_balancer_ip`
-    ///   its own; with `iot_edge = true`, `edgehub` needs one more (F6, F7); each of the
-    ///   `iot_modules` and `vms` one more ("one additional IP for each extra service or
-    ///   module that you'll deploy"; see: docs/device-facts.md#modules-and-vms). A LoadBalancer service in a file without
-    ///   `service_ips` has a pool of 0. asenet counts modules and VMs but places no address
-    ///   for them: the device gives them free addresses of the pool when they are deployed.
+    ///   its own; with `iot_edge = true`, `edgehub` needs one more (see
+    ///   docs/device-facts.md#external-service-ips, docs/device-facts.md#edgehub); each of the
+    ///   `iot_modules` and `vms` one more ("one additional IP for each extra service or module that
+    ///   you'll deploy"; see: docs/device-facts.md#modules-and-vms). A LoadBalancer service in a
+    ///   file without `service_ips` has a pool of 0. asenet counts modules and VMs but places no
+    ///   address for them: the device gives them free addresses of the pool when they are deployed.
     /// - the service CIDR: every service needs a cluster IP of its own; the network
-    ///   address, `.1`, `.10` and the broadcast address are reserved (F32).
+    ///   address, `.1`, `.10` and the broadcast address are reserved (see
+    ///   docs/device-facts.md#reserved-addresses).
     ///
     /// The diagnostic gives what the pool holds and what is needed, and points at the first
     /// service left without an address. A pin outside its pool takes nothing from it (see
@@ -28,9 +29,9 @@ declare_rule! {
     /// ## Why is this bad?
     /// "Modules show as running but do not have an IP assigned … the range of IPs you
     /// provided for Kubernetes external service IPs isn't sufficient. Extend this range"
-    /// (F42). A LoadBalancer service without an address stays `<pending>`, unreachable from
-    /// the site; IoT Edge modules cannot reach `edgehub`. A full service CIDR refuses new
-    /// services outright.
+    /// (see docs/device-facts.md#too-few-service-ips). A LoadBalancer service without an address
+    /// stays `<pending>`, unreachable from the site; IoT Edge modules cannot reach `edgehub`. A
+    /// full service CIDR refuses new services outright.
     ///
     /// ## Example
     /// ```toml
@@ -48,8 +49,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// Extend the range (external service IPs can be changed without a reboot, F7), or let
-    /// services share one address with the same `share_ip` key (F35):
+    /// Extend the range (external service IPs can be changed without a reboot,
+    /// docs/device-facts.md#edgehub), or let services share one address with the same `share_ip`
+    /// key (see docs/device-facts.md#shared-ips):
     /// ```toml
     /// [kubernetes]
     /// service_ips = "192.168.10.40-192.168.10.49"
@@ -58,7 +60,7 @@ declare_rule! {
         code: "ASE106",
         name: "pool-exhausted",
         severity: Severity::Error,
-        summary: "external IPs fewer than the LoadBalancer IPs needed (+1 for edgehub) (F6, F42), or the service \
+        summary: "external IPs fewer than the LoadBalancer IPs needed (+1 for edgehub), or the service \
                   CIDR has fewer free addresses than services",
     };
 }
@@ -70,65 +72,42 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 }
 
 fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
-    let load_balancers: Vec<&Service> =
-        services.iter().filter(|service| service.kind.value == ServiceType::LoadBalancer).collect();
-    let starved = load_balancers.iter().find(|service| service.allocated.external_ip.is_none());
-    let edgehub_starved = kubernetes.iot_edge.is_some() && kubernetes.edgehub_ip.is_none();
-    let modules = kubernetes.iot_modules.map_or(0, |count| count.value as u64);
-    let vms = kubernetes.vms.map_or(0, |count| count.value as u64);
-
-    // What the pool must give: distinct pins inside it, one address per `share_ip` group
-    // without a pin, one per other unpinned service, and edgehub's.
-    let pool = kubernetes.service_ips.map(|range| range.value);
-    let pinned_keys: BTreeSet<&str> = load_balancers
-        .iter()
-        .filter(|service| service.load_balancer_ip.is_some())
-        .filter_map(|service| service.share_ip.as_ref().map(|key| key.value.as_str()))
-        .collect();
-    let pins: BTreeSet<Ipv4Addr> = load_balancers
-        .iter()
-        .filter_map(|service| service.load_balancer_ip.map(|pin| pin.value))
-        .filter(|pin| pool.is_some_and(|pool| pool.contains(*pin)))
-        .collect();
-    let unpinned = load_balancers.iter().filter(|service| service.load_balancer_ip.is_none());
-    let groups: BTreeSet<&str> = unpinned
-        .clone()
-        .filter_map(|service| service.share_ip.as_ref().map(|key| key.value.as_str()))
-        .filter(|key| !pinned_keys.contains(key))
-        .collect();
-    let alone = unpinned.filter(|service| service.share_ip.is_none()).count();
-    let for_services = pins.len() + groups.len() + alone;
-    let needed = (for_services + usize::from(kubernetes.iot_edge.is_some())) as u64 + modules + vms;
-    let capacity = kubernetes.service_ips.map_or(0, |range| range.value.size());
-    if starved.is_none() && !edgehub_starved && needed <= capacity {
+    // What allocation saw: distinct pins inside the pool, one address per `share_ip` group
+    // without a pin, one per other unpinned service, edgehub's, the modules' and the VMs'.
+    let usage = &kubernetes.external_pool;
+    let demand = usage.demand;
+    let needed = demand.total();
+    let capacity = usage.capacity;
+    if usage.unserved.is_empty() && needed <= capacity {
         return;
     }
+    let starved = usage.first_unserved_service().and_then(|index| services.get(index));
 
     let mut parts = Vec::new();
-    if kubernetes.iot_edge.is_some() {
+    if demand.edgehub {
         parts.push("1 for edgehub".to_owned());
     }
-    match modules {
+    match demand.iot_modules {
         0 => {}
         1 => parts.push("1 for an IoT Edge module".to_owned()),
         n => parts.push(format!("{n} for IoT Edge modules")),
     }
-    match vms {
+    match demand.vms {
         0 => {}
         1 => parts.push("1 for a VM".to_owned()),
         n => parts.push(format!("{n} for VMs")),
     }
-    if !pins.is_empty() {
-        parts.push(format!("{} pinned", pins.len()));
+    if demand.pinned > 0 {
+        parts.push(format!("{} pinned", demand.pinned));
     }
-    match groups.len() {
+    match demand.share_groups {
         0 => {}
         1 => parts.push("1 for a `share_ip` group".to_owned()),
         n => parts.push(format!("{n} for `share_ip` groups")),
     }
-    if alone > 0 {
-        let first = pins.is_empty() && groups.is_empty();
-        parts.push(match (alone, first) {
+    if demand.lone_services > 0 {
+        let first = demand.pinned == 0 && demand.share_groups == 0;
+        parts.push(match (demand.lone_services, first) {
             (1, true) => "1 for a LoadBalancer service".to_owned(),
             (1, false) => "1 for another LoadBalancer service".to_owned(),
             (n, true) => format!("{n} for LoadBalancer services"),
@@ -136,7 +115,11 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
         });
     }
     let needed_label = format!("needed: {}", join(&parts));
-    let share = if for_services >= 2 { ", or let services share an address with one `share_ip` key (F35)" } else { "" };
+    let share = if demand.services() >= 2 {
+        ", or let services share an address with one `share_ip` key (see docs/device-facts.md#shared-ips)"
+    } else {
+        ""
+    };
 
     let mut diagnostic = match kubernetes.service_ips {
         Some(range) => {
@@ -157,7 +140,7 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
                     if needed == 1 { "is" } else { "are" }
                 ),
             )
-            .with_help(format!("extend the range to {needed} addresses or more{example} (F42){share}"))
+            .with_help(format!("extend the range to {needed} addresses or more{example} (see docs/device-facts.md#too-few-service-ips){share}"))
         }
         None => Diagnostic::new(
             &POOL_EXHAUSTED,
@@ -168,8 +151,8 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
             ),
         )
         .with_help(format!(
-            "add `service_ips = \"FIRST-LAST\"` with {needed} or more free addresses of the compute subnet (F6, \
-             F7){share}"
+            "add `service_ips = \"FIRST-LAST\"` with {needed} or more free addresses of the compute subnet (see docs/device-facts.md#external-service-ips, \
+             docs/device-facts.md#edgehub){share}"
         )),
     }
     .with_primary_label(needed_label);
@@ -179,13 +162,15 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
     }
     for count in [kubernetes.iot_modules, kubernetes.vms].into_iter().flatten().filter(|count| count.value > 0) {
         let what = if Some(count) == kubernetes.vms { "VMs" } else { "IoT Edge modules" };
-        diagnostic =
-            diagnostic.with_label(count.span, format!("{} {what} take an external IP each (F42)", count.value));
+        diagnostic = diagnostic.with_label(
+            count.span,
+            format!("{} {what} take an external IP each (see docs/device-facts.md#too-few-service-ips)", count.value),
+        );
     }
     if let Some(span) = kubernetes.iot_edge {
         let label = match kubernetes.edgehub_ip {
-            Some(address) => format!("edgehub takes {address} (F7)"),
-            None => "edgehub is left without an external IP (F7)".to_owned(),
+            Some(address) => format!("edgehub takes {address} (see docs/device-facts.md#edgehub)"),
+            None => "edgehub is left without an external IP (see docs/device-facts.md#edgehub)".to_owned(),
         };
         diagnostic = diagnostic.with_label(span, label);
     }
@@ -193,29 +178,19 @@ fn check_external_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut 
 }
 
 fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut Sink) {
-    // A headless service takes no cluster IP.
-    let Some(starved) =
-        services.iter().find(|service| service.allocated.cluster_ip.is_none() && service.headless.is_none())
-    else {
-        return;
-    };
+    let usage = &kubernetes.cluster_pool;
+    let Some(starved) = usage.first_unserved_service().and_then(|index| services.get(index)) else { return };
+    let capacity = usage.capacity;
+    let needed = usage.demand.total();
     let cidr = kubernetes.service_cidr;
     let net = cidr.value.trunc();
     let reserved: Vec<Ipv4Addr> = reserved_cluster_ips(net).into_iter().map(|(address, _)| address).collect();
-    let capacity = AddrRange::of_net(net).size() - reserved.len() as u64;
-    let pins: BTreeSet<Ipv4Addr> = services
-        .iter()
-        .filter_map(|service| service.cluster_ip.map(|pin| pin.value))
-        .filter(|pin| net.contains(pin) && !reserved.contains(pin))
-        .collect();
-    let unpinned = services.iter().filter(|service| service.cluster_ip.is_none() && service.headless.is_none()).count();
-    let needed = (pins.len() + unpinned) as u64;
 
     let reserved_list: Vec<String> = reserved.iter().map(Ipv4Addr::to_string).collect();
     let wider = (12..net.prefix_len())
         .rev()
         .filter_map(|prefix| Ipv4Net::new(net.network(), prefix).ok().map(|wider| wider.trunc()))
-        .find(|wider| AddrRange::of_net(*wider).size() - reserved_cluster_ips(*wider).len() as u64 >= needed)
+        .find(|wider| cluster_ip_capacity(*wider) >= needed)
         .map(|wider| format!(", e.g. `{wider}`"))
         .unwrap_or_default();
     let cidr_name = if kubernetes.service_cidr_is_default() { "the default service CIDR" } else { "service CIDR" };
@@ -230,7 +205,7 @@ fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut S
             ),
         )
         .with_primary_label(format!(
-            "{} {} less {} reserved: {} (F32)",
+            "{} {} less {} reserved: {} (see docs/device-facts.md#reserved-addresses)",
             AddrRange::of_net(net).size(),
             addresses(AddrRange::of_net(net).size()),
             reserved.len(),
@@ -239,7 +214,7 @@ fn check_cluster_ips(kubernetes: &Kubernetes, services: &[Service], sink: &mut S
         .with_label(starved.name.span, format!("`{}` is left without a cluster IP", starved.qualified_name()))
         .with_help(format!(
             "widen the service CIDR{wider}; cluster IPs cannot be shared, and the CIDR can only be changed before \
-             compute is configured (F15)"
+             compute is configured (see docs/device-facts.md#changing-cluster-cidrs)"
         )),
     );
 }

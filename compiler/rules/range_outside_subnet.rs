@@ -12,8 +12,8 @@ declare_rule! {
     /// With a virtual network that has `compute = true`, the ranges must lie in that
     /// network's `subnet` instead: the Kubernetes VMs sit on that VLAN.
     ///
-    /// A compute switch on two ports (the documented two-node teamed switch, F25) has two
-    /// subnets: each range must lie inside one of them.
+    /// A compute switch on two ports (the documented two-node teamed switch,
+    /// docs/device-facts.md#no-teaming) has two subnets: each range must lie inside one of them.
     ///
     /// Quiet when there is no single compute switch, or a port of it is not static: other
     /// rules report that, and without a static subnet there is nothing to compare with.
@@ -21,10 +21,11 @@ declare_rule! {
     /// ## Why is this bad?
     /// The node IPs go to the Kubernetes VMs' NIC on the compute switch, so they "must be
     /// in the same network where you enabled compute and the virtual switch was created"
-    /// (F5). The external service IPs are announced by MetalLB in layer-2 mode, which
-    /// answers ARP on that same network (F5, F33): an address of another subnet is never
-    /// reached. The device accepts the ranges; the cluster then fails to come up or its
-    /// services stay unreachable.
+    /// (see docs/device-facts.md#compute-subnet). The external service IPs are announced by MetalLB
+    /// in layer-2 mode, which answers ARP on that same network (see
+    /// docs/device-facts.md#compute-subnet, docs/device-facts.md#networking-components): an address
+    /// of another subnet is never reached. The device accepts the ranges; the cluster then fails to
+    /// come up or its services stay unreachable.
     ///
     /// ## Example
     /// ```toml
@@ -47,7 +48,7 @@ declare_rule! {
         code: "ASE103",
         name: "range-outside-subnet",
         severity: Severity::Error,
-        summary: "node IPs or external service IPs are not inside the compute port's subnet (F5)",
+        summary: "node IPs or external service IPs are not inside the compute port's subnet",
     };
 }
 
@@ -92,7 +93,7 @@ fn check_teamed(kubernetes: &Kubernetes, switch: &str, subnets: &[(PortId, Locat
         }
         sink.push(diagnostic.with_help(format!(
             "the Kubernetes VMs and MetalLB sit on the compute network: {take} from the free addresses of one of \
-             these subnets (F5)"
+             these subnets (see docs/device-facts.md#compute-subnet)"
         )));
     }
 }
@@ -134,7 +135,10 @@ fn check_one_subnet(kubernetes: &Kubernetes, id: &str, role: &str, subnet: Locat
             Diagnostic::new(&RANGE_OUTSIDE_SUBNET, range.span, message)
                 .with_primary_label(primary_label)
                 .with_label(subnet.span, format!("{id}, {role}, is on {} here", subnet.value))
-                .with_help(format!("{why} from the free addresses of {} (F5)", subnet.value)),
+                .with_help(format!(
+                    "{why} from the free addresses of {} (see docs/device-facts.md#compute-subnet)",
+                    subnet.value
+                )),
         );
     }
 }

@@ -10,16 +10,16 @@ declare_rule! {
     /// the exact addresses they share.
     ///
     /// The two ports of a documented two-node teamed switch (Port3 + Port4 on a pro-gpu,
-    /// Port1 + Port2 on a pro-2, F25) are one team and may share a subnet: the members of
-    /// the team are addressed on the same subnet (see:
+    /// Port1 + Port2 on a pro-2, docs/device-facts.md#no-teaming) are one team and may share a
+    /// subnet: the members of the team are addressed on the same subnet (see:
     /// docs/device-facts.md#two-node-teamed-pair). Any other team is `teaming-unsupported`,
     /// and its ports' subnets are judged as any two ports'.
     ///
     /// ## Why is this bad?
-    /// Every address on the device must have one owner (F44: the readiness checker fails
-    /// on "overlapping IP addresses for Edge Compute"). If MetalLB hands a node's address to
-    /// a service, both answer ARP for it and traffic to the node or the service is lost.
-    /// Two ports on overlapping subnets make the host's choice of interface arbitrary.
+    /// Every address on the device must have one owner (see docs/device-facts.md#no-overlaps: the
+    /// readiness checker fails on "overlapping IP addresses for Edge Compute"). If MetalLB hands a
+    /// node's address to a service, both answer ARP for it and traffic to the node or the service
+    /// is lost. Two ports on overlapping subnets make the host's choice of interface arbitrary.
     ///
     /// ## Example
     /// ```toml

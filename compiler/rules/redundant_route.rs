@@ -13,11 +13,11 @@ declare_rule! {
     /// its subnet is unknown, and `dynamic-route-interface` reports the route.
     ///
     /// ## Why is this bad?
-    /// "If you have a flat subnet, then you don't need to add these routes" (F29): the
-    /// Kubernetes VMs reach every host of the compute port's subnet directly, through the
-    /// connected route. A custom route there adds nothing at best. At worst, being at least
-    /// as specific as the connected route, it sends traffic for hosts one ARP away through
-    /// a router, which may drop it or send it back onto the same wire.
+    /// "If you have a flat subnet, then you don't need to add these routes" (see
+    /// docs/device-facts.md#route-constraints): the Kubernetes VMs reach every host of the compute
+    /// port's subnet directly, through the connected route. A custom route there adds nothing at
+    /// best. At worst, being at least as specific as the connected route, it sends traffic for
+    /// hosts one ARP away through a router, which may drop it or send it back onto the same wire.
     ///
     /// ## Example
     /// ```toml
@@ -42,7 +42,7 @@ declare_rule! {
         code: "ASE205",
         name: "redundant-route",
         severity: Severity::Warning,
-        summary: "the destination lies inside the interface's own subnet: a flat subnet needs no route (F29)",
+        summary: "the destination lies inside the interface's own subnet: a flat subnet needs no route",
     };
 }
 
@@ -63,7 +63,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .with_primary_label(primary)
                 .with_label(subnet.span, format!("{port} is {} here", subnet.value))
                 .with_help(format!(
-                    "remove the route: the Kubernetes VMs reach {destination} directly on {} (F29: a flat \
+                    "remove the route: the Kubernetes VMs reach {destination} directly on {} (see docs/device-facts.md#route-constraints: a flat \
                      subnet needs no route)",
                     route.interface.value
                 )),

@@ -3,9 +3,10 @@ use crate::model::Network;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service in one of the namespaces the device keeps for itself (F37):
-    /// `kube-system`, `metallb-system`, `dbe-namespace`, `default`, `kubernetes-dashboard`,
-    /// `kube-node-lease`, `kube-public`, `iotedge` and `azure-arc`.
+    /// Reports a service in one of the namespaces the device keeps for itself (see
+    /// docs/device-facts.md#reserved-namespaces): `kube-system`, `metallb-system`, `dbe-namespace`,
+    /// `default`, `kubernetes-dashboard`, `kube-node-lease`, `kube-public`, `iotedge` and
+    /// `azure-arc`.
     ///
     /// `default` is on that list, and it is also what `namespace` means when a service
     /// leaves it out (as in Kubernetes). So a service without `namespace` is reported too,
@@ -14,11 +15,11 @@ declare_rule! {
     /// compared exactly: `Kube-System` is not a namespace at all (`invalid-name`).
     ///
     /// ## Why is this bad?
-    /// These are the device's system namespaces (F37): they hold Kubernetes itself, MetalLB,
-    /// the dashboard, the device's own services, IoT Edge and Azure Arc, and the device's
-    /// role-based access gives users namespaces of their own, not these. A service there
-    /// shares a namespace with the device's components: a name clash replaces one of them,
-    /// and removing or updating the workload touches the system's namespace.
+    /// These are the device's system namespaces (see docs/device-facts.md#reserved-namespaces):
+    /// they hold Kubernetes itself, MetalLB, the dashboard, the device's own services, IoT Edge and
+    /// Azure Arc, and the device's role-based access gives users namespaces of their own, not
+    /// these. A service there shares a namespace with the device's components: a name clash
+    /// replaces one of them, and removing or updating the workload touches the system's namespace.
     ///
     /// ## Example
     /// ```toml
@@ -48,11 +49,11 @@ declare_rule! {
         code: "ASE402",
         name: "reserved-namespace",
         severity: Severity::Error,
-        summary: "a service in a system namespace, `default` included, also when `namespace` is left out (F37)",
+        summary: "a service in a system namespace, `default` included, also when `namespace` is left out",
     };
 }
 
-/// The device's system namespaces (F37).
+/// The device's system namespaces (see docs/device-facts.md#reserved-namespaces).
 const RESERVED: &[&str] = &[
     "kube-system",
     "metallb-system",
@@ -89,7 +90,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_label(service.name.span, format!("service `{name}`"))
             .with_help(
                 "add `namespace = \"...\"` with a namespace of your own: `default` is a system namespace \
-                 on Azure Stack Edge (F37)",
+                 on Azure Stack Edge (see docs/device-facts.md#reserved-namespaces)",
             )
         } else {
             Diagnostic::new(
@@ -99,7 +100,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             )
             .with_primary_label("a system namespace of the device")
             .with_label(service.name.span, format!("service `{name}`"))
-            .with_help("move the service to a namespace of your own: the device keeps this one for itself (F37)")
+            .with_help("move the service to a namespace of your own: the device keeps this one for itself (see docs/device-facts.md#reserved-namespaces)")
         };
         sink.push(diagnostic);
     }

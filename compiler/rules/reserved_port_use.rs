@@ -7,27 +7,32 @@ declare_rule! {
     /// `compute = true`) on a port the device keeps for something
     /// else:
     /// - **Port1, on every model**: the management port. It is "automatically configured as
-    ///   a management-only port" on the pro-gpu (F16) and pro-r (F17), it is "used for the
-    ///   initial configuration" and "to configure management settings only" on the pro-2
-    ///   (F19), and it "reverts back to static IP" on a reset (F10). The mini-r's documents
-    ///   do not name it (F18); it is the same 1 GbE setup port, so it is reported there too.
+    ///   a management-only port" on the pro-gpu (see docs/device-facts.md#ports-pro-gpu) and pro-r
+    ///   (see docs/device-facts.md#ports-pro-r), it is "used for the initial configuration" and "to
+    ///   configure management settings only" on the pro-2 (see docs/device-facts.md#ports-pro-2),
+    ///   and it "reverts back to static IP" on a reset (see docs/device-facts.md#port-defaults).
+    ///   The mini-r's documents do not name it (see docs/device-facts.md#ports-mini-r); it is the
+    ///   same 1 GbE setup port, so it is reported there too.
     /// - **Port3 and Port4 of a pro-2**: "reserved for Network Function Manager workload
-    ///   deployments" (F19), and for Private MEC on a two-node cluster (F21).
+    ///   deployments" (see docs/device-facts.md#ports-pro-2), and for Private MEC on a two-node
+    ///   cluster (see docs/device-facts.md#two-node-ports).
     /// - **Port3 and Port4 of a two-node pro-gpu**: "used for storage and cluster traffic";
-    ///   switchless, "they aren't available for workload traffic" (F21).
+    ///   switchless, "they aren't available for workload traffic" (see
+    ///   docs/device-facts.md#two-node-ports).
     ///
     /// On a two-node pro-2, Port1 and Port2 carry one teamed switch for "clustering, storage
-    /// and management traffic" (F21, F25) and Port3/Port4 are reserved, so compute on that
-    /// teamed switch is the documented topology and is not reported. The pro-gpu's Port5
-    /// and Port6 must be connected for Network Function Manager (F16), which does not make
-    /// them unavailable to compute: they are not reported.
+    /// and management traffic" (see docs/device-facts.md#two-node-ports,
+    /// docs/device-facts.md#no-teaming) and Port3/Port4 are reserved, so compute on that teamed
+    /// switch is the documented topology and is not reported. The pro-gpu's Port5 and Port6 must be
+    /// connected for Network Function Manager (see docs/device-facts.md#ports-pro-gpu), which does
+    /// not make them unavailable to compute: they are not reported.
     ///
     /// ## Why is this bad?
     /// Kubernetes traffic on the management port competes with the local UI and the
     /// device's own management, and a device reset puts the port back to its factory
     /// static address under the cluster. On reserved ports, compute takes bandwidth and
     /// the virtual switch from the workloads the port exists for. A warning: no document
-    /// forbids enabling compute there outright (F21).
+    /// forbids enabling compute there outright (see docs/device-facts.md#two-node-ports).
     ///
     /// ## Example
     /// ```toml
@@ -47,7 +52,7 @@ declare_rule! {
         code: "ASE307",
         name: "reserved-port-use",
         severity: Severity::Warning,
-        summary: "compute on the management port (Port1) or on ports reserved for other workloads (F16, F19, F21)",
+        summary: "compute on the management port (Port1) or on ports reserved for other workloads",
     };
 }
 
@@ -79,12 +84,20 @@ impl Reservation {
 
     fn facts(self, model: DeviceModel) -> &'static str {
         match (self, model) {
-            (Reservation::Management, DeviceModel::ProGpu) => "F10, F16",
-            (Reservation::Management, DeviceModel::ProR) => "F10, F17",
-            (Reservation::Management, DeviceModel::MiniR) => "F18",
-            (Reservation::Management, DeviceModel::Pro2) => "F10, F19",
-            (Reservation::NetworkFunctions, _) => "F19, F21",
-            (Reservation::ClusterStorage, _) => "F21",
+            (Reservation::Management, DeviceModel::ProGpu) => {
+                "see docs/device-facts.md#port-defaults, docs/device-facts.md#ports-pro-gpu"
+            }
+            (Reservation::Management, DeviceModel::ProR) => {
+                "see docs/device-facts.md#port-defaults, docs/device-facts.md#ports-pro-r"
+            }
+            (Reservation::Management, DeviceModel::MiniR) => "see docs/device-facts.md#ports-mini-r",
+            (Reservation::Management, DeviceModel::Pro2) => {
+                "see docs/device-facts.md#port-defaults, docs/device-facts.md#ports-pro-2"
+            }
+            (Reservation::NetworkFunctions, _) => {
+                "see docs/device-facts.md#ports-pro-2, docs/device-facts.md#two-node-ports"
+            }
+            (Reservation::ClusterStorage, _) => "see docs/device-facts.md#two-node-ports",
         }
     }
 }
@@ -156,7 +169,8 @@ fn reservation(model: DeviceModel, nodes: NodeCount, port: PortId, switch: &Swit
     }
 }
 
-/// The documented two-node pro-2 switch: Port1 and Port2 teamed (F21, F25).
+/// The documented two-node pro-2 switch: Port1 and Port2 teamed (see
+/// docs/device-facts.md#two-node-ports, docs/device-facts.md#no-teaming).
 fn is_pro2_teamed_pair(switch: &Switch) -> bool {
     let mut numbers: Vec<u8> = switch.ports.iter().map(|port| port.value.number()).collect();
     numbers.sort_unstable();

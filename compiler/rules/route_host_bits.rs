@@ -9,12 +9,13 @@ declare_rule! {
     /// bare address. A bare address is a /32 and never has host bits.
     ///
     /// ## Why is this bad?
-    /// A destination is "an IP address prefix" with its "prefix length" (F27): a network.
-    /// `192.168.20.7/24` is ambiguous. It routes all of `192.168.20.0/24`, yet reads as one
-    /// host; reviewers see one thing and the VMs do another. What `Add-HcsNetRoute` does
-    /// with such a prefix is not documented (F28), nor whether `Remove-HcsNetRoute` then
-    /// finds the route again by the prefix as written; Linux's `ip route`, on the VMs,
-    /// refuses it ("Invalid prefix for given prefix length").
+    /// A destination is "an IP address prefix" with its "prefix length" (see
+    /// docs/device-facts.md#route-fields): a network. `192.168.20.7/24` is ambiguous. It routes all
+    /// of `192.168.20.0/24`, yet reads as one host; reviewers see one thing and the VMs do another.
+    /// What `Add-HcsNetRoute` does with such a prefix is not documented (see
+    /// docs/device-facts.md#route-cmdlets), nor whether `Remove-HcsNetRoute` then finds the route
+    /// again by the prefix as written; Linux's `ip route`, on the VMs, refuses it ("Invalid prefix
+    /// for given prefix length").
     ///
     /// ## Example
     /// ```toml

@@ -9,10 +9,10 @@ declare_rule! {
     /// Reports a route `metric` above 65535.
     ///
     /// ## Why is this bad?
-    /// `Add-HcsNetRoute -RouteMetric` (F28) hands the metric to Windows' route cmdlets,
-    /// whose `New-NetRoute -RouteMetric` parameter is a `UInt16`: 0 to 65535 (see:
-    /// docs/device-facts.md#route-metric). A larger number is refused by the cmdlet, so the
-    /// route is never added and `apply-routes.ps1` stops there. asenet would otherwise write
+    /// `Add-HcsNetRoute -RouteMetric` (see docs/device-facts.md#route-cmdlets) hands the metric to
+    /// Windows' route cmdlets, whose `New-NetRoute -RouteMetric` parameter is a `UInt16`: 0 to
+    /// 65535 (see: docs/device-facts.md#route-metric). A larger number is refused by the cmdlet, so
+    /// the route is never added and `apply-routes.ps1` stops there. asenet would otherwise write
     /// it into every artifact.
     ///
     /// ## Example

@@ -7,16 +7,17 @@ declare_rule! {
     /// switch with `compute = true`).
     ///
     /// ## Why is this bad?
-    /// Custom routes are added to the Kubernetes master and worker VMs only (F29), and those
-    /// VMs have one network interface on the external side: the one on the compute switch
-    /// (F22, F32: the other connects to the internal switch). A route out of any other port
-    /// names an interface the VMs do not have, so it cannot be installed, and the traffic
-    /// it was meant to steer keeps taking the default route.
+    /// Custom routes are added to the Kubernetes master and worker VMs only (see
+    /// docs/device-facts.md#route-constraints), and those VMs have one network interface on the
+    /// external side: the one on the compute switch (the other connects to the internal switch; see
+    /// docs/device-facts.md#one-compute-switch, docs/device-facts.md#reserved-addresses). A route
+    /// out of any other port names an interface the VMs do not have, so it cannot be installed, and
+    /// the traffic it was meant to steer keeps taking the default route.
     ///
     /// Quiet when there is no compute switch, or more than one (`compute-switch-count`
     /// reports that): then there is no compute port to compare with. Routes need no
-    /// `[kubernetes]` section (F29: they may be added before compute is configured), so
-    /// this rule runs without one.
+    /// `[kubernetes]` section (they may be added before compute is configured; see
+    /// docs/device-facts.md#route-constraints), so this rule runs without one.
     ///
     /// ## Example
     /// ```toml
@@ -42,7 +43,7 @@ declare_rule! {
         code: "ASE303",
         name: "route-off-compute",
         severity: Severity::Error,
-        summary: "a route's interface is not the compute switch's port: the VMs have no NIC there (F29, F22)",
+        summary: "a route's interface is not the compute switch's port: the VMs have no NIC there",
     };
 }
 
@@ -65,7 +66,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_primary_label(format!("the VMs have no interface on {interface}"))
             .with_label(first.span, format!("compute switch `{}` is on {compute_ports} here", switch.name.value))
             .with_help(format!(
-                "set `interface = \"{}\"` with a next hop on its subnet: custom routes apply to the Kubernetes VMs only (F29)",
+                "set `interface = \"{}\"` with a next hop on its subnet: custom routes apply to the Kubernetes VMs only (see docs/device-facts.md#route-constraints)",
                 first.value
             )),
         );

@@ -7,9 +7,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "You can add these routes only to the Kubernetes master and worker VMs and not to the
-    /// device (Windows host)" (F29). `Add-HcsNetRoute` has no way to put a route on the host,
-    /// so a host route in this file would never be applied: the host keeps reaching that
-    /// destination through its default gateway, while the file says otherwise.
+    /// device (Windows host)" (see docs/device-facts.md#route-constraints). `Add-HcsNetRoute` has
+    /// no way to put a route on the host, so a host route in this file would never be applied: the
+    /// host keeps reaching that destination through its default gateway, while the file says
+    /// otherwise.
     ///
     /// ## Example
     /// ```toml
@@ -32,7 +33,7 @@ declare_rule! {
         code: "ASE304",
         name: "route-targets-host",
         severity: Severity::Error,
-        summary: "a route names `host`: routes apply to the Kubernetes VMs only (F29)",
+        summary: "a route names `host`: routes apply to the Kubernetes VMs only",
     };
 }
 
@@ -50,7 +51,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             .with_primary_label("the host takes no custom routes")
             .with_label(route.header, "route defined here")
             .with_help(
-                "remove `target = \"host\"`: custom routes apply to the Kubernetes VMs only (F29); \
+                "remove `target = \"host\"`: custom routes apply to the Kubernetes VMs only (see docs/device-facts.md#route-constraints); \
                  the host reaches other networks through its port's gateway",
             ),
         );

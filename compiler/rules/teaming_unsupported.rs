@@ -10,10 +10,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "NIC Teaming or link aggregation is not supported with Azure Stack Edge", nor is
-    /// Switch Embedded Teaming (F25), and "only one virtual switch can be configured per
-    /// network interface" (F22). The only teamed switches are those of the documented
-    /// two-node topologies: Port3 + Port4 on a two-node pro-gpu, Port1 + Port2 on a two-node
-    /// pro-2 (F25); those are allowed.
+    /// Switch Embedded Teaming (see docs/device-facts.md#no-teaming), and "only one virtual switch
+    /// can be configured per network interface" (see docs/device-facts.md#one-compute-switch). The
+    /// only teamed switches are those of the documented two-node topologies: Port3 + Port4 on a
+    /// two-node pro-gpu, Port1 + Port2 on a two-node pro-2 (see docs/device-facts.md#no-teaming);
+    /// those are allowed.
     ///
     /// ## Example
     /// ```toml
@@ -32,7 +33,7 @@ declare_rule! {
         code: "ASE302",
         name: "teaming-unsupported",
         severity: Severity::Error,
-        summary: "a switch with several ports, or a port in two switches (F25); the two-node teamed pairs are allowed",
+        summary: "a switch with several ports, or a port in two switches; the two-node teamed pairs are allowed",
     };
 }
 
@@ -58,18 +59,20 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 )
                 .with_primary_label("second switch on this port")
                 .with_label(first_span, format!("first used by `{first_switch}` here"))
-                .with_help("a port carries one virtual switch (F22): remove it from one of them"),
+                .with_help("a port carries one virtual switch (see docs/device-facts.md#one-compute-switch): remove it from one of them"),
             );
         }
     }
 }
 
-/// Whether `switch` is the teamed switch of a documented two-node topology (F25).
+/// Whether `switch` is the teamed switch of a documented two-node topology (see
+/// docs/device-facts.md#no-teaming).
 pub(crate) fn is_documented_team(network: &Network, switch: &Switch) -> bool {
     is_pair(switch, documented_teamed_pair(network.device.model.value, network.device.nodes.value))
 }
 
-/// The teamed pair of a documented two-node topology (F25), if this device has one.
+/// The teamed pair of a documented two-node topology (see docs/device-facts.md#no-teaming), if this
+/// device has one.
 fn documented_teamed_pair(model: DeviceModel, nodes: NodeCount) -> Option<[u8; 2]> {
     match (model, nodes) {
         (DeviceModel::ProGpu, NodeCount::Two) => Some([3, 4]),
@@ -88,9 +91,13 @@ fn teamed_switch(switch: &Switch, pair: Option<[u8; 2]>) -> Diagnostic {
     let names: Vec<String> = switch.ports.iter().map(|port| port.value.to_string()).collect();
     let help = match pair {
         Some([a, b]) => {
-            format!("give the switch one port; on this two-node device only Port{a} + Port{b} may be teamed (F25)")
+            format!(
+                "give the switch one port; on this two-node device only Port{a} + Port{b} may be teamed (see docs/device-facts.md#no-teaming)"
+            )
         }
-        None => "give the switch one port: NIC teaming is not supported (F25)".to_owned(),
+        None => {
+            "give the switch one port: NIC teaming is not supported (see docs/device-facts.md#no-teaming)".to_owned()
+        }
     };
     let mut diagnostic = Diagnostic::new(
         &TEAMING_UNSUPPORTED,

@@ -14,11 +14,12 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// "For an n-node device, a contiguous range of a minimum of n+1 IPv4 addresses (or
-    /// more) are provided for the compute VM" (F1), because "the 1-node device has one
-    /// master node and one worker node" and "the 2-node Azure Stack Edge device has one
-    /// master node and two worker nodes" (F2). With fewer, compute cannot be configured.
-    /// Some checklists say 2 for a two-node device too (F3); the tutorials and the
-    /// topology (F2) say 3, and asenet follows them.
+    /// more) are provided for the compute VM" (see docs/device-facts.md#node-ips), because "the
+    /// 1-node device has one master node and one worker node" and "the 2-node Azure Stack Edge
+    /// device has one master node and two worker nodes" (see docs/device-facts.md#kubernetes-vms).
+    /// With fewer, compute cannot be configured. Some checklists say 2 for a two-node device too
+    /// (see docs/device-facts.md#checklists); the tutorials and the topology (see
+    /// docs/device-facts.md#kubernetes-vms) say 3, and asenet follows them.
     ///
     /// ## Example
     /// ```toml
@@ -38,7 +39,7 @@ declare_rule! {
         code: "ASE105",
         name: "too-few-node-ips",
         severity: Severity::Error,
-        summary: "node IPs hold fewer than `device.nodes + 1` addresses, one per Kubernetes VM (F1)",
+        summary: "node IPs hold fewer than `device.nodes + 1` addresses, one per Kubernetes VM",
     };
 }
 
@@ -57,7 +58,10 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let example = u32::from(range.value.first())
         .checked_add(needed as u32 - 1)
         .and_then(|last| AddrRange::new(range.value.first(), Ipv4Addr::from(last)));
-    let mut help = format!("give the range {needed} contiguous addresses, one each for {} (F1, F2)", join(&vms));
+    let mut help = format!(
+        "give the range {needed} contiguous addresses, one each for {} (see docs/device-facts.md#node-ips, docs/device-facts.md#kubernetes-vms)",
+        join(&vms)
+    );
     if let Some(example) = example {
         help.push_str(&format!(": `{example}`, if those are free"));
     }

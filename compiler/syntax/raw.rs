@@ -59,20 +59,23 @@ pub struct RawConfig {
     #[schemars(required)]
     pub device: Option<RawDevice>,
     /// Physical ports, keyed by the device's InterfaceAlias: `Port1` to `Port6` on a Pro GPU,
-    /// `Port1` to `Port4` on the other models (F16-F20). A port with neither `address` nor
-    /// `dhcp` is not configured.
+    /// `Port1` to `Port4` on the other models (see docs/device-facts.md#ports). A port with neither
+    /// `address` nor `dhcp` is not configured.
     #[schemars(default, schema_with = "super::schema::ports")]
     pub ports: Vec<RawPort>,
-    /// Virtual switches, keyed by name. Each sits on exactly one port (F25); at most one has
-    /// `compute = true` (F22).
+    /// Virtual switches, keyed by name. Each sits on exactly one port (see
+    /// docs/device-facts.md#no-teaming); at most one has `compute = true` (see
+    /// docs/device-facts.md#one-compute-switch).
     #[schemars(default, schema_with = "super::schema::switches")]
     pub switches: Vec<RawSwitch>,
-    /// Kubernetes on the device. Absent: no Kubernetes (F8).
+    /// Kubernetes on the device. Absent: no Kubernetes (see
+    /// docs/device-facts.md#kubernetes-optional).
     pub kubernetes: Option<RawKubernetes>,
     /// Kubernetes Services whose cluster and external IPs asenet allocates and pins.
     #[schemars(default)]
     pub services: Vec<RawService>,
-    /// Custom routes for the Kubernetes VMs (`Add-HcsNetRoute`, F29).
+    /// Custom routes for the Kubernetes VMs (`Add-HcsNetRoute`,
+    /// docs/device-facts.md#route-constraints).
     #[schemars(default)]
     pub routes: Vec<RawRoute>,
     /// Virtual networks: VLANs on the virtual switches (`Add-HcsVirtualNetwork`).
@@ -92,10 +95,11 @@ pub struct RawConfig {
 pub struct RawDevice {
     #[schemars(skip)]
     pub header: Span,
-    /// The device name: 1 to 13 letters, digits or hyphens (F41).
+    /// The device name: 1 to 13 letters, digits or hyphens (see
+    /// docs/device-facts.md#names-and-dns).
     #[schemars(required, with = "String", regex(pattern = r"^[A-Za-z0-9-]{1,13}$"), example = &"store042")]
     pub name: Option<Text>,
-    /// The device model; it decides the physical ports (F16-F19).
+    /// The device model; it decides the physical ports (see docs/device-facts.md#ports).
     #[schemars(
         with = "Option<super::schema::DeviceModelName>",
         extend("default" = "pro-gpu"),
@@ -103,11 +107,13 @@ pub struct RawDevice {
         example = &"mini-r"
     )]
     pub model: Option<Text>,
-    /// Physical nodes: 1, or 2 for a two-node cluster (F1, F2, F21). Kubernetes runs one VM per
-    /// node plus a master.
+    /// Physical nodes: 1, or 2 for a two-node cluster (see docs/device-facts.md#node-ips,
+    /// docs/device-facts.md#kubernetes-vms, docs/device-facts.md#two-node-ports). Kubernetes runs
+    /// one VM per node plus a master.
     #[schemars(with = "Option<i64>", extend("enum" = [1, 2], "default" = 1))]
     pub nodes: Option<Spanned<i64>>,
-    /// The site's DNS domain, lowercase (F41). Enables the site zone.
+    /// The site's DNS domain, lowercase (see docs/device-facts.md#names-and-dns). Enables the site
+    /// zone.
     #[schemars(with = "Option<DnsName>", example = &"contoso.local")]
     pub domain: Option<Text>,
     #[schemars(skip)]
@@ -133,7 +139,7 @@ pub struct RawPort {
     /// DNS servers. Need a static `address`.
     #[schemars(with = "Option<Vec<Ipv4Address>>", example = ["10.10.2.53"])]
     pub dns: Option<Vec<Text>>,
-    /// The MTU, 1400 to 1500 where it is configurable (F26).
+    /// The MTU, 1400 to 1500 where it is configurable (see docs/device-facts.md#mtu).
     #[schemars(with = "Option<u16>", range(min = 1400, max = 1500), example = 1500)]
     pub mtu: Option<Spanned<i64>>,
 }
@@ -145,10 +151,11 @@ pub struct RawSwitch {
     #[schemars(skip)]
     pub name: Text,
     /// The one port the switch sits on; several ports would be NIC teaming, which the device
-    /// does not support (F25).
+    /// does not support (see docs/device-facts.md#no-teaming).
     #[schemars(required, with = "Vec<PortName>", length(min = 1), example = ["Port3"])]
     pub ports: Option<Spanned<Vec<Text>>>,
-    /// `true`: Kubernetes runs on this switch. At most one switch (F22).
+    /// `true`: Kubernetes runs on this switch. At most one switch (see
+    /// docs/device-facts.md#one-compute-switch).
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub compute: Option<Spanned<bool>>,
     #[schemars(skip)]
@@ -161,24 +168,27 @@ pub struct RawSwitch {
 pub struct RawKubernetes {
     #[schemars(skip)]
     pub header: Span,
-    /// The Kubernetes VMs' addresses, one per VM: `nodes + 1` addresses (F1), inside the
-    /// compute port's subnet (F5). A contiguous `FIRST-LAST` range, or a CIDR meaning every
-    /// address in it.
+    /// The Kubernetes VMs' addresses, one per VM: `nodes + 1` addresses (see
+    /// docs/device-facts.md#node-ips), inside the compute port's subnet (see
+    /// docs/device-facts.md#compute-subnet). A contiguous `FIRST-LAST` range, or a CIDR meaning
+    /// every address in it.
     #[schemars(required, with = "AddressRange", example = &"192.168.10.30-192.168.10.32")]
     pub node_ips: Option<Text>,
-    /// External service IPs, the MetalLB pool (F6), inside the compute port's subnet.
+    /// External service IPs, the MetalLB pool (see docs/device-facts.md#external-service-ips),
+    /// inside the compute port's subnet.
     #[schemars(with = "Option<AddressRange>", example = &"192.168.10.40-192.168.10.49")]
     pub service_ips: Option<Text>,
-    /// The pod network (F14).
+    /// The pod network (see docs/device-facts.md#cluster-cidrs).
     #[schemars(with = "Option<Ipv4Prefix>", extend("default" = "172.27.0.0/16"))]
     pub pod_cidr: Option<Text>,
-    /// The service network that cluster IPs come from (F14).
+    /// The service network that cluster IPs come from (see docs/device-facts.md#cluster-cidrs).
     #[schemars(with = "Option<Ipv4Prefix>", extend("default" = "172.28.0.0/16"))]
     pub service_cidr: Option<Text>,
     /// The cluster's DNS domain.
     #[schemars(with = "Option<DnsName>", extend("default" = "cluster.local"))]
     pub cluster_domain: Option<Text>,
-    /// `true`: IoT Edge runs on the device; its `edgehub` service needs one external IP (F6, F7).
+    /// `true`: IoT Edge runs on the device; its `edgehub` service needs one external IP (see
+    /// docs/device-facts.md#external-service-ips, docs/device-facts.md#edgehub).
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub iot_edge: Option<Spanned<bool>>,
     /// The name of the compute NIC inside the Kubernetes VMs, for the `ip -batch` route files.
@@ -209,7 +219,8 @@ pub struct RawService {
         example = &"web"
     )]
     pub name: Option<Text>,
-    /// The Service's namespace, a DNS-1123 label; not a system namespace (F37).
+    /// The Service's namespace, a DNS-1123 label; not a system namespace (see
+    /// docs/device-facts.md#reserved-namespaces).
     #[schemars(
         with = "Option<String>",
         regex(pattern = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
@@ -227,11 +238,13 @@ pub struct RawService {
     /// Pins the external IP: inside `service_ips`. LoadBalancer services only.
     #[schemars(with = "Option<Ipv4Address>", example = &"192.168.10.40")]
     pub load_balancer_ip: Option<Text>,
-    /// Pins the cluster IP: inside `service_cidr`, not its `.0`, `.1`, `.10` or broadcast (F32).
-    /// `"None"` makes a headless ClusterIP service, which gets no cluster IP.
+    /// Pins the cluster IP: inside `service_cidr`, not its `.0`, `.1`, `.10` or broadcast (see
+    /// docs/device-facts.md#reserved-addresses). `"None"` makes a headless ClusterIP service, which
+    /// gets no cluster IP.
     #[schemars(with = "Option<super::schema::ClusterIpValue>", example = &"172.28.0.50", example = &"None")]
     pub cluster_ip: Option<Text>,
-    /// A MetalLB sharing key: LoadBalancer services with the same key share one external IP (F35).
+    /// A MetalLB sharing key: LoadBalancer services with the same key share one external IP (see
+    /// docs/device-facts.md#shared-ips).
     #[schemars(with = "Option<String>", example = &"web")]
     pub share_ip: Option<Text>,
     /// An A record for the service's external IP in the site zone; needs `device.domain`.
@@ -264,7 +277,8 @@ pub struct RawServicePort {
     /// the Service's `port` when absent.
     #[schemars(with = "Option<super::schema::TargetPortValue>", example = 8443, example = &"https")]
     pub target_port: Option<Spanned<RawTargetPort>>,
-    /// The node port, 30000 to 32767, but not 31000 or 31001 (F32).
+    /// The node port, 30000 to 32767, but not 31000 or 31001 (see
+    /// docs/device-facts.md#reserved-addresses).
     #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
     pub node_port: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
@@ -294,10 +308,11 @@ pub struct RawRoute {
     /// The next hop: a router on the interface's subnet.
     #[schemars(required, with = "Ipv4Address", example = &"192.168.10.1")]
     pub next_hop: Option<Text>,
-    /// The route metric; lower wins (F28).
+    /// The route metric; lower wins (see docs/device-facts.md#route-cmdlets).
     #[schemars(with = "Option<u32>", range(max = 4_294_967_295_u32), extend("default" = 100))]
     pub metric: Option<Spanned<i64>>,
-    /// What the route is for: the Kubernetes VMs. `host` is refused (F29).
+    /// What the route is for: the Kubernetes VMs. `host` is refused (see
+    /// docs/device-facts.md#route-constraints).
     #[schemars(with = "Option<RouteTargetName>", extend("default" = "kubernetes"))]
     pub target: Option<Text>,
     /// Keys written with a value that could not be read (already reported).

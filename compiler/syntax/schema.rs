@@ -97,7 +97,7 @@ macro_rules! string_schema {
 }
 
 string_schema! {
-    /// An IPv4 address (IPv6 is not supported, F39).
+    /// An IPv4 address (IPv6 is not supported, docs/device-facts.md#ipv4-only).
     Ipv4Address => json_schema!({ "type": "string", "pattern": format!("^{}$", ipv4()), "examples": ["192.168.10.1"] })
 }
 
@@ -159,13 +159,13 @@ string_schema! {
 }
 
 string_schema! {
-    /// A physical port, the device's InterfaceAlias (F20).
+    /// A physical port, the device's InterfaceAlias (see docs/device-facts.md#port-names).
     PortName => json_schema!({ "type": "string", "enum": port_names(DeviceModel::ProGpu) })
 }
 
 string_schema! {
     /// A device model: `pro-gpu` has Port1 to Port6; `pro-r`, `mini-r` and `pro-2` have Port1
-    /// to Port4 (F16-F19).
+    /// to Port4 (see docs/device-facts.md#ports).
     DeviceModelName => json_schema!({ "type": "string", "enum": names::<DeviceModel>() })
 }
 

@@ -1,5 +1,5 @@
 //! Arbitrary bytes as a device file: check, render both ways, build when clean, and hold
-//! every invariant of `tests/it/invariants.rs`.
+//! every invariant of `asenet::testing::invariants`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

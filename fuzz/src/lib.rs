@@ -1,8 +1,7 @@
-//! Support for the fuzz targets: the invariants (shared with the property tests) and the
-//! structure-aware edits of `edit_examples`.
+//! Support for the fuzz targets: the invariants (`asenet::testing::invariants`, shared with
+//! the property tests) and the structure-aware edits of `edit_examples`.
 
-#[path = "../../tests/it/invariants.rs"]
-pub mod invariants;
+pub use asenet::testing::invariants;
 
 pub mod edits {
     use arbitrary::Arbitrary;

@@ -216,9 +216,9 @@ fn man_prints_a_roff_page() {
 fn several_files_report_in_argument_order_as_a_sequential_run_would() {
     use asenet::diagnostic::json::{self as json_report, FileReport};
 
-    use crate::bench_generator::{self, Shape};
+    use asenet::testing::generator::{self, Shape};
 
-    let big = scratch("big.toml", bench_generator::device_file(Shape::with_conflicts(5_000)).as_bytes());
+    let big = scratch("big.toml", generator::device_file(Shape::with_conflicts(5_000)).as_bytes());
     let big = big.to_str().unwrap().to_owned();
     let mut files = vec![big.clone(), EXAMPLE.to_owned(), BROKEN.to_owned()];
     for dir in ["tests/fixtures/ASE003", "tests/fixtures/ASE206", "tests/malformed"] {

@@ -1,10 +1,14 @@
-//! Each artifact through the program that consumes it (SPEC §4): zones through BIND's
+//! Each artifact through the program that consumes it: zones through BIND's
 //! `named-checkzone`, route batches through `ip -batch` in a fresh network namespace, the
 //! MetalLB resources against MetalLB's CRD schemas (plus a parse of every address, which
 //! the schema does not do), Services through the Kubernetes API types, strictly.
 //!
-//! A consumer that cannot run here (not root, tool missing) skips its test loudly; under
-//! CI it fails instead, since `.ci/run` installs every tool.
+//! The tests that need a program besides cargo (`named-checkzone`; `ip netns`, which needs
+//! root) are `#[ignore]`d with the install command as the reason: `cargo test` lists them as
+//! ignored, `.ci/run` runs them with `--include-ignored`, and once running, a program that
+//! cannot run fails them (see `support::require_tool`). Under CI (`CI` set),
+//! `ci_can_run_every_consumer` fails when a program is missing, even without
+//! `--include-ignored`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -15,7 +19,7 @@ use asenet::emit::OutputFile;
 use asenet::model::{Keyword, Network};
 use serde_json::Value;
 
-use crate::support::{build_file, examples, relative, repo_root, scratch_dir, tool_available};
+use crate::support::{build_file, examples, relative, repo_root, require_tool, scratch_dir};
 
 /// The examples and the consumer edge cases.
 fn inputs() -> Vec<PathBuf> {
@@ -44,11 +48,24 @@ fn named_checkzone() -> Result<(), String> {
     run(Command::new("named-checkzone").arg("-v")).map(|_| ())
 }
 
+const NAMED_CHECKZONE: &str = "apt-get install bind9-utils";
+const IP_NETNS: &str = "apt-get install iproute2, and run the tests as root";
+
+/// Under CI every consumer must run: `.ci/run` installs them all.
 #[test]
-fn every_zone_passes_named_checkzone_and_holds_exactly_the_model_records() {
-    if !tool_available("named-checkzone (apt-get install bind9-utils)", named_checkzone()) {
+fn ci_can_run_every_consumer() {
+    if std::env::var_os("CI").is_none() {
         return;
     }
+    require_tool("named-checkzone", NAMED_CHECKZONE, named_checkzone());
+    require_tool("ip netns", IP_NETNS, network_namespaces(98));
+}
+
+#[test]
+#[ignore = "consumer: needs named-checkzone (apt-get install bind9-utils); \
+            run with `cargo test --test it consumers -- --include-ignored`"]
+fn every_zone_passes_named_checkzone_and_holds_exactly_the_model_records() {
+    require_tool("named-checkzone", NAMED_CHECKZONE, named_checkzone());
     let mut checked = 0;
     for path in inputs() {
         let files = build_file(&path);
@@ -119,8 +136,10 @@ impl Drop for Namespace {
     }
 }
 
-fn network_namespaces() -> Result<(), String> {
-    let probe = Namespace::new(99, "probe0", "192.0.2.1/24")?;
+/// Whether a namespace can be made; `index` keeps the probes of tests that run at the same
+/// time apart.
+fn network_namespaces(index: usize) -> Result<(), String> {
+    let probe = Namespace::new(index, "probe0", "192.0.2.1/24")?;
     drop(probe);
     Ok(())
 }
@@ -137,10 +156,10 @@ fn destination(text: &str) -> String {
 }
 
 #[test]
+#[ignore = "consumer: needs `ip netns` (apt-get install iproute2; root); \
+            run with `cargo test --test it consumers -- --include-ignored`"]
 fn every_ip_batch_applies_in_a_namespace_and_yields_exactly_its_table() {
-    if !tool_available("ip netns (root and iproute2)", network_namespaces()) {
-        return;
-    }
+    require_tool("ip netns", IP_NETNS, network_namespaces(99));
     let mut index = 0;
     for path in inputs() {
         let files = build_file(&path);
@@ -260,25 +279,10 @@ fn is_dns_1123_label(text: &str) -> bool {
         && text.ends_with(alphanumeric)
 }
 
-/// `shared/reference/metallb-v0.16.1`, beside the repository (`../shared`) or beside the
-/// folder of worktrees that holds it.
-fn metallb_crds() -> Result<PathBuf, String> {
-    let relative = Path::new("shared/reference/metallb-v0.16.1");
-    repo_root()
-        .ancestors()
-        .skip(1)
-        .map(|ancestor| ancestor.join(relative))
-        .find(|candidate| candidate.is_dir())
-        .ok_or_else(|| format!("no {} beside the repository or above it", relative.display()))
-}
-
 #[test]
 fn metallb_resources_validate_against_the_crds_and_every_address_parses_back() {
-    let crds = metallb_crds();
-    if !tool_available("the MetalLB CRD schemas (../shared)", crds.as_ref().map(|_| ()).map_err(Clone::clone)) {
-        return;
-    }
-    let crds = crds.unwrap();
+    // Vendored, with their provenance: tests/metallb-v0.16.1/PROVENANCE.md.
+    let crds = repo_root().join("tests/metallb-v0.16.1");
     let pool_schema = crd_schema(&crds, "metallb.io_ipaddresspools.yaml");
     let advertisement_schema = crd_schema(&crds, "metallb.io_l2advertisements.yaml");
     // The checks are strict: a misspelt field and a bad address fail them.

@@ -282,3 +282,114 @@ fn docs_show_a_real_plan_and_every_fact_the_plan_cites() {
         assert!(docs.contains(fact.source), "docs/diff.md links {}", fact.source);
     }
 }
+
+const PLANT: &str = "tests/diff/plant.toml";
+
+/// `class` of the plan, `(class, section, what)` of each change and the commands, from
+/// plant.toml (VLAN compute, BGP) to `tests/diff/plant-<scenario>.toml`.
+fn plant(scenario: &str) -> (serde_json::Value, Vec<(String, String, String)>, Vec<String>) {
+    let output = asenet(&["diff", PLANT, &format!("tests/diff/plant-{scenario}.toml"), "--format", "json"], b"");
+    assert_eq!(output.status.code(), Some(0), "{scenario}: {}", stderr(&output));
+    let plan = json(&output);
+    let changes = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| {
+            let text = |key: &str| change[key].as_str().unwrap().to_owned();
+            (text("class"), text("section"), text("what"))
+        })
+        .collect();
+    let commands =
+        plan["files"][0]["commands"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    (plan["class"].clone(), changes, commands)
+}
+
+#[test]
+fn each_virtual_network_and_bgp_scenario_is_snapshotted_in_every_format() {
+    for scenario in ["vlan-added", "vlan-gateway", "compute-vlan", "peer-hold-time", "layer2", "more-modules"] {
+        for format in ["human", "markdown", "json"] {
+            let new = format!("tests/diff/plant-{scenario}.toml");
+            let output = asenet(&["diff", PLANT, &new, "--format", format], b"");
+            assert_eq!(output.status.code(), Some(0), "{scenario} {format}: {}", stderr(&output));
+            insta::assert_snapshot!(format!("diff_plant-{scenario}_{format}"), stdout(&output));
+        }
+    }
+}
+
+#[test]
+fn a_virtual_network_added_beside_compute_is_reapply_with_its_add_command() {
+    let (class, changes, commands) = plant("vlan-added");
+    assert_eq!(class, "reapply");
+    assert_eq!(changes, [triple("reapply", "virtual-network", "added")]);
+    assert_eq!(
+        commands,
+        ["Add-HcsVirtualNetwork -VirtualSwitchName 'vswitch-port3' -Name 'vnet-doors' -VlanId 30 -AddressSpace \
+          '10.60.30.0/24' -GatewayIPAddress '10.60.30.1'"]
+    );
+}
+
+#[test]
+fn a_changed_virtual_network_is_removed_and_added_again_and_on_compute_it_is_a_redeploy() {
+    let (class, changes, commands) = plant("vlan-gateway");
+    assert_eq!(
+        (class.as_str(), changes),
+        (Some("disruptive"), vec![triple("disruptive", "virtual-network", "gateway")])
+    );
+    assert!(
+        commands[0].starts_with("Remove-HcsVirtualNetwork -VirtualSwitchName 'vswitch-port3' -Name 'vnet-cameras'")
+    );
+    assert!(commands[1].ends_with("-GatewayIPAddress '10.60.10.254'"), "{commands:?}");
+    let (class, changes, commands) = plant("compute-vlan");
+    assert_eq!((class.as_str(), changes), (Some("redeploy"), vec![triple("redeploy", "virtual-network", "VLAN")]));
+    assert!(commands.is_empty(), "no command changes a network compute runs on: {commands:?}");
+}
+
+#[test]
+fn a_changed_peer_is_reapply_and_leaving_bgp_is_disruptive() {
+    let (class, changes, commands) = plant("peer-hold-time");
+    assert_eq!((class.as_str(), changes), (Some("reapply"), vec![triple("reapply", "bgp-peer", "hold time")]));
+    assert_eq!(
+        commands,
+        [
+            "Remove-HcsBGPPeer -PeerAddress '10.60.20.1' -SwitchName 'vswitch-port3'",
+            "Set-HcsBGPPeer -PeerAddress '10.60.20.1' -PeerAsn 64512 -SelfAsn 64520 -SwitchName 'vswitch-port3' \
+             -HoldTimeInSeconds 30",
+        ]
+    );
+    let (class, changes, _) = plant("layer2");
+    assert_eq!(class, "disruptive");
+    assert_eq!(changes, [triple("disruptive", "bgp-peer", "mode"), triple("reapply", "bgp-peer", "removed")]);
+}
+
+#[test]
+fn more_modules_and_vms_are_the_pools_demand_applies_live() {
+    let (class, changes, commands) = plant("more-modules");
+    assert_eq!(class, "applies-live");
+    assert_eq!(
+        changes,
+        [triple("applies-live", "kubernetes", "IoT Edge modules"), triple("applies-live", "kubernetes", "VMs")]
+    );
+    assert!(commands.is_empty());
+}
+
+#[test]
+fn the_base_against_itself_and_the_way_back_name_the_same_changes() {
+    let same = asenet(&["diff", PLANT, PLANT, "--format", "json"], b"");
+    assert_eq!(json(&same)["changes"], serde_json::json!([]));
+    // Going back from BGP to layer 2 and forth again: the same classes.
+    let back = asenet(&["diff", "tests/diff/plant-layer2.toml", PLANT, "--format", "json"], b"");
+    let plan = json(&back);
+    assert_eq!(plan["class"], "disruptive");
+    assert_eq!(plan["files"][0]["commands"][0].as_str().unwrap().split(' ').next(), Some("Set-HcsBGPPeer"));
+}
+
+#[test]
+fn emit_writes_virtual_network_and_peer_commands_too() {
+    let dir = scratch_dir("diff-emit-vnet").join("out");
+    let out = dir.to_str().unwrap();
+    let output = asenet(&["diff", PLANT, "tests/diff/plant-vlan-gateway.toml", "--emit", out], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let undo = std::fs::read_to_string(dir.join("plant-vlan-gateway.undo-routes.ps1")).unwrap();
+    insta::assert_snapshot!("diff_emit_vnet_undo", undo);
+}

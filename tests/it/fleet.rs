@@ -44,7 +44,8 @@ fn each_fleet_fixture_draws_its_rule_or_nothing() {
         let output = check_fleet(&dir.join("asenet-fleet.toml"), "json");
         let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
         let found = codes(&json);
-        match kind {
+        // `CODE-fires` or `CODE-fires-WHAT`, `CODE-quiet` or `CODE-quiet-WHAT`.
+        match kind.split('-').next().unwrap() {
             "fires" => {
                 assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
                 assert!(found.contains(&code.to_owned()), "{name}: found {found:?}");
@@ -265,4 +266,17 @@ fn a_device_files_lint_table_moves_the_fleet_diagnostics_in_it() {
     let output = asenet(&["check", "--fleet", dir.join("asenet-fleet.toml").to_str().unwrap()], b"");
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn a_virtual_networks_address_space_is_a_subnet_of_its_device() {
+    let fleet = "tests/fleet/ASE603-quiet-vlan/asenet-fleet.toml";
+    // fab-north's camera VLAN takes 10.70.10.0/24; none of its ports is there.
+    let north =
+        asenet(&["free", "--size", "/24", "--in", "10.70.10.0/23", "--site", "fabrikam-north", "--fleet", fleet], b"");
+    assert_eq!(stdout(&north), "10.70.11.0/24\n", "{}", stderr(&north));
+    // In the other plant fab-east's own pod CIDR, 10.70.0.0/16, takes the whole span.
+    let east =
+        asenet(&["free", "--size", "/24", "--in", "10.70.10.0/23", "--site", "fabrikam-east", "--fleet", fleet], b"");
+    assert_eq!(east.status.code(), Some(1));
 }

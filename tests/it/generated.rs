@@ -1,42 +1,97 @@
-//! Generated files and sections of the repository (the README rule table, the JSON Schema)
+//! Generated files of the repository (the rule reference `docs/rules.md`, the JSON Schema)
 //! stay in step with the code. Set `ASENET_UPDATE_GENERATED=1` to rewrite them instead of
 //! failing.
 
 use crate::support::repo_root;
 
-const START: &str =
-    "<!-- rules:start (generated from the registry by `cargo test`; ASENET_UPDATE_GENERATED=1 rewrites it) -->";
-const END: &str = "<!-- rules:end -->";
-
-fn rule_table() -> String {
-    let mut table = String::from("| code | rule | severity | fires when |\n|---|---|---|---|\n");
+/// `docs/rules.md`: a table of every rule, then one section per rule, anchored by its
+/// lowercase code (`#ase203`), with its `asenet explain` text. Citations of the device facts
+/// become links to `device-facts.md`, beside it.
+fn rules_page() -> String {
+    let mut page = String::from(
+        "# Rules\n\n\
+         <!-- Generated from the rule registry by `cargo test` (tests/it/generated.rs): do not edit.\n     \
+         ASENET_UPDATE_GENERATED=1 cargo test rewrites it. -->\n\n\
+         Every rule asenet checks, with what `asenet explain CODE` prints. Input errors (ASE0xx)\n\
+         cannot be allowed or suppressed; every other rule can be moved with `[lint]` or a\n\
+         suppression comment (see [input-format.md](input-format.md#lint)).\n\n\
+         | code | rule | severity | fires when |\n|---|---|---|---|\n",
+    );
     for rule in asenet::rules::RULES {
-        table.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
+        page.push_str(&format!(
+            "| [{}](#{}) | `{}` | {} | {} |\n",
             rule.code,
+            rule.code.to_lowercase(),
             rule.name,
             rule.severity.as_str(),
             rule.summary
         ));
     }
-    table
+    for rule in asenet::rules::RULES {
+        page.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n\n## {} `{}` ({})\n\n{}\n\n",
+            rule.code.to_lowercase(),
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary
+        ));
+        page.push_str(&explain_as_section(&rule.documentation()));
+    }
+    page
+}
+
+/// The explain text one heading level down, with each `docs/device-facts.md#anchor` outside
+/// code made a link.
+fn explain_as_section(doc: &str) -> String {
+    let mut out = String::new();
+    let mut in_fence = false;
+    for line in doc.trim().lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence || line.trim_start().starts_with("```") {
+            out.push_str(line);
+        } else if line.starts_with('#') {
+            out.push('#');
+            out.push_str(line);
+        } else {
+            out.push_str(&link_facts(line));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn link_facts(line: &str) -> String {
+    const PAGE: &str = "docs/device-facts.md#";
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find(PAGE) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start + PAGE.len()..];
+        let end =
+            tail.find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')).unwrap_or(tail.len());
+        let anchor = &tail[..end];
+        out.push_str(&format!("[{PAGE}{anchor}](device-facts.md#{anchor})"));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]
-fn readme_rule_table_matches_the_registry() {
-    let path = repo_root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme.find(START).expect("README has the rules:start marker") + START.len();
-    let end = readme.find(END).expect("README has the rules:end marker");
-    let expected = format!("\n{}", rule_table());
-    if readme[start..end] == expected {
+fn docs_rules_page_matches_the_registry() {
+    let path = repo_root().join("docs/rules.md");
+    let expected = rules_page();
+    if std::fs::read_to_string(&path).is_ok_and(|committed| committed == expected) {
         return;
     }
     if std::env::var_os("ASENET_UPDATE_GENERATED").is_some() {
-        std::fs::write(&path, format!("{}{expected}{}", &readme[..start], &readme[end..])).unwrap();
+        std::fs::write(&path, expected).unwrap();
         return;
     }
-    panic!("README.md's rule table is stale: run `ASENET_UPDATE_GENERATED=1 cargo test`");
+    panic!("docs/rules.md is stale: run `ASENET_UPDATE_GENERATED=1 cargo test --test it generated`");
 }
 
 /// `schemas/asenet.schema.json` is what `asenet schema` prints, generated from the raw input

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::bench_generator::{self as generator, Shape};
+use asenet::testing::generator::{self, Shape};
 
 fn counts(source: &str) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();

@@ -18,6 +18,9 @@ const LAYERS: &[&[&str]] = &[
     &["ide"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
     &["lib", "cli", "main"],
+    // Test support behind the `testing` feature (generator, invariants): it drives the
+    // pipeline, and nothing else in the crate may use it.
+    &["testing"],
 ];
 
 fn layer(module: &str) -> usize {

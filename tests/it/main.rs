@@ -1,16 +1,13 @@
 //! The one integration test binary: fixtures through the library, the CLI through the
 //! real binary.
 
-/// The benchmark's device file generator, shared with `bench/`.
-#[path = "../../bench/generator.rs"]
-#[allow(dead_code)]
-mod bench_generator;
 mod build;
 mod build_promises;
 mod cli;
 mod consumers;
 mod corpus;
 mod diff;
+mod docs;
 mod examples;
 mod first_hour;
 mod fixes;
@@ -19,7 +16,6 @@ mod fleet;
 mod formats;
 mod generated;
 mod generator;
-mod invariants;
 mod layers;
 mod malformed;
 mod neovim;

@@ -4,8 +4,8 @@
 //! drawn from a place that keeps every rule quiet); on them `check` is clean and
 //! deterministic, and every artifact parsed back says what the model says. `messy_device`
 //! makes files with random pins, sharing groups and tiny pools, valid or not; on them
-//! allocation matches a naive reference and never hands out a reserved, duplicate or
-//! out-of-pool address.
+//! allocation matches a naive reference, never hands out a reserved, duplicate or
+//! out-of-pool address, and records what each pool was asked as a naive count does.
 //!
 //! 48 cases per property by default, to keep CI fast; `PROPTEST_CASES=5000 cargo test
 //! --test it properties` runs more.
@@ -14,12 +14,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use asenet::emit::{OutputFile, Previous};
-use asenet::model::{AddrRange, Keyword, Network, ServiceType, reserved_cluster_ips};
+use asenet::model::{
+    AddrRange, Claimant, ClusterDemand, ExternalDemand, Keyword, Network, PoolUsage, ServiceType, reserved_cluster_ips,
+};
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::invariants;
+use asenet::testing::invariants;
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(48);
@@ -165,7 +167,7 @@ fn device_name(bytes: &[u8]) -> String {
         .iter()
         .enumerate()
         .map(|(index, byte)| {
-            // No hyphen at either end (F41).
+            // No hyphen at either end (see docs/device-facts.md#names-and-dns).
             let alphabet = if index == 0 || index == last { &INNER[..INNER.len() - 1] } else { INNER };
             char::from(alphabet[usize::from(*byte) % alphabet.len()])
         })
@@ -644,9 +646,10 @@ fn lowest_free(range: Option<AddrRange>, taken: &mut BTreeSet<Ipv4Addr>) -> Opti
     Some(found)
 }
 
-/// SPEC §1 read literally: pins first, then every unpinned service in file order takes the
-/// lowest free address; edgehub the lowest free external IP before them; a `share_ip`
-/// group of LoadBalancers one address, its first pin if it has one.
+/// The allocation that docs/input-format.md describes, read literally: pins first, then every
+/// unpinned service in file order takes the lowest free address; edgehub the lowest free
+/// external IP before them; a `share_ip` group of LoadBalancers one address, its first pin if
+/// it has one.
 fn reference_allocation(network: &Network) -> (Vec<Given>, Option<Ipv4Addr>) {
     let kubernetes = network.kubernetes.as_ref().unwrap();
     let cidr = kubernetes.service_cidr.value.trunc();
@@ -698,8 +701,98 @@ fn reference_allocation(network: &Network) -> (Vec<Given>, Option<Ipv4Addr>) {
     (cluster.into_iter().zip(external).collect(), edgehub)
 }
 
+/// What each pool was asked and who got nothing, counted from the services after the fact:
+/// distinct pins inside the pool (not reserved), one address per unpinned `share_ip` group
+/// without a pinned member, one per other unpinned service, edgehub's, the modules' and VMs'.
+fn reference_usage(network: &Network) -> (PoolUsage<ExternalDemand>, PoolUsage<ClusterDemand>) {
+    let kubernetes = network.kubernetes.as_ref().unwrap();
+    let pool = kubernetes.service_ips.map(|pool| pool.value);
+    let load_balancers: Vec<(usize, &asenet::model::Service)> = network
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, service)| service.kind.value == ServiceType::LoadBalancer)
+        .collect();
+    let pinned_keys: BTreeSet<&str> = load_balancers
+        .iter()
+        .filter(|(_, service)| service.load_balancer_ip.is_some())
+        .filter_map(|(_, service)| service.share_ip.as_ref().map(|key| key.value.as_str()))
+        .collect();
+    let pins: BTreeSet<Ipv4Addr> = load_balancers
+        .iter()
+        .filter_map(|(_, service)| service.load_balancer_ip.map(|pin| pin.value))
+        .filter(|pin| pool.is_some_and(|pool| pool.contains(*pin)))
+        .collect();
+    let unpinned = || load_balancers.iter().filter(|(_, service)| service.load_balancer_ip.is_none());
+    let groups: BTreeSet<&str> = unpinned()
+        .filter_map(|(_, service)| service.share_ip.as_ref().map(|key| key.value.as_str()))
+        .filter(|key| !pinned_keys.contains(key))
+        .collect();
+    let edgehub_unserved = kubernetes.iot_edge.is_some() && kubernetes.edgehub_ip.is_none();
+    let external = PoolUsage {
+        capacity: pool.map_or(0, AddrRange::size),
+        demand: ExternalDemand {
+            edgehub: kubernetes.iot_edge.is_some(),
+            iot_modules: kubernetes.iot_modules.map_or(0, |count| count.value as u64),
+            vms: kubernetes.vms.map_or(0, |count| count.value as u64),
+            pinned: pins.len() as u64,
+            share_groups: groups.len() as u64,
+            lone_services: unpinned().filter(|(_, service)| service.share_ip.is_none()).count() as u64,
+        },
+        unserved: edgehub_unserved
+            .then_some(Claimant::Edgehub)
+            .into_iter()
+            .chain(
+                load_balancers
+                    .iter()
+                    .filter(|(_, service)| service.allocated.external_ip.is_none())
+                    .map(|(index, _)| Claimant::Service(*index)),
+            )
+            .collect(),
+    };
+
+    let cidr = kubernetes.service_cidr.value.trunc();
+    let reserved: Vec<Ipv4Addr> = reserved_cluster_ips(cidr).into_iter().map(|(address, _)| address).collect();
+    let asks = |service: &&asenet::model::Service| service.cluster_ip.is_none() && service.headless.is_none();
+    let cluster = PoolUsage {
+        capacity: AddrRange::of_net(cidr).size() - reserved.len() as u64,
+        demand: ClusterDemand {
+            pinned: network
+                .services
+                .iter()
+                .filter_map(|service| service.cluster_ip.map(|pin| pin.value))
+                .filter(|pin| cidr.contains(pin) && !reserved.contains(pin))
+                .collect::<BTreeSet<_>>()
+                .len() as u64,
+            unpinned: network.services.iter().filter(asks).count() as u64,
+        },
+        unserved: (0..network.services.len())
+            .filter(|&index| {
+                let service = &network.services[index];
+                asks(&service) && service.allocated.cluster_ip.is_none()
+            })
+            .map(Claimant::Service)
+            .collect(),
+    };
+    (external, cluster)
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn allocation_records_what_each_pool_was_asked_and_who_got_nothing(text in messy_device()) {
+        let network = asenet::check(&text).network.unwrap();
+        prop_assume!(network.kubernetes.is_some());
+        let kubernetes = network.kubernetes.as_ref().unwrap();
+        let (external, cluster) = reference_usage(&network);
+        prop_assert_eq!(&kubernetes.external_pool, &external, "{}", text);
+        prop_assert_eq!(&kubernetes.cluster_pool, &cluster, "{}", text);
+        // Without modules and VMs, which are counted but not placed, a pool leaves someone
+        // without an address exactly when it is asked for more than it holds.
+        prop_assert_eq!(external.unserved.is_empty(), external.demand.total() <= external.capacity, "{}", text);
+        prop_assert_eq!(cluster.unserved.is_empty(), cluster.demand.total() <= cluster.capacity, "{}", text);
+    }
 
     #[test]
     fn allocation_is_the_reference_and_never_hands_out_a_reserved_or_taken_address(text in messy_device()) {

@@ -84,9 +84,21 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Whether a test that needs a real tool can run. When it cannot, it says so loudly and the
-/// test is skipped, except under CI (`CI` set), where a missing tool fails the test: CI
-/// installs every tool in `.ci/run`.
+/// Consumer tests feed the artifacts to a real program. They are `#[ignore]`d, with the
+/// program and its install command as the reason, so that `cargo test` lists each one as
+/// ignored rather than passing it unchecked; `.ci/run` installs every program and runs them
+/// with `cargo test --locked --test it consumers -- --include-ignored`. Once such a test runs,
+/// a program that cannot run fails it: it never passes having checked nothing.
+pub fn require_tool(tool: &str, install: &str, available: Result<(), String>) {
+    if let Err(reason) = available {
+        panic!("{tool} cannot run here, so this consumer test cannot check anything ({install}): {reason}")
+    }
+}
+
+/// Whether a test that needs a real tool or root can run; when it cannot, it says so on
+/// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
+/// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
+/// command and [`require_tool`] for a test that checks nothing without the tool.
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
@@ -94,7 +106,7 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
             panic!("{tool} is needed and CI must have it (.ci/run installs it): {reason}")
         }
         Err(reason) => {
-            eprintln!("SKIPPED: {tool} cannot run here, so this consumer test checks nothing: {reason}");
+            eprintln!("SKIPPED: {tool} cannot run here: {reason}");
             false
         }
     }

@@ -5,8 +5,9 @@ use crate::fleet::{FileId, Fleet, FleetDevice, Topology};
 declare_rule! {
     /// ## What it does
     /// Reports two device files of a fleet with one device name. Names are compared
-    /// without case, since a name becomes the DNS zone `<name>.<domain>` (its FQDN, F41),
-    /// lowercased; the message names the FQDN when both devices have a `domain`.
+    /// without case, since a name becomes the DNS zone `<name>.<domain>` (its FQDN,
+    /// docs/device-facts.md#names-and-dns), lowercased; the message names the FQDN when both
+    /// devices have a `domain`.
     ///
     /// ## Why is this bad?
     /// Azure names a device resource once per resource group, the site zone

@@ -10,7 +10,8 @@ declare_rule! {
     /// reaches: its pod or service CIDR overlapping a fleet network its site reaches
     /// (`[[networks]] sites`) or another device's subnet that it meets; its node IP range
     /// or external pool overlapping a fleet network that does not hold the device's own
-    /// subnet.
+    /// subnet. A device's subnets are its static ports' prefixes and its virtual networks'
+    /// address spaces (`[[virtual_networks]] subnet`).
     ///
     /// A default pod CIDR (`172.27.0.0/16`) or service CIDR (`172.28.0.0/16`) counts: the
     /// diagnostic then points at `[kubernetes]`.
@@ -65,7 +66,7 @@ pub fn check(fleet: &Fleet, devices: &[FleetDevice], topology: &Topology, found:
     for (device, fleet_device) in devices.iter().enumerate() {
         let Some(network) = fleet_device.clean() else { continue };
         let group = topology.component[device];
-        for subnet in network.ports.iter().filter_map(|port| port.subnet()) {
+        for subnet in crate::fleet::device_subnets(network) {
             push(group, SUBNET, AddrRange::of_net(subnet.value), device, "subnet", subnet.span);
         }
         let Some(kubernetes) = &network.kubernetes else { continue };
@@ -101,7 +102,7 @@ pub fn check(fleet: &Fleet, devices: &[FleetDevice], topology: &Topology, found:
             NETWORK if range.class == ON_LINK_RANGE => {
                 let prefix = fleet.networks[target.index].prefix.value;
                 let network = devices[range.index].clean().expect("clean");
-                !network.ports.iter().filter_map(|port| port.subnet()).any(|subnet| prefix.contains(&subnet.value))
+                !crate::fleet::device_subnets(network).any(|subnet| prefix.contains(&subnet.value))
             }
             _ => true,
         }

@@ -2,7 +2,7 @@
 //! N/10 services and ranges big enough for them, valid by construction (every rule runs its
 //! happy path, `asenet check` reports nothing), or with about 1% injected conflicts.
 //!
-//! Shared by `bench/scale.rs` and the `generate` example
+//! Shared by `bench/scale.rs`, the tests and the `generate` example
 //! (`cargo run --release --example generate -- 100000 > big.toml`). Valid for up to about
 //! 270,000 routes (node ports and pins run out beyond).
 
@@ -108,9 +108,10 @@ fn nth_host(base: [u8; 4], k: usize) -> Ipv4Addr {
 }
 
 /// Services come in tens. Even ones are LoadBalancers, odd ones ClusterIP. In each ten:
-/// 0 has a hostname in the site zone; 2 (TCP) and 4 (UDP) share one IP, as F35 advises; 6
-/// has a node port; 7 pins its cluster IP; 8 pins its external IP. A third have a target
-/// port. With conflicts, 98 of each hundred pins the external IP of 88.
+/// 0 has a hostname in the site zone; 2 (TCP) and 4 (UDP) share one IP, as
+/// docs/device-facts.md#shared-ips advises; 6 has a node port; 7 pins its cluster IP; 8 pins its
+/// external IP. A third have a target port. With conflicts, 98 of each hundred pins the external IP
+/// of 88.
 fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut Random) {
     let slot = index % 10;
     let load_balancer = slot.is_multiple_of(2);
@@ -126,7 +127,8 @@ fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut Rand
         let _ = write!(out, ", target_port = {}", 8000 + random.below(1000));
     }
     if slot == 6 {
-        // 30000-32767 less 31000 and 31001 (F32), one per service.
+        // 30000-32767 less 31000 and 31001 (see docs/device-facts.md#reserved-addresses), one per
+        // service.
         let offset = index / 10;
         let _ = write!(out, ", node_port = {}", 30_000 + offset + if offset >= 1000 { 2 } else { 0 });
     }

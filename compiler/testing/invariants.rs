@@ -1,14 +1,14 @@
-//! What must hold for any input whatsoever: shared by the property tests (`properties.rs`)
-//! and the fuzz targets (`fuzz/`, which include this file by path). Each function panics
+//! What must hold for any input whatsoever: shared by the property tests
+//! (`tests/it/properties.rs`) and the fuzz targets (`fuzz/`). Each function panics
 //! with the reason when an invariant breaks.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use asenet::diagnostic::human::{self, Style};
-use asenet::diagnostic::json::{self, FileReport};
-use asenet::emit::{Previous, path_problem};
-use asenet::model::{AddrRange, Network, ServiceType, reserved_cluster_ips};
+use crate::diagnostic::human::{self, Style};
+use crate::diagnostic::json::{self, FileReport};
+use crate::emit::{Previous, path_problem};
+use crate::model::{AddrRange, Network, ServiceType, reserved_cluster_ips};
 
 /// Checks `bytes` as a file and holds the whole pipeline to its invariants: diagnostics
 /// point into the file, come sorted and the same each time; rendering them never panics
@@ -16,7 +16,7 @@ use asenet::model::{AddrRange, Network, ServiceType, reserved_cluster_ips};
 /// errors never does; artifacts have safe paths and rebuild identically; allocation hands
 /// out no reserved, duplicate or out-of-pool address.
 pub fn check_everything(bytes: &[u8]) {
-    let checked = asenet::check_bytes(bytes);
+    let checked = crate::check_bytes(bytes);
     let source = String::from_utf8_lossy(bytes);
     for diagnostic in &checked.diagnostics {
         let spans = std::iter::once(diagnostic.span).chain(diagnostic.labels.iter().map(|label| label.span));
@@ -27,7 +27,7 @@ pub fn check_everything(bytes: &[u8]) {
     let keys: Vec<_> = checked.diagnostics.iter().map(|d| (d.span, d.code())).collect();
     assert!(keys.is_sorted(), "diagnostics are sorted by position, then code");
     assert!(checked.network.is_some() || checked.has_errors(), "a file that is not TOML has an error");
-    assert_eq!(asenet::check_bytes(bytes).diagnostics, checked.diagnostics, "check is deterministic");
+    assert_eq!(crate::check_bytes(bytes).diagnostics, checked.diagnostics, "check is deterministic");
 
     let report = human::render("f.toml", &source, &checked.diagnostics, Style::PLAIN);
     assert!(report.len() <= 100 + 20_000 * checked.diagnostics.len(), "the human report is bounded");
@@ -39,7 +39,7 @@ pub fn check_everything(bytes: &[u8]) {
         allocation(network);
     }
     let Ok(source) = std::str::from_utf8(bytes) else { return };
-    match asenet::build(source, &Previous::default()) {
+    match crate::build(source, &Previous::default()) {
         Ok(built) => {
             assert!(!checked.has_errors(), "no artifact from a file with an error");
             artifacts(source, &built.files);
@@ -58,7 +58,7 @@ pub fn check_everything(bytes: &[u8]) {
 
 /// Artifact paths are safe, unique and sorted; the manifest reads back and a rebuild
 /// with it changes nothing.
-pub fn artifacts(source: &str, files: &[asenet::emit::OutputFile]) {
+pub fn artifacts(source: &str, files: &[crate::emit::OutputFile]) {
     for file in files {
         assert_eq!(path_problem(&file.path), None, "unsafe artifact path {:?}", file.path);
     }
@@ -66,11 +66,11 @@ pub fn artifacts(source: &str, files: &[asenet::emit::OutputFile]) {
     assert!(paths.windows(2).all(|pair| pair[0] < pair[1]), "paths are unique and sorted: {paths:?}");
     let manifest = files.iter().find(|file| file.path == "manifest.json").expect("a manifest");
     let previous = Previous::parse(&manifest.contents).expect("the manifest reads back");
-    let again = asenet::build(source, &previous).expect("a rebuild builds");
+    let again = crate::build(source, &previous).expect("a rebuild builds");
     assert_eq!(again.files, files, "a rebuild over the same manifest changes nothing");
 }
 
-/// Allocation (SPEC §1): an address a service was given rather than pinned is inside its
+/// Allocation (docs/input-format.md): an address a service was given rather than pinned is inside its
 /// pool, is no reserved cluster IP, and is nobody else's, except within a `share_ip` group.
 pub fn allocation(network: &Network) {
     let Some(kubernetes) = &network.kubernetes else { return };
@@ -94,7 +94,7 @@ pub fn allocation(network: &Network) {
     for service in network.services.iter().filter(|service| service.kind.value == ServiceType::ClusterIp) {
         assert_eq!(service.allocated.external_ip, None, "a ClusterIP service has no external IP");
     }
-    let group = |service: &asenet::model::Service| service.share_ip.as_ref().map(|key| key.value.clone());
+    let group = |service: &crate::model::Service| service.share_ip.as_ref().map(|key| key.value.clone());
     // A group's first pin is the group's address.
     let mut group_pins: BTreeMap<String, Ipv4Addr> = BTreeMap::new();
     let mut pinned: Vec<Ipv4Addr> = Vec::new();

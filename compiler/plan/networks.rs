@@ -1,0 +1,214 @@
+//! Virtual networks and BGP peers. A virtual network is known by its switch and name, as
+//! `Remove-HcsVirtualNetwork` knows it; a BGP peer by its switch and address, as
+//! `Remove-HcsBGPPeer` knows it. No cmdlet changes either in place: a change is a removal
+//! and an addition, the commands the change carries. A virtual network with compute on it,
+//! on either side, cannot be modified once the cluster is deployed: any change to it is a
+//! redeploy, and it carries no commands (they come after compute is torn down).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+use super::{Change, Class, Section, Side, facts};
+use crate::emit::powershell;
+use crate::model::{BgpPeer, Network, VirtualNetwork};
+
+/// `VLAN 10, 10.20.10.0/24 via 10.20.10.1, DNS 10.20.10.53, compute`.
+fn describe(vnet: &VirtualNetwork) -> String {
+    let mut text = format!("VLAN {}, {} via {}", vnet.vlan.value, vnet.net(), vnet.gateway.value);
+    if !vnet.dns.is_empty() {
+        let dns: Vec<String> = vnet.dns.iter().map(|server| server.value.to_string()).collect();
+        text.push_str(&format!(", DNS {}", dns.join(" ")));
+    }
+    if vnet.compute.is_some() {
+        text.push_str(", compute");
+    }
+    text
+}
+
+/// Which of the properties an address on the network depends on differ: VLAN, subnet,
+/// gateway, compute; and whether the DNS servers do.
+fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> (Vec<&'static str>, bool) {
+    let mut what = Vec::new();
+    if was.vlan.value != is.vlan.value {
+        what.push("VLAN");
+    }
+    if was.net() != is.net() {
+        what.push("subnet");
+    }
+    if was.gateway.value != is.gateway.value {
+        what.push("gateway");
+    }
+    if was.compute.is_some() != is.compute.is_some() {
+        what.push("compute");
+    }
+    let dns = |vnet: &VirtualNetwork| vnet.dns.iter().map(|server| server.value).collect::<Vec<Ipv4Addr>>();
+    (what, dns(was) != dns(is))
+}
+
+const FROZEN: &str = "Kubernetes runs on this virtual network, and virtual networks can't be modified once the \
+                      cluster is deployed: tear compute down, change the network, configure compute again";
+
+pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
+    let by_key = |network: &'_ Network| -> BTreeMap<(String, String), usize> {
+        network
+            .virtual_networks
+            .iter()
+            .enumerate()
+            .map(|(index, vnet)| ((vnet.switch.value.clone(), vnet.name.value.clone()), index))
+            .collect()
+    };
+    let (before, after) = (by_key(old.network), by_key(new.network));
+    let keys: BTreeSet<&(String, String)> = before.keys().chain(after.keys()).collect();
+    for key in keys {
+        let was = before.get(key).map(|&index| &old.network.virtual_networks[index]);
+        let is = after.get(key).map(|&index| &new.network.virtual_networks[index]);
+        let subject = format!("{} on {}", key.1, key.0);
+        let compute = was.into_iter().chain(is).any(|vnet| vnet.compute.is_some());
+        let change = match (was, is) {
+            (None, Some(vnet)) => {
+                let change = Change::new(Class::Reapply, Section::VirtualNetwork, subject, "added")
+                    .values(None::<String>, Some(describe(vnet)));
+                if compute {
+                    Change { class: Class::Redeploy, ..change }.because(
+                        "compute moves to this network: the Kubernetes VMs are created on it when compute is configured",
+                        &facts::VIRTUAL_NETWORKS_FIXED,
+                    )
+                } else {
+                    let mut change = change.because(
+                        "a new VLAN on the switch: run network/apply-vnets.ps1 (Add-HcsVirtualNetwork); nothing running \
+                         changes",
+                        &facts::VIRTUAL_NETWORK_CMDLETS,
+                    );
+                    change.commands = vec![powershell::add_vnet_command(vnet)];
+                    change
+                }
+            }
+            (Some(vnet), None) => {
+                let change = Change::new(Class::Disruptive, Section::VirtualNetwork, subject, "removed")
+                    .values(Some(describe(vnet)), None::<String>);
+                if compute {
+                    Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                } else {
+                    let mut change = change.because(
+                        "what is attached to this VLAN (VMs) loses it: Remove-HcsVirtualNetwork",
+                        &facts::VIRTUAL_NETWORK_CMDLETS,
+                    );
+                    change.commands = vec![powershell::remove_vnet_command(vnet)];
+                    change
+                }
+            }
+            (Some(was), Some(is)) => {
+                let (what, dns) = differences(was, is);
+                if what.is_empty() && !dns {
+                    continue;
+                }
+                let label = if what.is_empty() {
+                    "DNS servers".to_owned()
+                } else {
+                    let mut label = what.join(", ");
+                    if dns {
+                        label.push_str(", DNS servers");
+                    }
+                    label
+                };
+                // One property changed: its two values; else the two networks.
+                let (before, after) = match (what.as_slice(), dns) {
+                    (["VLAN"], false) => (was.vlan.value.to_string(), is.vlan.value.to_string()),
+                    (["subnet"], false) => (was.net().to_string(), is.net().to_string()),
+                    (["gateway"], false) => (was.gateway.value.to_string(), is.gateway.value.to_string()),
+                    _ => (describe(was), describe(is)),
+                };
+                let change = Change::new(Class::Disruptive, Section::VirtualNetwork, subject, label)
+                    .values(Some(before), Some(after));
+                if compute {
+                    Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                } else {
+                    let mut change = if what.is_empty() {
+                        Change { class: Class::Reapply, ..change }.because(
+                            "no cmdlet changes a virtual network: network/apply-vnets.ps1 removes and adds it again \
+                             with the new DNS servers; no address on it changes",
+                            &facts::VIRTUAL_NETWORK_CMDLETS,
+                        )
+                    } else {
+                        change.because(
+                            "no cmdlet changes a virtual network: it is removed and added again, and what is attached \
+                             to it (VMs) must follow its new VLAN or addresses",
+                            &facts::VIRTUAL_NETWORK_CMDLETS,
+                        )
+                    };
+                    change.commands = vec![powershell::remove_vnet_command(was), powershell::add_vnet_command(is)];
+                    change
+                }
+            }
+            (None, None) => continue,
+        };
+        out.push(change);
+    }
+}
+
+/// `peer AS 64512, self AS 64513, hold time 90 s`.
+fn describe_peer(peer: &BgpPeer) -> String {
+    let mut text = format!("peer AS {}, self AS {}", peer.peer_asn.value, peer.self_asn.value);
+    if let Some(hold_time) = peer.hold_time {
+        text.push_str(&format!(", hold time {} s", hold_time.value));
+    }
+    text
+}
+
+const PEERS: &str = "run routes/apply-bgp.ps1 (Set-HcsBGPPeer, Remove-HcsBGPPeer) on the device's PowerShell \
+                     interface; the external IPs stay what they are";
+
+pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
+    let (old, new) = (old.network, new.network);
+    let by_key = |network: &'_ Network| -> BTreeMap<(String, Ipv4Addr), usize> {
+        network
+            .bgp_peers
+            .iter()
+            .enumerate()
+            .map(|(index, peer)| ((peer.switch.value.clone(), peer.peer_address.value), index))
+            .collect()
+    };
+    let mode = |network: &Network| if network.bgp_peers.is_empty() { "layer 2" } else { "BGP" };
+    if mode(old) != mode(new) {
+        out.push(
+            Change::new(Class::Disruptive, Section::BgpPeer, "MetalLB", "mode")
+                .values(Some(mode(old)), Some(mode(new)))
+                .because(
+                    "MetalLB announces the external service IPs another way (ARP on the compute network, or routes to \
+                     the BGP peers): until the network follows, clients do not reach the services",
+                    &facts::BGP_MODE,
+                ),
+        );
+    }
+    let (before, after) = (by_key(old), by_key(new));
+    let keys: BTreeSet<&(String, Ipv4Addr)> = before.keys().chain(after.keys()).collect();
+    for key in keys {
+        let was = before.get(key).map(|&index| &old.bgp_peers[index]);
+        let is = after.get(key).map(|&index| &new.bgp_peers[index]);
+        let subject = format!("{} on {}", key.1, key.0);
+        let (what, commands) = match (was, is) {
+            (None, Some(peer)) => ("added", vec![powershell::set_peer_command(peer)]),
+            (Some(peer), None) => ("removed", vec![powershell::remove_peer_command(peer)]),
+            (Some(was), Some(is)) if describe_peer(was) == describe_peer(is) => continue,
+            (Some(was), Some(is)) => {
+                let what = if was.peer_asn.value != is.peer_asn.value || was.self_asn.value != is.self_asn.value {
+                    "AS numbers"
+                } else {
+                    "hold time"
+                };
+                (what, vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)])
+            }
+            (None, None) => continue,
+        };
+        let hold_time = |peer: &BgpPeer| peer.hold_time.map_or("default".to_owned(), |t| format!("{} s", t.value));
+        let (before, after) = match (was, is) {
+            (Some(was), Some(is)) if what == "hold time" => (Some(hold_time(was)), Some(hold_time(is))),
+            _ => (was.map(describe_peer), is.map(describe_peer)),
+        };
+        let mut change = Change::new(Class::Reapply, Section::BgpPeer, subject, what)
+            .values(before, after)
+            .because(PEERS, &facts::BGP_MODE);
+        change.commands = commands;
+        out.push(change);
+    }
+}
