@@ -1,14 +1,16 @@
 //! Keystroke to published diagnostics, through the protocol, and memory over a long session.
 //!
 //!     cargo build --release
-//!     cargo run --release --example server_latency -- FILE [EDITS]
+//!     cargo run --release --example server_latency -- FILE [EDITS] [--full]
 //!
-//! Starts `target/release/asenet server`, opens FILE, then sends EDITS (default 200)
-//! full-text `didChange` notifications, each a keystroke (a digit typed into, or deleted
-//! from, a comment at the end), and times each from the moment it is written to the moment
-//! the `publishDiagnostics` of that version is read. Prints the median, the 95th percentile
-//! and the server's resident memory (VmRSS) after the first tenth of the edits and at the
-//! end: a long session should not grow.
+//! Starts `target/release/asenet server` (or `$ASENET_BIN`), opens FILE, then sends EDITS
+//! (default 200) `didChange` notifications, each a keystroke (a comment line typed at the
+//! end, then deleted), as the range edit an editor sends (incremental sync), or with `--full`
+//! as the whole text (full sync, what the server offered first). Times each from the moment
+//! it is written to the moment the `publishDiagnostics` of that version is read. Prints the
+//! median, the 95th percentile, the server's CPU time per edit (the wall time also counts
+//! waiting for a core on a loaded machine) and its resident memory (VmRSS) after the first
+//! tenth of the edits and at the end: a long session should not grow.
 
 use std::io::BufReader;
 use std::process::{Command, Stdio};
@@ -20,7 +22,14 @@ use serde_json::json;
 fn main() {
     let mut args = std::env::args().skip(1);
     let file = args.next().expect("usage: server_latency FILE [EDITS]");
-    let edits: usize = args.next().map_or(200, |n| n.parse().expect("EDITS is a number"));
+    let mut edits = 200;
+    let mut full = false;
+    for arg in args {
+        match arg.as_str() {
+            "--full" => full = true,
+            n => edits = n.parse().expect("EDITS is a number"),
+        }
+    }
     let text = std::fs::read_to_string(&file).expect("FILE is readable");
     let binary = std::env::var("ASENET_BIN").unwrap_or_else(|_| "target/release/asenet".to_owned());
     let mut child = Command::new(&binary)
@@ -43,11 +52,24 @@ fn main() {
     let mut latencies = Vec::with_capacity(edits);
     let cpu_before = cpu_ms(child.id());
     let mut rss_early = 0;
+    // The end of the text, as an LSP position (UTF-16, the default encoding).
+    let last_line = text.matches('\n').count();
+    let last_column = text.rsplit('\n').next().unwrap_or("").encode_utf16().count();
+    let end = json!({ "line": last_line, "character": last_column });
     for edit in 1..=edits {
-        let typed = if edit % 2 == 1 { format!("{text}\n# keystroke {}", edit % 10) } else { text.clone() };
+        let typed = format!("\n# keystroke {}", edit % 10);
+        let change = match (full, edit % 2 == 1) {
+            (true, true) => json!({ "text": format!("{text}{typed}") }),
+            (true, false) => json!({ "text": text }),
+            (false, true) => json!({ "range": { "start": end, "end": end }, "text": typed }),
+            (false, false) => {
+                let typed_end = json!({ "line": last_line + 1, "character": typed.len() - 1 });
+                json!({ "range": { "start": end, "end": typed_end }, "text": "" })
+            }
+        };
         let params = json!({
             "textDocument": { "uri": uri, "version": edit },
-            "contentChanges": [{ "text": typed }],
+            "contentChanges": [change],
         });
         let start = Instant::now();
         send(Message::Notification(Notification::new("textDocument/didChange".into(), params)));
@@ -67,9 +89,10 @@ fn main() {
     let median = latencies[latencies.len() / 2];
     let p95 = latencies[latencies.len() * 95 / 100];
     println!(
-        "{file}: {} bytes, {edits} edits: median {:.2} ms, p95 {:.2} ms; server CPU {cpu_per_edit:.2} ms per edit; \
+        "{file}: {} bytes, {edits} {} edits: median {:.2} ms, p95 {:.2} ms; server CPU {cpu_per_edit:.2} ms per edit; \
          RSS {rss_early} KiB after {} edits, {rss_end} KiB after {edits}",
         text.len(),
+        if full { "full-text" } else { "incremental" },
         ms(median),
         ms(p95),
         edits / 10

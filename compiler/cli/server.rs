@@ -1,10 +1,16 @@
 //! `asenet server`: a language server (LSP 3.17) over standard input and output.
 //!
 //! Another edge over the same core, like `check`: each open document is checked with
-//! [`crate::check`] on open and on every change (full-text sync), and every request is
-//! answered from that check by [`crate::ide`] and [`crate::fix`]. This file only converts
-//! positions (UTF-8 when the client offers it, else UTF-16) and messages. It is synchronous
-//! (`lsp-server`, as rust-analyzer and ruff use): one message at a time, in order.
+//! [`crate::check`] on open and on change, and every request is answered from that check by
+//! [`crate::ide`] and [`crate::fix`]. This file only converts positions (UTF-8 when the client
+//! offers it, else UTF-16) and messages. It is synchronous (`lsp-server`, as rust-analyzer
+//! and ruff use): one message at a time, in order.
+//!
+//! What a keystroke costs is kept to the check itself (docs/editors.md has the figures):
+//! changes are incremental (the client sends the edited range, applied to the kept text in
+//! place, not the whole text as JSON), and a change only marks its document stale. The
+//! document is checked, and its diagnostics published, once no message is waiting, or before
+//! a request is answered: a burst of queued changes is checked once, at its newest version.
 //!
 //! A document that is not a device file ([`crate::ide::is_device_file`]) gets nothing: its
 //! diagnostics are an empty list and every request about it answers `null`. Key completion
@@ -122,6 +128,10 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 send(connection, Message::Response(refused))?;
             }
             Message::Request(request) => {
+                // A request is answered from the newest text, checked.
+                for message in server.check_stale() {
+                    send(connection, message)?;
+                }
                 let response = server.request(request);
                 send(connection, Message::Response(response))?;
             }
@@ -134,6 +144,13 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 }
             }
             Message::Response(_) => {}
+        }
+        // Changes still queued are applied before anything is checked: only their newest
+        // version is.
+        if connection.receiver.is_empty() {
+            for message in server.check_stale() {
+                send(connection, message)?;
+            }
         }
     }
     Ok(())
@@ -149,6 +166,9 @@ struct Document {
     version: i32,
     /// `None` when it is not a device file.
     checked: Option<crate::Checked>,
+    /// The text changed since `checked`: it is checked (and its diagnostics published) once
+    /// no message is waiting.
+    stale: bool,
 }
 
 struct Server {
@@ -183,7 +203,7 @@ impl Server {
             }),
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(lsp::TextDocumentSyncKind::FULL),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
                 ..Default::default()
             })),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
@@ -202,48 +222,84 @@ impl Server {
         }
     }
 
+    /// Applies an opening, change or closing; only a closing answers at once (the others
+    /// leave their document stale, for [`Server::check_stale`]).
     fn notification(&mut self, notification: Notification) -> Vec<Message> {
-        let uri = match notification.method.as_str() {
+        match notification.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
-                let Ok(params) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params) else {
-                    return Vec::new();
-                };
-                let document = params.text_document;
-                self.open(document.uri.as_str(), document.text, document.version);
-                document.uri
+                if let Ok(params) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params) {
+                    let document = params.text_document;
+                    self.open(document.uri.as_str(), document.text, document.version);
+                }
             }
             notification::DidChangeTextDocument::METHOD => {
-                let Ok(params) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params) else {
-                    return Vec::new();
-                };
-                // Full sync: the last change is the whole text. A change for a document that
-                // was never opened (out of order) opens it.
-                let Some(change) = params.content_changes.into_iter().last() else { return Vec::new() };
-                let uri = params.text_document.uri;
-                if change.range.is_some() {
-                    return Vec::new();
+                if let Ok(params) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params) {
+                    self.change(params);
                 }
-                if self.documents.get(uri.as_str()).is_some_and(|doc| doc.version > params.text_document.version) {
-                    return Vec::new();
-                }
-                self.open(uri.as_str(), change.text, params.text_document.version);
-                uri
             }
             notification::DidCloseTextDocument::METHOD => {
-                let Ok(params) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params) else {
-                    return Vec::new();
-                };
-                self.documents.remove(params.text_document.uri.as_str());
-                return vec![publish(params.text_document.uri, Vec::new(), None)];
+                if let Ok(params) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params) {
+                    self.documents.remove(params.text_document.uri.as_str());
+                    return vec![publish(params.text_document.uri, Vec::new(), None)];
+                }
             }
-            _ => return Vec::new(),
-        };
-        vec![self.diagnostics(uri)]
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn open(&mut self, uri: &str, text: String, version: i32) {
-        let checked = ide::is_device_file(&text).then(|| crate::check(&text));
-        self.documents.insert(uri.to_owned(), Document { text, version, checked });
+        // The previous check is dropped now, not kept beside the next one.
+        let document = Document { text, version, checked: None, stale: true };
+        self.documents.insert(uri.to_owned(), document);
+    }
+
+    /// Applies the changes in order: a change with a range replaces that range of the kept
+    /// text in place; one without is the whole text. A change for a document that was never
+    /// opened (out of order) opens it when it carries the whole text; a version not newer
+    /// than the kept one arrives late and is dropped.
+    fn change(&mut self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri.as_str();
+        let version = params.text_document.version;
+        let changes = params.content_changes;
+        if !self.documents.contains_key(uri) {
+            // Out of order: the changes before the last whole text are moot.
+            let Some(whole) = changes.iter().rposition(|change| change.range.is_none()) else { return };
+            self.open(uri, String::new(), version - 1);
+            self.apply(uri, version, changes.into_iter().skip(whole));
+            return;
+        }
+        self.apply(uri, version, changes.into_iter());
+    }
+
+    fn apply(&mut self, uri: &str, version: i32, changes: impl Iterator<Item = lsp::TextDocumentContentChangeEvent>) {
+        let Some(document) = self.documents.get_mut(uri) else { return };
+        if document.version >= version {
+            return;
+        }
+        for change in changes {
+            apply_change(&mut document.text, change, self.utf8);
+        }
+        document.version = version;
+        document.stale = true;
+    }
+
+    /// Checks every stale document and returns its `publishDiagnostics`.
+    fn check_stale(&mut self) -> Vec<Message> {
+        let stale: Vec<String> =
+            self.documents.iter().filter(|(_, document)| document.stale).map(|(uri, _)| uri.clone()).collect();
+        let mut messages = Vec::with_capacity(stale.len());
+        for uri in stale {
+            let Some(document) = self.documents.get_mut(&uri) else { continue };
+            // The previous check is dropped before the next is made: one network alive, not two.
+            document.checked = None;
+            document.checked = ide::is_device_file(&document.text).then(|| crate::check(&document.text));
+            document.stale = false;
+            if let Ok(uri) = uri.parse() {
+                messages.push(self.diagnostics(uri));
+            }
+        }
+        messages
     }
 
     /// The `publishDiagnostics` of the document at `uri`.
@@ -485,6 +541,42 @@ const FIX_ALL: &str = "source.fixAll.asenet";
 fn publish(uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) -> Message {
     let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
     Message::Notification(Notification::new(notification::PublishDiagnostics::METHOD.to_owned(), params))
+}
+
+/// Applies one `didChange` content change to `text`: the range's text replaced, in place, or
+/// the whole text. Positions past a line's end are its end, past the text's end the text's
+/// end; a reversed range is empty at its start.
+fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent, utf8: bool) {
+    let Some(range) = change.range else {
+        *text = change.text;
+        return;
+    };
+    let start = offset_of(text, range.start, utf8);
+    let end = offset_of(text, range.end, utf8).max(start);
+    text.replace_range(start..end, &change.text);
+}
+
+/// The byte offset of `position` in `text`, reading only the lines up to it (a keystroke
+/// near the top of a big file does not index the whole text).
+fn offset_of(text: &str, position: lsp::Position, utf8: bool) -> usize {
+    let mut start = 0;
+    for _ in 0..position.line {
+        match text[start..].find('\n') {
+            Some(at) => start += at + 1,
+            None => return text.len(),
+        }
+    }
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let wanted = position.character as usize;
+    let mut units = 0;
+    for (at, c) in line.char_indices() {
+        if units >= wanted {
+            return start + at;
+        }
+        units += if utf8 { c.len_utf8() } else { c.len_utf16() };
+    }
+    start + line.len()
 }
 
 /// Byte offsets to LSP positions and back, in the negotiated encoding.

@@ -277,6 +277,16 @@ fn docs_show_a_real_plan_and_every_fact_the_plan_cites() {
             panic!("docs/diff.md shows another plan than the command prints: run with ASENET_UPDATE_DOCS=1");
         }
     }
+    // The README shows the same plan's summary and table, as the command prints them.
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let summary: Vec<&str> = plan
+        .lines()
+        .skip_while(|line| !line.starts_with("**"))
+        .take_while(|line| !line.starts_with("<details>"))
+        .collect();
+    let summary = summary.join("\n");
+    assert!(summary.contains("| `redeploy` |"), "the plan has a summary table:\n{plan}");
+    assert!(readme.contains(summary.trim_end()), "README.md shows another plan than the command prints:\n{summary}");
     for fact in asenet::plan::facts::ALL {
         assert!(docs.contains(&format!("| `{}` |", fact.anchor)), "docs/diff.md lists {}", fact.anchor);
         assert!(docs.contains(fact.source), "docs/diff.md links {}", fact.source);

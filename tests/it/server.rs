@@ -392,3 +392,134 @@ fn the_binary_refuses_bytes_that_are_not_the_protocol_without_a_panic() {
         assert!(stderr.starts_with("error: asenet server:") && !stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// The column of the end of `prefix` (one line) in the negotiated encoding.
+fn column(prefix: &str, utf8: bool) -> usize {
+    if utf8 { prefix.len() } else { prefix.encode_utf16().count() }
+}
+
+fn edit(line: usize, from: usize, to_line: usize, to: usize, text: &str) -> Value {
+    json!({ "range": { "start": { "line": line, "character": from }, "end": { "line": to_line, "character": to } },
+            "text": text })
+}
+
+/// The text the server holds, seen through "fix all safe problems" (the whole text, fixed).
+fn fixed_text(client: &mut Client) -> String {
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let params = json!({ "textDocument": { "uri": URI }, "range": whole,
+                         "context": { "diagnostics": [], "only": ["source.fixAll"] } });
+    let actions = client.ok("textDocument/codeAction", params);
+    actions[0]["edit"]["changes"][URI][0]["newText"].as_str().expect("a fix-all action").to_owned()
+}
+
+#[test]
+fn incremental_changes_count_utf16_units_or_bytes_across_multibyte_characters() {
+    for utf8 in [false, true] {
+        let mut client = Client::start(utf8);
+        let base = fixture("tests/fixtures/ASE208/fires.toml");
+        let mut text = format!("# café 😀 naïve\n{base}");
+        assert_eq!(client.open(URI, &text)[0]["code"], "ASE208");
+        // The emoji (two UTF-16 units, four bytes) replaced by two others.
+        let (from, to) = (column("# café ", utf8), column("# café 😀", utf8));
+        let change = json!([edit(0, from, 0, to, "🙂🙂")]);
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": change }),
+        );
+        text = text.replacen("😀", "🙂🙂", 1);
+        // Typed after a character of two bytes (one UTF-16 unit) at the end of the line.
+        let end = column("# café 🙂🙂 naïve", utf8);
+        let change = json!([edit(0, end, 0, end, " ✓")]);
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 3 }, "contentChanges": change }),
+        );
+        text = text.replacen("naïve", "naïve ✓", 1);
+        // Two changes in one notification: the second's positions are in the text the first
+        // left; a line inserted, then a character in it replaced.
+        let (from, to) = (column("# ", utf8), column("# ü", utf8));
+        let changes = json!([edit(1, 0, 1, 0, "# ü\n"), edit(1, from, 1, to, "ß")]);
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 4 }, "contentChanges": changes }),
+        );
+        text = text.replacen("✓\n", "✓\n# ß\n", 1);
+        // A range past the line's end and past the text's end appends.
+        let appended = "\n# the end\n";
+        let change = json!([edit(9999, 5, 9999, 7, appended)]);
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 5 }, "contentChanges": change }),
+        );
+        text.push_str(appended);
+        let diagnostics = client.diagnostics(URI);
+        assert_eq!(diagnostics.last().unwrap()["code"], "ASE208");
+        assert_eq!(fixed_text(&mut client), asenet::fix_all(&text, false).source, "UTF-8: {utf8}");
+        // An edit that fixes the error: its diagnostic goes.
+        let line = text.lines().position(|line| line.starts_with("destination")).unwrap();
+        let (from, to) = (column("destination = \"192.168.20.", false), column("destination = \"192.168.20.7", false));
+        let change = json!([edit(line, from, line, to, "0")]);
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 6 }, "contentChanges": change }),
+        );
+        assert_eq!(client.diagnostics(URI), Vec::<Value>::new());
+        client.shutdown();
+    }
+}
+
+#[test]
+fn queued_changes_are_checked_once_at_their_newest_version() {
+    // Every message is queued before the server reads the first: the changes are applied in
+    // order, and only the last version is checked and published.
+    let (server, connection) = Connection::memory();
+    let notify = |method: &str, params: Value| {
+        connection.sender.send(Message::Notification(Notification::new(method.to_owned(), params))).unwrap()
+    };
+    let request = |id: i32, method: &str, params: Value| {
+        connection.sender.send(Message::Request(Request::new(RequestId::from(id), method.to_owned(), params))).unwrap()
+    };
+    request(1, "initialize", json!({ "capabilities": {} }));
+    notify("initialized", json!({}));
+    let text = fixture("tests/fixtures/ASE208/fires.toml");
+    notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": URI, "languageId": "toml", "version": 1, "text": text } }),
+    );
+    let line = text.lines().position(|line| line.starts_with("destination")).unwrap();
+    let column = "destination = \"192.168.20.".len();
+    // The host part typed over, digit by digit: 7 → 1 → 2 → … → 0 (which fixes it).
+    let digits = ["1", "2", "3", "4", "0"];
+    for (version, digit) in (2..).zip(digits) {
+        let change = edit(line, column, line, column + 1, digit);
+        notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [change] }),
+        );
+    }
+    request(2, "textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    request(3, "shutdown", Value::Null);
+    notify("exit", Value::Null);
+    asenet::cli::server::serve(&server).unwrap();
+    drop(server);
+    let messages: Vec<Message> = connection.receiver.try_iter().collect();
+    let published: Vec<&Value> = messages
+        .iter()
+        .filter_map(|message| match message {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => Some(&n.params),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(published.len(), 1, "{published:?}");
+    assert_eq!(published[0]["version"], 6);
+    assert_eq!(published[0]["diagnostics"], json!([]));
+    // The server asked for incremental changes (2).
+    let Some(Message::Response(initialized)) = messages.first() else { panic!("{messages:?}") };
+    assert_eq!(initialized.response_result.as_ref().unwrap()["capabilities"]["textDocumentSync"]["change"], 2);
+    // The diagnostics come before the answer to the request that followed the changes.
+    let answered = |id: i32| {
+        messages.iter().position(|m| matches!(m, Message::Response(response) if response.id == RequestId::from(id)))
+    };
+    let diagnostics = messages.iter().position(|m| matches!(m, Message::Notification(_))).unwrap();
+    assert!(diagnostics < answered(2).unwrap());
+}
