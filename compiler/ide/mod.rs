@@ -71,10 +71,23 @@ pub fn inlay_hints(network: &Network) -> Vec<InlayHint> {
 }
 
 /// Where the name at `offset` is defined: a port reference (in a switch's `ports`, a route's
-/// `interface`) goes to its `[ports.X]` table; a `share_ip` to the other services of its
-/// group.
+/// `interface`) goes to its `[ports.X]` table; a switch reference (a virtual network's or a
+/// BGP peer's `switch`) to its `[switches.X]` table; a `share_ip` to the other services of
+/// its group.
 pub fn definition(network: &Network, offset: usize) -> Vec<Span> {
     let inside = |span: Span| span.start <= offset && offset <= span.end;
+    let switch_references = network
+        .virtual_networks
+        .iter()
+        .map(|virtual_network| &virtual_network.switch)
+        .chain(network.bgp_peers.iter().map(|peer| &peer.switch));
+    for reference in switch_references {
+        if inside(reference.span)
+            && let Some(switch) = network.switches.iter().find(|switch| switch.name.value == reference.value)
+        {
+            return vec![switch.name.span];
+        }
+    }
     let references = network
         .switches
         .iter()
@@ -263,6 +276,17 @@ namespace = "shop"
 type = "LoadBalancer"
 ports = [{ port = 443 }]
 "#;
+
+    #[test]
+    fn a_switch_reference_goes_to_its_table() {
+        let source = include_str!("../../examples/bgp-site.toml");
+        let network = crate::check(source).network.unwrap();
+        let peer = &network.bgp_peers[0].switch;
+        let target = definition(&network, peer.span.start + 2);
+        assert_eq!(target.len(), 1, "{target:?}");
+        assert!(source[..target[0].start].ends_with("[switches."), "{}", &source[target[0].start..target[0].end]);
+        assert_eq!(format!("\"{}\"", &source[target[0].start..target[0].end]), source[peer.span.start..peer.span.end]);
+    }
 
     #[test]
     fn device_files_are_told_from_other_toml() {
