@@ -22,16 +22,15 @@ fn summary(scenario: &str) -> (serde_json::Value, Vec<(String, String, String)>)
     let output = pair(scenario, "json");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let plan = json(&output);
-    let changes = plan["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|change| {
-            let text = |key: &str| change[key].as_str().unwrap().to_owned();
-            (text("class"), text("section"), text("what"))
-        })
-        .collect();
+    let changes = changes(&plan);
     (plan["class"].clone(), changes)
+}
+
+/// `(class, section, what)` of each change of a JSON plan.
+fn changes(plan: &serde_json::Value) -> Vec<(String, String, String)> {
+    let text = |change: &serde_json::Value, key: &str| change[key].as_str().unwrap().to_owned();
+    let changes = plan["changes"].as_array().unwrap().iter();
+    changes.map(|change| (text(change, "class"), text(change, "section"), text(change, "what"))).collect()
 }
 
 fn triple(class: &str, section: &str, what: &str) -> (String, String, String) {
@@ -301,15 +300,7 @@ fn plant(scenario: &str) -> (serde_json::Value, Vec<(String, String, String)>, V
     let output = asenet(&["diff", PLANT, &format!("tests/diff/plant-{scenario}.toml"), "--format", "json"], b"");
     assert_eq!(output.status.code(), Some(0), "{scenario}: {}", stderr(&output));
     let plan = json(&output);
-    let changes = plan["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|change| {
-            let text = |key: &str| change[key].as_str().unwrap().to_owned();
-            (text("class"), text("section"), text("what"))
-        })
-        .collect();
+    let changes = changes(&plan);
     let commands =
         plan["files"][0]["commands"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
     (plan["class"].clone(), changes, commands)
