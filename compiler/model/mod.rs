@@ -596,6 +596,22 @@ pub struct LintLevels {
     pub deny: Vec<&'static Rule>,
 }
 
+/// Each item whose `key` an earlier item already has, paired with that first item, in the
+/// items' order: what "defined twice" diagnostics report.
+pub fn repeats<'a, T, K: Ord>(items: impl IntoIterator<Item = &'a T>, key: impl Fn(&'a T) -> K) -> Vec<(&'a T, &'a T)> {
+    let mut first = BTreeMap::new();
+    let mut repeats = Vec::new();
+    for item in items {
+        match first.entry(key(item)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(item);
+            }
+            std::collections::btree_map::Entry::Occupied(earlier) => repeats.push((*earlier.get(), item)),
+        }
+    }
+    repeats
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 mod allocate;
 pub(crate) mod values;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -378,19 +378,17 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
 
 fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
     let services: Vec<Service> = raw.iter().filter_map(|service| resolve_service(service, sink)).collect();
-    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
-    for service in &services {
-        let key = (service.namespace.value.as_str(), service.name.value.as_str());
-        if let Some(first) = seen.insert(key, service.name.span) {
-            seen.insert(key, first);
-            let message = format!("service `{}/{}` is defined twice", key.0, key.1);
-            sink.push(
-                Diagnostic::new(&DUPLICATE, service.name.span, message)
-                    .with_primary_label("defined again here")
-                    .with_label(first, "first defined here")
-                    .with_help("rename one of them, or merge their ports into one service"),
-            );
-        }
+    fn key(service: &Service) -> (&str, &str) {
+        (&service.namespace.value, &service.name.value)
+    }
+    for (first, service) in repeats(&services, key) {
+        let message = format!("service `{}/{}` is defined twice", service.namespace.value, service.name.value);
+        sink.push(
+            Diagnostic::new(&DUPLICATE, service.name.span, message)
+                .with_primary_label("defined again here")
+                .with_label(first.name.span, "first defined here")
+                .with_help("rename one of them, or merge their ports into one service"),
+        );
     }
     services
 }
@@ -640,21 +638,18 @@ fn resolve_virtual_network(
 /// Two virtual networks with one name on one switch: `Get-HcsVirtualNetwork` and
 /// `Remove-HcsVirtualNetwork` find a network by its switch and name.
 fn report_duplicate_virtual_networks(virtual_networks: &[VirtualNetwork], sink: &mut Sink) {
-    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
-    for vnet in virtual_networks {
-        let key = (vnet.switch.value.as_str(), vnet.name.value.as_str());
-        let Some(first) = seen.get(&key) else {
-            seen.insert(key, vnet.name.span);
-            continue;
-        };
+    fn key(vnet: &VirtualNetwork) -> (&str, &str) {
+        (&vnet.switch.value, &vnet.name.value)
+    }
+    for (first, vnet) in repeats(virtual_networks, key) {
         sink.push(
             Diagnostic::new(
                 &DUPLICATE,
                 vnet.name.span,
-                format!("virtual network `{}` is defined twice on switch `{}`", key.1, key.0),
+                format!("virtual network `{}` is defined twice on switch `{}`", vnet.name.value, vnet.switch.value),
             )
             .with_primary_label("defined again here")
-            .with_label(*first, "first defined here")
+            .with_label(first.name.span, "first defined here")
             .with_help("give each virtual network on a switch its own name"),
         );
     }

@@ -1,8 +1,7 @@
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
-use crate::model::{BgpPeer, Network};
+use crate::model::{BgpPeer, Network, repeats};
 
 declare_rule! {
     /// ## What it does
@@ -47,18 +46,15 @@ declare_rule! {
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    let mut first: BTreeMap<(&str, Ipv4Addr), &BgpPeer> = BTreeMap::new();
-    for peer in &network.bgp_peers {
-        let key = (peer.switch.value.as_str(), peer.peer_address.value);
-        let Some(earlier) = first.get(&key) else {
-            first.insert(key, peer);
-            continue;
-        };
+    fn key(peer: &BgpPeer) -> (&str, Ipv4Addr) {
+        (&peer.switch.value, peer.peer_address.value)
+    }
+    for (earlier, peer) in repeats(&network.bgp_peers, key) {
         sink.push(
             Diagnostic::new(
                 &DUPLICATE_BGP_PEER,
                 peer.peer_address.span,
-                format!("BGP peer {} on switch `{}` is defined twice", key.1, key.0),
+                format!("BGP peer {} on switch `{}` is defined twice", peer.peer_address.value, peer.switch.value),
             )
             .with_primary_label("defined again here")
             .with_label(earlier.peer_address.span, "first defined here")

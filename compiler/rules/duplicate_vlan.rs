@@ -1,7 +1,5 @@
-use std::collections::BTreeMap;
-
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
-use crate::model::{Network, VirtualNetwork};
+use crate::model::{Network, VirtualNetwork, repeats};
 
 declare_rule! {
     /// ## What it does
@@ -45,13 +43,10 @@ declare_rule! {
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    let mut first: BTreeMap<(&str, i64), &VirtualNetwork> = BTreeMap::new();
-    for vnet in &network.virtual_networks {
-        let key = (vnet.switch.value.as_str(), vnet.vlan.value);
-        let Some(earlier) = first.get(&key) else {
-            first.insert(key, vnet);
-            continue;
-        };
+    fn key(vnet: &VirtualNetwork) -> (&str, i64) {
+        (&vnet.switch.value, vnet.vlan.value)
+    }
+    for (earlier, vnet) in repeats(&network.virtual_networks, key) {
         sink.push(
             Diagnostic::new(
                 &DUPLICATE_VLAN,
