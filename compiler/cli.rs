@@ -220,6 +220,7 @@ fn parse_size(text: &str) -> Result<u8, String> {
 }
 mod diff;
 mod fix;
+mod git;
 pub mod server;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.

@@ -16,6 +16,7 @@ mod fleet;
 mod formats;
 mod generated;
 mod generator;
+mod hostile_git;
 mod layers;
 mod malformed;
 mod neovim;
