@@ -8,6 +8,7 @@ mod consumers;
 mod corpus;
 mod diff;
 mod docs;
+mod escaping;
 mod examples;
 mod first_hour;
 mod fixes;
