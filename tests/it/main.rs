@@ -14,6 +14,7 @@ mod first_hour;
 mod fixes;
 mod fixtures;
 mod fleet;
+mod fleet_walk;
 mod formats;
 mod generated;
 mod generator;
