@@ -27,3 +27,4 @@ mod schema;
 mod server;
 mod support;
 mod suppressions;
+mod writer;
