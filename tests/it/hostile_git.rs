@@ -79,10 +79,17 @@ fn a_repositorys_fsmonitor_never_runs() {
     assert!(marker.exists(), "the test's fsmonitor hook does not run under git itself");
     std::fs::remove_file(&marker).unwrap();
 
+    // A hook that git runs when it writes the index (as `git status` does): asenet's git
+    // calls take no optional locks and point hooks nowhere.
+    let hooked = repo.join("hook-ran");
+    let hook = repo.join(".git/hooks/post-index-change");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", hooked.display())).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let output = run_in(&repo, &[], &["diff", "--git", "main"]);
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     assert!(out(&output).contains("main:store.toml → store.toml"), "{}", out(&output));
     assert!(!marker.exists(), "the repository's core.fsmonitor ran");
+    assert!(!hooked.exists(), "a repository hook ran");
     let output = run_in(&repo, &[], &["diff", "main:store.toml", "store.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     assert!(!marker.exists(), "the repository's core.fsmonitor ran");
