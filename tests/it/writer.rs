@@ -30,6 +30,22 @@ pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
     command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
 }
 
+/// Runs `command` (its output piped) and kills it after `limit`: `None` when it had to be
+/// killed, as a test of a hang must not hang itself.
+pub fn output_within(command: &mut Command, limit: std::time::Duration) -> Option<Output> {
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
