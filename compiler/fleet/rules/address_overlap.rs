@@ -32,6 +32,7 @@ declare_rule! {
     /// node_ips = "172.16.43.24-172.16.43.27"
     /// ```
     pub static FLEET_ADDRESS_OVERLAP = Rule {
+        kind: Fleet,
         code: "ASE602",
         name: "fleet-address-overlap",
         severity: Severity::Error,

@@ -24,6 +24,7 @@ declare_rule! {
     /// ## Use instead
     /// A name of its own for each device: `store043`.
     pub static DUPLICATE_DEVICE = Rule {
+        kind: Fleet,
         code: "ASE601",
         name: "duplicate-device-name",
         severity: Severity::Error,

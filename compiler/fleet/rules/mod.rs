@@ -1,7 +1,7 @@
 //! The fleet rules (ASE6xx): one file each, declared with `declare_rule!` and listed in
 //! [`crate::rules::RULES`] like every rule, so `explain`, `rules` and the docs know them.
 //! Their `check` is `None` there: they run over a fleet, from [`CHECKS`]
-//! ([`crate::rules::Rule::is_fleet_rule`] tells them apart).
+//! (their [`RuleKind::Fleet`](crate::diagnostic::RuleKind::Fleet) tells them apart).
 
 pub mod address_overlap;
 pub mod duplicate_device;

@@ -37,6 +37,7 @@ declare_rule! {
     /// pod_cidr = "10.244.0.0/16"
     /// ```
     pub static FLEET_RANGE_COLLISION = Rule {
+        kind: Fleet,
         code: "ASE603",
         name: "fleet-range-collision",
         severity: Severity::Error,
