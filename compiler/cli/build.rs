@@ -185,13 +185,13 @@ fn check(dir: Option<&Directory>, out: &Path, files: &[OutputFile], previous: &P
             Ok(Target::Absent) => {
                 say!("{}: missing", shown(&file.path));
                 if diff {
-                    diffs.push_str(&unified_diff(&shown(&file.path), b"", &file.contents, true));
+                    diffs.push_str(&unified_diff(&shown(&file.path), None, &file.contents));
                 }
             }
             Ok(Target::Differs(old)) => {
                 say!("{}: differs", shown(&file.path));
                 if diff {
-                    diffs.push_str(&unified_diff(&shown(&file.path), &old, &file.contents, false));
+                    diffs.push_str(&unified_diff(&shown(&file.path), Some(&old), &file.contents));
                 }
             }
             Err(problem) => say!("{}: differs ({problem})", shown(&file.path)),
@@ -220,17 +220,12 @@ fn check(dir: Option<&Directory>, out: &Path, files: &[OutputFile], previous: &P
     ExitCode::SUCCESS
 }
 
-/// `--- a/PATH` / `+++ b/PATH` and the hunks that turn `old` into `new`.
-fn unified_diff(path: &str, old: &[u8], new: &str, missing: bool) -> String {
-    let Ok(old) = std::str::from_utf8(old) else {
-        return format!("Binary file {path} differs\n");
-    };
-    let from = if missing { "/dev/null".to_owned() } else { format!("a/{path}") };
-    let text = similar::TextDiff::from_lines(old, new);
-    let mut rendered = text.unified_diff();
-    let mut out = rendered.context_radius(3).header(&from, &format!("b/{path}")).to_string();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+/// The diff of one artifact (`old` is `None` when DIR lacks it); a file that is not text
+/// is only said to differ.
+fn unified_diff(path: &str, old: Option<&[u8]>, new: &str) -> String {
+    match old.map(std::str::from_utf8) {
+        Some(Err(_)) => format!("Binary file {path} differs\n"),
+        Some(Ok(old)) => crate::text::unified_diff(path, Some(old), new),
+        None => crate::text::unified_diff(path, None, new),
     }
-    out
 }

@@ -94,20 +94,6 @@ pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
     ))
 }
 
-/// The unified diff from `old` to `new`, as `--diff` prints it (`--- a/NAME`, `+++ b/NAME`,
-/// three lines of context); empty when they are equal.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    if old == new {
-        return String::new();
-    }
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .missing_newline_hint(true)
-        .to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
