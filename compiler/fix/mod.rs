@@ -8,12 +8,14 @@
 //!   most [`MAX_PASSES`] times.
 //! - [`allow_with_reason`] is the "silence it here" action: an editor offers it, `--fix`
 //!   never applies it.
+//! - [`attach_mixed_protocol_splits`] gives `mixed-protocol` (ASE404) its fix after the
+//!   check: the only fix that copies text of the source, which rules do not see.
 //!
 //! Nothing here touches the filesystem: the command line and the server write the result.
 
 mod split;
 
-pub use split::attach;
+pub use split::attach_mixed_protocol_splits;
 
 pub use crate::diagnostic::fix::basic_string;
 pub use crate::diagnostic::{Applicability, Edit, Fix};
