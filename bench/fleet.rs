@@ -5,7 +5,7 @@
 //! takes the first one's node IPs (ASE602), and in another the first device's pod CIDR is
 //! the HQ network (ASE603).
 //!
-//! `cargo run --release --example fleet -- DIR 10000 [--conflicts]`; `bench/fleet.sh` runs
+//! `cargo run --release -p asenet-bench --example fleet -- DIR 10000 [--conflicts]`; `bench/fleet.sh` runs
 //! the whole benchmark.
 
 use std::fmt::Write as _;
