@@ -242,3 +242,19 @@ fn build_exits_2_when_it_cannot_run() {
     assert!(stderr(&garbled).contains("move it away to build afresh"), "{}", stderr(&garbled));
     assert_eq!(asenet(&["build", EXAMPLE], b"").status.code(), Some(2), "--out is required");
 }
+
+#[test]
+fn services_carry_the_written_selector_and_the_metallb_annotation_only() {
+    let path = repo_root().join("tests/fixtures/ASE003/quiet-selector.toml");
+    let files = build_file(&path);
+    let services = files.iter().find(|file| file.path == "kubernetes/services.yaml").unwrap();
+    insta::assert_snapshot!(services.contents);
+    assert!(!services.contents.contains("loadBalancerIP:"), "the deprecated field is not written");
+    assert!(services.contents.contains("metallb.universe.tf/loadBalancerIPs"));
+
+    // Without a selector, none is invented.
+    let without = std::fs::read_to_string(&path).unwrap().replace("selector = {", "# selector = {");
+    let built = asenet::build(&without, &asenet::emit::Previous::default()).unwrap();
+    let services = built.files.iter().find(|file| file.path == "kubernetes/services.yaml").unwrap();
+    assert!(!services.contents.contains("selector"), "{}", services.contents);
+}

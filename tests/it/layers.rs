@@ -131,3 +131,21 @@ fn only_syntax_sees_toml() {
         .collect();
     assert!(outside.is_empty(), "TOML types outside `syntax`: {outside:?}");
 }
+
+/// The crates of the feature `consumers` (jsonschema, tree-sitter) are optional dependencies
+/// only because cargo has no optional dev-dependencies: the library never names them.
+#[test]
+fn only_the_consumer_tests_use_the_consumers_crates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("compiler");
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    let users: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            ["jsonschema", "tree_sitter"].iter().any(|name| text.contains(&format!("{name}::")))
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(users.is_empty(), "the library uses a crate of the consumer tests: {users:?}");
+}

@@ -2,14 +2,14 @@
 //! real binary.
 
 mod build;
-mod build_promises;
 mod cli;
+// Behind the feature `consumers` (Cargo.toml): the crates and programs they need.
+#[cfg(feature = "consumers")]
 mod consumers;
 mod corpus;
 mod diff;
 mod docs;
 mod examples;
-mod first_hour;
 mod fixes;
 mod fixtures;
 mod fleet;
@@ -18,9 +18,8 @@ mod generated;
 mod generator;
 mod layers;
 mod malformed;
-mod neovim;
+mod output_directory;
 mod output_safety;
-mod powershell;
 mod properties;
 mod resources;
 mod schema;

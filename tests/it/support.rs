@@ -56,6 +56,11 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+/// Standard output as the one JSON document it must be (`--format json`, `sarif`, ...).
+pub fn stdout_json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).expect("stdout is one JSON document")
+}
+
 /// The shipped examples, sorted.
 pub fn examples() -> Vec<PathBuf> {
     let mut examples: Vec<_> = std::fs::read_dir(repo_root().join("examples"))
@@ -84,21 +89,10 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Consumer tests feed the artifacts to a real program. They are `#[ignore]`d, with the
-/// program and its install command as the reason, so that `cargo test` lists each one as
-/// ignored rather than passing it unchecked; `.ci/run` installs every program and runs them
-/// with `cargo test --locked --test it consumers -- --include-ignored`. Once such a test runs,
-/// a program that cannot run fails it: it never passes having checked nothing.
-pub fn require_tool(tool: &str, install: &str, available: Result<(), String>) {
-    if let Err(reason) = available {
-        panic!("{tool} cannot run here, so this consumer test cannot check anything ({install}): {reason}")
-    }
-}
-
 /// Whether a test that needs a real tool or root can run; when it cannot, it says so on
 /// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
 /// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
-/// command and [`require_tool`] for a test that checks nothing without the tool.
+/// command (`consumers::require_tool`) for a test that checks nothing without the tool.
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
@@ -110,11 +104,4 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
             false
         }
     }
-}
-
-/// Every way `instance` breaks `schema`, one line each (`/path: what is wrong`). The draft is
-/// the schema's own, with its default: draft-07 (SARIF) checks `format` (`uri-reference`, …).
-pub fn schema_violations(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(schema).expect("the schema itself is valid");
-    validator.iter_errors(instance).map(|error| format!("{}: {error}", error.instance_path())).collect()
 }
