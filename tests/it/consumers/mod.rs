@@ -14,6 +14,7 @@
 //! nothing.
 
 mod dns;
+mod escaping;
 mod graphviz;
 mod json_schema;
 mod kubernetes;

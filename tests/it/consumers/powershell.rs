@@ -10,14 +10,14 @@ use tree_sitter::{Node, Parser, Tree};
 use super::inputs;
 use crate::support::{build_file, relative};
 
-pub fn parse(source: &str) -> Tree {
+pub(super) fn parse(source: &str) -> Tree {
     let mut parser = Parser::new();
     parser.set_language(&tree_sitter_powershell::LANGUAGE.into()).expect("the PowerShell grammar loads");
     parser.parse(source, None).expect("the parser returns a tree")
 }
 
 /// The nodes that are errors or were inserted as missing, with their text.
-pub fn problems(tree: &Tree, source: &str) -> Vec<String> {
+pub(super) fn problems(tree: &Tree, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     walk(tree.root_node(), &mut |node| {
         if node.is_error() || node.is_missing() {
@@ -36,7 +36,7 @@ fn walk<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
 }
 
 /// Every command the script calls: its name and the parameters (`-Name`) it passes.
-pub fn commands(tree: &Tree, source: &str) -> Vec<(String, Vec<String>)> {
+pub(super) fn commands(tree: &Tree, source: &str) -> Vec<(String, Vec<String>)> {
     let mut found = Vec::new();
     walk(tree.root_node(), &mut |node| {
         if node.kind() != "command" {

@@ -11,7 +11,7 @@ use crate::support::{asenet, repo_root, stderr, stdout};
 /// of `language` (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`, in `run` and `toolComponent`)
 /// has a stray `]` and is not a valid ECMA-262 regular expression, so `jsonschema` refuses the
 /// whole schema. asenet never writes `language`; the intended pattern takes its place.
-fn sarif_schema() -> Value {
+pub(super) fn sarif_schema() -> Value {
     const FLAWED: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
     let text = std::fs::read_to_string(repo_root().join("tests/sarif/sarif-schema-2.1.0.json")).unwrap();
     let mut schema: Value = serde_json::from_str(&text).unwrap();
