@@ -1,5 +1,6 @@
 //! Shared helpers: check a text and render what was found, colourless and 80 columns wide.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -70,6 +71,55 @@ pub fn examples() -> Vec<PathBuf> {
         .collect();
     examples.sort();
     examples
+}
+
+/// Every file below the repository's `roots` whose name ends in `.{extension}`, sorted.
+pub fn repository_files(roots: &[&str], extension: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending: Vec<PathBuf> = roots.iter().map(|root| repo_root().join(root)).collect();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == extension) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every entry below `dir`, by its path relative to `dir` with forward slashes, links not
+/// followed: a file with its bytes, a link with its target, a directory as `path/` with
+/// nothing, anything else (a fifo) as `(not a file)`. What a test compares before and after.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut entries = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            let key = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let kind = path.symlink_metadata().unwrap().file_type();
+            if kind.is_symlink() {
+                entries.insert(key, std::fs::read_link(&path).unwrap().to_string_lossy().as_bytes().to_vec());
+            } else if kind.is_dir() {
+                entries.insert(format!("{key}/"), Vec::new());
+                pending.push(path);
+            } else if kind.is_file() {
+                entries.insert(key, std::fs::read(&path).unwrap());
+            } else {
+                entries.insert(key, b"(not a file)".to_vec());
+            }
+        }
+    }
+    entries
+}
+
+/// [`tree`] without its directories: every file (or link, or fifo) below `dir`.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(dir).into_iter().filter(|(path, _)| !path.ends_with('/')).collect()
 }
 
 /// The artifacts of `path`'s device file, built as a first build.

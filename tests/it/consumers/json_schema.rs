@@ -5,12 +5,13 @@
 //! without a validator, in `schema.rs` and `fleet.rs`.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 use super::schema_violations;
 use crate::malformed::REQUIRED;
-use crate::support::{relative, repo_root};
+use crate::support::{examples, relative, repo_root, repository_files};
 
 fn schema() -> Value {
     let text = std::fs::read_to_string(repo_root().join("schemas/asenet.schema.json")).unwrap();
@@ -31,18 +32,9 @@ fn violations(source: &str) -> Vec<String> {
 /// their `#:schema` directive) and every quiet fixture.
 #[test]
 fn every_example_and_quiet_fixture_is_valid() {
-    let mut files: Vec<_> =
-        std::fs::read_dir(repo_root().join("examples")).unwrap().map(|e| e.unwrap().path()).collect();
-    for dir in std::fs::read_dir(repo_root().join("tests/fixtures")).unwrap() {
-        for entry in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().unwrap().to_string_lossy().starts_with("quiet") {
-                files.push(path);
-            }
-        }
-    }
-    files.retain(|path| path.extension().is_some_and(|ext| ext == "toml"));
-    files.sort();
+    let mut files = examples();
+    let quiet = |path: &PathBuf| path.file_name().unwrap().to_string_lossy().starts_with("quiet");
+    files.extend(repository_files(&["tests/fixtures"], "toml").into_iter().filter(quiet));
     assert!(files.len() > 10);
     let mut failures = Vec::new();
     for path in &files {
@@ -241,15 +233,10 @@ fn schema_and_reader_agree_on_every_address_value_in_the_repository() {
             _ => {}
         }
     }
-    let mut files = Vec::new();
-    for dir in ["tests/corpus", "examples"] {
-        files.extend(std::fs::read_dir(repo_root().join(dir)).unwrap().map(|entry| entry.unwrap().path()));
-    }
-    for code_dir in std::fs::read_dir(repo_root().join("tests/fixtures")).unwrap() {
-        files.extend(std::fs::read_dir(code_dir.unwrap().path()).unwrap().map(|entry| entry.unwrap().path()));
-    }
+    let mut files = examples();
+    files.extend(repository_files(&["tests/corpus", "tests/fixtures"], "toml"));
     let mut seen = BTreeSet::new();
-    for path in files.iter().filter(|path| path.extension().is_some_and(|ext| ext == "toml")) {
+    for path in &files {
         let Ok(table) = std::fs::read_to_string(path).unwrap().parse::<toml::Table>() else { continue };
         let mut strings = Vec::new();
         let table = toml::Value::Table(table);
