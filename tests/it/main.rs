@@ -31,6 +31,7 @@ mod properties;
 mod resources;
 mod schema;
 mod server;
+mod server_properties;
 mod support;
 mod suppressions;
 mod writer;
