@@ -41,8 +41,8 @@
 //! # Invariants
 //! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
 //!   a function from text to diagnostics.
-//! - Only `syntax` parses TOML, and no `toml::` type leaves it (its raw types carry its own
-//!   `Spanned`); rules and emitters read the model and never parse strings. The hover
+//! - Only `syntax` parses TOML, and no type of the toml crate leaves it (its raw types carry
+//!   its own `Spanned`); rules and emitters read the model and never parse strings. The hover
 //!   (`ide/hover.rs`) reads the key under the cursor from its line's text, not from a parse.
 //! - No artifact is emitted from a network with an error, nor from a name that could break
 //!   out of its place in an artifact, whatever `[lint]` says; every artifact path is plain

@@ -5,6 +5,7 @@
 // "nothing outside `cli` prints" (Cargo.toml's [lints]).
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod architecture;
 mod build;
 mod cli;
 // Behind the feature `consumers` (Cargo.toml): the crates and programs they need.
