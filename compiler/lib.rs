@@ -69,7 +69,7 @@ pub mod testing;
 pub mod text;
 
 use diagnostic::{Diagnostic, Sink};
-use emit::{OutputFile, Previous};
+use emit::{OutputFile, PreviousManifest};
 use model::Network;
 
 /// What checking one file found.
@@ -123,7 +123,7 @@ pub struct Built {
 /// `Err` carries the diagnostics, errors among them: no artifact is made then. That includes
 /// a name that breaks `invalid-name`'s rule even where `[lint]` allows it, since it would
 /// be written into a path, a zone record, an `ip` command or a script ([`emit::emit`]).
-pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>> {
+pub fn build(source: &str, previous: &PreviousManifest) -> Result<Built, Vec<Diagnostic>> {
     let checked = check(source);
     match checked.network {
         Some(network) if !checked.has_errors() => match emit::emit(&network, source, previous) {
