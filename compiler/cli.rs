@@ -1,5 +1,8 @@
 //! The command line: the only module that reads files, writes output and picks exit codes.
 
+// The one place that may print (Cargo.toml's [lints] deny it everywhere else).
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -208,6 +211,7 @@ macro_rules! say {
 mod build;
 mod fleet;
 mod parallel;
+mod walk;
 mod write;
 
 /// `--size /28` or `--size 28`.
@@ -220,6 +224,7 @@ fn parse_size(text: &str) -> Result<u8, String> {
 }
 mod diff;
 mod fix;
+mod git;
 pub mod server;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.

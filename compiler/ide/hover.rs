@@ -116,10 +116,10 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
     let mut lines = Vec::new();
     for port in &network.ports {
         if let PortConfig::Static(addressing) = &port.config {
-            let address = addressing.address.value;
-            if holds(address.addr()) {
-                lines.push(format!("{}'s address ({address})", port.id));
+            for (node, own) in addressing.node_addresses().filter(|(_, own)| holds(own.value.addr())) {
+                lines.push(format!("{} ({})", crate::model::port_address_owner(port.id, node), own.value));
             }
+            let address = addressing.address.value;
             if meets(AddrRange::of_net(address.trunc())) {
                 lines.push(format!("{}'s subnet {}", port.id, address.trunc()));
             }
@@ -144,6 +144,16 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
             if meets(AddrRange::of_net(cidr.trunc())) {
                 lines.push(format!("the {what} {cidr}"));
             }
+        }
+    }
+    for vnet in &network.virtual_networks {
+        if let Some(pool) = vnet.ip_pool.filter(|pool| meets(pool.value)) {
+            lines.push(format!("virtual network `{}`'s IP pool {}", vnet.name.value, pool.value));
+        }
+    }
+    for vip in &network.virtual_ips {
+        if let Some(address) = vip.static_address().filter(|address| holds(address.value)) {
+            lines.push(format!("the {} virtual IP {}", crate::model::Keyword::as_str(vip.kind.value), address.value));
         }
     }
     for service in &network.services {

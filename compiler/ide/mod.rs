@@ -144,7 +144,11 @@ pub fn symbols(network: &Network) -> Vec<Symbol> {
     }];
     for port in &network.ports {
         let detail = match &port.config {
-            PortConfig::Static(addressing) => addressing.address.value.to_string(),
+            PortConfig::Static(addressing) => {
+                let addresses: Vec<String> =
+                    addressing.node_addresses().map(|(_, address)| address.value.to_string()).collect();
+                addresses.join(", ")
+            }
             PortConfig::Dhcp { .. } => "DHCP".to_owned(),
             PortConfig::Unconfigured => "not configured".to_owned(),
         };
