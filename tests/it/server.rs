@@ -567,14 +567,7 @@ use std::io::Write as _;
 fn server_process(
     input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
 ) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .arg("server")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
+    let mut child = spawn_server();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = input(&mut stdin);
@@ -582,6 +575,18 @@ fn server_process(
     let output = child.wait_with_output().unwrap();
     writer.join().unwrap();
     output
+}
+
+/// `asenet server` with its three streams piped.
+fn spawn_server() -> std::process::Child {
+    use std::process::{Command, Stdio};
+    Command::new(env!("CARGO_BIN_EXE_asenet"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the asenet binary runs")
 }
 
 /// `body` framed as LSP frames it.
@@ -655,14 +660,7 @@ fn exit_without_shutdown_exits_1_and_after_it_0() {
 
 #[test]
 fn an_output_that_cannot_be_written_exits_2() {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .arg("server")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
+    let mut child = spawn_server();
     // The reading end closed: the answer to `initialize` cannot be written. The input stays
     // open, as a client that went half away may leave it: the server must not wait on it.
     drop(child.stdout.take());
