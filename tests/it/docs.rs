@@ -300,3 +300,24 @@ fn the_readme_stays_short() {
     let lines = readme.lines().count();
     assert!(lines <= 250, "README.md has {lines} lines; move detail into docs/ (the limit is 250)");
 }
+
+/// The repository's address is one constant (`diagnostic::REPOSITORY`, which the server's
+/// rule links start with): every `https://github.com/<owner>/asenet` the documentation spells
+/// is that one, so that publishing asenet elsewhere changes the code and these lines
+/// together.
+#[test]
+fn the_repository_address_is_the_one_in_the_code() {
+    let mut others = Vec::new();
+    for path in markdown_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in text.match_indices("https://github.com/") {
+            let address: String =
+                text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "/:.-_".contains(*c)).collect();
+            let repository = address.split('/').take(5).collect::<Vec<_>>().join("/");
+            if repository.ends_with("/asenet") && repository != asenet::diagnostic::REPOSITORY {
+                others.push(format!("{}: {repository}", relative(&path)));
+            }
+        }
+    }
+    assert!(others.is_empty(), "not {}: {others:#?}", asenet::diagnostic::REPOSITORY);
+}
