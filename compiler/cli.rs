@@ -469,11 +469,11 @@ fn explain(code: &str) -> ExitCode {
     match diagnostic::lookup(RULES, code) {
         Lookup::Exact(rule) | Lookup::Loose(rule) => {
             let text = format!(
-                "# {} {} ({})\n\n{}\n",
+                "# {} {} ({})\n\n{}",
                 rule.code,
                 rule.name,
                 rule.severity.as_str(),
-                rule.documentation().trim_end()
+                crate::rules::explanation(rule)
             );
             print_stdout(&text)
         }

@@ -23,7 +23,13 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
     if let Some((word, start)) = word_at(line, column)
         && let Lookup::Exact(rule) = lookup(RULES, word)
     {
-        let text = format!("**{} {}** ({})\n\n{}", rule.code, rule.name, rule.severity.as_str(), rule.documentation());
+        let text = format!(
+            "**{} {}** ({})\n\n{}",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            crate::rules::explanation(rule)
+        );
         return Some((text, Span { start: line_start + start, end: line_start + start + word.len() }));
     }
     if let Some((value, start, end)) = string_at(line, column) {

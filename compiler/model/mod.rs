@@ -5,6 +5,7 @@
 //! is already reported), so rules never see half-parsed data and never repeat that error.
 
 mod address;
+pub mod bounds;
 mod device;
 pub mod dns;
 pub mod names;

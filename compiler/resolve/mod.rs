@@ -15,6 +15,7 @@ use ipnet::Ipv4Net;
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
 use crate::diagnostic::{Catalogue, Diagnostic, Rule, Sink, Span, lookup_in_file};
+use crate::model::bounds::{self, Bound};
 use crate::model::*;
 use crate::syntax::raw::*;
 use crate::text::{did_you_mean, only_suggestion};
@@ -132,9 +133,10 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         1 => Some(Located::new(NodeCount::One, nodes.span())),
         2 => Some(Located::new(NodeCount::Two, nodes.span())),
         other => {
+            let allowed = bounds::DEVICE_NODES.describe();
             sink.push(
-                Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has 1 or 2 nodes, not {other}"))
-                    .with_primary_label("1 or 2")
+                Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has {allowed} nodes, not {other}"))
+                    .with_primary_label(allowed)
                     .with_help("`nodes` counts the physical nodes of the device (see docs/device-facts.md#node-ips, docs/device-facts.md#two-node-ports)"),
             );
             None
@@ -369,8 +371,8 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
-        iot_modules: count(&raw.iot_modules, "iot_modules", sink)?,
-        vms: count(&raw.vms, "vms", sink)?,
+        iot_modules: count(&raw.iot_modules, &bounds::IOT_MODULES, sink)?,
+        vms: count(&raw.vms, &bounds::VMS, sink)?,
         external_pool: PoolUsage::default(),
         cluster_pool: PoolUsage::default(),
     })
@@ -540,14 +542,17 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         Some(metric) => match u32::try_from(*metric.get_ref()) {
             Ok(value) => Some(Located::new(value, metric.span())),
             Err(_) => {
+                let allowed = bounds::ROUTE_METRIC.describe();
                 sink.push(
                     Diagnostic::new(
                         &INVALID_VALUE,
                         metric.span(),
                         format!("route metric {} is out of range", metric.get_ref()),
                     )
-                    .with_primary_label("not from 0 to 4294967295")
-                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (see docs/device-facts.md#route-cmdlets)"),
+                    .with_primary_label(format!("not {allowed}"))
+                    .with_help(format!(
+                        "a metric is a whole number, {allowed}; lower wins (see docs/device-facts.md#route-metric)"
+                    )),
                 );
                 None
             }
@@ -567,15 +572,17 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
     })
 }
 
-/// A count such as `vms = 2`: absent, or a whole number from 0 (`Some(None)` / `Some(Some)`);
-/// `None` when negative (reported).
-fn count(raw: &Option<Spanned<i64>>, key: &str, sink: &mut Sink) -> Option<Option<Located<i64>>> {
+/// A count such as `vms = 2`: absent, or a whole number within `bound` (`Some(None)` /
+/// `Some(Some)`); `None` when outside (reported).
+fn count(raw: &Option<Spanned<i64>>, bound: &Bound, sink: &mut Sink) -> Option<Option<Located<i64>>> {
     let Some(value) = raw else { return Some(None) };
-    if *value.get_ref() < 0 {
+    if !bound.allows(*value.get_ref()) {
+        let key = bound.key;
+        let allowed = bound.describe();
         sink.push(
-            Diagnostic::new(&INVALID_VALUE, value.span(), format!("`{key}` cannot be negative"))
-                .with_primary_label("a count from 0")
-                .with_help(format!("`{key}` counts what takes an external service IP: 0 or more")),
+            Diagnostic::new(&INVALID_VALUE, value.span(), format!("`{key}` {} is not {allowed}", value.get_ref()))
+                .with_primary_label(format!("a count, {allowed}"))
+                .with_help(format!("`{key}` counts what takes an external service IP: {allowed}")),
         );
         return None;
     }

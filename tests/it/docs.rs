@@ -253,7 +253,7 @@ fn no_user_visible_text_cites_a_bare_fact_number() {
     };
 
     for rule in asenet::rules::RULES {
-        report(format!("explain {}", rule.code), &rule.documentation());
+        report(format!("explain {}", rule.code), &asenet::rules::explanation(rule));
         report(format!("summary of {}", rule.code), rule.summary);
     }
     report("the JSON Schema".to_owned(), &asenet::syntax::schema::json_schema(asenet::rules::RULES));

@@ -1,6 +1,7 @@
 //! The one integration test binary: fixtures through the library, the CLI through the
 //! real binary.
 
+mod bounds;
 mod build;
 mod build_promises;
 mod cli;
