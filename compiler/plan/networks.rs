@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
+use super::classes::{self, Difference, NetworkField, PeerField};
 use super::{Change, Class, Section, Side, facts};
 use crate::emit::powershell;
 use crate::model::{BgpPeer, Network, VirtualNetwork};
@@ -25,24 +26,17 @@ fn describe(vnet: &VirtualNetwork) -> String {
     text
 }
 
-/// Which of the properties an address on the network depends on differ: VLAN, subnet,
-/// gateway, compute; and whether the DNS servers do.
-fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> (Vec<&'static str>, bool) {
-    let mut what = Vec::new();
-    if was.vlan.value != is.vlan.value {
-        what.push("VLAN");
-    }
-    if was.net() != is.net() {
-        what.push("subnet");
-    }
-    if was.gateway.value != is.gateway.value {
-        what.push("gateway");
-    }
-    if was.compute.is_some() != is.compute.is_some() {
-        what.push("compute");
-    }
+/// The fields that differ, in [`NetworkField`]'s order.
+fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> Vec<NetworkField> {
     let dns = |vnet: &VirtualNetwork| vnet.dns.iter().map(|server| server.value).collect::<Vec<Ipv4Addr>>();
-    (what, dns(was) != dns(is))
+    let differs = |field: NetworkField| match field {
+        NetworkField::Vlan => was.vlan.value != is.vlan.value,
+        NetworkField::Subnet => was.net() != is.net(),
+        NetworkField::Gateway => was.gateway.value != is.gateway.value,
+        NetworkField::DnsServers => dns(was) != dns(is),
+        NetworkField::Compute => was.compute.is_some() != is.compute.is_some(),
+    };
+    NetworkField::COMPARED.into_iter().chain([NetworkField::Compute]).filter(|&field| differs(field)).collect()
 }
 
 const FROZEN: &str = "Kubernetes runs on this virtual network, and virtual networks can't be modified once the \
@@ -64,30 +58,27 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
         let is = after.get(key).map(|&index| &new.network.virtual_networks[index]);
         let subject = format!("{} on {}", key.1, key.0);
         let compute = was.into_iter().chain(is).any(|vnet| vnet.compute.is_some());
+        let class = |difference| classes::virtual_network(compute, difference);
         let change = match (was, is) {
             (None, Some(vnet)) => {
-                let change = Change::new(Class::Reapply, Section::VirtualNetwork, subject, "added")
-                    .values(None::<String>, Some(describe(vnet)));
-                if compute {
-                    Change { class: Class::Redeploy, ..change }.because(
-                        "compute moves to this network: the Kubernetes VMs are created on it when compute is configured",
-                        &facts::VIRTUAL_NETWORKS_FIXED,
-                    )
+                let reason = if compute {
+                    "a new VLAN on the switch: network/apply-vnets.ps1 adds it (Add-HcsVirtualNetwork); moving \
+                     compute onto it is done in the local UI, and is a change of its own"
                 } else {
-                    let mut change = change.because(
-                        "a new VLAN on the switch: run network/apply-vnets.ps1 (Add-HcsVirtualNetwork); nothing running \
-                         changes",
-                        &facts::VIRTUAL_NETWORK_CMDLETS,
-                    );
-                    change.commands = vec![powershell::add_vnet_command(vnet)];
-                    change
-                }
+                    "a new VLAN on the switch: run network/apply-vnets.ps1 (Add-HcsVirtualNetwork); nothing running \
+                     changes"
+                };
+                let mut change = Change::new(class(Difference::Added), Section::VirtualNetwork, subject, "added")
+                    .values(None::<String>, Some(describe(vnet)))
+                    .because(reason, &facts::VIRTUAL_NETWORK_CMDLETS);
+                change.commands = vec![powershell::add_vnet_command(vnet)];
+                change
             }
             (Some(vnet), None) => {
-                let change = Change::new(Class::Disruptive, Section::VirtualNetwork, subject, "removed")
+                let change = Change::new(class(Difference::Removed), Section::VirtualNetwork, subject, "removed")
                     .values(Some(describe(vnet)), None::<String>);
-                if compute {
-                    Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                if change.class == Class::Redeploy {
+                    change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
                 } else {
                     let mut change = change.because(
                         "what is attached to this VLAN (VMs) loses it: Remove-HcsVirtualNetwork",
@@ -98,33 +89,24 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 }
             }
             (Some(was), Some(is)) => {
-                let (what, dns) = differences(was, is);
-                if what.is_empty() && !dns {
+                let fields = differences(was, is);
+                let Some(worst) = fields.iter().map(|&field| class(Difference::Changed(field))).max() else {
                     continue;
-                }
-                let label = if what.is_empty() {
-                    "DNS servers".to_owned()
-                } else {
-                    let mut label = what.join(", ");
-                    if dns {
-                        label.push_str(", DNS servers");
-                    }
-                    label
                 };
+                let label = fields.iter().map(|field| field.as_str()).collect::<Vec<_>>().join(", ");
                 // One property changed: its two values; else the two networks.
-                let (before, after) = match (what.as_slice(), dns) {
-                    (["VLAN"], false) => (was.vlan.value.to_string(), is.vlan.value.to_string()),
-                    (["subnet"], false) => (was.net().to_string(), is.net().to_string()),
-                    (["gateway"], false) => (was.gateway.value.to_string(), is.gateway.value.to_string()),
+                let (before, after) = match fields.as_slice() {
+                    [NetworkField::Vlan] => (was.vlan.value.to_string(), is.vlan.value.to_string()),
+                    [NetworkField::Subnet] => (was.net().to_string(), is.net().to_string()),
+                    [NetworkField::Gateway] => (was.gateway.value.to_string(), is.gateway.value.to_string()),
                     _ => (describe(was), describe(is)),
                 };
-                let change = Change::new(Class::Disruptive, Section::VirtualNetwork, subject, label)
-                    .values(Some(before), Some(after));
-                if compute {
-                    Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                let change = Change::new(worst, Section::VirtualNetwork, subject, label).values(Some(before), Some(after));
+                if worst == Class::Redeploy {
+                    change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
                 } else {
-                    let mut change = if what.is_empty() {
-                        Change { class: Class::Reapply, ..change }.because(
+                    let mut change = if fields == [NetworkField::DnsServers] {
+                        change.because(
                             "no cmdlet changes a virtual network: network/apply-vnets.ps1 removes and adds it again \
                              with the new DNS servers; no address on it changes",
                             &facts::VIRTUAL_NETWORK_CMDLETS,
@@ -186,26 +168,31 @@ pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
         let was = before.get(key).map(|&index| &old.bgp_peers[index]);
         let is = after.get(key).map(|&index| &new.bgp_peers[index]);
         let subject = format!("{} on {}", key.1, key.0);
-        let (what, commands) = match (was, is) {
-            (None, Some(peer)) => ("added", vec![powershell::set_peer_command(peer)]),
-            (Some(peer), None) => ("removed", vec![powershell::remove_peer_command(peer)]),
+        let (difference, commands) = match (was, is) {
+            (None, Some(peer)) => (Difference::Added, vec![powershell::set_peer_command(peer)]),
+            (Some(peer), None) => (Difference::Removed, vec![powershell::remove_peer_command(peer)]),
             (Some(was), Some(is)) if describe_peer(was) == describe_peer(is) => continue,
             (Some(was), Some(is)) => {
-                let what = if was.peer_asn.value != is.peer_asn.value || was.self_asn.value != is.self_asn.value {
-                    "AS numbers"
+                let field = if was.peer_asn.value != is.peer_asn.value || was.self_asn.value != is.self_asn.value {
+                    PeerField::AsNumbers
                 } else {
-                    "hold time"
+                    PeerField::HoldTime
                 };
-                (what, vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)])
+                (Difference::Changed(field), vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)])
             }
             (None, None) => continue,
+        };
+        let what = match difference {
+            Difference::Added => "added",
+            Difference::Removed => "removed",
+            Difference::Changed(field) => field.as_str(),
         };
         let hold_time = |peer: &BgpPeer| peer.hold_time.map_or("default".to_owned(), |t| format!("{} s", t.value));
         let (before, after) = match (was, is) {
             (Some(was), Some(is)) if what == "hold time" => (Some(hold_time(was)), Some(hold_time(is))),
             _ => (was.map(describe_peer), is.map(describe_peer)),
         };
-        let mut change = Change::new(Class::Reapply, Section::BgpPeer, subject, what)
+        let mut change = Change::new(classes::bgp_peer(difference), Section::BgpPeer, subject, what)
             .values(before, after)
             .because(PEERS, &facts::BGP_MODE);
         change.commands = commands;

@@ -23,6 +23,7 @@ mod neovim;
 mod output_safety;
 mod powershell;
 mod properties;
+mod redeploy_safety;
 mod resources;
 mod schema;
 mod server;
