@@ -18,7 +18,7 @@ pub mod sarif;
 pub use fix::{Applicability, Edit, Fix};
 pub use line_index::{LineIndex, Position};
 pub(crate) use rule::declare_rule;
-pub use rule::{Catalogue, Lookup, Rule, lookup, lookup_in_file};
+pub use rule::{Catalogue, Lookup, Rule, lookup, lookup_in_file, nearest_code};
 
 /// A byte range in the source text, `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

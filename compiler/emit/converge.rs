@@ -243,7 +243,7 @@ fn write_actions(out: &mut String, script: Script, item: &Item, n: usize, quote:
             Action::Remove => (item.remove.iter().collect(), format!("removed: {}", item.label)),
             Action::Stop => unreachable!("filtered above"),
         };
-        write!(out, "    {} {{\n", quote(found.as_str())).expect("writing to a String");
+        writeln!(out, "    {} {{", quote(found.as_str())).expect("writing to a String");
         for command in commands {
             writeln!(out, "        {command}").expect("writing to a String");
         }

@@ -88,7 +88,8 @@ pub(crate) fn remove_peer_command(peer: &BgpPeer) -> String {
 /// properties `Set-HcsBGPPeer` sets (the output of `Get-HcsBGPPeers` is not documented:
 /// the names are the cmdlet's parameters).
 pub(crate) fn peer_item(peer: &BgpPeer) -> Item {
-    let mut as_numbers = format!("$found.PeerAsn -ne {} -or $found.SelfAsn -ne {}", peer.peer_asn.value, peer.self_asn.value);
+    let mut as_numbers =
+        format!("$found.PeerAsn -ne {} -or $found.SelfAsn -ne {}", peer.peer_asn.value, peer.self_asn.value);
     as_numbers = format!("({as_numbers})");
     let mut compared = vec![Compared { name: PeerField::AsNumbers.as_str(), differs: as_numbers }];
     if let Some(hold_time) = peer.hold_time {
@@ -187,8 +188,10 @@ pub(crate) fn vnet_item(vnet: &VirtualNetwork) -> Item {
         NetworkField::DnsServers => format!("(@($found.DnsServers) -join ',') -ne '{}'", dns.join(",")),
         NetworkField::Compute => unreachable!("not compared with the device"),
     };
-    let compared =
-        NetworkField::COMPARED.iter().map(|&field| Compared { name: field.as_str(), differs: differs(field) }).collect();
+    let compared = NetworkField::COMPARED
+        .iter()
+        .map(|&field| Compared { name: field.as_str(), differs: differs(field) })
+        .collect();
     let fields: Vec<(NetworkField, &'static str)> = NetworkField::COMPARED.iter().map(|&f| (f, f.as_str())).collect();
     Item {
         label: describe_vnet(vnet),
@@ -204,10 +207,11 @@ pub(crate) fn vnet_item(vnet: &VirtualNetwork) -> Item {
              run network/apply-vnets.ps1 again, then configure compute again (docs/artifacts.md#redeploy).",
             remove_vnet_command(vnet)
         ),
-        remove_procedure: "Kubernetes runs on this virtual network (docs/device-facts.md#virtual-networks-fixed): tear \
+        remove_procedure:
+            "Kubernetes runs on this virtual network (docs/device-facts.md#virtual-networks-fixed): tear \
                            compute down in the local UI first, then run network/remove-vnets.ps1 again \
                            (docs/artifacts.md#redeploy)."
-            .to_owned(),
+                .to_owned(),
     }
 }
 

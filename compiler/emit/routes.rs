@@ -154,7 +154,11 @@ fn ip_batch_rows(vm_interface: &str, rows: &[Row]) -> String {
 
 fn ip_batch(node: &str, address: Ipv4Addr, rows: &str) -> String {
     let mut out = format!(
-        "# {GENERATED}\n# Custom routes of the Kubernetes VM {node} ({address}): run `ip -batch {node}.ip` inside it.\n"
+        "# {GENERATED}\n\
+         # The custom routes the Kubernetes VM {node} ({address}) gets, as `ip -batch` lines. Not for\n\
+         # the VM itself: the device sets its routes when routes/apply-routes.ps1 runs on the device's\n\
+         # PowerShell interface. Try them in a lab VM or a network namespace instead:\n\
+         # `ip netns exec NS ip -batch {node}.ip` (docs/artifacts.md).\n"
     );
     out.push_str(rows);
     out
@@ -302,16 +306,27 @@ fn set_route_function() -> String {
     );
     let add = "Add-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination -NextHop $NextHop -RouteMetric $Metric";
     let remove = "Remove-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination";
-    let states = [Found::Absent, Found::Differs(RouteField::NextHop.as_str()), Found::Differs(RouteField::Metric.as_str()), Found::Same];
+    let states = [
+        Found::Absent,
+        Found::Differs(RouteField::NextHop.as_str()),
+        Found::Differs(RouteField::Metric.as_str()),
+        Found::Same,
+    ];
     for found in states {
         let (commands, said): (Vec<&str>, String) = match decisions.apply_action(found, false) {
             Action::Leave => (vec![], "\"present: $route\"".to_owned()),
             Action::Add => (vec![add], "\"added: $route\"".to_owned()),
             Action::Replace => (vec![remove, add], "\"replaced: $route (was $was)\"".to_owned()),
             Action::Remove => (vec![remove], "\"removed: $route\"".to_owned()),
-            Action::Stop => (vec![], format!("throw \"asenet: $route: its {} differs, and changing it is what `asenet diff` classes as redeploy\"", found.as_str())),
+            Action::Stop => (
+                vec![],
+                format!(
+                    "throw \"asenet: $route: its {} differs, and changing it is what `asenet diff` classes as redeploy\"",
+                    found.as_str()
+                ),
+            ),
         };
-        write!(out, "        '{}' {{\n", found.as_str()).expect("writing to a String");
+        writeln!(out, "        '{}' {{", found.as_str()).expect("writing to a String");
         for command in commands {
             writeln!(out, "            {command}").expect("writing to a String");
         }
@@ -363,9 +378,10 @@ fn remove_script(device: &str, custom: &[&Row]) -> String {
     out.reserve(custom.len() * 200);
     // A present route is removed in every state (it is never `redeploy`).
     let decisions = route_decisions();
-    let removes = [Found::Same, Found::Differs(RouteField::NextHop.as_str()), Found::Differs(RouteField::Metric.as_str())]
-        .into_iter()
-        .all(|found| decisions.remove_action(found, false) == Action::Remove);
+    let removes =
+        [Found::Same, Found::Differs(RouteField::NextHop.as_str()), Found::Differs(RouteField::Metric.as_str())]
+            .into_iter()
+            .all(|found| decisions.remove_action(found, false) == Action::Remove);
     debug_assert!(removes, "plan::classes makes a route removal a redeploy: remove-routes.ps1 must stop instead");
     for row in custom {
         out.push_str("\nif (");

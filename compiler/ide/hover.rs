@@ -37,7 +37,14 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
         let network = network?;
         // One address: the fleet's own answer (`asenet which`); a range or a CIDR: all it meets.
         let touched = if range.first() == range.last() {
-            owners(network, range.first()).into_iter().map(|owner| owner.description).collect()
+            // What owns it (`asenet which`), then the routes that use it as their next hop,
+            // which own nothing but are what the address is to them.
+            let address = range.first();
+            let owned = owners(network, address).into_iter().map(|owner| owner.description);
+            let next_hops = network.routes.iter().filter(|route| route.next_hop.value == address).map(|route| {
+                format!("the next hop of the route to {} on {}", route.destination.value, route.interface.value)
+            });
+            owned.chain(next_hops).collect()
         } else {
             touches(network, range)
         };

@@ -101,7 +101,8 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                     [NetworkField::Gateway] => (was.gateway.value.to_string(), is.gateway.value.to_string()),
                     _ => (describe(was), describe(is)),
                 };
-                let change = Change::new(worst, Section::VirtualNetwork, subject, label).values(Some(before), Some(after));
+                let change =
+                    Change::new(worst, Section::VirtualNetwork, subject, label).values(Some(before), Some(after));
                 if worst == Class::Redeploy {
                     change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
                 } else {
@@ -178,7 +179,10 @@ pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 } else {
                     PeerField::HoldTime
                 };
-                (Difference::Changed(field), vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)])
+                (
+                    Difference::Changed(field),
+                    vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)],
+                )
             }
             (None, None) => continue,
         };

@@ -27,7 +27,8 @@ const DEFAULT_METRIC: u32 = 100;
 pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
     let device = resolve_device(raw.device.as_ref(), sink);
     let model = device.model.value;
-    let declared: BTreeSet<PortId> = raw.ports.iter().filter_map(|port| model.port(port.name.get_ref())).collect();
+    let declared: BTreeSet<PortId> =
+        raw.ports.iter().filter_map(|port| port_table_id(&port.name, &raw.ports, model)).collect();
     let references = PortReferences { model, declared: &declared };
 
     let ports = resolve_ports(&raw.ports, model, sink);
@@ -126,7 +127,8 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         };
     };
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
-        sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
+        let help = format!("add `name = \"...\"`: {} of letters, digits or hyphens", bounds::DEVICE_NAME.describe());
+        sink.push(missing(raw.header, "name", "[device]", &help));
     }
     let model = raw.model.as_ref().and_then(|text| values::one_of::<DeviceModel>(text, "device model", sink));
     let nodes = raw.nodes.as_ref().and_then(|nodes| match nodes.get_ref() {
@@ -170,6 +172,25 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
     }
 }
 
+/// The port a `[ports.X]` table is: its name's, or, for a misspelt name (`port3`), the one
+/// port it was surely meant to be (the only near port of the model, without a table of its
+/// own), so that the typo is one report and what refers to the port is still checked.
+fn port_table_id(name: &Text, raw: &[RawPort], model: DeviceModel) -> Option<PortId> {
+    if let Some(id) = model.port(name.get_ref()) {
+        return Some(id);
+    }
+    let free = |suggestion: &str| raw.iter().all(|other| other.name.get_ref() != suggestion);
+    meant_port(name.get_ref(), model, &free)
+}
+
+/// The one port of `model` that `name` is a near miss of, when `fixable` agrees.
+fn meant_port(name: &str, model: DeviceModel, fixable: &dyn Fn(&str) -> bool) -> Option<PortId> {
+    let names: Vec<String> = model.ports().map(|port| port.to_string()).collect();
+    let suggestion = did_you_mean(name, names.iter().map(String::as_str))?;
+    let only = only_suggestion(name, names.iter().map(String::as_str)) == Some(suggestion);
+    (only && fixable(suggestion)).then(|| model.port(suggestion)).flatten()
+}
+
 fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Port> {
     let mut ports: Vec<Port> = raw
         .iter()
@@ -178,7 +199,10 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
                 // Renaming the table to a port that has one already would make a duplicate.
                 let free = |suggestion: &str| raw.iter().all(|other| other.name.get_ref() != suggestion);
                 sink.push(unknown_port(&port.name, model, &free));
-                return None;
+                // Read as the port it was meant to be: the typo is this one report.
+                let id = meant_port(port.name.get_ref(), model, &free)?;
+                let config = resolve_port_config(port, sink)?;
+                return Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) });
             };
             let config = resolve_port_config(port, sink)?;
             Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) })
@@ -292,7 +316,10 @@ impl PortReferences<'_> {
             // A reference renamed to a port without a table would be ASE004 instead.
             let declared = |suggestion: &str| self.model.port(suggestion).is_some_and(|id| self.declared.contains(&id));
             sink.push(unknown_port(name, self.model, &declared));
-            return None;
+            // Read as the declared port it was meant to be, so that what refers to it is
+            // still checked and shown (the outline keeps the route).
+            let id = meant_port(name.get_ref(), self.model, &declared)?;
+            return Some(Located::new(id, name.span()));
         };
         if !self.declared.contains(&id) {
             sink.push(
@@ -396,22 +423,11 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
 }
 
 /// A `hostname` is an A record in the site zone `<device>.<domain>` on the service's
-/// external IP. One that has nowhere to go is reported and left out of the model: on a
-/// ClusterIP service (no external IP) or on a device without `domain` (no site zone), both
-/// ASE006. Whether it is a valid DNS label is `invalid-name`'s to say.
+/// external IP. One on a device without `domain` (no site zone) is reported (ASE006) and left
+/// out of the model; one on a service without an external IP was, in `resolve_service`. Whether it is a valid DNS label is `invalid-name`'s to say.
 fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
     for service in services {
         let Some(hostname) = service.hostname.take() else { continue };
-        if service.kind.value != ServiceType::LoadBalancer {
-            let kind = service.kind.value.as_str();
-            sink.push(
-                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, format!("`hostname` on a {kind} service"))
-                    .with_primary_label(format!("the site zone names external IPs; a {kind} service has none"))
-                    .with_label(service.kind.span, format!("{kind} here"))
-                    .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
-            );
-            continue;
-        }
         if device.domain.is_none() {
             sink.push(
                 Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
@@ -461,6 +477,21 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let cluster_ip =
         optional(raw.cluster_ip.as_ref().filter(|_| headless.is_none()), |ip| values::ipv4(ip, "cluster IP", sink));
     let kind = kind?;
+    // `hostname` names an external IP in the site zone: reported here, beside
+    // `load_balancer_ip` below, so that a service with both gets both at once.
+    let hostname = match &raw.hostname {
+        Some(hostname) if kind.value != ServiceType::LoadBalancer => {
+            let name = kind.value.as_str();
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span(), format!("`hostname` on a {name} service"))
+                    .with_primary_label(format!("the site zone names external IPs; a {name} service has none"))
+                    .with_label(kind.span, format!("{name} here"))
+                    .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
+            );
+            None
+        }
+        hostname => hostname.as_ref().map(located),
+    };
     if let (Some(span), ServiceType::NodePort | ServiceType::LoadBalancer) = (headless, kind.value) {
         let name = kind.value.as_str();
         sink.push(
@@ -494,7 +525,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         cluster_ip: cluster_ip.ok()?,
         headless,
         share_ip: raw.share_ip.as_ref().map(located),
-        hostname: raw.hostname.as_ref().map(located),
+        hostname,
         selector: selector.ok()?,
         allocated: Allocation::default(),
     })
@@ -614,10 +645,11 @@ fn resolve_virtual_network(
 ) -> Option<VirtualNetwork> {
     let header = raw.header;
     let table = "[[virtual_networks]]";
+    let vlan_help = format!("add `vlan = N`: {}, 0 for untagged", bounds::VLAN.describe());
     let required = [
         ("name", raw.name.is_none(), "add `name = \"...\"`, as Azure names virtual networks"),
         ("switch", raw.switch.is_none(), "add `switch = \"...\"`, the `[switches.NAME]` the VLAN is on"),
-        ("vlan", raw.vlan.is_none(), "add `vlan = N`: 0 for untagged, or 1-4094"),
+        ("vlan", raw.vlan.is_none(), vlan_help.as_str()),
         ("subnet", raw.subnet.is_none(), "add `subnet = \"a.b.c.d/n\"`, the network's address space"),
         ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
     ];

@@ -48,10 +48,11 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 format!("VLAN ID {} of virtual network `{}` is not {}", vlan.value, vnet.name.value, VLAN.describe()),
             )
             .with_primary_label("0 for untagged, or a tagged VLAN ID from 1")
-            .with_help(
-                "use the VLAN ID of the trunk, 1-4094, or 0 for an untagged network (see: \
+            .with_help(format!(
+                "use the VLAN ID of the trunk ({}), or 0 for an untagged network (see: \
                  docs/device-facts.md#vlan-ids)",
-            ),
+                VLAN.describe()
+            )),
         );
     }
 }

@@ -9,8 +9,9 @@
 //!   the file without the object (remove) is classed;
 //! - reads, from the rendered script through a PowerShell parser, what the script does in
 //!   that state: whether a stop condition holds (then nothing changes anywhere), else the
-//!   cmdlets of that state's `switch` clause;
-//! and fails when a `redeploy` object would be removed or replaced, or when the script does
+//!   cmdlets of that state's `switch` clause.
+//!
+//! It fails when a `redeploy` object would be removed or replaced, or when the script does
 //! something else than converging (adding what is absent, replacing what differs, leaving
 //! what matches, removing what the remove script removes).
 
@@ -132,8 +133,14 @@ fn outcome(item: &Converged, state: &str, compute_on_device: bool) -> Option<Vec
     if stops {
         return None;
     }
-    let changing = |cmdlet: &String| !cmdlet.starts_with("Get-") && cmdlet != "Write-Output" && cmdlet != "Where-Object";
-    Some(item.clauses.get(state).map(|cmdlets| cmdlets.iter().filter(|c| changing(c)).cloned().collect()).unwrap_or_default())
+    let changing =
+        |cmdlet: &String| !cmdlet.starts_with("Get-") && cmdlet != "Write-Output" && cmdlet != "Where-Object";
+    Some(
+        item.clauses
+            .get(state)
+            .map(|cmdlets| cmdlets.iter().filter(|c| changing(c)).cloned().collect())
+            .unwrap_or_default(),
+    )
 }
 
 /// A device file and its items, as a TOML table the test edits.
@@ -274,10 +281,12 @@ fn walk_script(path: &std::path::Path, source: &str, script: &asenet::emit::Outp
     }
     for item in items.values() {
         let (identity, subject) = if key == "virtual_networks" {
-            let (vnet, switch) = (quoted_after(&item.find, "$_.Name -eq"), quoted_after(&item.find, "$_.SwitchName -eq"));
+            let (vnet, switch) =
+                (quoted_after(&item.find, "$_.Name -eq"), quoted_after(&item.find, "$_.SwitchName -eq"));
             ([("name", vnet), ("switch", switch)], format!("{vnet} on {switch}"))
         } else {
-            let (switch, address) = (quoted_after(&item.find, "-SwitchName"), quoted_after(&item.find, "$_.PeerAddress -eq"));
+            let (switch, address) =
+                (quoted_after(&item.find, "-SwitchName"), quoted_after(&item.find, "$_.PeerAddress -eq"));
             ([("switch", switch), ("peer_address", address)], format!("{address} on {switch}"))
         };
         let index = entry_index(&file, key, identity);
@@ -297,7 +306,9 @@ fn walk_script(path: &std::path::Path, source: &str, script: &asenet::emit::Outp
         }
         // The device says whether compute runs on a virtual network (`EnabledForK8s`).
         if key == "virtual_networks" && !item.reads_compute {
-            found.failures.push(format!("{name} {subject}: the script does not ask the device whether compute runs on it"));
+            found
+                .failures
+                .push(format!("{name} {subject}: the script does not ask the device whether compute runs on it"));
         }
         let answers: &[bool] = if item.reads_compute { &[false, true] } else { &[false] };
         for state in &states {
@@ -374,11 +385,19 @@ fn the_walk_catches_a_script_without_its_stops() {
         let mut clean = Walk::default();
         walk_script(&path, &source, &script, &mut clean);
         assert!(clean.failures.is_empty(), "{:?}", clean.failures);
-        script.contents = script.contents.lines().filter(|line| !line.contains("$stops +=")).map(|line| format!("{line}\n")).collect();
+        script.contents = script
+            .contents
+            .lines()
+            .filter(|line| !line.contains("$stops +="))
+            .map(|line| format!("{line}\n"))
+            .collect();
         let mut unsafe_walk = Walk::default();
         walk_script(&path, &source, &script, &mut unsafe_walk);
         assert!(
-            unsafe_walk.failures.iter().any(|failure| failure.contains("vnet-k8s") && failure.contains("diff says redeploy")),
+            unsafe_walk
+                .failures
+                .iter()
+                .any(|failure| failure.contains("vnet-k8s") && failure.contains("diff says redeploy")),
             "{}: {:?}",
             script.path,
             unsafe_walk.failures
@@ -397,17 +416,24 @@ fn the_route_function_acts_on_every_state_as_diff_classes_it() {
     let mut clauses = BTreeMap::new();
     walk(tree.root_node(), &mut |node| {
         if node.kind() == "switch_clause" {
-            let condition = node.child(0).map(|c| script.contents[c.byte_range()].trim_matches('\'').to_owned()).unwrap();
-            let changing: Vec<String> =
-                cmdlets(node, &script.contents).into_iter().filter(|c| c.ends_with("NetRoute") && !c.starts_with("Get-")).collect();
+            let condition =
+                node.child(0).map(|c| script.contents[c.byte_range()].trim_matches('\'').to_owned()).unwrap();
+            let changing: Vec<String> = cmdlets(node, &script.contents)
+                .into_iter()
+                .filter(|c| c.ends_with("NetRoute") && !c.starts_with("Get-"))
+                .collect();
             clauses.insert(condition, changing);
         }
     });
-    let route = "[[routes]]\ninterface = \"Port3\"\ndestination = \"10.41.0.0/16\"\nnext_hop = \"10.40.10.2\"\nmetric = 10\n";
+    let route =
+        "[[routes]]\ninterface = \"Port3\"\ndestination = \"10.41.0.0/16\"\nnext_hop = \"10.40.10.2\"\nmetric = 10\n";
     assert!(source.contains(route));
     for (state, device) in [
         ("absent", source.replace(route, "")),
-        ("next hop", source.replace("next_hop = \"10.40.10.2\"\nmetric = 10", "next_hop = \"10.40.10.3\"\nmetric = 10")),
+        (
+            "next hop",
+            source.replace("next_hop = \"10.40.10.2\"\nmetric = 10", "next_hop = \"10.40.10.3\"\nmetric = 10"),
+        ),
         ("metric", source.replace("next_hop = \"10.40.10.2\"\nmetric = 10", "next_hop = \"10.40.10.2\"\nmetric = 11")),
     ] {
         let class = class_of(&device, &source, "route", "Port3 10.41.0.0/16").expect("a change");
