@@ -61,12 +61,11 @@ pub struct Decisions {
 
 impl Decisions {
     /// The decisions for an object compared by `fields` (as `(field, name)`), where `class`
-    /// is `plan::classes`' answer given whether compute runs on the object (the file's word
-    /// or the device's). `device_tells_compute`: the device reports it, so both answers
-    /// are decided; else only `false`.
+    /// is `plan::classes`' answer given whether the device says Kubernetes uses the object.
+    /// `device_tells_compute`: the device reports it, so both answers are decided; else only
+    /// `false`.
     pub fn derive<F: Copy>(
         fields: &[(F, &'static str)],
-        file_compute: bool,
         device_tells_compute: bool,
         class: impl Fn(bool, Difference<F>) -> Class,
     ) -> Decisions {
@@ -75,15 +74,16 @@ impl Decisions {
         let mut apply = Vec::new();
         let mut remove = Vec::new();
         for &device_compute in answers {
-            let compute = file_compute || device_compute;
-            apply.push((Found::Absent, device_compute, act(class(compute, Difference::Added), Action::Add)));
+            // Absent, the device says nothing of it.
+            apply.push((Found::Absent, device_compute, act(class(false, Difference::Added), Action::Add)));
             apply.push((Found::Same, device_compute, Action::Leave));
             remove.push((Found::Absent, device_compute, Action::Leave));
-            let removal = act(class(compute, Difference::Removed), Action::Remove);
+            let removal = act(class(device_compute, Difference::Removed), Action::Remove);
             remove.push((Found::Same, device_compute, removal));
             for &(field, name) in fields {
                 let found = Found::Differs(name);
-                apply.push((found, device_compute, act(class(compute, Difference::Changed(field)), Action::Replace)));
+                let change = class(device_compute, Difference::Changed(field));
+                apply.push((found, device_compute, act(change, Action::Replace)));
                 remove.push((found, device_compute, removal));
             }
         }
@@ -125,9 +125,11 @@ pub struct Item {
     pub find: String,
     /// The fields compared, in order.
     pub compared: Vec<Compared>,
-    /// The property of the found object that says whether compute runs on it, when the
+    /// The property of the found object that says whether Kubernetes uses it, when the
     /// device reports one (`EnabledForK8s`).
     pub compute_property: Option<&'static str>,
+    /// Comment lines the script writes before the object: what it cannot set itself.
+    pub notes: Vec<String>,
     pub add: Vec<String>,
     pub remove: Vec<String>,
     pub decisions: Decisions,
@@ -147,11 +149,18 @@ pub enum Script {
 /// The body of a converging script (after its header comments): every object's state is
 /// read first, then the script stops without changing anything if any object is in a state
 /// whose action is [`Action::Stop`], and only then acts on each object.
-pub fn render(script: Script, items: &[Item], quote: fn(&str) -> String) -> String {
+/// `quote` writes a text as a PowerShell string, `comment` for the rest of a `#` line.
+pub fn render(script: Script, items: &[Item], quote: fn(&str) -> String, comment: fn(&str) -> String) -> String {
     let mut out = String::from("\n$ErrorActionPreference = 'Stop'\n$states = @{}\n$computeOn = @{}\n$stops = @()\n");
     for (index, item) in items.iter().enumerate() {
         let n = index + 1;
-        write!(out, "\n# {}\n$found = @({})\n", item.label.replace('\n', " "), item.find).expect("writing to a String");
+        write!(out, "\n# {}\n", comment(&item.label)).expect("writing to a String");
+        if script == Script::Apply {
+            for note in &item.notes {
+                writeln!(out, "# {}", comment(note)).expect("writing to a String");
+            }
+        }
+        writeln!(out, "$found = @({})", item.find).expect("writing to a String");
         write!(out, "if ($found.Count -eq 0) {{ $states[{n}] = 'absent' }}").expect("writing to a String");
         for compared in &item.compared {
             write!(out, "\nelseif ({}) {{ $states[{n}] = {} }}", compared.differs, quote(compared.name))
@@ -169,7 +178,7 @@ pub fn render(script: Script, items: &[Item], quote: fn(&str) -> String) -> Stri
         "\nif ($stops.Count -gt 0) {\n    throw ((@('asenet: nothing was changed.') + $stops) -join [Environment]::NewLine)\n}\n",
     );
     for (index, item) in items.iter().enumerate() {
-        write_actions(&mut out, script, item, index + 1, quote);
+        write_actions(&mut out, script, item, index + 1, quote, comment);
     }
     out
 }
@@ -198,7 +207,7 @@ fn write_stops(out: &mut String, script: Script, item: &Item, n: usize, quote: f
     let always = stopping(false);
     let with_compute: Vec<Found> = stopping(true).into_iter().filter(|found| !always.contains(found)).collect();
     let (verb, procedure) = match script {
-        Script::Apply => ("changing", &item.apply_procedure),
+        Script::Apply => ("adding or changing", &item.apply_procedure),
         Script::Remove => ("removing", &item.remove_procedure),
     };
     for (states, guard) in [(always, ""), (with_compute, "$computeOn[n] -and ")] {
@@ -222,8 +231,15 @@ fn write_stops(out: &mut String, script: Script, item: &Item, n: usize, quote: f
 }
 
 /// The `switch` that acts on `item` in each state the stops let through.
-fn write_actions(out: &mut String, script: Script, item: &Item, n: usize, quote: fn(&str) -> String) {
-    write!(out, "\n# {}\nswitch ($states[{n}]) {{\n", item.label.replace('\n', " ")).expect("writing to a String");
+fn write_actions(
+    out: &mut String,
+    script: Script,
+    item: &Item,
+    n: usize,
+    quote: fn(&str) -> String,
+    comment: fn(&str) -> String,
+) {
+    write!(out, "\n# {}\nswitch ($states[{n}]) {{\n", comment(&item.label)).expect("writing to a String");
     for found in states(item) {
         // After the stops, the action is the one without compute on the device's object,
         // unless that one stops too (then the state never gets here).

@@ -16,10 +16,11 @@ use std::fmt::Write as _;
 use super::converge::{self, Compared, Decisions, Item, Script};
 use super::{GENERATED, OutputFile};
 use crate::model::{BgpPeer, Network, VirtualNetwork};
-use crate::plan::classes::{self, NetworkField, PeerField};
+use crate::plan::classes::{self, NetworkField, NetworkUse, PeerField};
 
 pub fn emit(network: &Network) -> Vec<OutputFile> {
-    let device = network.device.name.as_ref().map_or("the device", |name| name.value.as_str());
+    let device = comment(network.device.name.as_ref().map_or("the device", |name| name.value.as_str()));
+    let device = device.as_str();
     let mut files = Vec::new();
     if !network.bgp_peers.is_empty() {
         let mut peers: Vec<&BgpPeer> = network.bgp_peers.iter().collect();
@@ -30,26 +31,17 @@ pub fn emit(network: &Network) -> Vec<OutputFile> {
     if !network.virtual_networks.is_empty() {
         let mut vnets: Vec<&VirtualNetwork> = network.virtual_networks.iter().collect();
         vnets.sort_by(|a, b| (&a.switch.value, &a.name.value).cmp(&(&b.switch.value, &b.name.value)));
-        files.push(OutputFile::new("network/apply-vnets.ps1", apply_vnets(device, &vnets)));
-        files.push(OutputFile::new("network/remove-vnets.ps1", remove_vnets(device, &vnets)));
+        let cluster = network.kubernetes.is_some();
+        files.push(OutputFile::new("network/apply-vnets.ps1", apply_vnets(device, &vnets, cluster)));
+        files.push(OutputFile::new("network/remove-vnets.ps1", remove_vnets(device, &vnets, cluster)));
     }
     files
 }
 
-/// `text` as a single-quoted PowerShell string: no expansion inside; each quote character
-/// PowerShell accepts as a single quote (`'` and the typographic ones) is doubled.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
-    for c in text.chars() {
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            out.push(c);
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
-}
+/// A name in a `#` comment line.
+use crate::escape::powershell::comment;
+/// Names in scripts: one PowerShell expression that is exactly the name.
+pub(crate) use crate::escape::powershell::single_quoted as quote;
 
 /// The lookup of one peer by its key, the address and switch of `Remove-HcsBGPPeer`.
 fn find_peer(peer: &BgpPeer) -> String {
@@ -104,9 +96,10 @@ pub(crate) fn peer_item(peer: &BgpPeer) -> Item {
         find: find_peer(peer),
         compared,
         compute_property: None,
+        notes: Vec::new(),
         add: vec![set_peer_command(peer)],
         remove: vec![remove_peer_command(peer)],
-        decisions: Decisions::derive(&fields, false, false, |_, difference| classes::bgp_peer(difference)),
+        decisions: Decisions::derive(&fields, false, |_, difference| classes::bgp_peer(difference)),
         apply_procedure: String::new(),
         remove_procedure: String::new(),
     }
@@ -121,7 +114,7 @@ fn apply_bgp(device: &str, peers: &[&BgpPeer]) -> String {
          # differs is removed and set again. Each peer gets one line of output.\n"
     );
     let items: Vec<Item> = peers.iter().map(|peer| peer_item(peer)).collect();
-    out.push_str(&converge::render(Script::Apply, &items, quote));
+    out.push_str(&converge::render(Script::Apply, &items, quote, comment));
     out
 }
 
@@ -133,7 +126,7 @@ fn remove_bgp(device: &str, peers: &[&BgpPeer]) -> String {
          # already gone is reported as absent.\n"
     );
     let items: Vec<Item> = peers.iter().map(|peer| peer_item(peer)).collect();
-    out.push_str(&converge::render(Script::Remove, &items, quote));
+    out.push_str(&converge::render(Script::Remove, &items, quote, comment));
     out
 }
 
@@ -178,44 +171,81 @@ pub(crate) fn add_vnet_command(vnet: &VirtualNetwork) -> String {
 
 /// A virtual network as its scripts converge it: compared by what `Get-HcsVirtualNetwork`
 /// reports (`VlanId`, `AddressSpace`, `GatewayIPAddress`, `DnsServers`), and frozen where
-/// Kubernetes runs on it, by the file's word or the device's (`EnabledForK8s`).
-pub(crate) fn vnet_item(vnet: &VirtualNetwork) -> Item {
+/// Kubernetes uses it: compute on it, or pods attached to it (enabled for Kubernetes on a
+/// device with a cluster), by the file's word or the device's (`EnabledForK8s`).
+pub(crate) fn vnet_item(vnet: &VirtualNetwork, cluster: bool) -> Item {
     let dns: Vec<String> = vnet.dns.iter().map(|server| server.value.to_string()).collect();
     let differs = |field: NetworkField| match field {
         NetworkField::Vlan => format!("$found.VlanId -ne {}", vnet.vlan.value),
         NetworkField::Subnet => format!("$found.AddressSpace -ne '{}'", vnet.net()),
         NetworkField::Gateway => format!("$found.GatewayIPAddress -ne '{}'", vnet.gateway.value),
         NetworkField::DnsServers => format!("(@($found.DnsServers) -join ',') -ne '{}'", dns.join(",")),
-        NetworkField::Compute => unreachable!("not compared with the device"),
+        other => unreachable!("{other:?} is not compared with the device"),
     };
     let compared = NetworkField::COMPARED
         .iter()
         .map(|&field| Compared { name: field.as_str(), differs: differs(field) })
         .collect();
     let fields: Vec<(NetworkField, &'static str)> = NetworkField::COMPARED.iter().map(|&f| (f, f.as_str())).collect();
+    // What runs on it, from the file, and from the device where it says Kubernetes does.
+    let usage = |enabled_on_device: bool| {
+        if vnet.compute.is_some() {
+            NetworkUse::Compute
+        } else if enabled_on_device || (vnet.kubernetes.is_some() && cluster) {
+            NetworkUse::Attached
+        } else {
+            NetworkUse::Free
+        }
+    };
     Item {
         label: describe_vnet(vnet),
         find: find_vnet(vnet),
         compared,
         compute_property: Some("EnabledForK8s"),
+        notes: vnet_notes(vnet),
         add: vec![add_vnet_command(vnet)],
         remove: vec![remove_vnet_command(vnet)],
-        decisions: Decisions::derive(&fields, vnet.compute.is_some(), true, classes::virtual_network),
+        decisions: Decisions::derive(&fields, true, |on_device, difference| {
+            classes::virtual_network(usage(on_device), difference)
+        }),
         apply_procedure: format!(
-            "Kubernetes runs on this virtual network, which cannot be modified while the cluster is deployed \
-             (docs/device-facts.md#virtual-networks-fixed): tear compute down in the local UI, run `{}` by hand, \
-             run network/apply-vnets.ps1 again, then configure compute again (docs/artifacts.md#redeploy).",
-            remove_vnet_command(vnet)
+            "Kubernetes uses this virtual network (compute, or pods attached to it), and it cannot be added to or \
+             modified under a deployed cluster (docs/device-facts.md#virtual-networks-fixed): tear compute down in \
+             the local UI, change it by hand (`{}`, then `{}`), then configure compute again \
+             (docs/artifacts.md#redeploy).",
+            remove_vnet_command(vnet),
+            add_vnet_command(vnet)
         ),
-        remove_procedure:
-            "Kubernetes runs on this virtual network (docs/device-facts.md#virtual-networks-fixed): tear \
-                           compute down in the local UI first, then run network/remove-vnets.ps1 again \
-                           (docs/artifacts.md#redeploy)."
-                .to_owned(),
+        remove_procedure: "Kubernetes uses this virtual network (compute, or pods attached to it; \
+                           docs/device-facts.md#virtual-networks-fixed): tear compute down in the local UI first, \
+                           then run network/remove-vnets.ps1 again (docs/artifacts.md#redeploy)."
+            .to_owned(),
     }
 }
 
-fn apply_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
+/// What the script says of a network and cannot do: `Add-HcsVirtualNetwork` takes neither
+/// compute, nor Kubernetes, nor a pool (the local UI or device/network.json sets them).
+fn vnet_notes(vnet: &VirtualNetwork) -> Vec<String> {
+    let mut notes = Vec::new();
+    if vnet.compute.is_some() {
+        notes.push("Kubernetes runs on this network: enable compute on it in the local UI.".to_owned());
+    }
+    if vnet.kubernetes.is_some() {
+        notes.push(
+            "Enabled for Kubernetes: enable it on the local UI's Kubernetes page, or apply device/network.json."
+                .to_owned(),
+        );
+    }
+    if let Some(pool) = vnet.ip_pool {
+        notes.push(format!(
+            "IP pool {}: set it in the local UI, or apply device/network.json (Add-HcsVirtualNetwork takes no pool).",
+            pool.value
+        ));
+    }
+    notes
+}
+
+fn apply_vnets(device: &str, vnets: &[&VirtualNetwork], cluster: bool) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
          # Adds the virtual networks (VLANs) of {device} to their virtual switches. Run it in the\n\
@@ -226,12 +256,12 @@ fn apply_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
          # the script stops before it changes anything, saying what to do by hand. Each network\n\
          # gets one line of output. Compute is enabled on a network in the local UI.\n"
     );
-    let items: Vec<Item> = vnets.iter().map(|vnet| vnet_item(vnet)).collect();
-    out.push_str(&converge::render(Script::Apply, &items, quote));
+    let items: Vec<Item> = vnets.iter().map(|vnet| vnet_item(vnet, cluster)).collect();
+    out.push_str(&converge::render(Script::Apply, &items, quote, comment));
     out
 }
 
-fn remove_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
+fn remove_vnets(device: &str, vnets: &[&VirtualNetwork], cluster: bool) -> String {
     let mut out = format!(
         "# {GENERATED}\n\
          # Removes the virtual networks that apply-vnets.ps1 adds on {device}. A virtual switch\n\
@@ -241,20 +271,7 @@ fn remove_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
          # EnabledForK8s) is not removed: that is a redeploy, and the script stops before it\n\
          # changes anything, saying what to do by hand.\n"
     );
-    let items: Vec<Item> = vnets.iter().map(|vnet| vnet_item(vnet)).collect();
-    out.push_str(&converge::render(Script::Remove, &items, quote));
+    let items: Vec<Item> = vnets.iter().map(|vnet| vnet_item(vnet, cluster)).collect();
+    out.push_str(&converge::render(Script::Remove, &items, quote, comment));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quote;
-
-    #[test]
-    fn quotes_are_doubled_so_no_name_ends_its_string() {
-        assert_eq!(quote("vswitch-port3"), "'vswitch-port3'");
-        assert_eq!(quote("a'b"), "'a''b'");
-        assert_eq!(quote("a\u{2019}; rm"), "'a\u{2019}\u{2019}; rm'");
-        assert_eq!(quote("$(evil)"), "'$(evil)'");
-    }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::converge::{Action, Decisions, Found};
 use super::{GENERATED, OutputFile};
+use crate::escape::powershell::comment;
 use crate::model::{Network, PortId, RouteTarget};
 use crate::plan::classes::{self, RouteField};
 
@@ -66,7 +67,9 @@ fn rows(network: &Network) -> Vec<Row> {
 pub fn emit(network: &Network) -> Vec<OutputFile> {
     let rows = rows(network);
     let custom: Vec<&Row> = rows.iter().filter(|row| row.origin == Origin::Custom).collect();
-    let device = network.device.name.as_ref().map_or("the device", |name| name.value.as_str());
+    // Names in comment lines go through the escaper; they are validated names already.
+    let device = comment(network.device.name.as_ref().map_or("the device", |name| name.value.as_str()));
+    let device = device.as_str();
     let mut files = vec![
         OutputFile::new("routes/apply-routes.ps1", apply_script(device, &custom)),
         OutputFile::new("routes/remove-routes.ps1", remove_script(device, &custom)),
@@ -282,7 +285,7 @@ fn write_present(out: &mut String, row: &Row) {
 /// `redeploy`: every state of it is acted on).
 fn route_decisions() -> Decisions {
     let fields: Vec<(RouteField, &'static str)> = RouteField::COMPARED.iter().map(|&f| (f, f.as_str())).collect();
-    Decisions::derive(&fields, false, false, |_, difference| classes::route(difference))
+    Decisions::derive(&fields, false, |_, difference| classes::route(difference))
 }
 
 /// The function that makes `apply-routes.ps1` converge: a route is known by its interface and

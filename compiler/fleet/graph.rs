@@ -18,6 +18,7 @@ use petgraph::unionfind::UnionFind;
 
 use super::{FileId, Fleet, FleetDevice, FleetDiagnostic};
 use crate::diagnostic::Span;
+use crate::escape::{dot, mermaid};
 use crate::model::{Keyword, Network, PortConfig};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -368,13 +369,13 @@ pub fn to_dot(drawing: &Drawing) -> String {
         };
         // What `check` reports stands out: red, bold.
         let marked = if *kind == "conflict" { ", color=red, fontcolor=red, penwidth=2" } else { "" };
-        let _ = writeln!(out, "  n{} [label=\"{}\", shape={shape}{marked}];", index.index(), escape_dot(label));
+        let _ = writeln!(out, "  n{} [label={}, shape={shape}{marked}];", index.index(), dot::quoted(label));
     }
     for edge in drawing.graph.raw_edges() {
         let (label, marked) = &edge.weight;
         let mut attributes = Vec::new();
         if !label.is_empty() {
-            attributes.push(format!("label=\"{}\"", escape_dot(label)));
+            attributes.push(format!("label={}", dot::quoted(label)));
         }
         if *marked {
             attributes.push("color=red, fontcolor=red, penwidth=2".to_owned());
@@ -391,7 +392,7 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
     let mut out = String::from("flowchart LR\n");
     for index in drawing.graph.node_indices() {
         let (label, kind) = &drawing.graph[index];
-        let label = escape_mermaid(label);
+        let label = mermaid::label(label);
         let (open, close) = match *kind {
             "network" => ("[(", ")]"),
             "subnet" => ("([", "])"),
@@ -412,7 +413,7 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
         if label.is_empty() {
             let _ = writeln!(out, "  n{a} --- n{b}");
         } else {
-            let _ = writeln!(out, "  n{a} ---|\"{}\"| n{b}", escape_mermaid(label));
+            let _ = writeln!(out, "  n{a} ---|\"{}\"| n{b}", mermaid::label(label));
         }
         if *is_marked {
             marked.push(number.to_string());
@@ -425,27 +426,4 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
         let _ = writeln!(out, "  linkStyle {} stroke:#d00,stroke-width:2px", marked.join(","));
     }
     out
-}
-
-fn escape_dot(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            '\n' | '\r' => vec![' '],
-            c => vec![c],
-        })
-        .collect()
-}
-
-fn escape_mermaid(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '"' => "#quot;".to_owned(),
-            '<' => "#lt;".to_owned(),
-            '>' => "#gt;".to_owned(),
-            '\n' | '\r' => " ".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
 }

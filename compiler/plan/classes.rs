@@ -18,19 +18,35 @@ pub enum Difference<F> {
 }
 
 /// What a virtual network is compared by: what `Get-HcsVirtualNetwork` reports and
-/// `Add-HcsVirtualNetwork` sets, and whether compute runs on it (set in the local UI).
+/// `Add-HcsVirtualNetwork` sets, whether compute runs on it and whether it is enabled for
+/// Kubernetes (both set in the local UI), and its IP pool (the local UI or
+/// `device/network.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NetworkField {
     Vlan,
     Subnet,
     Gateway,
-    DnsServers,
     Compute,
+    Kubernetes,
+    IpPool,
+    DnsServers,
 }
 
 impl NetworkField {
-    /// The fields a script compares with what the device reports, in the order it compares
-    /// them (compute is set in the local UI, and no cmdlet reports it on a virtual network).
+    /// Every field, in the order `asenet diff` names them.
+    pub const ALL: [NetworkField; 7] = [
+        NetworkField::Vlan,
+        NetworkField::Subnet,
+        NetworkField::Gateway,
+        NetworkField::Compute,
+        NetworkField::Kubernetes,
+        NetworkField::IpPool,
+        NetworkField::DnsServers,
+    ];
+
+    /// The fields a script compares with what the device reports and can set with
+    /// `Add-HcsVirtualNetwork`, in the order it compares them. Whether Kubernetes runs on
+    /// the network the script reads too (`EnabledForK8s`), to know it must not touch it.
     pub const COMPARED: [NetworkField; 4] =
         [NetworkField::Vlan, NetworkField::Subnet, NetworkField::Gateway, NetworkField::DnsServers];
 
@@ -40,10 +56,24 @@ impl NetworkField {
             NetworkField::Vlan => "VLAN",
             NetworkField::Subnet => "subnet",
             NetworkField::Gateway => "gateway",
-            NetworkField::DnsServers => "DNS servers",
             NetworkField::Compute => "compute",
+            NetworkField::Kubernetes => "Kubernetes",
+            NetworkField::IpPool => "IP pool",
+            NetworkField::DnsServers => "DNS servers",
         }
     }
+}
+
+/// What runs on a virtual network, on either side of a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkUse {
+    /// Kubernetes runs on it (`compute = true`).
+    Compute,
+    /// It is enabled for Kubernetes on a device with a cluster: pods attach to it, and the
+    /// cluster was given it, with its pool, when it was deployed.
+    Attached,
+    /// Neither: VMs may use it.
+    Free,
 }
 
 /// What a BGP peer is compared by (its key is its switch and address).
@@ -82,23 +112,32 @@ impl RouteField {
     }
 }
 
-/// A virtual network; `compute`: Kubernetes runs on it, on either side.
+/// A virtual network, by what runs on it on either side.
 ///
-/// Adding one changes nothing that runs, even one that compute will move to: the move is a
-/// change of its own (of the switch, the cluster or the network compute leaves), and it is
-/// made in the local UI, not by a script. Anything else on a compute network is frozen
-/// while the cluster is deployed (docs/device-facts.md#virtual-networks-fixed). On another
-/// network, no cmdlet changes one in place: it is removed and added again, which what is
-/// attached to it (VMs) notices unless only its DNS servers change.
-pub fn virtual_network(compute: bool, difference: Difference<NetworkField>) -> Class {
-    match (compute, difference) {
-        (_, Difference::Added) => Class::Reapply,
-        (true, _) | (_, Difference::Changed(NetworkField::Compute)) => Class::Redeploy,
-        (false, Difference::Removed) => Class::Disruptive,
-        (false, Difference::Changed(NetworkField::DnsServers)) => Class::Reapply,
-        (false, Difference::Changed(NetworkField::Vlan | NetworkField::Subnet | NetworkField::Gateway)) => {
-            Class::Disruptive
+/// Adding one compute will run on changes nothing that runs: the move of compute is a
+/// change of its own (of the switch, the cluster or the network compute leaves), made in the
+/// local UI. Anything else on a compute network is frozen while the cluster is deployed
+/// (docs/device-facts.md#virtual-networks-fixed). A network enabled for Kubernetes is given
+/// to the cluster with its pool when the cluster is deployed: adding one is a redeploy too
+/// (docs/device-facts.md#ip-pools), since no other change says so. On another network, no
+/// cmdlet changes one in place: it is removed and added again, which what is attached to
+/// it (VMs) notices unless only its DNS servers change; its pool is set in the local UI or
+/// `device/network.json`, and VMs deployed keep their addresses.
+pub fn virtual_network(usage: NetworkUse, difference: Difference<NetworkField>) -> Class {
+    match (usage, difference) {
+        (NetworkUse::Compute, Difference::Added) => Class::Reapply,
+        (NetworkUse::Compute | NetworkUse::Attached, _) | (_, Difference::Changed(NetworkField::Compute)) => {
+            Class::Redeploy
         }
+        (NetworkUse::Free, Difference::Added) => Class::Reapply,
+        (NetworkUse::Free, Difference::Removed) => Class::Disruptive,
+        (NetworkUse::Free, Difference::Changed(NetworkField::DnsServers | NetworkField::IpPool)) => Class::Reapply,
+        (
+            NetworkUse::Free,
+            Difference::Changed(
+                NetworkField::Vlan | NetworkField::Subnet | NetworkField::Gateway | NetworkField::Kubernetes,
+            ),
+        ) => Class::Disruptive,
     }
 }
 
@@ -119,13 +158,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_compute_network_is_frozen() {
+    fn only_a_network_kubernetes_uses_is_frozen() {
         for field in NetworkField::COMPARED {
-            assert_eq!(virtual_network(true, Difference::Changed(field)), Class::Redeploy);
-            assert!(virtual_network(false, Difference::Changed(field)) < Class::Redeploy);
+            for usage in [NetworkUse::Compute, NetworkUse::Attached] {
+                assert_eq!(virtual_network(usage, Difference::Changed(field)), Class::Redeploy);
+            }
+            assert!(virtual_network(NetworkUse::Free, Difference::Changed(field)) < Class::Redeploy);
         }
-        assert_eq!(virtual_network(true, Difference::Removed), Class::Redeploy);
-        assert_eq!(virtual_network(true, Difference::Added), Class::Reapply);
-        assert_eq!(virtual_network(false, Difference::Changed(NetworkField::Compute)), Class::Redeploy);
+        assert_eq!(virtual_network(NetworkUse::Compute, Difference::Removed), Class::Redeploy);
+        assert_eq!(virtual_network(NetworkUse::Compute, Difference::Added), Class::Reapply);
+        assert_eq!(virtual_network(NetworkUse::Attached, Difference::Added), Class::Redeploy);
+        assert_eq!(virtual_network(NetworkUse::Free, Difference::Changed(NetworkField::Compute)), Class::Redeploy);
     }
 }

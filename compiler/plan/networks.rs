@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use super::classes::{self, Difference, NetworkField, PeerField};
+use super::classes::{self, Difference, NetworkField, NetworkUse, PeerField};
 use super::{Change, Class, Section, Side, facts};
 use crate::emit::powershell;
-use crate::model::{BgpPeer, Network, VirtualNetwork};
+use crate::model::{BgpPeer, Keyword, Network, VirtualIp, VirtualIpAddress, VirtualNetwork};
 
 /// `VLAN 10, 10.20.10.0/24 via 10.20.10.1, DNS 10.20.10.53, compute`.
 fn describe(vnet: &VirtualNetwork) -> String {
@@ -23,24 +23,36 @@ fn describe(vnet: &VirtualNetwork) -> String {
     if vnet.compute.is_some() {
         text.push_str(", compute");
     }
+    if vnet.kubernetes.is_some() {
+        text.push_str(", Kubernetes");
+    }
+    if let Some(pool) = vnet.ip_pool {
+        text.push_str(&format!(", pool {}", pool.value));
+    }
     text
 }
 
-/// The fields that differ, in [`NetworkField`]'s order.
+/// The fields that differ, in [`NetworkField::ALL`]'s order.
 fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> Vec<NetworkField> {
     let dns = |vnet: &VirtualNetwork| vnet.dns.iter().map(|server| server.value).collect::<Vec<Ipv4Addr>>();
     let differs = |field: NetworkField| match field {
         NetworkField::Vlan => was.vlan.value != is.vlan.value,
         NetworkField::Subnet => was.net() != is.net(),
         NetworkField::Gateway => was.gateway.value != is.gateway.value,
-        NetworkField::DnsServers => dns(was) != dns(is),
         NetworkField::Compute => was.compute.is_some() != is.compute.is_some(),
+        NetworkField::Kubernetes => was.kubernetes.is_some() != is.kubernetes.is_some(),
+        NetworkField::IpPool => was.ip_pool.map(|pool| pool.value) != is.ip_pool.map(|pool| pool.value),
+        NetworkField::DnsServers => dns(was) != dns(is),
     };
-    NetworkField::COMPARED.into_iter().chain([NetworkField::Compute]).filter(|&field| differs(field)).collect()
+    NetworkField::ALL.into_iter().filter(|&field| differs(field)).collect()
 }
 
 const FROZEN: &str = "Kubernetes runs on this virtual network, and virtual networks can't be modified once the \
                       cluster is deployed: tear compute down, change the network, configure compute again";
+
+const FROZEN_POOLS: &str = "pods attach to this virtual network (enabled for Kubernetes), and its IP pool and \
+                            settings can't be modified once the Kubernetes cluster is deployed: tear compute down, \
+                            change the network, configure compute again";
 
 pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
     let by_key = |network: &'_ Network| -> BTreeMap<(String, String), usize> {
@@ -57,28 +69,40 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
         let was = before.get(key).map(|&index| &old.network.virtual_networks[index]);
         let is = after.get(key).map(|&index| &new.network.virtual_networks[index]);
         let subject = format!("{} on {}", key.1, key.0);
-        let compute = was.into_iter().chain(is).any(|vnet| vnet.compute.is_some());
-        let class = |difference| classes::virtual_network(compute, difference);
+        let usage = network_use(was, old.network, is, new.network);
+        let class = |difference| classes::virtual_network(usage, difference);
+        let frozen = |change: Change| match usage {
+            NetworkUse::Compute => change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED),
+            NetworkUse::Attached | NetworkUse::Free => change.because(FROZEN_POOLS, &facts::IP_POOLS),
+        };
         let change = match (was, is) {
             (None, Some(vnet)) => {
-                let reason = if compute {
-                    "a new VLAN on the switch: network/apply-vnets.ps1 adds it (Add-HcsVirtualNetwork); moving \
-                     compute onto it is done in the local UI, and is a change of its own"
+                let change = Change::new(class(Difference::Added), Section::VirtualNetwork, subject, "added")
+                    .values(None::<String>, Some(describe(vnet)));
+                if change.class == Class::Redeploy {
+                    change.because(
+                        "a network enabled for Kubernetes is given to the cluster when it is deployed: tear compute \
+                         down, add the network, configure compute again",
+                        &facts::IP_POOLS,
+                    )
                 } else {
-                    "a new VLAN on the switch: run network/apply-vnets.ps1 (Add-HcsVirtualNetwork); nothing running \
-                     changes"
-                };
-                let mut change = Change::new(class(Difference::Added), Section::VirtualNetwork, subject, "added")
-                    .values(None::<String>, Some(describe(vnet)))
-                    .because(reason, &facts::VIRTUAL_NETWORK_CMDLETS);
-                change.commands = vec![powershell::add_vnet_command(vnet)];
-                change
+                    let reason = if usage == NetworkUse::Compute {
+                        "a new VLAN on the switch: network/apply-vnets.ps1 adds it (Add-HcsVirtualNetwork); moving \
+                         compute onto it is done in the local UI, and is a change of its own"
+                    } else {
+                        "a new VLAN on the switch: run network/apply-vnets.ps1 (Add-HcsVirtualNetwork); nothing running \
+                         changes"
+                    };
+                    let mut change = change.because(reason, &facts::VIRTUAL_NETWORK_CMDLETS);
+                    change.commands = vec![powershell::add_vnet_command(vnet)];
+                    change
+                }
             }
             (Some(vnet), None) => {
                 let change = Change::new(class(Difference::Removed), Section::VirtualNetwork, subject, "removed")
                     .values(Some(describe(vnet)), None::<String>);
                 if change.class == Class::Redeploy {
-                    change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                    frozen(change)
                 } else {
                     let mut change = change.because(
                         "what is attached to this VLAN (VMs) loses it: Remove-HcsVirtualNetwork",
@@ -95,7 +119,10 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 };
                 let label = fields.iter().map(|field| field.as_str()).collect::<Vec<_>>().join(", ");
                 // One property changed: its two values; else the two networks.
+                let pool =
+                    |vnet: &VirtualNetwork| vnet.ip_pool.map_or("(none)".to_owned(), |pool| pool.value.to_string());
                 let (before, after) = match fields.as_slice() {
+                    [NetworkField::IpPool] => (pool(was), pool(is)),
                     [NetworkField::Vlan] => (was.vlan.value.to_string(), is.vlan.value.to_string()),
                     [NetworkField::Subnet] => (was.net().to_string(), is.net().to_string()),
                     [NetworkField::Gateway] => (was.gateway.value.to_string(), is.gateway.value.to_string()),
@@ -104,9 +131,16 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 let change =
                     Change::new(worst, Section::VirtualNetwork, subject, label).values(Some(before), Some(after));
                 if worst == Class::Redeploy {
-                    change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                    frozen(change)
+                } else if fields == [NetworkField::IpPool] {
+                    // The cmdlets take no pool: the package (device/network.json) or the local UI sets it.
+                    change.because(
+                        "the pool VMs take their addresses from: set it in the local UI, or apply device/network.json; \
+                         VMs already deployed keep their addresses",
+                        &facts::IP_POOLS,
+                    )
                 } else {
-                    let mut change = if fields == [NetworkField::DnsServers] {
+                    let mut change = if fields.iter().all(|field| matches!(field, NetworkField::DnsServers)) {
                         change.because(
                             "no cmdlet changes a virtual network: network/apply-vnets.ps1 removes and adds it again \
                              with the new DNS servers; no address on it changes",
@@ -126,6 +160,26 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
             (None, None) => continue,
         };
         out.push(change);
+    }
+}
+
+/// What runs on a virtual network, on either side: compute, or pods (enabled for Kubernetes
+/// on a side with a cluster), or neither.
+pub(crate) fn network_use(
+    was: Option<&VirtualNetwork>,
+    old: &Network,
+    is: Option<&VirtualNetwork>,
+    new: &Network,
+) -> NetworkUse {
+    let attached = |vnet: Option<&VirtualNetwork>, network: &Network| {
+        vnet.is_some_and(|vnet| vnet.kubernetes.is_some()) && network.kubernetes.is_some()
+    };
+    if was.into_iter().chain(is).any(|vnet| vnet.compute.is_some()) {
+        NetworkUse::Compute
+    } else if attached(was, old) || attached(is, new) {
+        NetworkUse::Attached
+    } else {
+        NetworkUse::Free
     }
 }
 
@@ -201,5 +255,46 @@ pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
             .because(PEERS, &facts::BGP_MODE);
         change.commands = commands;
         out.push(change);
+    }
+}
+
+/// `192.168.181.10 on 192.168.0.0/16`, or `DHCP on 192.168.0.0/16`.
+fn describe_vip(vip: &VirtualIp) -> String {
+    let address = match vip.address {
+        VirtualIpAddress::Static(address) => address.value.to_string(),
+        VirtualIpAddress::Dhcp(_) => "DHCP".to_owned(),
+    };
+    format!("{address} on {}", vip.cluster_network.value)
+}
+
+/// The virtual IPs, known by their type (ACS, NFS): what `Set-DeviceVip` sets.
+pub fn virtual_ips(old: &Side, new: &Side, out: &mut Vec<Change>) {
+    let by_type = |network: &Network| -> BTreeMap<&'static str, String> {
+        network.virtual_ips.iter().map(|vip| (vip.kind.value.as_str(), describe_vip(vip))).collect()
+    };
+    let (before, after) = (by_type(old.network), by_type(new.network));
+    let kinds: BTreeSet<&&str> = before.keys().chain(after.keys()).collect();
+    for kind in kinds {
+        let (was, is) = (before.get(kind), after.get(kind));
+        if was == is {
+            continue;
+        }
+        let subject = format!("{kind} virtual IP");
+        let change = match (was, is) {
+            (None, Some(_)) => Change::new(Class::Reapply, Section::VirtualIp, subject, "added")
+                .because("apply device/vip.json with Set-DeviceVip; nothing that runs moves", &facts::VIRTUAL_IPS),
+            _ => Change::new(
+                Class::Disruptive,
+                Section::VirtualIp,
+                subject,
+                if is.is_none() { "removed" } else { "address" },
+            )
+            .because(
+                "clients that reach the cluster's services at the old virtual IP lose them; apply device/vip.json \
+                     with Set-DeviceVip",
+                &facts::VIRTUAL_IPS,
+            ),
+        };
+        out.push(change.values(was, is));
     }
 }

@@ -17,6 +17,7 @@ declare_rule! {
     /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
     /// | virtual network `name` | an Azure virtual network name: 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_` (see: docs/device-facts.md#virtual-network-names) |
+    /// | switch name (`[switches.NAME]`) | printable text without a quote of any kind (`'`, `"`, a backtick, or a typographic one), `$` or `\`, and no space at either end: the device names switches with plain words (`vSwitch1`, `vswitch-Port5`) and a switch name reaches its PowerShell (see docs/device-facts.md#switch-names) |
     /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
     ///
     /// A DNS name here is at most 253 characters of labels joined by dots, without a
@@ -56,7 +57,7 @@ declare_rule! {
         code: "ASE401",
         name: "invalid-name",
         severity: Severity::Error,
-        summary: "device name, service name, namespace, domain or virtual network name breaks its naming rule",
+        summary: "device name, service name, namespace, domain, switch or virtual network name breaks its naming rule",
     };
 }
 
@@ -75,6 +76,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
     if let Some(domain) = &network.device.domain {
         report("device domain", domain, &DEVICE_DOMAIN, sink);
+    }
+    for switch in &network.switches {
+        report("switch name", &switch.name, &SWITCH, sink);
     }
     for vnet in &network.virtual_networks {
         report("virtual network name", &vnet.name, &VIRTUAL_NETWORK, sink);
@@ -98,17 +102,18 @@ struct NameRule {
     kind: &'static str,
     /// The rule in full, for the help when no fix is obvious; `{length}` is the bound's.
     rule: &'static str,
-    bound: &'static Bound,
+    /// The length the name is held to, when it has one.
+    bound: Option<&'static Bound>,
     shape: NameShape,
 }
 
 impl NameRule {
     fn rule(&self) -> String {
-        self.rule.replace("{length}", &self.bound.describe())
+        self.rule.replace("{length}", &self.bound.map(Bound::describe).unwrap_or_default())
     }
 
     fn kind(&self) -> String {
-        self.kind.replace("{length}", &self.bound.describe())
+        self.kind.replace("{length}", &self.bound.map(Bound::describe).unwrap_or_default())
     }
 }
 
@@ -116,7 +121,7 @@ static DEVICE_NAME: NameRule = NameRule {
     kind: "{length} of letters, digits and hyphens (see docs/device-facts.md#names-and-dns)",
     rule: "a device name is {length} of letters, digits and hyphens, not starting or ending with a hyphen (see \
            docs/device-facts.md#names-and-dns)",
-    bound: &bounds::DEVICE_NAME,
+    bound: Some(&bounds::DEVICE_NAME),
     shape: NameShape::Label { bound: &bounds::DEVICE_NAME, lowercase: false, letter_first: false },
 };
 
@@ -124,7 +129,7 @@ static DEVICE_DOMAIN: NameRule = NameRule {
     kind: "a lowercase DNS name (see docs/device-facts.md#names-and-dns)",
     rule: "a device domain is a DNS name in lowercase, {length}: labels of a-z, 0-9 and `-` joined by dots (see \
            docs/device-facts.md#names-and-dns)",
-    bound: &bounds::DEVICE_DOMAIN,
+    bound: Some(&bounds::DEVICE_DOMAIN),
     shape: NameShape::DnsName,
 };
 
@@ -132,7 +137,7 @@ static CLUSTER_DOMAIN: NameRule = NameRule {
     kind: "a lowercase DNS name",
     rule: "a cluster domain is a DNS name in lowercase, {length}: labels of a-z, 0-9 and `-` joined by dots, \
            like `cluster.local`",
-    bound: &bounds::CLUSTER_DOMAIN,
+    bound: Some(&bounds::CLUSTER_DOMAIN),
     shape: NameShape::DnsName,
 };
 
@@ -140,7 +145,7 @@ static SERVICE_NAME: NameRule = NameRule {
     kind: "a DNS-1035 label",
     rule: "a service name is a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a \
            letter or digit, {length}",
-    bound: &bounds::SERVICE_NAME,
+    bound: Some(&bounds::SERVICE_NAME),
     shape: NameShape::Label { bound: &bounds::SERVICE_NAME, lowercase: true, letter_first: true },
 };
 
@@ -148,7 +153,7 @@ static NAMESPACE: NameRule = NameRule {
     kind: "a DNS-1123 label",
     rule: "a namespace is a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or \
            digit, {length} (see docs/device-facts.md#reserved-namespaces)",
-    bound: &bounds::NAMESPACE,
+    bound: Some(&bounds::NAMESPACE),
     shape: NameShape::Label { bound: &bounds::NAMESPACE, lowercase: true, letter_first: false },
 };
 
@@ -156,7 +161,7 @@ static HOSTNAME: NameRule = NameRule {
     kind: "one lowercase DNS label",
     rule: "a hostname is one DNS label under the device's domain: a-z, 0-9 and `-`, starting and \
            ending with a letter or digit, {length}",
-    bound: &bounds::HOSTNAME,
+    bound: Some(&bounds::HOSTNAME),
     shape: NameShape::Label { bound: &bounds::HOSTNAME, lowercase: true, letter_first: false },
 };
 
@@ -164,15 +169,23 @@ static VIRTUAL_NETWORK: NameRule = NameRule {
     kind: "an Azure virtual network name",
     rule: "a virtual network name is {length} of letters, digits, `_`, `.` and `-`, starting with a letter or \
            digit and ending with one or `_`, as Azure names virtual networks",
-    bound: &bounds::VIRTUAL_NETWORK_NAME,
+    bound: Some(&bounds::VIRTUAL_NETWORK_NAME),
     shape: NameShape::AzureNetwork,
+};
+
+static SWITCH: NameRule = NameRule {
+    kind: "a switch name",
+    rule: "a switch name is printable text without quotes (`'`, `\"`, a backtick or a typographic quote), `$` or \
+           `\\`, and no space at either end, like the device's own `vswitch-port3`",
+    bound: None,
+    shape: NameShape::Switch,
 };
 
 static VM_INTERFACE: NameRule = NameRule {
     kind: "a Linux interface name",
     rule: "a Linux interface name is {length} of printable ASCII without `/`, `:`, spaces, `#`, \
            quotes or `\\`, and not `.` or `..`, like `eth1`",
-    bound: &bounds::VM_INTERFACE,
+    bound: Some(&bounds::VM_INTERFACE),
     shape: NameShape::Interface,
 };
 
@@ -209,7 +222,7 @@ fn fix(name: &str, shape: &NameShape) -> Option<String> {
                 lowered.split('.').map(|label| label.trim_matches('-')).filter(|label| !label.is_empty()).collect();
             labels.join(".")
         }
-        NameShape::Interface => name.trim().to_owned(),
+        NameShape::Interface | NameShape::Switch => name.trim().to_owned(),
         NameShape::AzureNetwork => {
             let mapped: String = name.trim().chars().map(|c| if c == ' ' { '-' } else { c }).collect();
             mapped.trim_matches(['-', '.']).to_owned()
@@ -282,6 +295,20 @@ mod tests {
         assert_eq!(check(&"a".repeat(63), &NAMESPACE), (None, None));
         assert_eq!(check(&"a".repeat(64), &NAMESPACE).0.unwrap(), "is 64 characters long, more than 63");
         assert_eq!(check("web.api", &HOSTNAME), (Some("contains `.`".into()), Some("web-api".into())));
+    }
+
+    #[test]
+    fn switch_names() {
+        for good in ["vswitch-port3", "vSwitch1", "compute", "Switch 2", "Zürich-sw"] {
+            assert_eq!(check(good, &SWITCH), (None, None), "{good}");
+        }
+        assert_eq!(check("a\nb", &SWITCH).0.unwrap(), "contains the character \\u{a}");
+        assert_eq!(check("a'b", &SWITCH).0.unwrap(), "contains `'`");
+        assert_eq!(check("a\u{201C}b", &SWITCH).0.unwrap(), "contains `\u{201C}`");
+        assert_eq!(check("$(x)", &SWITCH).0.unwrap(), "contains `$`");
+        assert_eq!(check("a`b", &SWITCH).0.unwrap(), "contains ```");
+        assert_eq!(check(" sw", &SWITCH), (Some("starts with a space".into()), Some("sw".into())));
+        assert_eq!(check("", &SWITCH).0.unwrap(), "is empty");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use super::raw::{RawConfig, RawPort, RawSwitch};
 use crate::diagnostic::Catalogue;
 use crate::model::bounds::{self, Allowed, Bound, DNS_LABEL_MAX};
-use crate::model::{DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
+use crate::model::{DeviceModel, Keyword, Protocol, RouteTarget, ServiceType, VirtualIpType};
 
 /// Where each table's keys are in the generated schema (the tables of `super::table_keys`).
 fn table_pointer(table: &str) -> &'static str {
@@ -255,6 +255,20 @@ string_schema! {
     /// A transport protocol.
     TransportProtocol => json_schema!({ "type": "string", "enum": names::<Protocol>() })
 }
+
+string_schema! {
+    /// What a virtual IP is for: Azure Consistent Services or NFS.
+    VirtualIpTypeName => json_schema!({ "type": "string", "enum": names::<VirtualIpType>() })
+}
+
+string_schema! {
+    /// A node's name as the device names it (`deviceInfo.nodes[].name`): 1 to 15 letters,
+    /// digits or hyphens, as Windows names a computer.
+    NodeName => json_schema!({ "type": "string", "pattern": NODE_NAME, "examples": ["1D9NHQ2"] })
+}
+
+/// A node name (`resolve` reads it with `model::node_name_problem`, which says the same).
+pub const NODE_NAME: &str = "^[A-Za-z0-9-]{1,15}$";
 
 string_schema! {
     /// What a route is for.

@@ -169,19 +169,10 @@ fn entries_mut<'a>(table: &'a mut Table, key: &str) -> &'a mut Vec<Value> {
 fn device_side(file: &Table, key: &str, index: usize, state: &str, compute_on_device: bool) -> Table {
     let mut device = file.clone();
     if compute_on_device {
-        // Compute runs on this network on the device, and nowhere else.
-        if let Some(switches) = device.get_mut("switches").and_then(Value::as_table_mut) {
-            for (_, switch) in switches.iter_mut() {
-                switch.as_table_mut().unwrap().remove("compute");
-            }
-        }
-        for (position, vnet) in entries_mut(&mut device, key).iter_mut().enumerate() {
-            let vnet = vnet.as_table_mut().unwrap();
-            vnet.remove("compute");
-            if position == index {
-                vnet.insert("compute".into(), Value::Boolean(true));
-            }
-        }
+        // The device says Kubernetes uses this network (`EnabledForK8s`): enabled for
+        // Kubernetes on the device's side.
+        let entry = entries_mut(&mut device, key)[index].as_table_mut().unwrap();
+        entry.insert("kubernetes".into(), Value::Boolean(true));
     }
     let entry = entries_mut(&mut device, key)[index].as_table_mut().unwrap();
     let bump = |value: &Value| Value::Integer(value.as_integer().unwrap() + 1);

@@ -6,7 +6,6 @@
 //! `ASENET_BIN=/path/to/asenet cargo test --test it writer::` runs these against another
 //! build of asenet: that is how each regression test was first seen failing on the old code.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -29,6 +28,22 @@ pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
         None => Command::new(binary()),
     };
     command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
+}
+
+/// Runs `command` (its output piped) and kills it after `limit`: `None` when it had to be
+/// killed, as a test of a hang must not hang itself.
+pub fn output_within(command: &mut Command, limit: std::time::Duration) -> Option<Output> {
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -264,6 +279,35 @@ fn fix_refuses_when_the_owner_cannot_be_kept() {
     assert_eq!(names(&dir), ["device.toml"], "no staging file left");
 }
 
+/// Finding 6: "Permission denied" came without the path. A file the user may write in a
+/// directory the user may not: the error names the directory and the permission missing.
+#[test]
+fn fix_names_the_directory_and_permission_it_lacks() {
+    if !can_switch_user("unwritable directory") {
+        return;
+    }
+    let dir = scratch_dir("fix-unwritable-dir");
+    let device = dir.join("device.toml");
+    std::fs::write(&device, fixable()).unwrap();
+    std::os::unix::fs::chown(&device, Some(1000), Some(1000)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = run_in(
+        &dir,
+        &["setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups"],
+        &["check", "--fix", "device.toml"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", err(&output));
+    assert!(
+        err(&output).contains(
+            "cannot fix `device.toml`: permission denied (asenet needs write and search (x) permission on the \
+             directory `.`)"
+        ),
+        "{}",
+        err(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&device).unwrap(), fixable());
+}
+
 /// Finding 6: several files stopped at the first unreadable one, and "Permission denied"
 /// came without a path.
 #[test]
@@ -366,23 +410,6 @@ fn concurrent_fixes_never_lose_an_editor_save() {
 
 fn build(input: &Path, out: &Path) -> Output {
     run_in(&repo_root(), &[], &["build", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            let key = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            if path.symlink_metadata().unwrap().is_dir() {
-                pending.push(path);
-            } else {
-                found.insert(key, std::fs::read(&path).unwrap_or_default());
-            }
-        }
-    }
-    found
 }
 
 /// Issue 21 finding 8: a hand-edited artifact that the next build no longer produces was

@@ -196,6 +196,11 @@ pub fn open_file_at(dir: &DirHandle, name: &Path) -> io::Result<(File, Status)> 
     Ok((File::from(fd), status))
 }
 
+/// The text of the symbolic link `name` in `dir`, as bytes: what git stores for a link.
+pub fn read_link_at(dir: &DirHandle, name: &Path) -> io::Result<Vec<u8>> {
+    Ok(rustix::fs::readlinkat(dir, name, Vec::new())?.into_bytes())
+}
+
 /// How a rename meets what is at its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rename {
@@ -337,4 +342,12 @@ fn attribute(file: &File, name: &[u8]) -> io::Result<Vec<u8>> {
 pub fn is_link_error(error: &io::Error) -> bool {
     error.raw_os_error() == Some(Errno::LOOP.raw_os_error())
         || error.get_ref().is_some_and(|inner| inner.is::<super::LinkRefused>())
+}
+
+/// Dies of SIGKILL, as a killed build does: no destructor, no cleanup (the tests' fault
+/// injection).
+#[cfg(feature = "testing")]
+pub fn kill_self() -> ! {
+    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+    std::process::abort()
 }
