@@ -45,7 +45,8 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
                 .with_help("add `[kubernetes]` with the node and external service IP ranges"),
         );
     }
-    resolve_hostnames(&device, &mut services, sink);
+    let domain_unreadable = raw.device.as_ref().is_some_and(|device| unreadable(&device.unreadable, "domain"));
+    resolve_hostnames(&device, domain_unreadable, &mut services, sink);
     if let Some(kubernetes) = kubernetes.as_mut() {
         allocate::allocate(kubernetes, &mut services);
     }
@@ -77,6 +78,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
             .filter(|vnet| vnet.compute.as_ref().is_some_and(|c| *c.get_ref()))
             .count()
             != virtual_networks.iter().filter(|vnet| vnet.compute.is_some()).count(),
+        networks: raw.switches.len() != switches.len() || raw.virtual_networks.len() != virtual_networks.len(),
     };
     Network {
         device,
@@ -282,6 +284,11 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Located<NodeCount>,
 }
 
 fn resolve_port_config(port: &RawPort, nodes: Located<NodeCount>, sink: &mut Sink) -> Option<PortConfig> {
+    // How the port is addressed was written but could not be read (reported): the port is
+    // left out, as for an address that does not parse, not read as unconfigured.
+    if ["address", "addresses", "dhcp"].iter().any(|key| unreadable(&port.unreadable, key)) {
+        return None;
+    }
     let name = port.name.get_ref();
     let dhcp = port.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
     if let (Some(address), Some(addresses)) = (&port.address, &port.addresses) {
@@ -499,6 +506,10 @@ fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink)
     }
     let ports: Vec<_> = port_names.get_ref().iter().map(|port| references.resolve(port, sink)).collect();
     let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span());
+    // A `compute` of the wrong type (reported) is not `false`: the switch is left out.
+    if unreadable(&raw.unreadable, "compute") {
+        return None;
+    }
     Some(Switch { name, ports: ports.into_iter().collect::<Option<_>>()?, compute })
 }
 
@@ -512,6 +523,9 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (see docs/device-facts.md#node-ips)",
         ));
     }
+    // A key written with a value of the wrong type (reported) is not its default: the
+    // cluster is left out, as for a value that does not parse.
+    let written_unreadable = !raw.unreadable.is_empty();
     let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
     let service_ips = optional(raw.service_ips.as_ref(), |text| values::range(text, "external service IP range", sink));
     let cidr = |text: &Option<Text>, what, default, sink: &mut Sink| match text {
@@ -527,6 +541,9 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         .zip(0..)
         .map(|(name, index)| KubernetesNode { name, address: node_ips.value.nth(index) })
         .collect();
+    if written_unreadable {
+        return None;
+    }
     Some(Kubernetes {
         header,
         node_ips,
@@ -569,16 +586,19 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
 /// A `hostname` is an A record in the site zone `<device>.<domain>` on the service's
 /// external IP. One on a device without `domain` (no site zone) is reported (ASE006) and left
 /// out of the model; one on a service without an external IP was, in `resolve_service`. Whether it is a valid DNS label is `invalid-name`'s to say.
-fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
+fn resolve_hostnames(device: &Device, domain_unreadable: bool, services: &mut [Service], sink: &mut Sink) {
     for service in services {
         let Some(hostname) = service.hostname.take() else { continue };
         if device.domain.is_none() {
-            sink.push(
-                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
-                    .with_primary_label("no site zone to put this name in")
-                    .with_label(device.header, "no `domain` in [device]")
-                    .with_help("set `domain = \"...\"` in [device] (see docs/device-facts.md#names-and-dns), or remove `hostname`"),
-            );
+            // A `domain` that could not be read is reported already: the name has no zone.
+            if !domain_unreadable {
+                sink.push(
+                    Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
+                        .with_primary_label("no site zone to put this name in")
+                        .with_label(device.header, "no `domain` in [device]")
+                        .with_help("set `domain = \"...\"` in [device] (see docs/device-facts.md#names-and-dns), or remove `hostname`"),
+                );
+            }
             continue;
         }
         service.hostname = Some(hostname);
@@ -587,6 +607,9 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
 
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
+    // A `type` or `namespace` of the wrong type (reported) is not the default ClusterIP or
+    // `default`: the service is left out, as for a word that is not a type.
+    let defaults_unreadable = ["type", "namespace"].iter().any(|key| unreadable(&raw.unreadable, key));
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
         sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
     }
@@ -620,7 +643,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| ip.span());
     let cluster_ip =
         optional(raw.cluster_ip.as_ref().filter(|_| headless.is_none()), |ip| values::ipv4(ip, "cluster IP", sink));
-    let kind = kind?;
+    let kind = kind.filter(|_| !defaults_unreadable)?;
     // `hostname` names an external IP in the site zone: reported here, beside
     // `load_balancer_ip` below, so that a service with both gets both at once.
     let hostname = match &raw.hostname {
@@ -681,6 +704,7 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
     }
     let protocol = match &raw.protocol {
         Some(text) => values::one_of::<Protocol>(text, "protocol", sink),
+        None if unreadable(&raw.unreadable, "protocol") => None,
         None => Some(Located::new(Protocol::Tcp, raw.span)),
     };
     Some(ServicePort {
@@ -807,6 +831,11 @@ fn resolve_virtual_network(
     let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
     let dns: Vec<_> = raw.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
     let ip_pool = optional(raw.ip_pool.as_ref(), |text| values::range(text, "IP pool", sink));
+    // A key of the wrong type (reported) is not its default (`compute = false`): the network
+    // is left out, as for a value that does not parse.
+    if !raw.unreadable.is_empty() {
+        return None;
+    }
     Some(VirtualNetwork {
         header,
         name: raw.name.as_ref().map(located)?,

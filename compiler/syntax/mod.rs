@@ -172,6 +172,7 @@ fn read_port(name: Text, t: &Table, sink: &mut Sink) -> RawPort {
         dns: t.string_list("dns", sink).map(|list| list.into_inner()),
         mtu: t.integer("mtu", sink),
         name,
+        unreadable: t.unreadable(),
     }
 }
 

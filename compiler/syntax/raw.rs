@@ -163,6 +163,9 @@ pub struct RawPort {
     /// The MTU, where it is configurable (see docs/device-facts.md#mtu).
     #[schemars(with = "Option<i64>", example = 1500)]
     pub mtu: Option<Spanned<i64>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[switches.NAME]`: a virtual switch on one port.

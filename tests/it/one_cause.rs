@@ -122,3 +122,157 @@ fn a_key_in_the_devices_vocabulary_is_one_report_with_a_fix() {
         assert_eq!(described(&diagnostics(&fixed)), Vec::<String>::new(), "{written}");
     }
 }
+
+/// One edit to a clean file.
+struct Mutation {
+    what: String,
+    text: String,
+    /// The bytes of the mutated text the edit wrote (its line).
+    line: std::ops::Range<usize>,
+}
+
+/// The clean files the property starts from: the one above and the examples with virtual
+/// networks, BGP peers and several services.
+fn clean_files() -> Vec<(String, String)> {
+    let mut files = vec![("one_cause::CLEAN".to_owned(), CLEAN.to_owned())];
+    for example in ["vlan-compute-site.toml", "bgp-site.toml", "seed-scenario.toml", "two-node-gpu.toml"] {
+        let path = crate::support::repo_root().join("examples").join(example);
+        files.push((format!("examples/{example}"), std::fs::read_to_string(path).unwrap()));
+    }
+    files
+}
+
+/// A one-letter typo of `word`, each kind once: a letter dropped, two swapped, one doubled.
+fn typos(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 4 {
+        return Vec::new();
+    }
+    let middle = chars.len() / 2;
+    let mut dropped = chars.clone();
+    dropped.remove(middle);
+    let mut swapped = chars.clone();
+    swapped.swap(middle - 1, middle);
+    let mut doubled = chars.clone();
+    doubled.insert(middle, chars[middle]);
+    [dropped, swapped, doubled]
+        .into_iter()
+        .map(|c| c.into_iter().collect::<String>())
+        .filter(|typo| typo != word)
+        .collect()
+}
+
+/// Every single edit of `source`: each key misspelt by one letter, each port name misspelt,
+/// each value given a value of another type.
+fn mutations(source: &str) -> Vec<Mutation> {
+    let known: Vec<&str> = asenet::syntax::table_keys().into_iter().flat_map(|(_, keys)| keys).collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end();
+        let replace = |new_line: String, what: String| {
+            let text = format!("{}{new_line}{}", &source[..start], &source[start + body.len()..]);
+            Mutation { what, line: start..start + new_line.len(), text }
+        };
+        if let Some(port) = body.strip_prefix("[ports.").and_then(|rest| rest.strip_suffix(']')) {
+            found.push(replace(format!("[ports.{}]", port.to_lowercase()), format!("`[ports.{port}]` in lowercase")));
+            continue;
+        }
+        let Some((key, value)) = body.split_once(" = ") else { continue };
+        if key.starts_with('#') || key.contains(['[', '.', ' ']) {
+            continue;
+        }
+        for typo in typos(key).into_iter().filter(|typo| !known.contains(&typo.as_str())) {
+            found.push(replace(format!("{typo} = {value}"), format!("key `{key}` misspelt `{typo}`")));
+        }
+        let other_type = match value.chars().next() {
+            Some('"') => "7",
+            Some('[') | Some('{') => "7",
+            Some('t') | Some('f') => "\"yes\"",
+            Some(c) if c.is_ascii_digit() => "\"7\"",
+            _ => continue,
+        };
+        found.push(replace(format!("{key} = {other_type}"), format!("`{key}` given {other_type}")));
+        // Names that refer to a table of the file, misspelt.
+        if let Some(port) = value.strip_prefix("\"Port").and_then(|rest| rest.strip_suffix('"'))
+            && key == "interface"
+        {
+            found.push(replace(format!("{key} = \"port{port}\""), format!("`{key}` misspelt `port{port}`")));
+        }
+        if let Some(port) = value.strip_prefix("[\"Port").and_then(|rest| rest.strip_suffix("\"]"))
+            && key == "ports"
+        {
+            found.push(replace(format!("{key} = [\"Prot{port}\"]"), format!("`{key}` misspelt `Prot{port}`")));
+        }
+        if let Some(switch) = value.strip_prefix('"').and_then(|rest| rest.strip_suffix('"'))
+            && key == "switch"
+        {
+            for typo in typos(switch) {
+                found.push(replace(format!("{key} = \"{typo}\""), format!("`{key}` misspelt `{typo}`")));
+            }
+        }
+    }
+    found
+}
+
+/// `source` with the diagnostic's help applied literally: its fix, or the rename its help
+/// asks for (`rename it to \`X\``) at its span. `None` when the help asks for no literal edit.
+fn apply_help(source: &str, diagnostic: &Diagnostic) -> Option<String> {
+    if let Some(fix) = &diagnostic.fix {
+        return Some(asenet::fix::apply(source, [fix]).source);
+    }
+    let help = diagnostic.help.as_deref()?;
+    let renamed = help.split("rename it to `").nth(1)?.split('`').next()?;
+    let span = diagnostic.span;
+    let written = &source[span.start..span.end];
+    let quoted = written.starts_with('"');
+    let replacement = if quoted { format!("\"{renamed}\"") } else { renamed.to_owned() };
+    Some(format!("{}{replacement}{}", &source[..span.start], &source[span.end..]))
+}
+
+/// The property of one cause, one report: each single edit of a clean file is reported,
+/// every finding is at the edit, and every help that is an edit, applied as written,
+/// leaves the file clean: the finding goes and no other comes.
+#[test]
+fn one_edit_draws_findings_at_the_edit_whose_help_fixes_it() {
+    let mut broken = Vec::new();
+    let mut tried = 0;
+    let mut helped = 0;
+    for (name, source) in clean_files() {
+        assert_eq!(described(&diagnostics(&source)), Vec::<String>::new(), "{name} is not clean");
+        for mutation in mutations(&source) {
+            tried += 1;
+            let case = format!("{name}, {}", mutation.what);
+            let found = diagnostics(&mutation.text);
+            if found.is_empty() {
+                broken.push(format!("{case}: nothing reported"));
+                continue;
+            }
+            let elsewhere: Vec<String> = found
+                .iter()
+                .filter(|d| d.span.start < mutation.line.start || d.span.end > mutation.line.end)
+                .map(|d| format!("{} {}", d.code(), d.message))
+                .collect();
+            if !elsewhere.is_empty() {
+                broken.push(format!("{case}: reported away from the edit: {elsewhere:?}"));
+            }
+            for diagnostic in &found {
+                let Some(applied) = apply_help(&mutation.text, diagnostic) else { continue };
+                helped += 1;
+                let left = described(&diagnostics(&applied));
+                if !left.is_empty() {
+                    broken.push(format!(
+                        "{case}: the help of {} ({:?}) leaves {left:?}",
+                        diagnostic.code(),
+                        diagnostic.help
+                    ));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{} of {tried} edits:\n{}", broken.len(), broken.join("\n"));
+    assert!(tried > 300, "only {tried} edits");
+    assert!(helped > 150, "only {helped} helps applied");
+}
