@@ -16,7 +16,7 @@
 pub enum Allowed {
     /// Whole numbers in any of `ranges` (inclusive, ascending, disjoint), but none of `except`.
     Integers { ranges: &'static [(i64, i64)], except: &'static [i64] },
-    /// Strings of `min` to `max` characters (for a table of strings: each value).
+    /// Strings of `min` to `max` characters (for an array or a table of strings: each one).
     Length { min: usize, max: usize },
 }
 
@@ -133,6 +133,14 @@ pub static DEVICE_DOMAIN: Bound = Bound {
     allowed: Allowed::Length { min: 1, max: DNS_NAME_MAX },
     code: "ASE401",
     source: "RFC 1035 (a DNS name of labels of at most 63 characters)",
+};
+
+pub static NODE_NAME: Bound = Bound {
+    table: "[device]",
+    key: "node_names",
+    allowed: Allowed::Length { min: 1, max: 15 },
+    code: "ASE003",
+    source: "docs/device-facts.md#node-names",
 };
 
 /// The longest DNS name, without its final dot (RFC 1035).
@@ -299,6 +307,7 @@ pub static ALL: &[&Bound] = &[
     &DEVICE_NAME,
     &DEVICE_NODES,
     &DEVICE_DOMAIN,
+    &NODE_NAME,
     &PORT_MTU,
     &CLUSTER_DOMAIN,
     &VM_INTERFACE,

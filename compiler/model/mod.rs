@@ -326,8 +326,7 @@ pub fn node_name_problem(name: &str) -> Option<String> {
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
         return Some(format!("`{}` is not a letter, digit or hyphen", bad.escape_debug()));
     }
-    let length = name.len();
-    (!(1..=15).contains(&length)).then(|| format!("{length} characters, not 1 to 15"))
+    bounds::NODE_NAME.length_problem(name.len())
 }
 
 #[derive(Debug)]

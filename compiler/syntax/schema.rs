@@ -42,7 +42,7 @@ fn table_pointer(table: &str) -> &'static str {
 /// numbers and length keywords only strings, so a key that takes both (`target_port`) has a
 /// bound of each kind beside each other.
 fn apply(bound: &Bound, schema: &mut Schema) {
-    let object_valued = {
+    let (object_valued, array_valued) = {
         let property =
             &schema.as_value().pointer(table_pointer(bound.table)).and_then(|t| t["properties"].get(bound.key));
         let property = property.unwrap_or_else(|| panic!("{} has no key `{}` for its bound", bound.table, bound.key));
@@ -50,7 +50,7 @@ fn apply(bound: &Bound, schema: &mut Schema) {
             Some(reference) => schema.as_value().pointer(reference.trim_start_matches('#')).unwrap_or(property),
             None => property,
         };
-        target.get("type") == Some(&json!("object"))
+        (target.get("type") == Some(&json!("object")), target.get("type") == Some(&json!("array")))
     };
     let property = schema
         .pointer_mut(&format!("{}/properties/{}", table_pointer(bound.table), bound.key))
@@ -81,6 +81,10 @@ fn apply(bound: &Bound, schema: &mut Schema) {
             if object_valued {
                 property.insert("additionalProperties".into(), lengths);
                 format!("each value {}", bound.describe())
+            } else if array_valued {
+                let items = property.entry("items").or_insert_with(|| json!({}));
+                items.as_object_mut().expect("an object").extend(lengths.as_object().expect("an object").clone());
+                format!("each {}", bound.describe())
             } else {
                 property.extend(lengths.as_object().expect("an object").clone());
                 bound.describe()
@@ -267,8 +271,9 @@ string_schema! {
     NodeName => json_schema!({ "type": "string", "pattern": NODE_NAME, "examples": ["1D9NHQ2"] })
 }
 
-/// A node name (`resolve` reads it with `model::node_name_problem`, which says the same).
-pub const NODE_NAME: &str = "^[A-Za-z0-9-]{1,15}$";
+/// A node name (`resolve` reads it with `model::node_name_problem`, which says the same);
+/// its length is [`bounds::NODE_NAME`]'s.
+pub const NODE_NAME: &str = "^[A-Za-z0-9-]*$";
 
 string_schema! {
     /// What a route is for.

@@ -62,6 +62,7 @@ fn placement(bound: &Bound) -> (&'static str, &'static str) {
         ("[device]", "name") => ("name = \"store042\"", "name = {}"),
         ("[device]", "nodes") => ("[device]", "nodes = {}"),
         ("[device]", "domain") => ("domain = \"contoso.local\"", "domain = {}"),
+        ("[device]", "node_names") => ("[device]", "node_names = [{}]"),
         ("[ports.X]", "mtu") => ("address = \"192.168.10.20/24\"", "mtu = {}"),
         ("[kubernetes]", "cluster_domain") => ("[kubernetes]", "cluster_domain = {}"),
         ("[kubernetes]", "vm_interface") => ("[kubernetes]", "vm_interface = {}"),
@@ -285,4 +286,27 @@ fn explain_lists_the_limits_its_rule_enforces() {
         let line = format!("| `{}` | `{}` | {} |", bound.table, bound.key, bound.describe());
         assert!(text.contains(&line), "explain {} does not list `{line}`", bound.code);
     }
+}
+
+/// `asenet rules` prints each rule's one-line summary, written by hand: the summary of a rule
+/// that enforces a number range names each of its ends (from 10 up) and exceptions, so that
+/// a bound changed without its summary fails here.
+#[test]
+fn rule_summaries_name_the_numbers_of_their_bounds() {
+    let mut stale = Vec::new();
+    for bound in bounds::ALL.iter().filter(|bound| bound.code != "ASE003") {
+        let Allowed::Integers { ranges, except } = bound.allowed else { continue };
+        let rule = asenet::rules::RULES.iter().find(|rule| rule.code == bound.code).unwrap();
+        let numbers = ranges.iter().flat_map(|&(low, high)| [low, high]).chain(except.iter().copied());
+        for number in numbers.filter(|number| *number >= 10) {
+            let named = rule.summary.split(|c: char| !c.is_ascii_digit()).any(|word| word == number.to_string());
+            if !named {
+                stale.push(format!(
+                    "{} `{}` ({}): the summary does not name {number}",
+                    rule.code, bound.key, rule.summary
+                ));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "{}", stale.join("\n"));
 }
