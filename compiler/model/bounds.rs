@@ -2,14 +2,15 @@
 //! once. The checks read them (`resolve`, the rules, [`super::names`]); the JSON Schema
 //! writes them as `minimum`/`maximum`/`anyOf`/`not`/`minLength`/`maxLength`
 //! (`syntax::schema`); `asenet explain` lists them under the rule that reports them;
-//! `tests/it/bounds.rs` tries every boundary (value-1, value, value+1) through `check` and
-//! through the schema, and holds the key's row of docs/input-format.md to [`Bound::describe`].
-//! The words of an enum have their one list in [`super::Keyword::ALL`].
+//! `tests/it/consumers/bounds.rs` tries every boundary (value-1, value, value+1) through
+//! `check` and through the schema; `tests/it/bounds.rs` holds the key's row of
+//! docs/input-format.md to [`Bound::describe`]. The words of an enum have their one list in
+//! [`super::Keyword::ALL`].
 //!
 //! To add one: a `pub static` here and its line in [`ALL`]; read it in the check (never its
-//! numbers); a sample for it in `tests/it/bounds.rs` (the test fails until there is one);
-//! its [`Bound::describe`] text in the key's row of docs/input-format.md; then
-//! `ASENET_UPDATE_GENERATED=1 cargo test` rewrites the schema and docs/rules.md.
+//! numbers); a placement for it in `tests/it/consumers/bounds.rs` (the test fails until
+//! there is one); its [`Bound::describe`] text in the key's row of docs/input-format.md;
+//! then `ASENET_UPDATE_GENERATED=1 cargo test` rewrites the schema and docs/rules.md.
 
 /// What values a key takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
