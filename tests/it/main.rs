@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 mod architecture;
+mod bounds;
 mod build;
 mod cli;
 // Behind the feature `consumers` (Cargo.toml): the crates and programs they need.
@@ -24,8 +25,10 @@ mod formats;
 mod generated;
 mod generator;
 mod hostile_git;
+mod ide;
 mod layers;
 mod malformed;
+mod one_cause;
 mod output_directory;
 mod output_safety;
 mod properties;
