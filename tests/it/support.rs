@@ -139,10 +139,20 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Fails the test when what it needs (a program, root) cannot run: a test that needs it is
+/// `#[ignore = "consumer: ..."]` or `#[ignore = "privileged: ..."]`, and once it runs it never
+/// passes having checked nothing.
+pub fn require(what: &str, install: &str, available: Result<(), String>) {
+    if let Err(reason) = available {
+        panic!("{what} cannot run here, so this test cannot check anything ({install}): {reason}")
+    }
+}
+
 /// Whether a test that needs a real tool or root can run; when it cannot, it says so on
 /// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
 /// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
-/// command (`consumers::require_tool`) for a test that checks nothing without the tool.
+/// command and [`require`] for a test that checks nothing without the tool; this is for the
+/// part of a test that needs it.
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
