@@ -15,6 +15,7 @@ pub struct LineIndex<'a> {
 }
 
 const CHUNK: usize = 4096;
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
@@ -29,7 +30,12 @@ impl<'a> LineIndex<'a> {
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset);
         let line = self.line_of(offset);
-        let column = self.chars_before(offset) - self.chars_before(self.line_starts[line]) + 1;
+        let mut column = self.chars_before(offset) - self.chars_before(self.line_starts[line]) + 1;
+        // A UTF-8 byte order mark (Windows PowerShell 5.1's `-Encoding utf8` writes one) is
+        // no column: editors hide it, and count the character after it as column 1.
+        if line == 0 && offset >= BYTE_ORDER_MARK.len_utf8() && self.text.starts_with(BYTE_ORDER_MARK) {
+            column -= 1;
+        }
         Position { line: line + 1, column }
     }
 

@@ -8,6 +8,7 @@ mod consumers;
 mod corpus;
 mod diff;
 mod docs;
+mod encodings;
 mod examples;
 mod first_hour;
 mod fixes;
