@@ -32,20 +32,23 @@ pub fn relative(path: &Path) -> String {
     path.strip_prefix(repo_root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// Runs the real binary in the repository root, with `stdin` piped in.
+/// Runs the real binary in the repository root, with `stdin` piped in (and, in a Wine run,
+/// asenet.exe too: tests/it/wine.rs).
 pub fn asenet(args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .args(args)
-        .current_dir(repo_root())
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    crate::wine::run_both(args, stdin, &repo_root(), || {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+            .args(args)
+            .current_dir(repo_root())
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the asenet binary runs");
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        child.wait_with_output().unwrap()
+    })
 }
 
 pub fn stdout(output: &Output) -> String {
