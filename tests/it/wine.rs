@@ -1,7 +1,7 @@
 //! Every command line the tests run, run again by `asenet.exe` under Wine and compared.
 //!
-//! `.ci/wine/run` cross-builds the Windows binary and sets `ASENET_WINDOWS_EXE` (the `.exe`,
-//! with the ProcessPrng shim beside it) and `ASENET_WINE` (Wine's loader). With them set,
+//! `.ci/wine/run` prepares a Wine prefix (with the ProcessPrng shim, .ci/wine/prefix.sh) and
+//! sets `ASENET_WINDOWS_EXE` (the `.exe`) and `ASENET_WINE` (Wine's loader). With them set,
 //! [`crate::support::asenet`] runs each case twice, the Linux binary then the Windows one,
 //! with the same arguments, standard input and working directory, and fails the test unless
 //! both exit with the same status and print the same bytes; only path separators may differ
