@@ -3,12 +3,13 @@
 //! that [`crate::plan::plan`] makes of them. `--emit DIR` writes the route commands as
 //! scripts into a new or empty DIR.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human};
+use super::{CANNOT_RUN, FAILURE, git, print_stdout, read_input, report_human, write};
 use crate::Checked;
 use crate::diagnostic::Span;
 use crate::emit::OutputFile;
@@ -179,60 +180,29 @@ fn load(text: Text) -> Result<Loaded, Failure> {
 /// A side named on the command line: `-`, a file, or `REV:PATH` when no file has that name.
 fn read_side(spec: &str, stdin_filename: &str) -> Result<Text, String> {
     let path = Path::new(spec);
-    if spec != "-" && !path.exists() && spec.contains(':') {
-        let bytes = git_show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
+    if spec != "-" && path.symlink_metadata().is_err() && spec.contains(':') {
+        let bytes = git::show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
         return Ok(Text { name: spec.to_owned(), bytes });
     }
     let (name, bytes) = read_input(path, stdin_filename)?;
     Ok(Text { name, bytes })
 }
 
-/// `git show OBJECT`: the bytes, `None` when the revision has no such path, an error when git
-/// cannot run or the revision is unknown.
-fn git_show(object: &str) -> Result<Option<Vec<u8>>, String> {
-    let output = git(&["show", object])?;
-    if output.status.success() {
-        return Ok(Some(output.stdout));
-    }
-    let message = String::from_utf8_lossy(&output.stderr);
-    if message.contains("does not exist in") || message.contains("exists on disk, but not in") {
-        return Ok(None);
-    }
-    Err(format!("cannot read `{object}` with git: {}", first_line(&message)))
-}
-
-fn git(args: &[&str]) -> Result<std::process::Output, String> {
-    Command::new("git").args(args).output().map_err(|error| format!("cannot run git: {}", super::describe(&error)))
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().find(|line| !line.trim().is_empty()).unwrap_or("failed").trim()
-}
-
 /// For `--git REV [PATH...]`: each `.toml` file that differs between REV and the working
-/// tree (below the current directory and the PATHs) and is a device file on both sides.
+/// tree (below the current directory and the PATHs) and is a device file on either side.
 fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Text, Text)>, String> {
-    let mut args = vec!["diff", "--name-only", "-z", "--relative", "--no-renames", rev, "--"];
-    args.extend(paths.iter().map(String::as_str));
-    let output = git(&args)?;
-    if !output.status.success() {
-        return Err(format!("cannot compare with `{rev}`: {}", first_line(&String::from_utf8_lossy(&output.stderr))));
-    }
-    let names = String::from_utf8_lossy(&output.stdout).into_owned();
     let mut pairs = Vec::new();
-    for name in names.split('\0').filter(|name| name.ends_with(".toml")) {
-        let old = git_show(&format!("{rev}:./{name}"))?;
-        let new = match std::fs::read(name) {
-            Ok(bytes) => Some(bytes),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => return Err(format!("cannot read `{name}`: {}", super::describe(&error))),
-        };
-        let (is_old, is_new) = (old.as_deref().is_some_and(is_device_file), new.as_deref().is_some_and(is_device_file));
-        match (old, new) {
-            (Some(old), Some(new)) if is_old || is_new => pairs
-                .push((Text { name: format!("{rev}:{name}"), bytes: old }, Text { name: name.to_owned(), bytes: new })),
-            (None, Some(_)) if is_new => say!("{name}: a new device file, not in {rev}: nothing to compare it with"),
-            (Some(_), None) if is_old => say!("{name}: a device file removed since {rev}: not compared"),
+    for found in git::changed_files(rev, paths)? {
+        match found {
+            git::Found::Changed { old, new } if is_device_file(&old.bytes) || is_device_file(&new.bytes) => {
+                pairs.push((Text { name: old.name, bytes: old.bytes }, Text { name: new.name, bytes: new.bytes }));
+            }
+            git::Found::Added(new) if is_device_file(&new.bytes) => {
+                say!("{}: a new device file, not in {rev}: nothing to compare it with", new.name);
+            }
+            git::Found::Removed(old) if is_device_file(&old.bytes) => {
+                say!("{}: a device file removed since {rev}: not compared", old.name);
+            }
             _ => {}
         }
     }
@@ -246,46 +216,37 @@ fn is_device_file(bytes: &[u8]) -> bool {
 }
 
 /// Writes `<name>.apply-routes.ps1` and `<name>.undo-routes.ps1` per plan with route
-/// commands, into DIR, new or empty; never over a file.
+/// commands, into DIR, new or empty, through the writer: every name is planned (and made
+/// unique) before the first file is written; none is written over a file.
 fn emit(dir: &Path, loaded: &[(Loaded, Loaded)], plans: &[Plan]) -> Result<(), String> {
-    let shown = dir.display();
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                return Err(format!("cannot emit into `{shown}`: it is not empty"));
-            }
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir)
-                .map_err(|error| format!("cannot create `{shown}`: {}", super::describe(&error)))?;
-        }
-        Err(error) => return Err(format!("cannot emit into `{shown}`: {}", super::describe(&error))),
-    }
-    let mut written = 0;
-    let mut stems: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    let mut stems: BTreeSet<String> = BTreeSet::new();
     for ((old, new), plan) in loaded.iter().zip(plans) {
         if plan.commands().is_empty() {
             continue;
         }
-        let mut stem = stem(&new.name);
-        if stems.contains(&stem) {
-            stem = format!("{stem}-{}", stems.len() + 1);
-        }
-        stems.push(stem.clone());
+        let stem = unique_stem(&stem(&new.name), &stems);
+        stems.insert(stem.clone());
         let undo = plan::plan(side(new), side(old));
         for (suffix, plan, purpose) in [
             ("apply-routes", plan, format!("the device changes from {} to {}", old.name, new.name)),
             ("undo-routes", &undo, format!("the device changes back from {} to {}", new.name, old.name)),
         ] {
-            let path = dir.join(format!("{stem}.{suffix}.ps1"));
-            let text = render::route_script(&new.name, plan, &purpose);
-            write_new(&path, &text)
-                .map_err(|error| format!("cannot write `{}`: {}", path.display(), super::describe(&error)))?;
-            written += 1;
+            let contents = render::route_script(&new.name, plan, &purpose);
+            files.push(write::fresh::NewFile { name: format!("{stem}.{suffix}.ps1"), contents });
         }
     }
-    say!("{shown}: wrote {written} scripts");
+    write::fresh::create(dir, &files, "diff --emit")?;
+    say!("{}: wrote {} scripts", dir.display(), files.len());
     Ok(())
+}
+
+/// `stem`, or `stem-2`, `stem-3`, ...: the first that no other file of this run has.
+fn unique_stem(stem: &str, taken: &BTreeSet<String>) -> String {
+    (1..)
+        .map(|n| if n == 1 { stem.to_owned() } else { format!("{stem}-{n}") })
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some number is free")
 }
 
 /// The file name of a side without `.toml`, in letters, digits, `-`, `_` and `.` only.
@@ -295,10 +256,4 @@ fn stem(name: &str) -> String {
     let clean: String =
         file.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
     if clean.is_empty() || clean.starts_with('.') { format!("device{clean}") } else { clean }
-}
-
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-    file.write_all(text.as_bytes())
 }

@@ -122,8 +122,28 @@ fact!(
     "besides edgehub's, each IoT Edge module and each VM deployed takes one external service IP"
 );
 
+fact!(
+    IP_POOLS,
+    "ip-pools",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-deploy-aks-on-azure-stack-edge",
+    "a virtual network enabled for Kubernetes gives pods static IPs from its pool; the IP pool settings \
+     can't be modified once the AKS cluster is deployed"
+);
+fact!(
+    VIRTUAL_IPS,
+    "virtual-ips",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-powershell-based-configuration",
+    "a two-node cluster's virtual IPs (ACS, NFS) are available IPs of a cluster network, set with Set-DeviceVip"
+);
+fact!(
+    NODE_NAMES,
+    "node-names",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-powershell-based-configuration",
+    "a configuration package applies to the device whose nodeName it names"
+);
+
 /// Every fact `asenet diff` cites, for the docs test.
-pub const ALL: [&Fact; 15] = [
+pub const ALL: [&Fact; 18] = [
     &EXTERNAL_SERVICE_IPS,
     &POD_AND_SERVICE_SUBNETS,
     &COMPUTE_IPS,
@@ -139,6 +159,9 @@ pub const ALL: [&Fact; 15] = [
     &VIRTUAL_NETWORK_CMDLETS,
     &BGP_MODE,
     &MODULES_AND_VMS,
+    &IP_POOLS,
+    &VIRTUAL_IPS,
+    &NODE_NAMES,
 ];
 
 #[cfg(test)]

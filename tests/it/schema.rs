@@ -48,6 +48,7 @@ fn every_table_has_the_keys_the_toml_walker_reads() {
         ("[[routes]]", definition("Route")),
         ("[[virtual_networks]]", definition("VirtualNetwork")),
         ("[[bgp_peers]]", definition("BgpPeer")),
+        ("[[virtual_ips]]", definition("VirtualIp")),
         ("[lint]", definition("Lint")),
     ];
     assert_eq!(read.len(), tables.len(), "every table the walker reads is compared");
