@@ -207,22 +207,7 @@ macro_rules! say {
     }};
 }
 
-#[cfg(unix)]
 mod build;
-/// Until the writer's Windows backend lands (issue 22): every other command runs on Windows.
-#[cfg(not(unix))]
-mod build {
-    #[allow(dead_code)]
-    pub struct Options {
-        pub check: bool,
-        pub diff: bool,
-        pub no_wait: bool,
-    }
-    pub fn run(_: &std::path::Path, _: &std::path::Path, _: &Options, _: &str) -> std::process::ExitCode {
-        say!("error: `asenet build` does not run on Windows yet");
-        std::process::ExitCode::from(super::CANNOT_RUN)
-    }
-}
 mod fleet;
 mod parallel;
 mod walk;

@@ -173,6 +173,9 @@ fn copy_tree(from: &Path, to: &Path) {
 /// target, or nothing for a directory; empty when `root` does not exist.
 type Tree = Vec<(String, Option<Vec<u8>>)>;
 
+/// compiler/cli/write/windows.rs's `LOCK_FILE`.
+const WINDOWS_LOCK_FILE: &str = ".asenet-lock";
+
 fn tree(root: &Path) -> Tree {
     fn walk(root: &Path, path: &Path, found: &mut Tree) {
         let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
@@ -181,8 +184,13 @@ fn tree(root: &Path) -> Tree {
             found.push((relative, Some(std::fs::read_link(path).unwrap().into_os_string().into_encoded_bytes())));
         } else if metadata.is_dir() {
             found.push((relative, None));
-            let mut entries: Vec<PathBuf> =
-                std::fs::read_dir(path).unwrap().map(|entry| entry.unwrap().path()).collect();
+            // The lock file a Windows build keeps in DIR (docs/build.md, On Windows) is the one
+            // difference between the two trees that is allowed.
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|entry| entry.file_name().is_none_or(|name| name != WINDOWS_LOCK_FILE))
+                .collect();
             entries.sort();
             for entry in entries {
                 walk(root, &entry, found);
