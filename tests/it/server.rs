@@ -560,26 +560,13 @@ fn queued_changes_are_checked_once_at_their_newest_version() {
 // Regressions of issue 21 (a server that never dies). Each was run against the server before
 // the fix and failed there.
 
-/// Runs `asenet server` on `input`, written from a thread that stops at the first error (the
-/// server may stop reading before the end), and waits for it.
-fn server_process(
-    input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
-) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .arg("server")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = input(&mut stdin);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
+/// Runs `asenet server` on `input` (written from a thread that stops at the first error: the
+/// server may stop reading before the end) through the one runner of the binary, so that a
+/// Wine run has asenet.exe hold the same session over its standard input and output.
+fn server_process(input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> std::process::Output {
+    let mut bytes = Vec::new();
+    let _ = input(&mut bytes);
+    crate::support::asenet(&["server"], &bytes)
 }
 
 /// `body` framed as LSP frames it.

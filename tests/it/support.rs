@@ -47,8 +47,17 @@ pub fn asenet(args: &[&str], stdin: &[u8]) -> Output {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the asenet binary runs");
-        child.stdin.take().unwrap().write_all(stdin).unwrap();
-        child.wait_with_output().unwrap()
+        // Written from a thread that stops at the first error: the program may stop reading
+        // before the end (a server refusing a header), and a large input must not dead-lock
+        // against a full stdout pipe.
+        let mut input = child.stdin.take().unwrap();
+        let stdin = stdin.to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(&stdin);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        output
     })
 }
 

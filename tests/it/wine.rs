@@ -29,7 +29,12 @@ pub fn windows_binary() -> Option<(PathBuf, PathBuf)> {
 
 /// Why a command line cannot run under Wine here, when it cannot: asenet runs another
 /// program that Wine's Windows has no build of.
-fn cannot_run_under_wine(args: &[&str]) -> Option<&'static str> {
+fn cannot_run_under_wine(args: &[&str], stdin: &[u8]) -> Option<&'static str> {
+    if stdin.windows(PANIC_MARK.len()).any(|window| window == PANIC_MARK) {
+        return Some(
+            "the server's panic injection exists only in the tests' build (feature `testing`), not in asenet.exe",
+        );
+    }
     if args.first() == Some(&"diff") && args.contains(&"--git") {
         return Some("`diff --git` runs git, and there is no Windows git under Wine here");
     }
@@ -41,6 +46,9 @@ fn cannot_run_under_wine(args: &[&str]) -> Option<&'static str> {
     }
     None
 }
+
+/// What asks the `testing` build's server to panic (compiler/cli/server/).
+const PANIC_MARK: &[u8] = b"asenet-test-panic";
 
 /// Whether a command line writes files: run twice as it is, the second run would find what
 /// the first wrote.
@@ -66,7 +74,7 @@ const KNOWN_WORDING: &[(&str, &str, &str)] = &[(
 /// (and files) are what the test goes on with.
 pub fn run_both(args: &[&str], stdin: &[u8], cwd: &Path, linux: impl FnOnce() -> Output) -> Output {
     let Some((exe, wine)) = windows_binary() else { return linux() };
-    if let Some(reason) = cannot_run_under_wine(args) {
+    if let Some(reason) = cannot_run_under_wine(args, stdin) {
         log(&format!("not run\t{reason}\t{}", args.join(" ")));
         return linux();
     }
@@ -207,8 +215,10 @@ fn tree(root: &Path) -> Tree {
 /// Compares what `asenet.exe` printed with what the Linux binary did; panics with both when
 /// they differ.
 fn compare(args: &[&str], linux: &Output, windows: &Output) {
+    let server = args.first() == Some(&"server");
     let outputs = |output: &Output| {
-        [format!("{:?}", output.status.code()), separators(&output.stdout), separators(&output.stderr)]
+        let stdout = if server { messages(&output.stdout) } else { separators(&output.stdout) };
+        [format!("{:?}", output.status.code()), stdout, separators(&output.stderr)]
     };
     let (linux, windows) = (outputs(linux), outputs(windows));
     if linux == windows {
@@ -262,6 +272,25 @@ fn run(wine: &Path, exe: &Path, args: &[&str], stdin: &[u8], cwd: &Path) -> Outp
     output
 }
 
+/// A language server's output as its messages, sorted: a notification (diagnostics) may come
+/// before or after an answer the client did not wait for, on either system.
+fn messages(stdout: &[u8]) -> String {
+    let mut messages = Vec::new();
+    let mut rest = stdout;
+    while let Some(at) = rest.windows(4).position(|window| window == b"\r\n\r\n") {
+        let header = String::from_utf8_lossy(&rest[..at]);
+        let length =
+            header.lines().find_map(|line| line.strip_prefix("Content-Length: ")).and_then(|n| n.trim().parse().ok());
+        let body = &rest[at + 4..];
+        let Some(length) = length.filter(|&length: &usize| length <= body.len()) else { break };
+        messages.push(separators(&body[..length]));
+        rest = &body[length..];
+    }
+    messages.push(separators(rest));
+    messages.sort();
+    messages.join("\n")
+}
+
 /// Output with every `\` read as `/`, so that paths compare equal across the two systems,
 /// and Wine's drive `Z:`, its name for the Linux root, read as that root: an absolute path
 /// asenet prints itself (the working directory) starts with it on Windows.
@@ -279,11 +308,14 @@ fn log(line: &str) {
 
 #[test]
 fn only_what_wine_lacks_keeps_a_case_from_running_and_writes_are_found() {
-    assert!(cannot_run_under_wine(&["diff", "--git", "HEAD"]).is_some());
-    assert!(cannot_run_under_wine(&["graph", "--format", "svg"]).is_some());
-    assert!(cannot_run_under_wine(&["graph", "--format", "dot"]).is_none());
-    assert!(cannot_run_under_wine(&["check", "--git"]).is_none());
-    assert!(cannot_run_under_wine(&["check", "/dev/zero"]).is_some());
+    assert!(cannot_run_under_wine(&["diff", "--git", "HEAD"], b"").is_some());
+    assert!(cannot_run_under_wine(&["graph", "--format", "svg"], b"").is_some());
+    assert!(cannot_run_under_wine(&["graph", "--format", "dot"], b"").is_none());
+    assert!(cannot_run_under_wine(&["check", "--git"], b"").is_none());
+    assert!(cannot_run_under_wine(&["check", "/dev/zero"], b"").is_some());
+    assert!(cannot_run_under_wine(&["server"], b"x # asenet-test-panic:request").is_some());
+    let framed = b"Content-Length: 2\r\n\r\n{}Content-Length: 4\r\n\r\n\"a\\\"";
+    assert_eq!(messages(framed), "\n\"a/\"\n{}");
     assert!(writes(&["build", "f", "--out", "d"]) && !writes(&["build", "f", "--out", "d", "--check"]));
     assert!(writes(&["check", "--fix", "f"]) && !writes(&["check", "--fix", "--diff", "f"]));
     assert!(writes(&["diff", "a", "b", "--emit", "d"]) && !writes(&["diff", "a", "b"]));
