@@ -19,14 +19,22 @@ mod examples;
 mod fixes;
 mod fixtures;
 mod fleet;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod fleet_walk;
 mod formats;
 mod generated;
 mod generator;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod hostile_git;
 mod layers;
 mod malformed;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod output_directory;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod output_safety;
 mod properties;
 mod resources;
@@ -36,4 +44,6 @@ mod server_properties;
 mod support;
 mod suppressions;
 mod wine;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod writer;

@@ -155,6 +155,8 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 /// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
 /// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
 /// command (`consumers::require_tool`) for a test that checks nothing without the tool.
+// Its users are Unix-only modules and the consumer tests.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
@@ -166,4 +168,43 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
             false
         }
     }
+}
+
+/// The binary under test: `ASENET_BIN` when set, else this build's.
+pub fn binary() -> PathBuf {
+    std::env::var_os("ASENET_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_asenet")), PathBuf::from)
+}
+
+/// Runs asenet in `cwd`, after `prefix` (`setpriv …`, `unshare …`) if any.
+pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
+    let mut command = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut command = Command::new(program);
+            command.args(rest).arg(binary());
+            command
+        }
+        None => Command::new(binary()),
+    };
+    command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
+}
+
+/// A store's device file, and the same with another route metric (a plan with commands).
+pub fn store_pair() -> (String, String) {
+    let read = |name: &str| std::fs::read_to_string(repo_root().join("tests/diff").join(name)).unwrap();
+    (read("store.toml"), read("route-metric.toml"))
+}
+
+/// Whatever a build leaves besides DIR's own contents: staging beside DIR or inside it.
+pub fn leftovers(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    let beside = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| *entry != name);
+    let inside = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| entry.starts_with(".asenet"));
+    beside.chain(inside).collect()
 }
