@@ -5,10 +5,11 @@
 //! The previous build's `manifest.json`, read by `cli`, comes in as [`Previous`]: it
 //! decides the zone serials.
 
+pub mod converge;
 mod dns;
 pub mod manifest;
 mod metallb;
-pub(crate) mod powershell;
+pub mod powershell;
 mod routes;
 mod services;
 

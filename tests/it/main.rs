@@ -5,6 +5,7 @@
 // "nothing outside `cli` prints" (Cargo.toml's [lints]).
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod bounds;
 mod build;
 mod cli;
 // Behind the feature `consumers` (Cargo.toml): the crates and programs they need.
@@ -28,8 +29,10 @@ mod generator;
 // Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
 #[cfg(unix)]
 mod hostile_git;
+mod ide;
 mod layers;
 mod malformed;
+mod one_cause;
 // Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
 #[cfg(unix)]
 mod output_directory;

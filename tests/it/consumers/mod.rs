@@ -13,6 +13,7 @@
 //! a program that cannot run fails it ([`require_tool`]); it never passes having checked
 //! nothing.
 
+mod bounds;
 mod dns;
 mod escaping;
 mod graphviz;
@@ -21,6 +22,7 @@ mod kubernetes;
 mod metallb;
 mod neovim;
 mod powershell;
+mod redeploy_safety;
 mod routes;
 mod sarif;
 
