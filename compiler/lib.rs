@@ -104,9 +104,9 @@ pub fn check(source: &str) -> Checked {
 
 /// Checks a file given as bytes, which may not even be text.
 pub fn check_bytes(bytes: &[u8]) -> Checked {
-    match std::str::from_utf8(bytes) {
+    match syntax::encoding::decode(bytes) {
         Ok(source) => check(source),
-        Err(error) => Checked { diagnostics: vec![syntax::not_utf8(error)], network: None },
+        Err(diagnostic) => Checked { diagnostics: vec![*diagnostic], network: None },
     }
 }
 

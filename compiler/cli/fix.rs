@@ -69,7 +69,7 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         let (source, mut diagnostics) = if fixed.source == source {
             (fixed.source, fixed.checked.diagnostics)
         } else {
-            match write::single::replace(&original, fixed.source.as_bytes()) {
+            match write::single::replace(original, fixed.source.as_bytes()) {
                 Ok(()) => {
                     say!("{name}: {} fix{} applied", fixed.applied, plural(fixed.applied));
                     (fixed.source, fixed.checked.diagnostics)

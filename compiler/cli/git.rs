@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use super::{INPUT_MAX, describe, write};
@@ -317,7 +317,7 @@ pub fn show(spec: &str) -> Result<Option<Vec<u8>>, String> {
 #[cfg(unix)]
 fn path_of(name: &[u8]) -> Option<PathBuf> {
     use std::os::unix::ffi::OsStrExt;
-    Some(Path::new(std::ffi::OsStr::from_bytes(name)).to_path_buf())
+    Some(std::path::Path::new(std::ffi::OsStr::from_bytes(name)).to_path_buf())
 }
 
 /// A name from git (bytes) as a path of this system: git stores UTF-8 names on Windows.

@@ -5,7 +5,9 @@ use crate::diagnostic::{Severity, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file that is not valid TOML 1.0 (or not UTF-8 text at all).
+    /// Reports a file that is not valid TOML 1.0, or not UTF-8 text at all. A file in UTF-16
+    /// (what Windows PowerShell 5.1's `Out-File` and `>` write) or UTF-32 is named as such,
+    /// with how to save it as UTF-8; a UTF-8 byte order mark and CRLF line ends are fine.
     ///
     /// ## Why is this bad?
     /// Nothing else can be checked until the file parses; asenet stops here.

@@ -79,6 +79,15 @@ fn overlaps(a: Span, b: Span) -> bool {
 /// looping.
 pub const MAX_PASSES: usize = 10;
 
+/// The line end `source` uses (its first one's): a fix inserts lines with it, so that a
+/// CRLF file, as Windows editors save one, stays CRLF.
+fn line_ending(source: &str) -> &'static str {
+    match source.find('\n') {
+        Some(at) if source[..at].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// The action "allow it here, with a reason": a `# asenet: allow(CODE) -- <reason>` line
 /// above the line the diagnostic starts on, indented as that line is. `None` for what a
 /// comment cannot silence (input errors, the suppression rules themselves).
@@ -89,7 +98,7 @@ pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
     }
     let line_start = source[..diagnostic.span.start].rfind('\n').map_or(0, |newline| newline + 1);
     let indent: String = source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    let comment = format!("{indent}# asenet: allow({code}) -- {REASON_PLACEHOLDER}\n");
+    let comment = format!("{indent}# asenet: allow({code}) -- {REASON_PLACEHOLDER}{}", line_ending(source));
     Some(Fix::new(
         format!("allow {code} ({}) here, with a reason", diagnostic.rule.name),
         Applicability::Manual,

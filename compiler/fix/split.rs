@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Edit, Fix, apply, basic_string};
+use super::{Edit, Fix, apply, basic_string, line_ending};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Keyword, Network, Protocol, Service};
 use crate::rules::MIXED_PROTOCOL;
@@ -84,7 +84,7 @@ fn split(source: &str, network: &Network, service: &Service) -> Option<Fix> {
         if service.share_ip.is_none() {
             edits.push(Edit::insert(
                 line_end(table, local(service.name.span).end),
-                format!("\nshare_ip = {}", basic_string(&key)),
+                format!("{}share_ip = {}", line_ending(source), basic_string(&key)),
             ));
         }
         if index > 0 {
@@ -105,7 +105,8 @@ fn split(source: &str, network: &Network, service: &Service) -> Option<Fix> {
         copies.push(copy.source.trim_end().to_owned());
     }
     let trailing = &table[table.trim_end().len()..];
-    let text = copies.join("\n\n") + if trailing.is_empty() { "\n" } else { trailing };
+    let eol = line_ending(source);
+    let text = copies.join(&eol.repeat(2)) + if trailing.is_empty() { eol } else { trailing };
     Some(Fix::unsafe_edits(
         format!(
             "split `{name}` into {} sharing one IP",

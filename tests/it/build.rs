@@ -152,7 +152,7 @@ fn a_config_with_errors_leaves_dir_untouched() {
     assert_eq!(files(&out), before);
     let parent = out.parent().unwrap();
     let _ = parent;
-    let leftovers = crate::output_safety::leftovers(&out);
+    let leftovers = crate::support::leftovers(&out);
     assert!(leftovers.is_empty(), "no staging directory is left: {leftovers:?}");
 
     let fresh = scratch_dir("errors-fresh").join("out");

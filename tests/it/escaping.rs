@@ -9,7 +9,7 @@
 use asenet::escape::{self, HOSTILE_NAMES};
 
 use crate::support::{repo_root, scratch_dir};
-use crate::writer::{run_in, store_pair};
+use crate::support::{run_in, store_pair};
 
 pub(crate) fn err(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -104,6 +104,8 @@ fn the_diffs_of_the_fixtures() {
     insta::assert_snapshot!(out);
 }
 
+// File modes (PermissionsExt): Unix only (docs/windows.md).
+#[cfg(unix)]
 mod command_line {
     use std::os::unix::fs::PermissionsExt;
 

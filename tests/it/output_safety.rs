@@ -145,20 +145,7 @@ fn a_fifo_in_the_output_directory_is_left_alone_and_never_read() {
     assert_cannot_run(&build(EXAMPLE, &fresh), "is not a directory");
 }
 
-/// Whatever a build leaves besides DIR's own contents: staging beside DIR or inside it.
-pub fn leftovers(out: &Path) -> Vec<String> {
-    let name = out.file_name().unwrap().to_string_lossy().into_owned();
-    let beside = std::fs::read_dir(out.parent().unwrap())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|entry| *entry != name);
-    let inside = std::fs::read_dir(out)
-        .into_iter()
-        .flatten()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|entry| entry.starts_with(".asenet"));
-    beside.chain(inside).collect()
-}
+pub use crate::support::leftovers;
 
 /// `tree` without a dead build's staging directory.
 fn tree_without_staging(out: &Path) -> BTreeMap<String, Vec<u8>> {

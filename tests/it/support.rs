@@ -33,20 +33,32 @@ pub fn relative(path: &Path) -> String {
     path.strip_prefix(repo_root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// Runs the real binary in the repository root, with `stdin` piped in.
+/// Runs the real binary in the repository root, with `stdin` piped in (and, in a Wine run,
+/// asenet.exe too: tests/it/wine.rs).
 pub fn asenet(args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .args(args)
-        .current_dir(repo_root())
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    crate::wine::run_both(args, stdin, &repo_root(), || {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+            .args(args)
+            .current_dir(repo_root())
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the asenet binary runs");
+        // Written from a thread that stops at the first error: the program may stop reading
+        // before the end (a server refusing a header), and a large input must not dead-lock
+        // against a full stdout pipe.
+        let mut input = child.stdin.take().unwrap();
+        let stdin = stdin.to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(&stdin);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        output
+    })
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -153,6 +165,8 @@ pub fn require(what: &str, install: &str, available: Result<(), String>) {
 /// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
 /// command and [`require`] for a test that checks nothing without the tool; this is for the
 /// part of a test that needs it.
+// Its users are Unix-only modules and the consumer tests.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
@@ -164,4 +178,43 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
             false
         }
     }
+}
+
+/// The binary under test: `ASENET_BIN` when set, else this build's.
+pub fn binary() -> PathBuf {
+    std::env::var_os("ASENET_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_asenet")), PathBuf::from)
+}
+
+/// Runs asenet in `cwd`, after `prefix` (`setpriv …`, `unshare …`) if any.
+pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
+    let mut command = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut command = Command::new(program);
+            command.args(rest).arg(binary());
+            command
+        }
+        None => Command::new(binary()),
+    };
+    command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
+}
+
+/// A store's device file, and the same with another route metric (a plan with commands).
+pub fn store_pair() -> (String, String) {
+    let read = |name: &str| std::fs::read_to_string(repo_root().join("tests/diff").join(name)).unwrap();
+    (read("store.toml"), read("route-metric.toml"))
+}
+
+/// Whatever a build leaves besides DIR's own contents: staging beside DIR or inside it.
+pub fn leftovers(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    let beside = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| *entry != name);
+    let inside = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| entry.starts_with(".asenet"));
+    beside.chain(inside).collect()
 }

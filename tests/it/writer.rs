@@ -12,23 +12,7 @@ use std::process::{Command, Output, Stdio};
 
 use crate::support::{repo_root, require, scratch_dir};
 
-/// The binary under test: `ASENET_BIN` when set, else this build's.
-pub fn binary() -> PathBuf {
-    std::env::var_os("ASENET_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_asenet")), PathBuf::from)
-}
-
-/// Runs asenet in `cwd`, after `prefix` (`setpriv …`, `unshare …`) if any.
-pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
-    let mut command = match prefix.split_first() {
-        Some((program, rest)) => {
-            let mut command = Command::new(program);
-            command.args(rest).arg(binary());
-            command
-        }
-        None => Command::new(binary()),
-    };
-    command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
-}
+pub use crate::support::{binary, run_in, store_pair};
 
 /// Runs `command` (its output piped) and kills it after `limit`: `None` when it had to be
 /// killed, as a test of a hang must not hang itself.
@@ -502,12 +486,6 @@ pub fn repository(name: &str, files: &[(&str, &str)], edits: &[(&str, &str)]) ->
         std::fs::write(dir.join(path), content).unwrap();
     }
     dir
-}
-
-/// A store's device file, and the same with another route metric (a plan with commands).
-pub fn store_pair() -> (String, String) {
-    let read = |name: &str| std::fs::read_to_string(repo_root().join("tests/diff").join(name)).unwrap();
-    (read("store.toml"), read("route-metric.toml"))
 }
 
 /// Issue 21 finding 9: two device files of one name in different directories, and a third

@@ -154,6 +154,23 @@ fn abandoned_staging(dir: &Directory) -> Result<Abandoned, String> {
     Ok(found)
 }
 
+#[cfg(unix)]
+fn foreign_staging_note(shown: &str, owner: u32) -> String {
+    format!(
+        "`{shown}` is a staging directory of another user (uid {owner}), or not private: asenet trusts only its own \
+         user's, and leaves it alone; that user's next build removes it"
+    )
+}
+
+/// Windows does not tell std who made a directory: no staging directory found is trusted.
+#[cfg(windows)]
+fn foreign_staging_note(shown: &str, _owner: u32) -> String {
+    format!(
+        "`{shown}` is the staging directory of a build that stopped; on Windows asenet cannot prove it made it, so it \
+         leaves it alone: remove it when no build runs (docs/build.md, On Windows)"
+    )
+}
+
 /// The paths and hashes a dead build's journal names; none when it died before the journal
 /// was whole (and so before it changed anything in DIR), or when it is of an older format.
 fn journal_of(dir: &Directory, staging: &str) -> BTreeMap<String, BTreeSet<String>> {
@@ -214,17 +231,8 @@ pub fn replace(dir: &Directory, files: &[OutputFile], previous: &PreviousManifes
     // What asenet owns here: what the last manifest lists, with its hashes, and whatever a
     // dead build's journal says it may have placed.
     let abandoned = abandoned_staging(dir)?;
-    let mut notes: Vec<String> = abandoned
-        .foreign
-        .iter()
-        .map(|(name, owner)| {
-            format!(
-                "`{}` is a staging directory of another user (uid {owner}), or not private: asenet trusts only its \
-                 own user's, and leaves it alone; that user's next build removes it",
-                dir.show(name)
-            )
-        })
-        .collect();
+    let mut notes: Vec<String> =
+        abandoned.foreign.iter().map(|(name, owner)| foreign_staging_note(&dir.show(name), *owner)).collect();
     let mut owned = Owned::default();
     for (path, hash) in &previous.files {
         owned.add(path, hash);
@@ -456,6 +464,8 @@ fn remove_staging(dir: &Directory, name: &str) {
             }
         }
     }
+    // Closed first: Windows removes no directory that a handle holds.
+    drop(handle);
     let _ = sys::remove_dir_at(&dir.handle, Path::new(name));
 }
 
