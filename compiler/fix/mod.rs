@@ -8,12 +8,14 @@
 //!   most [`MAX_PASSES`] times.
 //! - [`allow_with_reason`] is the "silence it here" action: an editor offers it, `--fix`
 //!   never applies it.
+//! - [`attach_mixed_protocol_splits`] gives `mixed-protocol` (ASE404) its fix after the
+//!   check: the only fix that copies text of the source, which rules do not see.
 //!
 //! Nothing here touches the filesystem: the command line and the server write the result.
 
 mod split;
 
-pub use split::attach;
+pub use split::attach_mixed_protocol_splits;
 
 pub use crate::diagnostic::fix::basic_string;
 pub use crate::diagnostic::{Applicability, Edit, Fix};
@@ -82,7 +84,7 @@ pub const MAX_PASSES: usize = 10;
 /// comment cannot silence (input errors, the suppression rules themselves).
 pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
     let code = diagnostic.code();
-    if diagnostic.rule.is_input_error() || code.starts_with("ASE5") || !source.is_char_boundary(diagnostic.span.start) {
+    if !diagnostic.rule.can_be_silenced_by_comment() || !source.is_char_boundary(diagnostic.span.start) {
         return None;
     }
     let line_start = source[..diagnostic.span.start].rfind('\n').map_or(0, |newline| newline + 1);
@@ -93,20 +95,6 @@ pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
         Applicability::Manual,
         vec![Edit::insert(line_start, comment)],
     ))
-}
-
-/// The unified diff from `old` to `new`, as `--diff` prints it (`--- a/NAME`, `+++ b/NAME`,
-/// three lines of context); empty when they are equal.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    if old == new {
-        return String::new();
-    }
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .missing_newline_hint(true)
-        .to_string()
 }
 
 #[cfg(test)]

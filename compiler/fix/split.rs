@@ -1,6 +1,7 @@
 //! The fix of `mixed-protocol` (ASE404): one LoadBalancer service per protocol, sharing one
 //! IP. It copies the service's table as written (comments and all) once per protocol, so
-//! it needs the source, which rules do not see: [`attach`] adds it after the check.
+//! it needs the source, which rules do not see: [`attach_mixed_protocol_splits`] adds it after
+//! the check.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +11,7 @@ use crate::model::{Keyword, Network, Protocol, Service};
 use crate::rules::MIXED_PROTOCOL;
 
 /// Gives each ASE404 diagnostic in `diagnostics` its split, where one can be written.
-pub fn attach(source: &str, network: &Network, diagnostics: &mut [Diagnostic]) {
+pub fn attach_mixed_protocol_splits(source: &str, network: &Network, diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics.iter_mut().filter(|d| *d.rule == MIXED_PROTOCOL && d.fix.is_none()) {
         let owner =
             network.services.iter().find(|service| service.ports.iter().any(|port| port.span == diagnostic.span));

@@ -99,7 +99,7 @@ fn the_diffs_of_the_fixtures() {
     for path in files() {
         let source = std::fs::read_to_string(&path).unwrap();
         let fixed = asenet::fix_all(&source, true);
-        out += &fix::unified_diff(&relative(&path), &source, &fixed.source);
+        out += &asenet::text::unified_diff(&relative(&path), Some(&source), &fixed.source);
     }
     insta::assert_snapshot!(out);
 }

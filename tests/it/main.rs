@@ -5,6 +5,7 @@
 // "nothing outside `cli` prints" (Cargo.toml's [lints]).
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod architecture;
 mod bounds;
 mod build;
 mod cli;

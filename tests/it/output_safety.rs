@@ -87,7 +87,7 @@ fn names_that_would_leave_the_output_directory_are_refused_even_when_allowed() {
     for (what, source) in cases {
         let checked = asenet::check(&source);
         assert!(!checked.has_errors(), "{what}: [lint] allows ASE401 in `check`: {:?}", checked.diagnostics);
-        let refused = asenet::build(&source, &asenet::emit::Previous::default()).expect_err(what);
+        let refused = asenet::build(&source, &asenet::emit::PreviousManifest::default()).expect_err(what);
         assert!(refused.iter().any(|d| d.code() == "ASE401" && d.is_error()), "{what}: {refused:?}");
 
         let dir = scratch_dir(&format!("unsafe-{}", what.replace(|c: char| !c.is_ascii_alphanumeric(), "-")));

@@ -125,7 +125,7 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// The artifacts of `path`'s device file, built as a first build.
 pub fn build_file(path: &Path) -> Vec<asenet::emit::OutputFile> {
     let source = std::fs::read_to_string(path).unwrap();
-    match asenet::build(&source, &asenet::emit::Previous::default()) {
+    match asenet::build(&source, &asenet::emit::PreviousManifest::default()) {
         Ok(built) => built.files,
         Err(diagnostics) => panic!("{} does not build: {diagnostics:?}", relative(path)),
     }
