@@ -8,9 +8,11 @@ mod address;
 mod device;
 pub mod dns;
 pub mod names;
+mod packet_core;
 
 pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
+pub use packet_core::*;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -46,6 +48,8 @@ pub struct Network {
     pub virtual_networks: Vec<VirtualNetwork>,
     /// `[[bgp_peers]]`: MetalLB's BGP peers (`Set-HcsBGPPeer`); none means layer 2.
     pub bgp_peers: Vec<BgpPeer>,
+    /// `[packet_core]`: the Azure Private 5G Core packet core the device runs.
+    pub packet_core: Option<PacketCore>,
     pub lint: LintLevels,
     /// What the file declares but the model lacks because it did not resolve.
     pub unresolved: Unresolved,
@@ -65,6 +69,8 @@ pub struct Unresolved {
     pub compute_switch: bool,
     /// A `[[virtual_networks]]` table with `compute = true` was left out of the model.
     pub compute_virtual_network: bool,
+    /// A `[packet_core]` table was left out of the model.
+    pub packet_core: bool,
 }
 
 impl Network {

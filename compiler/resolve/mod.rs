@@ -5,6 +5,7 @@
 //! only well-formed values and never report a consequence of an input error.
 
 mod allocate;
+mod packet_core;
 pub(crate) mod values;
 
 use std::collections::BTreeSet;
@@ -53,6 +54,10 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         raw.virtual_networks.iter().filter_map(|vnet| resolve_virtual_network(vnet, &switch_names, sink)).collect();
     report_duplicate_virtual_networks(&virtual_networks, sink);
     let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
+    let packet_core = raw.packet_core.as_ref().and_then(|core| {
+        packet_core::require_kubernetes(core, raw.kubernetes.is_some(), sink);
+        packet_core::resolve_packet_core(core, &raw.virtual_networks, sink)
+    });
     let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, catalogue, sink)).unwrap_or_default();
     let unresolved = Unresolved {
         // Only `syntax` and `resolve` have reported so far: every error is an input error.
@@ -74,8 +79,21 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
             .filter(|vnet| vnet.compute.as_ref().is_some_and(|c| *c.get_ref()))
             .count()
             != virtual_networks.iter().filter(|vnet| vnet.compute.is_some()).count(),
+        packet_core: raw.packet_core.is_some() && packet_core.is_none(),
     };
-    Network { device, ports, switches, kubernetes, services, routes, virtual_networks, bgp_peers, lint, unresolved }
+    Network {
+        device,
+        ports,
+        switches,
+        kubernetes,
+        services,
+        routes,
+        virtual_networks,
+        bgp_peers,
+        packet_core,
+        lint,
+        unresolved,
+    }
 }
 
 fn missing(span: impl Into<Span>, what: &str, table: &str, help: &str) -> Diagnostic {

@@ -12,6 +12,11 @@ declare_rule! {
     /// told apart, and the device refuses the second network. The same ID on two different
     /// switches is fine: they are different trunks.
     ///
+    /// Two virtual networks of `[packet_core]` interfaces on one switch with one VLAN and one
+    /// subnet are one network, which the articles configure so (N2 and N3 on the access
+    /// subnet, data networks on one subnet, "without VLANs"): not reported (see
+    /// docs/device-facts.md#ap5gc-vlans).
+    ///
     /// ## Example
     /// ```toml
     /// [[virtual_networks]]
@@ -47,6 +52,10 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         (&vnet.switch.value, vnet.vlan.value)
     }
     for (earlier, vnet) in repeats(&network.virtual_networks, key) {
+        // N2 and N3 on one access subnet, data networks on one subnet: one network.
+        if network.packet_core_networks_share(earlier, vnet) {
+            continue;
+        }
         sink.push(
             Diagnostic::new(
                 &DUPLICATE_VLAN,

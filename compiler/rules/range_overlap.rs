@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
-use crate::model::{AddrRange, Network, overlaps};
+use crate::model::{AddrRange, Network, SubnetOwner, overlaps};
 use crate::rules::teaming_unsupported::is_documented_team;
 
 declare_rule! {
@@ -14,6 +14,13 @@ declare_rule! {
     /// subnet: the members of the team are addressed on the same subnet (see:
     /// docs/device-facts.md#two-node-teamed-pair). Any other team is `teaming-unsupported`,
     /// and its ports' subnets are judged as any two ports'.
+    ///
+    /// With `[packet_core]`, the virtual networks of the packet core's interfaces may share
+    /// one subnet, and an untagged one may be its own port's subnet on the access or data
+    /// port: N2 and N3 are one access subnet, data networks may share "one subnet for all
+    /// data networks", and the interfaces' networks take "the external values for the port"
+    /// (see docs/device-facts.md#ap5gc-access-subnet, docs/device-facts.md#ap5gc-vlans,
+    /// docs/device-facts.md#ap5gc-interface-networks).
     ///
     /// ## Why is this bad?
     /// Every address on the device must have one owner (see docs/device-facts.md#no-overlaps: the
@@ -62,13 +69,21 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .iter()
                 .find(|switch| switch.ports.iter().any(|p| p.value == port.id) && is_documented_team(network, switch))
                 .map(|switch| switch.name.value.clone());
+            // The packet core's interfaces and their ports may be one network.
+            let team = team.or_else(|| {
+                let shared = network.packet_core_shared_subnet(SubnetOwner::Port(port.id))?;
+                Some(format!("packet core {shared}"))
+            });
             let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span, team };
             Some((AddrRange::of_net(subnet.value), block))
         })
         .collect();
     subnets.extend(network.virtual_networks.iter().map(|vnet| {
         let what = format!("virtual network `{}`'s subnet {}", vnet.name.value, vnet.net());
-        (AddrRange::of_net(vnet.net()), Block { what, span: vnet.subnet.span, team: None })
+        let team = network
+            .packet_core_shared_subnet(SubnetOwner::VirtualNetwork(vnet))
+            .map(|shared| format!("packet core {shared}"));
+        (AddrRange::of_net(vnet.net()), Block { what, span: vnet.subnet.span, team })
     }));
     report(overlaps(subnets), "give each port and virtual network a subnet of its own", sink);
 

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::raw::{RawConfig, RawPort, RawSwitch};
 use crate::diagnostic::Catalogue;
-use crate::model::{DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
+use crate::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
 
 /// The schema as pretty JSON, ending in a newline. `catalogue` (`rules::RULES`) gives the
 /// rule codes `[lint]` takes: this layer sits below the checks and is handed their list.
@@ -182,6 +182,11 @@ string_schema! {
 string_schema! {
     /// What a route is for.
     RouteTargetName => json_schema!({ "type": "string", "enum": names::<RouteTarget>() })
+}
+
+string_schema! {
+    /// A packet core's technology: `5G` or `4G` (see docs/device-facts.md#ap5gc-technology).
+    CoreTechnologyName => json_schema!({ "type": "string", "enum": names::<CoreTechnology>() })
 }
 
 // The two code lists are filled in by `json_schema` from the catalogue it is given.
