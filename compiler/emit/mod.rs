@@ -5,12 +5,14 @@
 //! The previous build's `manifest.json`, read by `cli`, comes in as [`Previous`]: it
 //! decides the zone serials.
 
+mod data_network_routes;
 mod dns;
 pub mod manifest;
 mod metallb;
 pub(crate) mod powershell;
 mod routes;
 mod services;
+pub mod site_parameters;
 
 pub use manifest::Previous;
 
@@ -49,6 +51,7 @@ pub fn emit(network: &Network, source: &str, previous: &Previous) -> Result<Vec<
     let zones = dns::emit(network, previous);
     files.extend(zones.files);
     files.extend(services::emit(network));
+    files.extend(private5g(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = manifest::emit(source, &files, &zones.serials);
     files.push(manifest);
@@ -83,8 +86,14 @@ pub fn emit_compared(network: &Network) -> Result<Vec<OutputFile>, Vec<Diagnosti
     let mut files = metallb::emit(network);
     files.extend(dns::emit(network, &Previous::default()).files);
     files.extend(services::emit(network));
+    files.extend(private5g(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The Azure Private 5G Core artifacts, with `[packet_core]`.
+fn private5g(network: &Network) -> impl Iterator<Item = OutputFile> {
+    site_parameters::emit(network).into_iter().chain(data_network_routes::emit(network))
 }
 
 /// An `invalid-name` diagnostic as a refusal to build: an error even where `[lint]` allows

@@ -232,6 +232,35 @@ impl Network {
         }
     }
 
+    /// The ports an interface may be on: the access port for N2 and N3, the data or the
+    /// access port for a data network (see docs/device-facts.md#ap5gc-ports). `None` on a
+    /// model without the layout.
+    pub fn interface_ports(&self, role: InterfaceRole) -> Option<Vec<PortId>> {
+        let layout = PortLayout::of(self.device.model.value)?;
+        Some(match role {
+            InterfaceRole::ControlPlaneAccess | InterfaceRole::UserPlaneAccess => vec![layout.access],
+            InterfaceRole::UserPlaneData => vec![layout.data, layout.access],
+        })
+    }
+
+    /// Whether an interface is on a port its role allows, or its port or layout is unknown:
+    /// rules about its network stay quiet when `interface-on-wrong-port` reports the cause.
+    pub fn interface_on_its_port(&self, interface: &Interface) -> bool {
+        match (self.interface_ports(interface.role), self.interface_port(interface)) {
+            (Some(allowed), Some(port)) => allowed.contains(&port),
+            _ => true,
+        }
+    }
+
+    /// Whether `vnet`, if it is a packet core interface's network, is on a port its
+    /// interfaces' roles allow ([`Network::interface_on_its_port`]).
+    pub fn interface_network_on_its_port(&self, vnet: &VirtualNetwork) -> bool {
+        let Some(core) = &self.packet_core else { return true };
+        core.interfaces()
+            .filter(|interface| interface.virtual_network.value == vnet.name.value)
+            .all(|interface| self.interface_on_its_port(interface))
+    }
+
     /// Whether `vnet` is the virtual network of a packet core interface.
     pub fn is_interface_network(&self, vnet: &VirtualNetwork) -> bool {
         self.packet_core
@@ -252,21 +281,18 @@ impl Network {
     }
 
     /// The subnet a port or virtual network shares with the packet core's interfaces, when
-    /// it may: an interface's virtual network, or the access or data port whose subnet is an
-    /// untagged interface network's ("Subnet mask and Gateway must match the external values
-    /// for the port", see docs/device-facts.md#ap5gc-interface-networks). Blocks with the same
-    /// shared subnet are one network, not an overlap.
+    /// it may: an interface's virtual network, or the port of an untagged interface network
+    /// with the port's own subnet ("Subnet mask and Gateway must match the external values
+    /// for the port", see docs/device-facts.md#ap5gc-interface-networks). Blocks with the
+    /// same shared subnet are one network, not an overlap.
     pub fn packet_core_shared_subnet(&self, owner: SubnetOwner) -> Option<Ipv4Net> {
         let core = self.packet_core.as_ref()?;
         match owner {
             SubnetOwner::VirtualNetwork(vnet) => self.is_interface_network(vnet).then(|| vnet.net()),
             SubnetOwner::Port(port) => {
-                let layout = PortLayout::of(self.device.model.value)?;
-                if port != layout.access && port != layout.data {
-                    return None;
-                }
                 let subnet = self.port(port)?.subnet()?.value;
                 core.interfaces()
+                    .filter(|interface| self.interface_port(interface) == Some(port))
                     .filter_map(|interface| self.interface_network(interface))
                     .any(|vnet| vnet.vlan.value == 0 && vnet.net() == subnet)
                     .then_some(subnet)

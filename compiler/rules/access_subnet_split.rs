@@ -48,7 +48,8 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     else {
         return;
     };
-    if control.name.value == user.name.value {
+    let on_their_port = [&core.control_plane, &core.user_plane].iter().all(|i| network.interface_on_its_port(i));
+    if !on_their_port || control.name.value == user.name.value {
         return;
     }
     let (n2, n3) = (core.name(InterfaceRole::ControlPlaneAccess), core.name(InterfaceRole::UserPlaneAccess));

@@ -52,8 +52,11 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         (&vnet.switch.value, vnet.vlan.value)
     }
     for (earlier, vnet) in repeats(&network.virtual_networks, key) {
-        // N2 and N3 on one access subnet, data networks on one subnet: one network.
-        if network.packet_core_networks_share(earlier, vnet) {
+        // N2 and N3 on one access subnet, data networks on one subnet: one network. An
+        // interface on the wrong port is `interface-on-wrong-port`'s to report.
+        if network.packet_core_networks_share(earlier, vnet)
+            || [earlier, vnet].iter().any(|vnet| !network.interface_network_on_its_port(vnet))
+        {
             continue;
         }
         sink.push(

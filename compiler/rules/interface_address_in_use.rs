@@ -43,7 +43,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let interfaces: Vec<_> = core.interfaces().collect();
     for (index, interface) in interfaces.iter().enumerate() {
         let address = interface.address.value;
-        let own_network = network.interface_network(interface).map(|vnet| vnet.name.value.as_str());
+        // Its own network's gateway, or that of a network on the same subnet, is
+        // `interface-address-off-subnet`'s to report.
+        let own_subnet = network.interface_network(interface).map(|vnet| vnet.net());
         let mut owners: Vec<(String, Span)> = Vec::new();
         for port in &network.ports {
             if let Some(addressing) = port.static_addressing().filter(|a| a.address.value.addr() == address) {
@@ -55,7 +57,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 owners.push((format!("the {} address", core.describe(other)), other.address.span));
             }
         }
-        for vnet in network.virtual_networks.iter().filter(|vnet| Some(vnet.name.value.as_str()) != own_network) {
+        for vnet in network.virtual_networks.iter().filter(|vnet| Some(vnet.net()) != own_subnet) {
             if vnet.gateway.value == address {
                 owners.push((format!("virtual network `{}`'s gateway", vnet.name.value), vnet.gateway.span));
             }

@@ -51,7 +51,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             Diagnostic::new(
                 &INTERFACE_NETWORK_DNS,
                 first.span,
-                format!("virtual network `{}` of {name} has DNS servers", vnet.name.value),
+                format!("virtual network `{}` ({name}) has DNS servers", vnet.name.value),
             )
             .with_primary_label("left blank on the packet core's networks")
             .with_help(format!(

@@ -17,7 +17,7 @@ declare_rule! {
     /// itself" (see docs/device-facts.md#ap5gc-interface-networks). An untagged network is
     /// the port's own layer 2 segment, so another subnet there is unreachable. A tagged
     /// network (VLAN 1-4094) is another segment with a subnet of its own, and is not
-    /// compared.
+    /// compared. An interface on the wrong port is `interface-on-wrong-port`'s to report.
     ///
     /// ## Example
     /// ```toml
@@ -50,7 +50,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(core) = &network.packet_core else { return };
     let mut seen_networks = BTreeSet::new();
     let mut seen_ports = BTreeSet::new();
-    for interface in core.interfaces() {
+    for interface in core.interfaces().filter(|interface| network.interface_on_its_port(interface)) {
         let (Some(vnet), Some(port_id)) = (network.interface_network(interface), network.interface_port(interface))
         else {
             continue;
@@ -89,7 +89,8 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                     &INTERFACE_NETWORK_PORT_MISMATCH,
                     vnet.subnet.span,
                     format!(
-                        "virtual network `{}` of {name} is untagged on {port_id} with subnet {}, but {port_id} is on {port_subnet}",
+                        "virtual network `{}` ({name}) is untagged on {port_id} with subnet {}, but {port_id} is on \
+                         {port_subnet}",
                         vnet.name.value,
                         vnet.net()
                     ),
@@ -110,7 +111,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                     &INTERFACE_NETWORK_PORT_MISMATCH,
                     vnet.gateway.span,
                     format!(
-                        "virtual network `{}` of {name} has gateway {}, but {port_id}'s gateway is {}",
+                        "virtual network `{}` ({name}) has gateway {}, but {port_id}'s gateway is {}",
                         vnet.name.value, vnet.gateway.value, gateway.value
                     ),
                 )

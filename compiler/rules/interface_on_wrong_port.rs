@@ -69,10 +69,7 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         let (Some(vnet), Some(port)) = (network.interface_network(interface), network.interface_port(interface)) else {
             continue;
         };
-        let allowed: &[PortId] = match interface.role {
-            InterfaceRole::ControlPlaneAccess | InterfaceRole::UserPlaneAccess => &[layout.access],
-            InterfaceRole::UserPlaneData => &[layout.data, layout.access],
-        };
+        let Some(allowed) = network.interface_ports(interface.role) else { continue };
         if allowed.contains(&port) {
             continue;
         }

@@ -48,6 +48,9 @@ fn every_table_has_the_keys_the_toml_walker_reads() {
         ("[[routes]]", definition("Route")),
         ("[[virtual_networks]]", definition("VirtualNetwork")),
         ("[[bgp_peers]]", definition("BgpPeer")),
+        ("[packet_core]", definition("PacketCore")),
+        ("a packet core interface", definition("PacketCoreInterface")),
+        ("[[packet_core.data_networks]]", definition("DataNetwork")),
         ("[lint]", definition("Lint")),
     ];
     assert_eq!(read.len(), tables.len(), "every table the walker reads is compared");
