@@ -122,8 +122,35 @@ fact!(
     "besides edgehub's, each IoT Edge module and each VM deployed takes one external service IP"
 );
 
+fact!(
+    AP5GC_DEVICE_CHANGES,
+    "ap5gc-device-changes",
+    "https://learn.microsoft.com/azure/private-5g-core/commission-cluster",
+    "the device's side of a packet core (its virtual networks, their pools, the cluster's addresses) changes only \
+     with the AKS cluster and the custom location destroyed and created again"
+);
+fact!(
+    AP5GC_REINSTALL,
+    "ap5gc-reinstall",
+    "https://learn.microsoft.com/azure/private-5g-core/modify-packet-core",
+    "attaching or detaching a data network, another custom location, or a changed access network or attached \
+     data network reinstalls the packet core, which is unavailable meanwhile"
+);
+fact!(
+    AP5GC_TECHNOLOGY,
+    "ap5gc-technology-fixed",
+    "https://learn.microsoft.com/azure/private-5g-core/modify-packet-core",
+    "a packet core's technology type cannot be changed: the site is deleted and created again"
+);
+fact!(
+    AP5GC_ROUTES,
+    "ap5gc-napt",
+    "https://learn.microsoft.com/azure/private-5g-core/complete-private-mobile-network-prerequisites",
+    "a data network without NAPT routes its UE pools via the packet core's N6 address"
+);
+
 /// Every fact `asenet diff` cites, for the docs test.
-pub const ALL: [&Fact; 15] = [
+pub const ALL: [&Fact; 19] = [
     &EXTERNAL_SERVICE_IPS,
     &POD_AND_SERVICE_SUBNETS,
     &COMPUTE_IPS,
@@ -139,6 +166,10 @@ pub const ALL: [&Fact; 15] = [
     &VIRTUAL_NETWORK_CMDLETS,
     &BGP_MODE,
     &MODULES_AND_VMS,
+    &AP5GC_DEVICE_CHANGES,
+    &AP5GC_REINSTALL,
+    &AP5GC_TECHNOLOGY,
+    &AP5GC_ROUTES,
 ];
 
 #[cfg(test)]
@@ -152,6 +183,7 @@ mod tests {
         for fact in super::ALL {
             assert!(
                 fact.source.starts_with("https://learn.microsoft.com/azure/databox-online/")
+                    || fact.source.starts_with("https://learn.microsoft.com/azure/private-5g-core/")
                     || fact.source.starts_with("https://kubernetes.io/")
                     // The troubleshooting text Learn's Azure Stack Edge pages include.
                     || fact.source.starts_with("https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/")

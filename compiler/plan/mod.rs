@@ -10,6 +10,7 @@
 
 pub mod facts;
 mod networks;
+mod packet_core;
 pub mod render;
 mod routes;
 mod services;
@@ -67,6 +68,8 @@ pub enum Section {
     Route,
     /// `[[bgp_peers]]` and MetalLB's mode (layer 2 or BGP).
     BgpPeer,
+    /// `[packet_core]`: the Azure Private 5G Core packet core and its data networks.
+    PacketCore,
     /// An artifact that differs where no other change explains it.
     Artifact,
 }
@@ -83,6 +86,7 @@ impl Section {
             Section::Dns => "dns",
             Section::Route => "route",
             Section::BgpPeer => "bgp-peer",
+            Section::PacketCore => "packet-core",
             Section::Artifact => "artifact",
         }
     }
@@ -180,6 +184,7 @@ const SECTIONS: &[SectionFn] = &[
     site_zone,
     routes::compare,
     networks::bgp_peers,
+    packet_core::compare,
 ];
 
 /// What changes from `old` to `new`. Empty when the two mean the same.
@@ -557,6 +562,7 @@ fn feeds(path: &str) -> &'static [Section] {
         _ if path.starts_with("network/") => &[Section::VirtualNetwork],
         "routes/apply-bgp.ps1" | "routes/remove-bgp.ps1" => &[Section::BgpPeer],
         _ if path.starts_with("dns/") => &[Section::Dns, Section::Device, Section::Service, Section::Kubernetes],
+        _ if path.starts_with("private5g/") => &[Section::PacketCore, Section::VirtualNetwork, Section::Device],
         _ => &[],
     }
 }

@@ -21,6 +21,7 @@ mod malformed;
 mod neovim;
 mod output_safety;
 mod powershell;
+mod private5g;
 mod properties;
 mod resources;
 mod schema;
