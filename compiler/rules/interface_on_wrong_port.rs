@@ -57,7 +57,7 @@ fn role(layout: &PortLayout, port: PortId) -> &'static str {
     } else if layout.management.contains(&port) {
         "a management port"
     } else {
-        "not a port of the packet core"
+        "a port the packet core does not use"
     }
 }
 
@@ -113,15 +113,19 @@ fn check_compute(network: &Network, layout: &PortLayout, sink: &mut Sink) {
         Diagnostic::new(
             &INTERFACE_ON_WRONG_PORT,
             span,
-            format!("compute is on {}, {}, not on the management network", port.value, role(layout, port.value)),
+            format!(
+                "compute is on {}, not on the management network: on a {}, that is {}",
+                port.value,
+                network.device.model.value.as_str(),
+                join_or(&management)
+            ),
         )
         .with_primary_label("the AKS cluster's management network")
         .with_label(port.span, format!("switch `{}` sits on {}", compute.switch.name.value, port.value))
         .with_help(format!(
-            "enable compute on the switch of the management port, {} on a {}: the node and service IPs are on the \
-             management network (see docs/device-facts.md#ap5gc-ports, docs/device-facts.md#aks-node-ips)",
-            join_or(&management),
-            network.device.model.value.as_str()
+            "enable compute on the switch of {}: the AKS cluster's node and service IPs are on the management \
+             network (see docs/device-facts.md#ap5gc-ports, docs/device-facts.md#aks-node-ips)",
+            join_or(&management)
         )),
     );
 }

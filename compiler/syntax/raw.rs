@@ -401,11 +401,11 @@ pub struct RawPacketCore {
     pub technology: Option<Text>,
     /// The control plane interface on the access network (N2 in 5G, S1-MME in 4G): its
     /// virtual network on the access port's switch, and its address.
-    #[schemars(required, example = serde_json::json!({ "virtual_network": "N2", "address": "10.232.44.20" }))]
+    #[schemars(required, schema_with = "super::schema::packet_core_interface")]
     pub control_plane: Option<RawInterface>,
     /// The user plane interface on the access network (N3 in 5G, S1-U in 4G): its virtual
     /// network on the access port's switch, and its address.
-    #[schemars(required, example = serde_json::json!({ "virtual_network": "N3", "address": "10.232.44.21" }))]
+    #[schemars(required, schema_with = "super::schema::packet_core_interface")]
     pub user_plane: Option<RawInterface>,
     /// The data networks attached to the packet core, 1 to 10 (see
     /// docs/device-facts.md#ap5gc-data-networks).

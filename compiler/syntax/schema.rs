@@ -14,7 +14,7 @@ use schemars::transform::{RecursiveTransform, transform_subschemas};
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
 use serde_json::{Map, Value, json};
 
-use super::raw::{RawConfig, RawPort, RawSwitch};
+use super::raw::{RawConfig, RawInterface, RawPort, RawSwitch};
 use crate::diagnostic::Catalogue;
 use crate::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
 
@@ -230,6 +230,11 @@ string_schema! {
         "propertyNames": { "pattern": LABEL_KEY },
         "additionalProperties": { "type": "string", "pattern": LABEL_VALUE },
     })
+}
+
+/// A packet core interface table, by reference: both interfaces share its definition.
+pub fn packet_core_interface(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<RawInterface>()
 }
 
 /// `[switches.NAME]`: a table keyed by switch name, each value a switch.
