@@ -208,6 +208,7 @@ macro_rules! say {
 mod build;
 mod fleet;
 mod parallel;
+mod write;
 
 /// `--size /28` or `--size 28`.
 fn parse_size(text: &str) -> Result<u8, String> {

@@ -3,12 +3,13 @@
 //! that [`crate::plan::plan`] makes of them. `--emit DIR` writes the route commands as
 //! scripts into a new or empty DIR.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use clap::ValueEnum;
 
-use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human};
+use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human, write};
 use crate::Checked;
 use crate::diagnostic::Span;
 use crate::emit::OutputFile;
@@ -246,46 +247,37 @@ fn is_device_file(bytes: &[u8]) -> bool {
 }
 
 /// Writes `<name>.apply-routes.ps1` and `<name>.undo-routes.ps1` per plan with route
-/// commands, into DIR, new or empty; never over a file.
+/// commands, into DIR, new or empty, through the writer: every name is planned (and made
+/// unique) before the first file is written; none is written over a file.
 fn emit(dir: &Path, loaded: &[(Loaded, Loaded)], plans: &[Plan]) -> Result<(), String> {
-    let shown = dir.display();
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                return Err(format!("cannot emit into `{shown}`: it is not empty"));
-            }
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir)
-                .map_err(|error| format!("cannot create `{shown}`: {}", super::describe(&error)))?;
-        }
-        Err(error) => return Err(format!("cannot emit into `{shown}`: {}", super::describe(&error))),
-    }
-    let mut written = 0;
-    let mut stems: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    let mut stems: BTreeSet<String> = BTreeSet::new();
     for ((old, new), plan) in loaded.iter().zip(plans) {
         if plan.commands().is_empty() {
             continue;
         }
-        let mut stem = stem(&new.name);
-        if stems.contains(&stem) {
-            stem = format!("{stem}-{}", stems.len() + 1);
-        }
-        stems.push(stem.clone());
+        let stem = unique_stem(&stem(&new.name), &stems);
+        stems.insert(stem.clone());
         let undo = plan::plan(side(new), side(old));
         for (suffix, plan, purpose) in [
             ("apply-routes", plan, format!("the device changes from {} to {}", old.name, new.name)),
             ("undo-routes", &undo, format!("the device changes back from {} to {}", new.name, old.name)),
         ] {
-            let path = dir.join(format!("{stem}.{suffix}.ps1"));
-            let text = render::route_script(&new.name, plan, &purpose);
-            write_new(&path, &text)
-                .map_err(|error| format!("cannot write `{}`: {}", path.display(), super::describe(&error)))?;
-            written += 1;
+            let contents = render::route_script(&new.name, plan, &purpose);
+            files.push(write::fresh::NewFile { name: format!("{stem}.{suffix}.ps1"), contents });
         }
     }
-    say!("{shown}: wrote {written} scripts");
+    write::fresh::create(dir, &files, "diff --emit")?;
+    say!("{}: wrote {} scripts", dir.display(), files.len());
     Ok(())
+}
+
+/// `stem`, or `stem-2`, `stem-3`, ...: the first that no other file of this run has.
+fn unique_stem(stem: &str, taken: &BTreeSet<String>) -> String {
+    (1..)
+        .map(|n| if n == 1 { stem.to_owned() } else { format!("{stem}-{n}") })
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some number is free")
 }
 
 /// The file name of a side without `.toml`, in letters, digits, `-`, `_` and `.` only.
@@ -295,10 +287,4 @@ fn stem(name: &str) -> String {
     let clean: String =
         file.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
     if clean.is_empty() || clean.starts_with('.') { format!("device{clean}") } else { clean }
-}
-
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-    file.write_all(text.as_bytes())
 }

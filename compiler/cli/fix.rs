@@ -1,16 +1,16 @@
 //! `asenet check --fix | --diff [--unsafe-fixes]`: the fix engine ([`crate::fix`]) meets the
 //! filesystem here.
 //!
-//! A fixed file is replaced atomically: the new text is written to a sibling
-//! (`.NAME.asenet-fix-PID`) with the file's permissions, flushed, then renamed over it; a
-//! symbolic link is followed, so the link stays and its target changes. Standard input can
-//! only be fixed with `--diff`: there is no file to write back to.
+//! A fixed file is replaced by the writer ([`write::single`]): only if no one saved it since
+//! it was read, keeping its owner, group, mode and extended attributes; a symbolic link, a
+//! file with other hard links and a read-only file are refused (docs/fixes.md says why).
+//! A file that cannot be read or written is reported and the others are still fixed.
+//! Standard input can only be fixed with `--diff`: there is no file to write back to.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{CANNOT_RUN, FAILURE, Format, Input, deny, print_stdout, read_input, report};
+use super::{CANNOT_RUN, FAILURE, Format, INPUT_MAX, Input, deny, input_name, print_stdout, read_input, report, write};
 use crate::fix;
 
 #[derive(Clone, Copy, Debug)]
@@ -25,14 +25,28 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         say!("error: `--fix` cannot write back to standard input; add `--diff` to print the fixes");
         return ExitCode::from(CANNOT_RUN);
     }
+    // A file that cannot be read or written does not stop the run: every other file is
+    // still fixed and reported, and the run exits 2 (as `check` does with unreadable files).
     let mut inputs = Vec::with_capacity(files.len());
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    let mut unwritten = 0;
     let mut diffs = String::new();
     for path in files {
-        let (name, bytes) = match read_input(path, stdin_filename) {
+        let read = if mode.diff {
+            read_input(path, stdin_filename).map(|(_, bytes)| (None, bytes))
+        } else {
+            write::single::read(path, INPUT_MAX).map(|original| {
+                let bytes = original.bytes().to_vec();
+                (Some(original), bytes)
+            })
+        };
+        let name = input_name(path, stdin_filename);
+        let (original, bytes) = match read {
             Ok(read) => read,
             Err(message) => {
                 say!("error: {message}");
-                return ExitCode::from(CANNOT_RUN);
+                unreadable.push((name, message));
+                continue;
             }
         };
         let Ok(source) = String::from_utf8(bytes.clone()) else {
@@ -46,54 +60,48 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
             continue;
         };
         let fixed = crate::fix_all(&source, mode.unsafe_fixes);
-        if mode.diff {
+        let Some(original) = original else {
             diffs += &fix::unified_diff(&name, &source, &fixed.source);
             if fixed.applied > 0 {
                 say!("{name}: {} fix{} to apply", fixed.applied, plural(fixed.applied));
             }
             continue;
-        }
-        if fixed.source != source {
-            if let Err(error) = replace(path, &fixed.source) {
-                say!("error: cannot write `{name}`: {error}");
-                return ExitCode::from(CANNOT_RUN);
+        };
+        let (source, mut diagnostics) = if fixed.source == source {
+            (fixed.source, fixed.checked.diagnostics)
+        } else {
+            match write::single::replace(&original, fixed.source.as_bytes()) {
+                Ok(()) => {
+                    say!("{name}: {} fix{} applied", fixed.applied, plural(fixed.applied));
+                    (fixed.source, fixed.checked.diagnostics)
+                }
+                Err(message) => {
+                    // The file is as it was: its report is of what it holds.
+                    say!("error: {message}");
+                    unwritten += 1;
+                    let diagnostics = crate::check_bytes(source.as_bytes()).diagnostics;
+                    (source, diagnostics)
+                }
             }
-            say!("{name}: {} fix{} applied", fixed.applied, plural(fixed.applied));
-        }
-        let mut diagnostics = fixed.checked.diagnostics;
+        };
         if deny_warnings {
             deny(&mut diagnostics);
         }
-        inputs.push(Input { name, source: fixed.source, diagnostics });
+        inputs.push(Input { name, source, diagnostics });
     }
     if mode.diff {
         if !diffs.is_empty() && print_stdout(&diffs) != ExitCode::SUCCESS {
             return ExitCode::from(CANNOT_RUN);
         }
+        if !unreadable.is_empty() {
+            return ExitCode::from(CANNOT_RUN);
+        }
         return ExitCode::from(if diffs.is_empty() { 0 } else { FAILURE });
     }
-    report(&inputs, &[], format)
+    let reported = report(&inputs, &unreadable, format);
+    if unwritten > 0 { ExitCode::from(CANNOT_RUN) } else { reported }
 }
 
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "es" }
-}
-
-/// Writes `text` over the file at `path` in one rename, keeping its permissions.
-fn replace(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let staging = target.with_file_name(format!(".{file_name}.asenet-fix-{}", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::File::create(&staging)?;
-        file.write_all(text.as_bytes())?;
-        file.set_permissions(permissions)?;
-        file.sync_all()?;
-        std::fs::rename(&staging, &target)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&staging);
-    }
-    written
 }

@@ -3,7 +3,7 @@
 //! back as [`Previous`]: to keep or raise zone serials, and to know which files in the
 //! output directory asenet wrote (and may remove) and which belong to someone else.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -51,8 +51,9 @@ pub struct ZoneSerial {
 /// What the previous build wrote, from its `manifest.json`. Empty for a first build.
 #[derive(Debug, Default)]
 pub struct Previous {
-    /// Every path it wrote, `manifest.json` included.
-    pub files: BTreeSet<String>,
+    /// Every artifact it wrote (not `manifest.json` itself), with the sha256 of the bytes it
+    /// wrote: what proves a file there is still asenet's.
+    pub files: BTreeMap<String, String>,
     pub zones: BTreeMap<String, ZoneSerial>,
 }
 
@@ -63,8 +64,7 @@ impl Previous {
         if manifest.tool.name != "asenet" || manifest.format != FORMAT {
             return Err(format!("not an asenet manifest of format {FORMAT}"));
         }
-        let mut files: BTreeSet<String> = manifest.files.into_iter().map(|file| file.path).collect();
-        files.insert(PATH.to_owned());
+        let files = manifest.files.into_iter().map(|file| (file.path, file.sha256)).collect();
         let zones = manifest.zones.into_iter().map(|zone| (zone.path.clone(), zone)).collect();
         Ok(Previous { files, zones })
     }
