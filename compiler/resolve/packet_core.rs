@@ -100,14 +100,14 @@ pub(super) fn resolve_packet_core(
             )),
         );
     }
-    let data_networks: Vec<Option<DataNetwork>> =
-        raw.data_networks.iter().map(|network| data_network(network, &data_interface_name, &names, sink)).collect();
-    let data_networks: Vec<DataNetwork> = data_networks.into_iter().collect::<Option<_>>()?;
-    report_duplicate_data_networks(&data_networks, sink);
     let site = optional(raw.site.as_ref(), |text| resource_name(text, "site name", sink));
     let mobile_network = optional(raw.mobile_network.as_ref(), |text| resource_name(text, "mobile network name", sink));
     let location = optional(raw.location.as_ref(), |text| region(text, sink));
     let custom_location = optional(raw.custom_location.as_ref(), |text| custom_location(text, sink));
+    let data_networks: Vec<Option<DataNetwork>> =
+        raw.data_networks.iter().map(|network| data_network(network, &data_interface_name, &names, sink)).collect();
+    let data_networks: Vec<DataNetwork> = data_networks.into_iter().collect::<Option<_>>()?;
+    report_duplicate_data_networks(&data_networks, sink);
     if raw.data_networks.len() > MAX_DATA_NETWORKS {
         return None;
     }
@@ -133,6 +133,8 @@ impl VirtualNetworkNames<'_> {
         let written = name.get_ref();
         let named: Vec<&RawVirtualNetwork> =
             self.0.iter().filter(|vnet| vnet.name.as_ref().is_some_and(|n| n.get_ref() == written)).collect();
+        // As a message shows it: a name that is no network's may hold anything.
+        let shown = written.escape_debug().to_string();
         match named.as_slice() {
             [_] => Some(located(name)),
             [] => {
@@ -140,14 +142,14 @@ impl VirtualNetworkNames<'_> {
                 let diagnostic = Diagnostic::new(
                     &UNDEFINED_REFERENCE,
                     name.span(),
-                    format!("no virtual network `{written}` for the {interface} interface"),
+                    format!("no virtual network `{shown}` for the {interface} interface"),
                 );
                 sink.push(match did_you_mean(written, names) {
                     Some(suggestion) => diagnostic
                         .with_primary_label(format!("did you mean `{suggestion}`?"))
-                        .with_help(format!("rename it to `{suggestion}`, or add a `[[virtual_networks]]` named `{written}`")),
+                        .with_help(format!("rename it to `{suggestion}`, or add a `[[virtual_networks]]` named `{shown}`")),
                     None => diagnostic.with_primary_label("not a `[[virtual_networks]]` name of this file").with_help(format!(
-                        "add a `[[virtual_networks]]` named `{written}` for the {interface} interface, on the switch of its port \
+                        "add a `[[virtual_networks]]` named `{shown}` for the {interface} interface, on the switch of its port \
                          (see docs/device-facts.md#ap5gc-virtual-switches)"
                     )),
                 });
@@ -158,14 +160,14 @@ impl VirtualNetworkNames<'_> {
                     &UNDEFINED_REFERENCE,
                     name.span(),
                     format!(
-                        "{} virtual networks are named `{written}`: the {interface} interface needs one",
+                        "{} virtual networks are named `{shown}`: the {interface} interface needs one",
                         named.len()
                     ),
                 )
                 .with_primary_label("which one?");
                 for vnet in [first, second] {
                     let switch = vnet.switch.as_ref().map(|s| s.get_ref().as_str()).unwrap_or("?");
-                    diagnostic = diagnostic.with_label(vnet.header, format!("`{written}` on switch `{switch}`"));
+                    diagnostic = diagnostic.with_label(vnet.header, format!("`{shown}` on switch `{switch}`"));
                 }
                 sink.push(diagnostic.with_help(
                     "give the interface's virtual network a name no other virtual network has: the packet core's configuration \
@@ -367,7 +369,7 @@ fn data_network_name(text: &Text, sink: &mut Sink) -> Option<Located<String>> {
 
 fn invalid_name<T>(text: &Text, what: &str, rule: &str, sink: &mut Sink) -> Option<T> {
     sink.push(
-        Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid {what} `{}`", text.get_ref()))
+        Diagnostic::new(&INVALID_VALUE, text.span(), format!("invalid {what} `{}`", text.get_ref().escape_debug()))
             .with_primary_label(format!("not {rule}"))
             .with_help(format!("Azure refuses it: a {what} is {rule} (see docs/device-facts.md#ap5gc-site-template)")),
     );
@@ -478,6 +480,21 @@ gateway = "10.0.6.1"
                 "ASE006 `router` on a data network with NAPT",
             ]
         );
+    }
+
+    #[test]
+    fn names_that_are_no_network_are_shown_escaped() {
+        let source = format!(
+            "{NETWORKS}\n[packet_core]\ntechnology = \"5G\"\ncontrol_plane = {{ virtual_network = \"N2\\\"\\n# x\", address = \"10.0.5.10\" }}\n\
+             [[packet_core.data_networks]]\nname = \"a\\nb\"\nvirtual_network = \"N6\"\naddress = \"10.0.6.10\"\n\
+             dynamic_ue_pool = \"198.51.100.0/24\"\n"
+        );
+        let (_, messages) = resolve(&source);
+        let hostile: Vec<&String> = messages.iter().filter(|m| m.contains("N2") || m.contains("a\\nb")).collect();
+        assert!(hostile.len() >= 2, "{messages:?}");
+        for message in messages {
+            assert!(!message.contains('\n'), "a raw newline in {message:?}");
+        }
     }
 
     #[test]
