@@ -23,7 +23,7 @@
 //! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising;
 //!   [`fix_all`] here runs it to a fixed point.
 //! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions),
-//!   as functions of the text and the network; `cli/server.rs` only speaks the protocol.
+//!   as functions of the text and the network; `cli/server/` only speaks the protocol.
 //! - `cli`: the command line.
 //!
 //! The modules are layered, each using only those below it: `text`, `diagnostic`,

@@ -99,7 +99,7 @@ impl Excerpt {
             .map(|span| clamp(span, source, index))
             .collect();
         // The empty "line" after a final line break is shown only when a label is on it.
-        let ends_with_break = source.ends_with('\n') && !spans.iter().any(|&(start, _)| start == source.len());
+        let ends_with_break = source.ends_with(['\n', '\r']) && !spans.iter().any(|&(start, _)| start == source.len());
         let last_shown = index.line_count() - if ends_with_break { 2 } else { 1 };
         // The lines to show: each label's lines and one more either side, in runs of
         // consecutive lines.

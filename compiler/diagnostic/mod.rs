@@ -16,9 +16,9 @@ mod rule;
 pub mod sarif;
 
 pub use fix::{Applicability, Edit, Fix};
-pub use line_index::{LineIndex, Position};
+pub use line_index::{LineColumn, LineIndex, Position, Units, floor_char_boundary, offset_in};
 pub(crate) use rule::declare_rule;
-pub use rule::{Catalogue, Lookup, Rule, lookup, lookup_in_file};
+pub use rule::{Catalogue, Lookup, REPOSITORY, Rule, lookup, lookup_in_file, rules_page};
 
 /// A byte range in the source text, `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

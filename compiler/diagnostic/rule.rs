@@ -24,6 +24,18 @@ macro_rules! declare_rule {
 
 pub(crate) use declare_rule;
 
+/// The address of asenet's repository, under which its documentation is published. The
+/// README's install and CI lines use the same placeholder, and `tests/it/docs.rs` holds them
+/// to this one: whoever publishes asenet elsewhere changes it here, and the test says where
+/// else.
+pub const REPOSITORY: &str = "https://github.com/YOUR-ORG/asenet";
+
+/// The published rules page, `docs/rules.md`; each rule's section is at `#` and its code in
+/// lower case ([`Rule::anchor`]).
+pub fn rules_page() -> String {
+    format!("{REPOSITORY}/blob/main/docs/rules.md")
+}
+
 /// What a rule code means: its name, default severity and documentation.
 pub struct Rule {
     /// `ASE203`: stable once released.
@@ -49,6 +61,11 @@ impl Rule {
     /// `tests/fleet/`.
     pub fn is_fleet_rule(&self) -> bool {
         self.code.starts_with("ASE6") || *self == super::input::UNMATCHED_GLOB
+    }
+
+    /// The anchor of the rule's section in `docs/rules.md`: `ase203`.
+    pub fn anchor(&self) -> String {
+        self.code.to_ascii_lowercase()
     }
 
     /// The documentation as written, without the one space each `///` line starts with.

@@ -195,11 +195,21 @@ fn apply_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
             vnet.gateway.value,
             dns_joined.join(",")
         );
-        let compute = if vnet.compute.is_some() {
-            "# Kubernetes runs on this network: enable compute on it in the local UI.\n"
+        let mut compute = if vnet.compute.is_some() {
+            "# Kubernetes runs on this network: enable compute on it in the local UI.\n".to_owned()
         } else {
-            ""
+            String::new()
         };
+        // Add-HcsVirtualNetwork takes neither: the local UI or device/network.json sets them.
+        if vnet.kubernetes.is_some() {
+            compute.push_str("# Enabled for Kubernetes: enable it on the local UI's Kubernetes page, or apply device/network.json.\n");
+        }
+        if let Some(pool) = vnet.ip_pool {
+            compute.push_str(&format!(
+                "# IP pool {}: set it in the local UI, or apply device/network.json (Add-HcsVirtualNetwork takes no pool).\n",
+                pool.value
+            ));
+        }
         write!(
             out,
             "\n{compute}{find}\n\

@@ -81,7 +81,7 @@ pub const MAX_PASSES: usize = 10;
 /// comment cannot silence (input errors, the suppression rules themselves).
 pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
     let code = diagnostic.code();
-    if diagnostic.rule.is_input_error() || code.starts_with("ASE5") || diagnostic.span.start > source.len() {
+    if diagnostic.rule.is_input_error() || code.starts_with("ASE5") || !source.is_char_boundary(diagnostic.span.start) {
         return None;
     }
     let line_start = source[..diagnostic.span.start].rfind('\n').map_or(0, |newline| newline + 1);

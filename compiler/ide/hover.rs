@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use ipnet::Ipv4Net;
 use serde_json::Value;
 
-use crate::diagnostic::Span;
 use crate::diagnostic::{Lookup, lookup};
+use crate::diagnostic::{Span, floor_char_boundary};
 use crate::model::{AddrRange, Network, PortConfig, dns};
 use crate::query::owners;
 use crate::rules::RULES;
@@ -59,11 +59,14 @@ fn line_at(source: &str, offset: usize) -> (usize, &str) {
     (start, source[start..end].trim_end_matches('\r'))
 }
 
-/// The word (letters, digits, `_`, `-`) around `column`.
+/// The word (ASCII letters, digits, `_`, `-`) around `column`, a character boundary of
+/// `line`.
 fn word_at(line: &str, column: usize) -> Option<(&str, usize)> {
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    let column = column.min(line.len());
-    let start = line[..column].rfind(|c: char| !is_word(c)).map_or(0, |i| i + 1);
+    let column = floor_char_boundary(line, column);
+    // The word starts after the last character before `column` that is not part of one,
+    // which may be several bytes long (`ü`).
+    let start = line[..column].char_indices().rev().find(|&(_, c)| !is_word(c)).map_or(0, |(i, c)| i + c.len_utf8());
     let end = line[column..].find(|c: char| !is_word(c)).map_or(line.len(), |i| column + i);
     (start < end).then(|| (&line[start..end], start))
 }
@@ -113,10 +116,10 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
     let mut lines = Vec::new();
     for port in &network.ports {
         if let PortConfig::Static(addressing) = &port.config {
-            let address = addressing.address.value;
-            if holds(address.addr()) {
-                lines.push(format!("{}'s address ({address})", port.id));
+            for (node, own) in addressing.node_addresses().filter(|(_, own)| holds(own.value.addr())) {
+                lines.push(format!("{} ({})", crate::model::port_address_owner(port.id, node), own.value));
             }
+            let address = addressing.address.value;
             if meets(AddrRange::of_net(address.trunc())) {
                 lines.push(format!("{}'s subnet {}", port.id, address.trunc()));
             }
@@ -141,6 +144,16 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
             if meets(AddrRange::of_net(cidr.trunc())) {
                 lines.push(format!("the {what} {cidr}"));
             }
+        }
+    }
+    for vnet in &network.virtual_networks {
+        if let Some(pool) = vnet.ip_pool.filter(|pool| meets(pool.value)) {
+            lines.push(format!("virtual network `{}`'s IP pool {}", vnet.name.value, pool.value));
+        }
+    }
+    for vip in &network.virtual_ips {
+        if let Some(address) = vip.static_address().filter(|address| holds(address.value)) {
+            lines.push(format!("the {} virtual IP {}", crate::model::Keyword::as_str(vip.kind.value), address.value));
         }
     }
     for service in &network.services {
@@ -272,6 +285,9 @@ mod tests {
         assert_eq!(string_at(r#"address = "10.0.0.1/24" # "x""#, 12), Some(("10.0.0.1/24", 10, 23)));
         assert_eq!(string_at(r#"address = "10.0.0.1/24" # "x""#, 27), None);
         assert_eq!(word_at("# asenet: allow(ASE203) -- x", 18), Some(("ASE203", 16)));
+        // After a character of several bytes: the word starts after all of them.
+        assert_eq!(word_at("# Zürich ASE203", 6), Some(("rich", 5)));
+        assert_eq!(word_at("#ü漢😀ASE203", 12), Some(("ASE203", 10)));
     }
 
     #[test]

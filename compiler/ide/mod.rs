@@ -1,7 +1,7 @@
 //! What an editor shows, computed from the text and the checked network: hovers, inlay
 //! hints, go to definition, the outline, and the code actions beyond a diagnostic's own fix.
 //! Pure like the rest of the core: offsets in, offsets and text out. The language server
-//! (`cli/server.rs`) only converts positions and messages.
+//! (`cli/server/`) only converts positions and messages.
 
 mod hover;
 
@@ -144,7 +144,11 @@ pub fn symbols(network: &Network) -> Vec<Symbol> {
     }];
     for port in &network.ports {
         let detail = match &port.config {
-            PortConfig::Static(addressing) => addressing.address.value.to_string(),
+            PortConfig::Static(addressing) => {
+                let addresses: Vec<String> =
+                    addressing.node_addresses().map(|(_, address)| address.value.to_string()).collect();
+                addresses.join(", ")
+            }
             PortConfig::Dhcp { .. } => "DHCP".to_owned(),
             PortConfig::Unconfigured => "not configured".to_owned(),
         };
@@ -212,7 +216,8 @@ pub fn pin_service(source: &str, network: &Network, offset: usize) -> Option<Fix
     let next = network.services.get(index + 1).map_or(usize::MAX, |next| next.header.start);
     let in_routes =
         network.routes.iter().any(|route| route.header.start > service.header.start && route.header.start <= offset);
-    if offset >= next || in_routes || service.name.span.end > source.len() {
+    let name = service.name.span;
+    if offset >= next || in_routes || !source.is_char_boundary(name.start) || !source.is_char_boundary(name.end) {
         return None;
     }
     let mut lines = Vec::new();

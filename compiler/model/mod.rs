@@ -9,6 +9,7 @@ mod device;
 pub mod dns;
 pub mod names;
 mod packet_core;
+pub mod uses;
 
 pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
@@ -48,6 +49,8 @@ pub struct Network {
     pub virtual_networks: Vec<VirtualNetwork>,
     /// `[[bgp_peers]]`: MetalLB's BGP peers (`Set-HcsBGPPeer`); none means layer 2.
     pub bgp_peers: Vec<BgpPeer>,
+    /// `[[virtual_ips]]`: a two-node cluster's virtual IPs (`Set-DeviceVip`).
+    pub virtual_ips: Vec<VirtualIp>,
     /// `[packet_core]`: the Azure Private 5G Core packet core the device runs.
     pub packet_core: Option<PacketCore>,
     pub lint: LintLevels,
@@ -217,6 +220,12 @@ pub struct VirtualNetwork {
     pub dns: Vec<Located<Ipv4Addr>>,
     /// The span of `compute = true`, when Kubernetes runs on this network.
     pub compute: Option<Span>,
+    /// The span of `kubernetes = true`: the network is enabled for Kubernetes, and pods may
+    /// attach to it (see docs/device-facts.md#kubernetes-networks). Not compute: the
+    /// Kubernetes VMs do not live here.
+    pub kubernetes: Option<Span>,
+    /// `ip_pool`: the network's static IP pool (the device's `VirtualMachineIPs`).
+    pub ip_pool: Option<Located<AddrRange>>,
 }
 
 impl VirtualNetwork {
@@ -247,6 +256,75 @@ pub struct Device {
     pub model: Located<DeviceModel>,
     pub nodes: Located<NodeCount>,
     pub domain: Option<Located<String>>,
+    /// `node_names`: one name per node, in the device's order; the span is the array's.
+    /// `None` when the file gives none (or they did not resolve).
+    pub node_names: Option<Located<Vec<Located<String>>>>,
+}
+
+impl Device {
+    /// The name of node `index` (0 for the first), when the file names the nodes.
+    pub fn node_name(&self, index: usize) -> Option<&str> {
+        self.node_names.as_ref()?.value.get(index).map(|name| name.value.as_str())
+    }
+}
+
+/// `[[virtual_ips]]`: a virtual IP of a two-node cluster (`Set-DeviceVip`): an address on
+/// the cluster network that clients reach whichever node serves it.
+#[derive(Debug)]
+pub struct VirtualIp {
+    pub header: Span,
+    pub kind: Located<VirtualIpType>,
+    pub address: VirtualIpAddress,
+    /// The cluster network, without host bits.
+    pub cluster_network: Located<Ipv4Net>,
+}
+
+/// How a virtual IP gets its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VirtualIpAddress {
+    Static(Located<Ipv4Addr>),
+    /// `dhcp = true`, at its span: the cluster network's DHCP server gives it.
+    Dhcp(Span),
+}
+
+impl VirtualIp {
+    /// The static address, when the virtual IP has one.
+    pub fn static_address(&self) -> Option<Located<Ipv4Addr>> {
+        match self.address {
+            VirtualIpAddress::Static(address) => Some(address),
+            VirtualIpAddress::Dhcp(_) => None,
+        }
+    }
+}
+
+/// What a virtual IP is for, as `Set-DeviceVip` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VirtualIpType {
+    /// Azure Consistent Services.
+    Acs,
+    /// Network File System.
+    Nfs,
+}
+
+impl Keyword for VirtualIpType {
+    const ALL: &'static [Self] = &[VirtualIpType::Acs, VirtualIpType::Nfs];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            VirtualIpType::Acs => "ACS",
+            VirtualIpType::Nfs => "NFS",
+        }
+    }
+}
+
+/// Why `name` is not a node name (1 to 15 letters, digits or hyphens, as Windows names a
+/// computer; see docs/device-facts.md#node-names); `None` when it is one.
+pub fn node_name_problem(name: &str) -> Option<String> {
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+        return Some(format!("`{}` is not a letter, digit or hyphen", bad.escape_debug()));
+    }
+    let length = name.len();
+    (!(1..=15).contains(&length)).then(|| format!("{length} characters, not 1 to 15"))
 }
 
 #[derive(Debug)]
@@ -295,10 +373,30 @@ pub enum PortConfig {
 
 #[derive(Debug)]
 pub struct StaticAddressing {
-    /// The port's own address with its prefix length, as written.
+    /// The port's own address with its prefix length, as written: the only one, or the
+    /// first node's when the file gives one per node (`addresses`).
     pub address: Located<Ipv4Net>,
+    /// The second node's own address on this port, when the file gives one per node.
+    pub second_node: Option<Located<Ipv4Net>>,
     pub gateway: Option<Located<Ipv4Addr>>,
     pub dns: Vec<Located<Ipv4Addr>>,
+}
+
+impl StaticAddressing {
+    /// The port's addresses with the node each is on: `(None, address)` for a port with one
+    /// address, `(Some(0), first)` and `(Some(1), second)` for one per node.
+    pub fn node_addresses(&self) -> impl Iterator<Item = (Option<usize>, Located<Ipv4Net>)> {
+        let per_node = self.second_node.is_some();
+        std::iter::once((per_node.then_some(0), self.address)).chain(self.second_node.map(|second| (Some(1), second)))
+    }
+}
+
+/// `Port3's address`, or `Port3's address on node 2` for one of a port's per-node addresses.
+pub fn port_address_owner(port: PortId, node: Option<usize>) -> String {
+    match node {
+        None => format!("{port}'s address"),
+        Some(index) => format!("{port}'s address on node {}", index + 1),
+    }
 }
 
 #[derive(Debug)]

@@ -261,6 +261,16 @@ impl Network {
             .all(|interface| self.interface_on_its_port(interface))
     }
 
+    /// Whether the interface's network has a pool of exactly the interface's address, as it
+    /// should (see docs/device-facts.md#ap5gc-interface-pools). Then the device's pool rules
+    /// (ASE324-ASE326) judge that address, and the packet core's rules about the address
+    /// stay quiet: one report for one value.
+    pub fn interface_pool_is_its_address(&self, interface: &Interface) -> bool {
+        self.interface_network(interface)
+            .and_then(|vnet| vnet.ip_pool)
+            .is_some_and(|pool| pool.value.size() == 1 && pool.value.first() == interface.address.value)
+    }
+
     /// Whether `vnet` is the virtual network of a packet core interface.
     pub fn is_interface_network(&self, vnet: &VirtualNetwork) -> bool {
         self.packet_core

@@ -123,6 +123,25 @@ fact!(
 );
 
 fact!(
+    IP_POOLS,
+    "ip-pools",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-deploy-aks-on-azure-stack-edge",
+    "a virtual network enabled for Kubernetes gives pods static IPs from its pool; the IP pool settings \
+     can't be modified once the AKS cluster is deployed"
+);
+fact!(
+    VIRTUAL_IPS,
+    "virtual-ips",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-powershell-based-configuration",
+    "a two-node cluster's virtual IPs (ACS, NFS) are available IPs of a cluster network, set with Set-DeviceVip"
+);
+fact!(
+    NODE_NAMES,
+    "node-names",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-powershell-based-configuration",
+    "a configuration package applies to the device whose nodeName it names"
+);
+fact!(
     AP5GC_DEVICE_CHANGES,
     "ap5gc-device-changes",
     "https://learn.microsoft.com/azure/private-5g-core/commission-cluster",
@@ -150,7 +169,7 @@ fact!(
 );
 
 /// Every fact `asenet diff` cites, for the docs test.
-pub const ALL: [&Fact; 19] = [
+pub const ALL: [&Fact; 22] = [
     &EXTERNAL_SERVICE_IPS,
     &POD_AND_SERVICE_SUBNETS,
     &COMPUTE_IPS,
@@ -166,6 +185,9 @@ pub const ALL: [&Fact; 19] = [
     &VIRTUAL_NETWORK_CMDLETS,
     &BGP_MODE,
     &MODULES_AND_VMS,
+    &IP_POOLS,
+    &VIRTUAL_IPS,
+    &NODE_NAMES,
     &AP5GC_DEVICE_CHANGES,
     &AP5GC_REINSTALL,
     &AP5GC_TECHNOLOGY,

@@ -68,6 +68,8 @@ pub enum Section {
     Route,
     /// `[[bgp_peers]]` and MetalLB's mode (layer 2 or BGP).
     BgpPeer,
+    /// `[[virtual_ips]]`: a two-node cluster's virtual IPs.
+    VirtualIp,
     /// `[packet_core]`: the Azure Private 5G Core packet core and its data networks.
     PacketCore,
     /// An artifact that differs where no other change explains it.
@@ -86,6 +88,7 @@ impl Section {
             Section::Dns => "dns",
             Section::Route => "route",
             Section::BgpPeer => "bgp-peer",
+            Section::VirtualIp => "virtual-ip",
             Section::PacketCore => "packet-core",
             Section::Artifact => "artifact",
         }
@@ -184,6 +187,7 @@ const SECTIONS: &[SectionFn] = &[
     site_zone,
     routes::compare,
     networks::bgp_peers,
+    networks::virtual_ips,
     packet_core::compare,
 ];
 
@@ -216,6 +220,23 @@ fn device(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 .because(hardware, &facts::DEVICE_MODELS),
         );
     }
+    let names = |device: &crate::model::Device| {
+        device
+            .node_names
+            .as_ref()
+            .map(|names| names.value.iter().map(|name| name.value.clone()).collect::<Vec<_>>().join(", "))
+    };
+    if names(old) != names(new) {
+        out.push(
+            Change::new(Class::Reapply, Section::Device, "device", "node names")
+                .values(names(old).or(Some("(none)".into())), names(new).or(Some("(none)".into())))
+                .because(
+                    "device/network.json names each port's node: the rebuilt package applies only to a device whose \
+                     nodes have these names",
+                    &facts::NODE_NAMES,
+                ),
+        );
+    }
     let text = |value: &Option<crate::model::Located<String>>| value.as_ref().map(|v| v.value.clone());
     for (what, before, after) in
         [("name", text(&old.name), text(&new.name)), ("domain", text(&old.domain), text(&new.domain))]
@@ -234,7 +255,7 @@ fn device(old: &Side, new: &Side, out: &mut Vec<Change>) {
 fn port_settings(port: &Port) -> (String, Option<String>, Vec<String>) {
     match &port.config {
         PortConfig::Static(addressing) => (
-            addressing.address.value.to_string(),
+            addressing.node_addresses().map(|(_, address)| address.value.to_string()).collect::<Vec<_>>().join(", "),
             addressing.gateway.map(|gateway| gateway.value.to_string()),
             addressing.dns.iter().map(|server| server.value.to_string()).collect(),
         ),
@@ -651,6 +672,60 @@ mod tests {
                 ("shop/api", "because `shop/pos` now comes after it".to_owned()),
                 ("shop/pos", "because `shop/api` now comes before it".to_owned()),
             ]
+        );
+    }
+
+    /// A two-node device with VIPs, per-node port addresses and a Private 5G Core network.
+    const CLUSTER: &str = "[device]\nname = \"c\"\nnodes = 2\nnode_names = [\"N1\", \"N2\"]\n\
+        [ports.Port2]\naddresses = [\"10.1.2.20/24\", \"10.1.2.21/24\"]\ngateway = \"10.1.2.1\"\ndns = [\"10.1.2.53\"]\n\
+        [ports.Port5]\naddresses = [\"10.1.5.20/24\", \"10.1.5.21/24\"]\n\
+        [switches.vswitch-port2]\nports = [\"Port2\"]\ncompute = true\n\
+        [switches.vswitch-port5]\nports = [\"Port5\"]\n\
+        [kubernetes]\nnode_ips = \"10.1.2.30-10.1.2.36\"\n\
+        [[virtual_networks]]\nname = \"N3\"\nswitch = \"vswitch-port5\"\nvlan = 0\nsubnet = \"10.1.5.0/24\"\n\
+        gateway = \"10.1.5.1\"\nkubernetes = true\nip_pool = \"10.1.5.40-10.1.5.40\"\n\
+        [[virtual_ips]]\ntype = \"ACS\"\naddress = \"10.1.2.10\"\ncluster_network = \"10.1.2.0/24\"\n";
+
+    #[test]
+    fn the_model_additions_are_compared_and_classified() {
+        assert_eq!(changes_between(CLUSTER, CLUSTER), []);
+        let node2 = CLUSTER.replace("\"10.1.5.21/24\"", "\"10.1.5.22/24\"");
+        assert_eq!(
+            changes_between(CLUSTER, &node2),
+            [(Class::Disruptive, Section::Port, "Port5".into(), "address".into(), None)]
+        );
+        let compute_node2 = CLUSTER.replace("\"10.1.2.21/24\"", "\"10.1.2.22/24\"");
+        assert_eq!(changes_between(CLUSTER, &compute_node2)[0].0, Class::Redeploy);
+        let pool = CLUSTER.replace("10.1.5.40-10.1.5.40", "10.1.5.41-10.1.5.41");
+        assert_eq!(
+            changes_between(CLUSTER, &pool),
+            [(Class::Redeploy, Section::VirtualNetwork, "N3 on vswitch-port5".into(), "IP pool".into(), None)]
+        );
+        let without_kubernetes = |text: &str| text.replace("kubernetes = true\n", "");
+        let vm_pool = changes_between(&without_kubernetes(CLUSTER), &without_kubernetes(&pool));
+        assert_eq!(
+            vm_pool,
+            [(Class::Reapply, Section::VirtualNetwork, "N3 on vswitch-port5".into(), "IP pool".into(), None)]
+        );
+        let enabled = changes_between(&without_kubernetes(CLUSTER), CLUSTER);
+        assert_eq!(
+            enabled,
+            [(Class::Redeploy, Section::VirtualNetwork, "N3 on vswitch-port5".into(), "Kubernetes".into(), None)]
+        );
+        let moved = CLUSTER.replace("address = \"10.1.2.10\"", "address = \"10.1.2.11\"");
+        assert_eq!(
+            changes_between(CLUSTER, &moved),
+            [(Class::Disruptive, Section::VirtualIp, "ACS virtual IP".into(), "address".into(), None)]
+        );
+        let nfs = format!("{CLUSTER}[[virtual_ips]]\ntype = \"NFS\"\ndhcp = true\ncluster_network = \"10.1.2.0/24\"\n");
+        assert_eq!(
+            changes_between(CLUSTER, &nfs),
+            [(Class::Reapply, Section::VirtualIp, "NFS virtual IP".into(), "added".into(), None)]
+        );
+        let renamed = CLUSTER.replace("[\"N1\", \"N2\"]", "[\"N1\", \"N9\"]");
+        assert_eq!(
+            changes_between(CLUSTER, &renamed),
+            [(Class::Reapply, Section::Device, "device".into(), "node names".into(), None)]
         );
     }
 

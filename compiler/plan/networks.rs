@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 
 use super::{Change, Class, Section, Side, facts};
 use crate::emit::powershell;
-use crate::model::{BgpPeer, Network, VirtualNetwork};
+use crate::model::{BgpPeer, Keyword, Network, VirtualIp, VirtualIpAddress, VirtualNetwork};
 
 /// `VLAN 10, 10.20.10.0/24 via 10.20.10.1, DNS 10.20.10.53, compute`.
 fn describe(vnet: &VirtualNetwork) -> String {
@@ -21,6 +21,12 @@ fn describe(vnet: &VirtualNetwork) -> String {
     }
     if vnet.compute.is_some() {
         text.push_str(", compute");
+    }
+    if vnet.kubernetes.is_some() {
+        text.push_str(", Kubernetes");
+    }
+    if let Some(pool) = vnet.ip_pool {
+        text.push_str(&format!(", pool {}", pool.value));
     }
     text
 }
@@ -41,12 +47,22 @@ fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> (Vec<&'static str>,
     if was.compute.is_some() != is.compute.is_some() {
         what.push("compute");
     }
+    if was.kubernetes.is_some() != is.kubernetes.is_some() {
+        what.push("Kubernetes");
+    }
+    if was.ip_pool.map(|pool| pool.value) != is.ip_pool.map(|pool| pool.value) {
+        what.push("IP pool");
+    }
     let dns = |vnet: &VirtualNetwork| vnet.dns.iter().map(|server| server.value).collect::<Vec<Ipv4Addr>>();
     (what, dns(was) != dns(is))
 }
 
 const FROZEN: &str = "Kubernetes runs on this virtual network, and virtual networks can't be modified once the \
                       cluster is deployed: tear compute down, change the network, configure compute again";
+
+const FROZEN_POOLS: &str = "pods attach to this virtual network (enabled for Kubernetes), and its IP pool and \
+                            settings can't be modified once the Kubernetes cluster is deployed: tear compute down, \
+                            change the network, configure compute again";
 
 pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
     let by_key = |network: &'_ Network| -> BTreeMap<(String, String), usize> {
@@ -64,6 +80,11 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
         let is = after.get(key).map(|&index| &new.network.virtual_networks[index]);
         let subject = format!("{} on {}", key.1, key.0);
         let compute = was.into_iter().chain(is).any(|vnet| vnet.compute.is_some());
+        // Enabled for Kubernetes on a side with a cluster: pods are attached, the pool is fixed.
+        let attached = |vnet: Option<&VirtualNetwork>, network: &Network| {
+            vnet.is_some_and(|vnet| vnet.kubernetes.is_some()) && network.kubernetes.is_some()
+        };
+        let frozen_pool = !compute && (attached(was, old.network) || attached(is, new.network));
         let change = match (was, is) {
             (None, Some(vnet)) => {
                 let change = Change::new(Class::Reapply, Section::VirtualNetwork, subject, "added")
@@ -72,6 +93,12 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                     Change { class: Class::Redeploy, ..change }.because(
                         "compute moves to this network: the Kubernetes VMs are created on it when compute is configured",
                         &facts::VIRTUAL_NETWORKS_FIXED,
+                    )
+                } else if frozen_pool {
+                    Change { class: Class::Redeploy, ..change }.because(
+                        "a network enabled for Kubernetes is given to the cluster when it is deployed: tear compute \
+                         down, add the network, configure compute again",
+                        &facts::IP_POOLS,
                     )
                 } else {
                     let mut change = change.because(
@@ -88,6 +115,8 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                     .values(Some(describe(vnet)), None::<String>);
                 if compute {
                     Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                } else if frozen_pool {
+                    Change { class: Class::Redeploy, ..change }.because(FROZEN_POOLS, &facts::IP_POOLS)
                 } else {
                     let mut change = change.because(
                         "what is attached to this VLAN (VMs) loses it: Remove-HcsVirtualNetwork",
@@ -112,7 +141,10 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                     label
                 };
                 // One property changed: its two values; else the two networks.
+                let pool =
+                    |vnet: &VirtualNetwork| vnet.ip_pool.map_or("(none)".to_owned(), |pool| pool.value.to_string());
                 let (before, after) = match (what.as_slice(), dns) {
+                    (["IP pool"], false) => (pool(was), pool(is)),
                     (["VLAN"], false) => (was.vlan.value.to_string(), is.vlan.value.to_string()),
                     (["subnet"], false) => (was.net().to_string(), is.net().to_string()),
                     (["gateway"], false) => (was.gateway.value.to_string(), is.gateway.value.to_string()),
@@ -122,6 +154,15 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                     .values(Some(before), Some(after));
                 if compute {
                     Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
+                } else if frozen_pool {
+                    Change { class: Class::Redeploy, ..change }.because(FROZEN_POOLS, &facts::IP_POOLS)
+                } else if what == ["IP pool"] && !dns {
+                    // The cmdlets take no pool: the package (device/network.json) or the local UI sets it.
+                    Change { class: Class::Reapply, ..change }.because(
+                        "the pool VMs take their addresses from: set it in the local UI, or apply device/network.json; \
+                         VMs already deployed keep their addresses",
+                        &facts::IP_POOLS,
+                    )
                 } else {
                     let mut change = if what.is_empty() {
                         Change { class: Class::Reapply, ..change }.because(
@@ -210,5 +251,46 @@ pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
             .because(PEERS, &facts::BGP_MODE);
         change.commands = commands;
         out.push(change);
+    }
+}
+
+/// `192.168.181.10 on 192.168.0.0/16`, or `DHCP on 192.168.0.0/16`.
+fn describe_vip(vip: &VirtualIp) -> String {
+    let address = match vip.address {
+        VirtualIpAddress::Static(address) => address.value.to_string(),
+        VirtualIpAddress::Dhcp(_) => "DHCP".to_owned(),
+    };
+    format!("{address} on {}", vip.cluster_network.value)
+}
+
+/// The virtual IPs, known by their type (ACS, NFS): what `Set-DeviceVip` sets.
+pub fn virtual_ips(old: &Side, new: &Side, out: &mut Vec<Change>) {
+    let by_type = |network: &Network| -> BTreeMap<&'static str, String> {
+        network.virtual_ips.iter().map(|vip| (vip.kind.value.as_str(), describe_vip(vip))).collect()
+    };
+    let (before, after) = (by_type(old.network), by_type(new.network));
+    let kinds: BTreeSet<&&str> = before.keys().chain(after.keys()).collect();
+    for kind in kinds {
+        let (was, is) = (before.get(kind), after.get(kind));
+        if was == is {
+            continue;
+        }
+        let subject = format!("{kind} virtual IP");
+        let change = match (was, is) {
+            (None, Some(_)) => Change::new(Class::Reapply, Section::VirtualIp, subject, "added")
+                .because("apply device/vip.json with Set-DeviceVip; nothing that runs moves", &facts::VIRTUAL_IPS),
+            _ => Change::new(
+                Class::Disruptive,
+                Section::VirtualIp,
+                subject,
+                if is.is_none() { "removed" } else { "address" },
+            )
+            .because(
+                "clients that reach the cluster's services at the old virtual IP lose them; apply device/vip.json \
+                     with Set-DeviceVip",
+                &facts::VIRTUAL_IPS,
+            ),
+        };
+        out.push(change.values(was, is));
     }
 }

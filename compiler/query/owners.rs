@@ -13,8 +13,10 @@ use crate::model::{Network, RouteTarget};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OwnerKind {
-    /// A port's own static address.
+    /// A port's own static address (on one node of a two-node device, or the only one).
     Port,
+    /// A two-node cluster's virtual IP.
+    VirtualIp,
     /// A port's gateway.
     Gateway,
     /// A virtual network's gateway.
@@ -35,6 +37,8 @@ pub enum OwnerKind {
     NodeRange,
     /// The external service IP pool (`kubernetes.service_ips`, MetalLB's pool).
     ExternalPool,
+    /// A virtual network's IP pool (`ip_pool`).
+    IpPool,
     /// The subnet of a statically addressed port.
     Subnet,
     /// A virtual network's subnet.
@@ -51,6 +55,7 @@ impl OwnerKind {
     pub fn as_str(self) -> &'static str {
         match self {
             OwnerKind::Port => "port",
+            OwnerKind::VirtualIp => "virtual-ip",
             OwnerKind::Gateway => "gateway",
             OwnerKind::VirtualNetworkGateway => "virtual-network-gateway",
             OwnerKind::BgpPeer => "bgp-peer",
@@ -61,6 +66,7 @@ impl OwnerKind {
             OwnerKind::DnsName => "dns-name",
             OwnerKind::NodeRange => "node-range",
             OwnerKind::ExternalPool => "external-pool",
+            OwnerKind::IpPool => "ip-pool",
             OwnerKind::Subnet => "subnet",
             OwnerKind::VirtualNetworkSubnet => "virtual-network-subnet",
             OwnerKind::Route => "route",
@@ -81,8 +87,9 @@ pub struct Owner {
     pub span: Span,
 }
 
-/// Everything in `network` that owns or contains `address`: ports and their subnets and
-/// gateways, virtual networks' subnets, gateways and DNS servers, BGP peers, node VMs and the node range, the external pool, services' cluster and
+/// Everything in `network` that owns or contains `address`: ports (each node's address) and
+/// their subnets and gateways, virtual IPs, virtual networks' subnets, gateways, DNS servers
+/// and IP pools, BGP peers, node VMs and the node range, the external pool, services' cluster and
 /// external IPs, DNS names, routes, and the pod and service CIDRs. Most specific first
 /// (see [`OwnerKind`]), then in file order. Empty when nothing in the device has it.
 pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
@@ -90,10 +97,11 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
     let mut push = |kind, description: String, span| found.push(Owner { kind, description, span });
     for port in &network.ports {
         let Some(addressing) = port.static_addressing() else { continue };
-        let net = addressing.address.value;
-        if net.addr() == address {
-            push(OwnerKind::Port, format!("{}'s address {net}", port.id), addressing.address.span);
+        for (node, own) in addressing.node_addresses().filter(|(_, own)| own.value.addr() == address) {
+            let owner = crate::model::port_address_owner(port.id, node);
+            push(OwnerKind::Port, format!("{owner} {}", own.value), own.span);
         }
+        let net = addressing.address.value;
         if let Some(gateway) = addressing.gateway.filter(|gateway| gateway.value == address) {
             push(OwnerKind::Gateway, format!("{}'s gateway {address}", port.id), gateway.span);
         }
@@ -116,6 +124,18 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
         if vnet.net().contains(&address) {
             let description = format!("virtual network `{name}`'s subnet {} (VLAN {})", vnet.net(), vnet.vlan.value);
             push(OwnerKind::VirtualNetworkSubnet, description, vnet.subnet.span);
+        }
+        if let Some(pool) = vnet.ip_pool.filter(|pool| pool.value.contains(address)) {
+            let whose = if vnet.kubernetes.is_some() { "VMs and pods" } else { "VMs" };
+            push(OwnerKind::IpPool, format!("virtual network `{name}`'s IP pool {} ({whose})", pool.value), pool.span);
+        }
+    }
+    for vip in &network.virtual_ips {
+        if let Some(own) = vip.static_address().filter(|own| own.value == address) {
+            let kind = crate::model::Keyword::as_str(vip.kind.value);
+            let description =
+                format!("the {kind} virtual IP {address} on cluster network {}", vip.cluster_network.value);
+            push(OwnerKind::VirtualIp, description, own.span);
         }
     }
     for peer in network.bgp_peers.iter().filter(|peer| peer.peer_address.value == address) {
@@ -381,5 +401,60 @@ next_hop = "172.16.43.1"
         let second = found_in(BGP, "10.40.10.3");
         assert_eq!(second[0].0, OwnerKind::BgpPeer);
         assert!(BGP[..BGP.find("\"10.40.10.3\"").unwrap()].contains("hold_time = 90"), "the second peer's span");
+    }
+}
+
+#[cfg(test)]
+mod cluster_tests {
+    use super::*;
+
+    const CLUSTER: &str = r#"
+[device]
+name = "c"
+nodes = 2
+[ports.Port2]
+addresses = ["10.1.2.20/24", "10.1.2.21/24"]
+gateway = "10.1.2.1"
+[ports.Port5]
+address = "10.1.5.20/24"
+[switches.s5]
+ports = ["Port5"]
+[[virtual_networks]]
+name = "N3"
+switch = "s5"
+vlan = 0
+subnet = "10.1.5.0/24"
+gateway = "10.1.5.1"
+kubernetes = true
+ip_pool = "10.1.5.40-10.1.5.40"
+[[virtual_ips]]
+type = "NFS"
+address = "10.1.2.10"
+cluster_network = "10.1.2.0/24"
+"#;
+
+    fn describe(address: &str) -> Vec<(OwnerKind, String)> {
+        let network = crate::check(CLUSTER).network.expect("TOML");
+        owners(&network, address.parse().unwrap()).into_iter().map(|owner| (owner.kind, owner.description)).collect()
+    }
+
+    #[test]
+    fn each_node_address_virtual_ip_and_pool_has_its_owner() {
+        assert_eq!(
+            describe("10.1.2.21"),
+            [
+                (OwnerKind::Port, "Port2's address on node 2 10.1.2.21/24".to_owned()),
+                (OwnerKind::Subnet, "Port2's subnet 10.1.2.0/24".to_owned()),
+            ]
+        );
+        assert_eq!(
+            describe("10.1.2.10")[0],
+            (OwnerKind::VirtualIp, "the NFS virtual IP 10.1.2.10 on cluster network 10.1.2.0/24".to_owned())
+        );
+        let pool = describe("10.1.5.40");
+        assert!(
+            pool.contains(&(OwnerKind::IpPool, "virtual network `N3`'s IP pool 10.1.5.40 (VMs and pods)".to_owned())),
+            "{pool:?}"
+        );
     }
 }

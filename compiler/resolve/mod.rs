@@ -30,7 +30,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
     let declared: BTreeSet<PortId> = raw.ports.iter().filter_map(|port| model.port(port.name.get_ref())).collect();
     let references = PortReferences { model, declared: &declared };
 
-    let ports = resolve_ports(&raw.ports, model, sink);
+    let ports = resolve_ports(&raw.ports, model, device.nodes, sink);
     let switches: Vec<Switch> =
         raw.switches.iter().filter_map(|switch| resolve_switch(switch, &references, sink)).collect();
     let mut kubernetes = raw.kubernetes.as_ref().and_then(|k| resolve_kubernetes(k, device.nodes.value, sink));
@@ -54,6 +54,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         raw.virtual_networks.iter().filter_map(|vnet| resolve_virtual_network(vnet, &switch_names, sink)).collect();
     report_duplicate_virtual_networks(&virtual_networks, sink);
     let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
+    let virtual_ips = resolve_virtual_ips(&raw.virtual_ips, device.nodes, sink);
     let packet_core = raw.packet_core.as_ref().and_then(|core| {
         packet_core::require_kubernetes(core, raw.kubernetes.is_some(), sink);
         packet_core::resolve_packet_core(core, &raw.virtual_networks, sink)
@@ -90,6 +91,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         routes,
         virtual_networks,
         bgp_peers,
+        virtual_ips,
         packet_core,
         lint,
         unresolved,
@@ -140,6 +142,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             model: Located::new(DeviceModel::ProGpu, header),
             nodes: Located::new(NodeCount::One, header),
             domain: None,
+            node_names: None,
         };
     };
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
@@ -177,16 +180,71 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         }
         _ => nodes,
     };
+    let nodes = nodes.unwrap_or(Located::new(NodeCount::One, raw.header));
     Device {
         header: raw.header,
         name: raw.name.as_ref().map(located),
         model: model.unwrap_or(Located::new(DeviceModel::ProGpu, raw.header)),
-        nodes: nodes.unwrap_or(Located::new(NodeCount::One, raw.header)),
+        nodes,
         domain: raw.domain.as_ref().map(located),
+        node_names: raw.node_names.as_ref().and_then(|names| resolve_node_names(names, nodes, sink)),
     }
 }
 
-fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Port> {
+/// `node_names`: one valid name per node, no name twice (see docs/device-facts.md#node-names).
+fn resolve_node_names(
+    raw: &Spanned<Vec<Text>>,
+    nodes: Located<NodeCount>,
+    sink: &mut Sink,
+) -> Option<Located<Vec<Located<String>>>> {
+    let count = usize::from(nodes.value.get());
+    let mut valid = true;
+    if raw.get_ref().len() != count {
+        valid = false;
+        let written = raw.get_ref().len();
+        sink.push(
+            Diagnostic::new(
+                &INVALID_VALUE,
+                raw.span(),
+                format!("{written} node name{} for a device of {count} node{}", plural(written), plural(count)),
+            )
+            .with_primary_label(format!("{count} name{} expected", plural(count)))
+            .with_label(nodes.span, format!("the device has {count} node{}", plural(count)))
+            .with_help(
+                "list each node's name once, in the order `Get-DeviceConfiguration` gives them in                  `deviceInfo.nodes` (see docs/device-facts.md#node-names)",
+            ),
+        );
+    }
+    for name in raw.get_ref() {
+        if let Some(problem) = node_name_problem(name.get_ref()) {
+            valid = false;
+            sink.push(
+                Diagnostic::new(&INVALID_VALUE, name.span(), format!("invalid node name `{}`", name.get_ref().escape_debug()))
+                    .with_primary_label(problem)
+                    .with_help(
+                        "a node name is the device's own, 1 to 15 letters, digits or hyphens, as                          `deviceInfo.nodes[].name` lists it (see docs/device-facts.md#node-names)",
+                    ),
+            );
+        }
+    }
+    let names: Vec<Located<String>> = raw.get_ref().iter().map(located).collect();
+    for (first, again) in repeats(&names, |name| name.value.to_ascii_uppercase()) {
+        valid = false;
+        sink.push(
+            Diagnostic::new(&DUPLICATE, again.span, format!("node name `{}` is given twice", again.value))
+                .with_primary_label("named again here")
+                .with_label(first.span, "first named here")
+                .with_help("each node has its own name (Windows compares them without case)"),
+        );
+    }
+    valid.then(|| Located::new(names, raw.span()))
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Located<NodeCount>, sink: &mut Sink) -> Vec<Port> {
     let mut ports: Vec<Port> = raw
         .iter()
         .filter_map(|port| {
@@ -196,7 +254,7 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
                 sink.push(unknown_port(&port.name, model, &free));
                 return None;
             };
-            let config = resolve_port_config(port, sink)?;
+            let config = resolve_port_config(port, nodes, sink)?;
             Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) })
         })
         .collect();
@@ -204,9 +262,38 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, sink: &mut Sink) -> Vec<Po
     ports
 }
 
-fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
+fn resolve_port_config(port: &RawPort, nodes: Located<NodeCount>, sink: &mut Sink) -> Option<PortConfig> {
     let name = port.name.get_ref();
     let dhcp = port.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
+    if let (Some(address), Some(addresses)) = (&port.address, &port.addresses) {
+        sink.push(
+            Diagnostic::new(
+                &MISSING_OR_CONFLICTING,
+                addresses.span(),
+                format!("{name} has both `address` and `addresses`"),
+            )
+            .with_primary_label("one address per node here")
+            .with_label(address.span(), "one address here")
+            .with_help("keep `addresses` with each node's address, or `address` alone"),
+        );
+        return None;
+    }
+    if let (Some(dhcp), Some(addresses)) = (dhcp, &port.addresses) {
+        sink.push(
+            Diagnostic::new(
+                &MISSING_OR_CONFLICTING,
+                dhcp.span(),
+                format!("{name} has both `dhcp = true` and `addresses`"),
+            )
+            .with_primary_label("DHCP here")
+            .with_label(addresses.span(), "static addresses here")
+            .with_help("keep `addresses` for a static port, or `dhcp = true` alone"),
+        );
+        return None;
+    }
+    if let Some(addresses) = &port.addresses {
+        return resolve_node_addresses(port, addresses, nodes, sink);
+    }
     if let (Some(dhcp), Some(address)) = (dhcp, &port.address) {
         sink.push(
             Diagnostic::new(
@@ -220,7 +307,7 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
         );
         return None;
     }
-    if port.address.is_none() {
+    if port.address.is_none() && port.addresses.is_none() {
         let needs_static = port
             .gateway
             .iter()
@@ -245,7 +332,53 @@ fn resolve_port_config(port: &RawPort, sink: &mut Sink) -> Option<PortConfig> {
     let dns: Vec<_> = port.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
     let gateway = gateway.ok()?;
     let dns = dns.into_iter().collect::<Option<Vec<_>>>()?;
-    Some(PortConfig::Static(StaticAddressing { address: address?, gateway, dns }))
+    Some(PortConfig::Static(StaticAddressing { address: address?, second_node: None, gateway, dns }))
+}
+
+/// `addresses`: each node's address on a port of a two-node device, two of them. Whether
+/// they make one subnet is `node-addresses-split`'s to judge.
+fn resolve_node_addresses(
+    port: &RawPort,
+    addresses: &Spanned<Vec<Text>>,
+    nodes: Located<NodeCount>,
+    sink: &mut Sink,
+) -> Option<PortConfig> {
+    let name = port.name.get_ref();
+    if nodes.value == NodeCount::One {
+        sink.push(
+            Diagnostic::new(
+                &MISSING_OR_CONFLICTING,
+                addresses.span(),
+                format!("`addresses` on {name} of a one-node device"),
+            )
+            .with_primary_label("one address per node")
+            .with_label(nodes.span, "one node")
+            .with_help("write the port's one address as `address`, or set `nodes = 2` in [device]"),
+        );
+        return None;
+    }
+    let written = addresses.get_ref();
+    if written.len() != 2 {
+        sink.push(
+            Diagnostic::new(
+                &INVALID_VALUE,
+                addresses.span(),
+                format!("{} address{} on {name} of a two-node device", written.len(), if written.len() == 1 { "" } else { "es" }),
+            )
+            .with_primary_label("2 addresses expected, one per node")
+            .with_help("list the first node's address, then the second's, each with its prefix length (see docs/device-facts.md#node-addresses)"),
+        );
+        return None;
+    }
+    let parsed: Vec<Option<Located<Ipv4Net>>> = written
+        .iter()
+        .map(|text| values::ipv4_net(text, "port address", false, sink).and_then(|address| host_address(address, sink)))
+        .collect();
+    let gateway = optional(port.gateway.as_ref(), |gateway| values::ipv4(gateway, "gateway", sink));
+    let dns: Vec<_> = port.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
+    let (gateway, dns) = (gateway.ok()?, dns.into_iter().collect::<Option<Vec<_>>>()?);
+    let [first, second] = [parsed[0]?, parsed[1]?];
+    Some(PortConfig::Static(StaticAddressing { address: first, second_node: Some(second), gateway, dns }))
 }
 
 /// A port's address is a host of its subnet: not the network or broadcast address, which
@@ -641,6 +774,7 @@ fn resolve_virtual_network(
     let subnet = raw.subnet.as_ref().and_then(|text| values::ipv4_net(text, "virtual network subnet", false, sink));
     let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
     let dns: Vec<_> = raw.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
+    let ip_pool = optional(raw.ip_pool.as_ref(), |text| values::range(text, "IP pool", sink));
     Some(VirtualNetwork {
         header,
         name: raw.name.as_ref().map(located)?,
@@ -650,6 +784,8 @@ fn resolve_virtual_network(
         gateway: gateway?,
         dns: dns.into_iter().collect::<Option<_>>()?,
         compute: raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span()),
+        kubernetes: raw.kubernetes.as_ref().filter(|flag| *flag.get_ref()).map(|flag| flag.span()),
+        ip_pool: ip_pool.ok()?,
     })
 }
 
@@ -699,6 +835,100 @@ fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink
     })
 }
 
+fn resolve_virtual_ips(raw: &[RawVirtualIp], nodes: Located<NodeCount>, sink: &mut Sink) -> Vec<VirtualIp> {
+    let resolved: Vec<VirtualIp> = raw.iter().filter_map(|vip| resolve_virtual_ip(vip, nodes, sink)).collect();
+    for (first, again) in repeats(&resolved, |vip| vip.kind.value) {
+        let kind = again.kind.value.as_str();
+        sink.push(
+            Diagnostic::new(&DUPLICATE, again.kind.span, format!("the {kind} virtual IP is defined twice"))
+                .with_primary_label("defined again here")
+                .with_label(first.kind.span, "first defined here")
+                .with_help("a cluster has one virtual IP of each type: keep one `[[virtual_ips]]` per `type`"),
+        );
+    }
+    resolved
+}
+
+fn resolve_virtual_ip(raw: &RawVirtualIp, nodes: Located<NodeCount>, sink: &mut Sink) -> Option<VirtualIp> {
+    let header = raw.header;
+    let table = "[[virtual_ips]]";
+    for (key, absent, help) in [
+        ("type", raw.kind.is_none(), "add `type = \"ACS\"` or `type = \"NFS\"`"),
+        (
+            "cluster_network",
+            raw.cluster_network.is_none(),
+            "add `cluster_network = \"a.b.c.0/n\"`, the network the nodes share",
+        ),
+    ] {
+        if absent && !unreadable(&raw.unreadable, key) {
+            sink.push(missing(header, key, table, help));
+        }
+    }
+    let dhcp = raw.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
+    let address = match (&raw.address, dhcp) {
+        (Some(address), Some(dhcp)) => {
+            sink.push(
+                Diagnostic::new(
+                    &MISSING_OR_CONFLICTING,
+                    dhcp.span(),
+                    "a virtual IP with both `dhcp = true` and `address`",
+                )
+                .with_primary_label("DHCP here")
+                .with_label(address.span(), "static address here")
+                .with_help("keep `address` for a static virtual IP, or `dhcp = true` alone"),
+            );
+            None
+        }
+        (Some(address), None) => values::ipv4(address, "virtual IP", sink).map(VirtualIpAddress::Static),
+        (None, Some(dhcp)) => Some(VirtualIpAddress::Dhcp(dhcp.span())),
+        (None, None) => {
+            if !unreadable(&raw.unreadable, "address") && !unreadable(&raw.unreadable, "dhcp") {
+                sink.push(
+                    Diagnostic::new(&MISSING_OR_CONFLICTING, header, "a virtual IP needs `address` or `dhcp = true`")
+                        .with_primary_label("neither here")
+                        .with_help("add `address = \"a.b.c.d\"`, an available address on the cluster network, or `dhcp = true`"),
+                );
+            }
+            None
+        }
+    };
+    let kind = raw.kind.as_ref().and_then(|text| values::one_of::<VirtualIpType>(text, "virtual IP type", sink));
+    let cluster_network = raw.cluster_network.as_ref().and_then(|text| {
+        let network = values::ipv4_net(text, "cluster network", false, sink)?;
+        if network.value.addr() != network.value.network() {
+            sink.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    network.span,
+                    format!("cluster network `{}` has host bits set", network.value),
+                )
+                .with_primary_label(format!("the network is {}", network.value.trunc()))
+                .with_help(format!(
+                    "write the network itself, `{}`: `Set-DeviceVip` takes the cluster network's address",
+                    network.value.trunc()
+                ))
+                .with_fix(Fix::replace_string(
+                    format!("write `{}`", network.value.trunc()),
+                    text.span(),
+                    &network.value.trunc().to_string(),
+                )),
+            );
+            return None;
+        }
+        Some(network)
+    });
+    if nodes.value == NodeCount::One {
+        sink.push(
+            Diagnostic::new(&MISSING_OR_CONFLICTING, header, "virtual IPs belong to a two-node cluster")
+                .with_primary_label("a virtual IP")
+                .with_label(nodes.span, "one node")
+                .with_help("remove `[[virtual_ips]]`, or set `nodes = 2`: a virtual IP lets clients reach the cluster whichever node answers (see docs/device-facts.md#virtual-ips)"),
+        );
+        return None;
+    }
+    Some(VirtualIp { header, kind: kind?, address: address?, cluster_network: cluster_network? })
+}
+
 fn resolve_lint(raw: &RawLint, catalogue: Catalogue, sink: &mut Sink) -> LintLevels {
     let mut levels = LintLevels::default();
     for code in &raw.allow {
@@ -734,4 +964,99 @@ fn resolve_lint(raw: &RawLint, catalogue: Catalogue, sink: &mut Sink) -> LintLev
 
 fn lint_rule(code: &Text, catalogue: Catalogue, sink: &mut Sink) -> Option<&'static Rule> {
     lookup_in_file(catalogue, code.get_ref(), code.span()).map_err(|unknown| sink.push(*unknown)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `(code, message, the text at the primary span)` of each input error of `source`.
+    fn diagnostics(source: &str) -> Vec<(String, String, String)> {
+        crate::check(source)
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.is_input_error())
+            .map(|d| (d.code().to_owned(), d.message.clone(), source[d.span.start..d.span.end].to_owned()))
+            .collect()
+    }
+
+    const TWO: &str = "[device]\nname = \"x\"\nnodes = 2\n";
+
+    #[test]
+    fn node_names_are_one_valid_name_per_node() {
+        let found = diagnostics(&format!("{TWO}node_names = [\"A1\"]\n"));
+        assert_eq!(found, [("ASE003".into(), "1 node name for a device of 2 nodes".into(), "[\"A1\"]".into())]);
+        let found = diagnostics(&format!("{TWO}node_names = [\"A1\", \"bad name\"]\n"));
+        assert_eq!(found, [("ASE003".into(), "invalid node name `bad name`".into(), "\"bad name\"".into())]);
+        let found = diagnostics(&format!("{TWO}node_names = [\"HW1\", \"hw1\"]\n"));
+        assert_eq!(found, [("ASE007".into(), "node name `hw1` is given twice".into(), "\"hw1\"".into())]);
+        assert_eq!(diagnostics(&format!("{TWO}node_names = [\"HWDH1T2\", \"1D9NHQ2\"]\n")), []);
+        let network = crate::check(&format!("{TWO}node_names = [\"HWDH1T2\", \"1D9NHQ2\"]\n")).network.unwrap();
+        assert_eq!((network.device.node_name(0), network.device.node_name(1)), (Some("HWDH1T2"), Some("1D9NHQ2")));
+    }
+
+    #[test]
+    fn addresses_are_two_per_port_on_a_two_node_device_only() {
+        let one = "[device]\nname = \"x\"\n[ports.Port2]\naddresses = [\"10.0.0.2/24\", \"10.0.0.3/24\"]\n";
+        let found = diagnostics(one);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("ASE006", "`addresses` on Port2 of a one-node device"));
+        let three = format!("{TWO}[ports.Port2]\naddresses = [\"10.0.0.2/24\", \"10.0.0.3/24\", \"10.0.0.4/24\"]\n");
+        assert_eq!(diagnostics(&three)[0].1, "3 addresses on Port2 of a two-node device");
+        let both =
+            format!("{TWO}[ports.Port2]\naddress = \"10.0.0.2/24\"\naddresses = [\"10.0.0.2/24\", \"10.0.0.3/24\"]\n");
+        assert_eq!(diagnostics(&both)[0].1, "Port2 has both `address` and `addresses`");
+        let dhcp = format!("{TWO}[ports.Port2]\ndhcp = true\naddresses = [\"10.0.0.2/24\", \"10.0.0.3/24\"]\n");
+        assert_eq!(diagnostics(&dhcp)[0].1, "Port2 has both `dhcp = true` and `addresses`");
+        let bad = format!("{TWO}[ports.Port2]\naddresses = [\"10.0.0.2\", \"10.0.0.0/24\"]\n");
+        let found: Vec<String> = diagnostics(&bad).into_iter().map(|d| d.2).collect();
+        assert_eq!(found, ["\"10.0.0.2\"", "\"10.0.0.0/24\""]);
+        let gateway =
+            format!("{TWO}[ports.Port2]\naddresses = [\"10.0.0.2/24\", \"10.0.0.3/24\"]\ngateway = \"10.0.0.1\"\n");
+        let network = crate::check(&gateway).network.unwrap();
+        let addressing = network.ports[0].static_addressing().unwrap();
+        let nodes: Vec<String> = addressing.node_addresses().map(|(node, a)| format!("{node:?} {}", a.value)).collect();
+        assert_eq!(nodes, ["Some(0) 10.0.0.2/24", "Some(1) 10.0.0.3/24"]);
+        assert!(addressing.gateway.is_some());
+    }
+
+    #[test]
+    fn virtual_ips_are_read_and_their_mistakes_reported() {
+        let vip = |body: &str| diagnostics(&format!("{TWO}[[virtual_ips]]\n{body}"));
+        assert_eq!(vip("type = \"ACS\"\naddress = \"10.0.0.9\"\ncluster_network = \"10.0.0.0/24\"\n"), []);
+        assert_eq!(vip("type = \"NFS\"\ndhcp = true\ncluster_network = \"10.0.0.0/24\"\n"), []);
+        let found = vip("type = \"acs\"\naddress = \"10.0.0.9\"\ncluster_network = \"10.0.0.0/24\"\n");
+        assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("ASE003", "unknown virtual IP type `acs`"));
+        let found = vip("type = \"ACS\"\ncluster_network = \"10.0.0.0/24\"\n");
+        assert_eq!(found[0].1, "a virtual IP needs `address` or `dhcp = true`");
+        let found = vip("type = \"ACS\"\naddress = \"10.0.0.9\"\ndhcp = true\ncluster_network = \"10.0.0.0/24\"\n");
+        assert_eq!(found[0].1, "a virtual IP with both `dhcp = true` and `address`");
+        let found = vip("type = \"ACS\"\naddress = \"10.0.0.9\"\ncluster_network = \"10.0.0.1/24\"\n");
+        assert_eq!(
+            (found[0].1.as_str(), found[0].2.as_str()),
+            ("cluster network `10.0.0.1/24` has host bits set", "\"10.0.0.1/24\"")
+        );
+        let found = vip("address = \"10.0.0.9\"\n");
+        let missing: Vec<&str> = found.iter().map(|d| d.1.as_str()).collect();
+        assert_eq!(missing, ["[[virtual_ips]] is missing `cluster_network`", "[[virtual_ips]] is missing `type`"]);
+        let twice = format!(
+            "{TWO}[[virtual_ips]]\ntype = \"ACS\"\ndhcp = true\ncluster_network = \"10.0.0.0/24\"\n\
+             [[virtual_ips]]\ntype = \"ACS\"\ndhcp = true\ncluster_network = \"10.0.0.0/24\"\n"
+        );
+        assert_eq!(diagnostics(&twice)[0].1, "the ACS virtual IP is defined twice");
+        let one_node =
+            "[device]\nname = \"x\"\n[[virtual_ips]]\ntype = \"ACS\"\ndhcp = true\ncluster_network = \"10.0.0.0/24\"\n";
+        assert_eq!(diagnostics(one_node)[0].1, "virtual IPs belong to a two-node cluster");
+    }
+
+    #[test]
+    fn a_virtual_network_reads_kubernetes_and_its_pool() {
+        let source = "[device]\nname = \"x\"\n[ports.Port5]\naddress = \"10.1.0.5/24\"\n[switches.s]\nports = [\"Port5\"]\n\
+                      [[virtual_networks]]\nname = \"N2\"\nswitch = \"s\"\nvlan = 0\nsubnet = \"10.1.0.0/24\"\n\
+                      gateway = \"10.1.0.1\"\nkubernetes = true\nip_pool = \"10.1.0.20-10.1.0.20\"\n";
+        let network = crate::check(source).network.unwrap();
+        let vnet = &network.virtual_networks[0];
+        assert!(vnet.kubernetes.is_some() && vnet.compute.is_none());
+        assert_eq!(vnet.ip_pool.map(|pool| pool.value.to_string()), Some("10.1.0.20".to_owned()));
+        let bad = source.replace("10.1.0.20-10.1.0.20", "10.1.0.20-10.1.0.1");
+        assert_eq!(diagnostics(&bad)[0].0, "ASE003");
+    }
 }

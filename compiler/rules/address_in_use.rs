@@ -72,7 +72,16 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         let mut add = |address: Ipv4Addr, role: &'static str, span: Span| {
             uses.entry(address).or_default().push(Use { port: id.clone(), role, span });
         };
-        add(addressing.address.value.addr(), "address", addressing.address.span);
+        for (node, address) in addressing.node_addresses() {
+            let role = if node == Some(1) {
+                "address on node 2"
+            } else if node == Some(0) {
+                "address on node 1"
+            } else {
+                "address"
+            };
+            add(address.value.addr(), role, address.span);
+        }
         if let Some(gateway) = addressing.gateway {
             add(gateway.value, "gateway", gateway.span);
         }

@@ -97,10 +97,11 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 /// Which of the device's own addresses `address` is, if any.
 fn own_address(network: &Network, address: std::net::Ipv4Addr) -> Option<(Span, String)> {
     for port in &network.ports {
-        if let PortConfig::Static(addressing) = &port.config
-            && addressing.address.value.addr() == address
-        {
-            return Some((addressing.address.span, format!("{}'s address", port.id)));
+        let PortConfig::Static(addressing) = &port.config else { continue };
+        for (node, own) in addressing.node_addresses() {
+            if own.value.addr() == address {
+                return Some((own.span, crate::model::port_address_owner(port.id, node)));
+            }
         }
     }
     let kubernetes = network.kubernetes.as_ref()?;

@@ -5,6 +5,10 @@ declare_rule! {
     /// ## What it does
     /// Reports two virtual networks with one VLAN ID on one virtual switch.
     ///
+    /// VLAN 0 is not a VLAN: it is the switch's untagged link, which several networks may
+    /// share, as Azure Private 5G Core sets up N2 and N3 "without VLANs" on one switch (see
+    /// docs/device-facts.md#untagged-networks).
+    ///
     /// ## Why is this bad?
     /// "You can configure multiple virtual LANs on the same virtual switch", each with "a
     /// unique number" as its VLAN ID (see: docs/device-facts.md#vlan-ids). Frames
@@ -51,7 +55,8 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     fn key(vnet: &VirtualNetwork) -> (&str, i64) {
         (&vnet.switch.value, vnet.vlan.value)
     }
-    for (earlier, vnet) in repeats(&network.virtual_networks, key) {
+    let tagged = network.virtual_networks.iter().filter(|vnet| vnet.vlan.value != 0);
+    for (earlier, vnet) in repeats(tagged, key) {
         // N2 and N3 on one access subnet, data networks on one subnet: one network. An
         // interface on the wrong port is `interface-on-wrong-port`'s to report.
         if network.packet_core_networks_share(earlier, vnet)

@@ -9,6 +9,11 @@ declare_rule! {
     /// a port's address, another interface's address, another virtual network's gateway, or
     /// an address of the Kubernetes node or service IP ranges. The first such owner is named.
     ///
+    /// When the network's `ip_pool` is exactly the address, as it should be, `pool-overlap`
+    /// (ASE326) reports the same address at the pool instead: this rule judges the address of
+    /// an interface whose pool does not stand for it yet (`interface-pool-mismatch` ASE706
+    /// reports that).
+    ///
     /// ## Why is this bad?
     /// Each interface has "One IP address" of its own (see
     /// docs/device-facts.md#ap5gc-technology), the one address of its network's Kubernetes
@@ -42,6 +47,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(core) = &network.packet_core else { return };
     let interfaces: Vec<_> = core.interfaces().collect();
     for (index, interface) in interfaces.iter().enumerate() {
+        if network.interface_pool_is_its_address(interface) {
+            continue;
+        }
         let address = interface.address.value;
         // Its own network's gateway, or that of a network on the same subnet, is
         // `interface-address-off-subnet`'s to report.

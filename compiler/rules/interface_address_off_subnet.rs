@@ -6,6 +6,11 @@ declare_rule! {
     /// Reports a packet core interface whose address is not a host of its virtual network:
     /// outside the network's subnet, its network or broadcast address, or its gateway.
     ///
+    /// When the network's `ip_pool` is exactly the address, as it should be, the pool rules
+    /// report the same address instead (`pool-outside-network` ASE324, `pool-holds-gateway`
+    /// ASE325): this rule judges the address of an interface whose pool does not stand for
+    /// it yet (`interface-pool-mismatch` ASE706 reports that).
+    ///
     /// ## Why is this bad?
     /// The interface's address is the one address of its network's Kubernetes pool ("Add a
     /// range of one IP address for the appropriate address", see
@@ -41,7 +46,7 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(core) = &network.packet_core else { return };
-    for interface in core.interfaces() {
+    for interface in core.interfaces().filter(|interface| !network.interface_pool_is_its_address(interface)) {
         let Some(vnet) = network.interface_network(interface) else { continue };
         let (address, subnet) = (interface.address.value, vnet.net());
         let name = core.describe(interface);

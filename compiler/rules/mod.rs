@@ -38,9 +38,14 @@ mod next_hop_local;
 mod next_hop_off_link;
 mod no_dns_server;
 mod no_uplink;
+mod node_address_duplicate;
+mod node_addresses_split;
 mod pinned_ip_conflict;
 mod pinned_ip_invalid;
 mod pool_exhausted;
+mod pool_holds_gateway;
+mod pool_outside_network;
+mod pool_overlap;
 mod range_outside_subnet;
 mod range_overlap;
 mod redundant_route;
@@ -54,6 +59,9 @@ pub(crate) mod teaming_unsupported;
 mod too_few_node_ips;
 mod unexplained_suppression;
 mod unused_suppression;
+mod vip_address_in_use;
+mod vip_cluster_network_unknown;
+mod vip_outside_cluster_network;
 mod vlan_out_of_range;
 // Azure Private 5G Core sites (`[packet_core]`).
 mod access_subnet_split;
@@ -137,6 +145,14 @@ registry! {
     bgp_hold_time_invalid::BGP_HOLD_TIME_INVALID => bgp_hold_time_invalid::check,
     no_dns_server::NO_DNS_SERVER => no_dns_server::check,
     cluster_port_unaddressed::CLUSTER_PORT_UNADDRESSED => cluster_port_unaddressed::check,
+    node_addresses_split::NODE_ADDRESSES_SPLIT => node_addresses_split::check,
+    node_address_duplicate::NODE_ADDRESS_DUPLICATE => node_address_duplicate::check,
+    vip_outside_cluster_network::VIP_OUTSIDE_CLUSTER_NETWORK => vip_outside_cluster_network::check,
+    vip_address_in_use::VIP_ADDRESS_IN_USE => vip_address_in_use::check,
+    vip_cluster_network_unknown::VIP_CLUSTER_NETWORK_UNKNOWN => vip_cluster_network_unknown::check,
+    pool_outside_network::POOL_OUTSIDE_NETWORK => pool_outside_network::check,
+    pool_holds_gateway::POOL_HOLDS_GATEWAY => pool_holds_gateway::check,
+    pool_overlap::POOL_OVERLAP => pool_overlap::check,
     invalid_name::INVALID_NAME => invalid_name::check,
     reserved_namespace::RESERVED_NAMESPACE => reserved_namespace::check,
     invalid_service_port::INVALID_SERVICE_PORT => invalid_service_port::check,

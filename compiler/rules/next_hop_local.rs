@@ -55,15 +55,19 @@ struct Owner {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     // Built once: a next hop is then one lookup, whatever the number of routes.
-    let port_addresses: BTreeMap<Ipv4Addr, (PortId, Span)> = network
+    let port_addresses: BTreeMap<Ipv4Addr, (PortId, Option<usize>, Span)> = network
         .ports
         .iter()
         .filter_map(|port| match &port.config {
-            PortConfig::Static(addressing) => {
-                Some((addressing.address.value.addr(), (port.id, addressing.address.span)))
-            }
+            PortConfig::Static(addressing) => Some(
+                addressing
+                    .node_addresses()
+                    .map(|(node, address)| (address.value.addr(), (port.id, node, address.span)))
+                    .collect::<Vec<_>>(),
+            ),
             _ => None,
         })
+        .flatten()
         .rev() // the first port wins when two share an address (ASE101 reports that)
         .collect();
     for route in &network.routes {
@@ -82,11 +86,16 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
 }
 
-fn owner(network: &Network, ports: &BTreeMap<Ipv4Addr, (PortId, Span)>, address: Ipv4Addr) -> Option<Owner> {
-    if let Some((port, span)) = ports.get(&address) {
+fn owner(
+    network: &Network,
+    ports: &BTreeMap<Ipv4Addr, (PortId, Option<usize>, Span)>,
+    address: Ipv4Addr,
+) -> Option<Owner> {
+    if let Some((port, node, span)) = ports.get(&address) {
+        let on_node = node.map_or(String::new(), |index| format!(" on node {}", index + 1));
         return Some(Owner {
-            what: format!("{port}'s own address"),
-            label: format!("{port}'s address is {address} here"),
+            what: format!("{port}'s own address{on_node}"),
+            label: format!("{port}'s address{on_node} is {address} here"),
             span: *span,
         });
     }

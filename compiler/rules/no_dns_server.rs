@@ -4,8 +4,11 @@ use crate::model::{Network, PortConfig};
 declare_rule! {
     /// ## What it does
     /// With Kubernetes (whose node IPs are always static), reports a file where no static
-    /// port and no virtual network names a DNS server, and no port takes its settings from
-    /// DHCP (which could hand one out).
+    /// port and not the compute virtual network names a DNS server, and no port takes its
+    /// settings from DHCP (which could hand one out).
+    ///
+    /// A DNS server named only on another virtual network does not count: it serves the VMs
+    /// attached to that VLAN, not the device or its Kubernetes VMs.
     ///
     /// ## Why is this bad?
     /// The device's checklists say "Static IPv4 configuration requires IP, DNS server, and
@@ -33,7 +36,7 @@ declare_rule! {
         code: "ASE317",
         name: "no-dns-server",
         severity: Severity::Warning,
-        summary: "no port or virtual network names a DNS server while the node IPs are static",
+        summary: "no port and not the compute network names a DNS server while the node IPs are static",
     };
 }
 
@@ -51,18 +54,27 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
             PortConfig::Unconfigured => {}
         }
     }
-    if network.virtual_networks.iter().any(|vnet| !vnet.dns.is_empty()) {
+    // A virtual network's DNS servers are its VMs'; only the compute network's reach the
+    // Kubernetes VMs, which live on it.
+    if network.virtual_networks.iter().any(|vnet| vnet.compute.is_some() && !vnet.dns.is_empty()) {
         return;
     }
     let mut diagnostic = Diagnostic::new(
         &NO_DNS_SERVER,
         kubernetes.node_ips.span,
-        "no DNS server on any port or virtual network, and the node IPs are static",
+        "no DNS server on any port or on the compute network, and the node IPs are static",
     )
     .with_primary_label("static node IPs need a DNS server beside them");
     let with_gateway = network.ports.iter().find(|port| port.gateway().is_some());
     for (id, span) in &static_ports {
         diagnostic = diagnostic.with_label(*span, format!("{id} has no `dns`"));
+    }
+    for vnet in network.virtual_networks.iter().filter(|vnet| vnet.compute.is_none()) {
+        if let Some(server) = vnet.dns.first() {
+            let name = &vnet.name.value;
+            diagnostic = diagnostic
+                .with_label(server.span, format!("serves the VMs on virtual network `{name}`, not the device"));
+        }
     }
     let port = with_gateway.map_or_else(|| "the uplink port".to_owned(), |port| port.id.to_string());
     sink.push(diagnostic.with_help(format!(

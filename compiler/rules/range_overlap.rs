@@ -15,6 +15,11 @@ declare_rule! {
     /// docs/device-facts.md#two-node-teamed-pair). Any other team is `teaming-unsupported`,
     /// and its ports' subnets are judged as any two ports'.
     ///
+    /// An untagged virtual network (`vlan = 0`) is on its switch's own link: its subnet may
+    /// be exactly its switch's port's subnet, or another untagged network's on that switch,
+    /// as Azure Private 5G Core and AKS set up their N2, N3 and N6 networks ("subnet mask
+    /// and gateway match the external values", see docs/device-facts.md#untagged-networks).
+    ///
     /// With `[packet_core]`, the virtual networks of the packet core's interfaces may share
     /// one subnet, and an untagged one may be its own port's subnet on the access or data
     /// port: N2 and N3 are one access subnet, data networks may share "one subnet for all
@@ -56,6 +61,11 @@ struct Block {
     span: Span,
     /// The documented teamed switch a port is in, if any: its members may share a subnet.
     team: Option<String>,
+    /// The switch whose untagged link the block is on (a port of the switch, or a VLAN 0
+    /// virtual network on it), and whether it is a virtual network: an untagged network may
+    /// have exactly the subnet of another block on its link.
+    link: Option<(String, bool)>,
+    range: AddrRange,
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
@@ -74,8 +84,14 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 let shared = network.packet_core_shared_subnet(SubnetOwner::Port(port.id))?;
                 Some(format!("packet core {shared}"))
             });
-            let block = Block { what: format!("{}'s subnet {}", port.id, subnet.value), span: subnet.span, team };
-            Some((AddrRange::of_net(subnet.value), block))
+            let link = network
+                .switches
+                .iter()
+                .find(|switch| switch.ports.iter().any(|p| p.value == port.id))
+                .map(|switch| (switch.name.value.clone(), false));
+            let range = AddrRange::of_net(subnet.value.trunc());
+            let what = format!("{}'s subnet {}", port.id, subnet.value);
+            Some((range, Block { what, span: subnet.span, team, link, range }))
         })
         .collect();
     subnets.extend(network.virtual_networks.iter().map(|vnet| {
@@ -83,7 +99,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         let team = network
             .packet_core_shared_subnet(SubnetOwner::VirtualNetwork(vnet))
             .map(|shared| format!("packet core {shared}"));
-        (AddrRange::of_net(vnet.net()), Block { what, span: vnet.subnet.span, team })
+        let link = (vnet.vlan.value == 0).then(|| (vnet.switch.value.clone(), true));
+        let range = AddrRange::of_net(vnet.net());
+        (range, Block { what, span: vnet.subnet.span, team, link, range })
     }));
     report(overlaps(subnets), "give each port and virtual network a subnet of its own", sink);
 
@@ -96,6 +114,8 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 what: format!("node IP range {}", kubernetes.node_ips.value),
                 span: kubernetes.node_ips.span,
                 team: None,
+                link: None,
+                range: kubernetes.node_ips.value,
             },
         ),
         (
@@ -104,15 +124,28 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 what: format!("external service IP range {}", service_ips.value),
                 span: service_ips.span,
                 team: None,
+                link: None,
+                range: service_ips.value,
             },
         ),
     ];
     report(overlaps(ranges), "make the node IPs and the external service IPs two separate ranges", sink);
 }
 
+/// Two blocks with one subnet on one switch's untagged link, one of them a virtual network.
+fn one_untagged_link(first: &Block, second: &Block) -> bool {
+    match (&first.link, &second.link) {
+        (Some((a, a_vnet)), Some((b, b_vnet))) => a == b && (*a_vnet || *b_vnet) && first.range == second.range,
+        _ => false,
+    }
+}
+
 fn report(found: Vec<crate::model::Overlap<Block>>, help: &str, sink: &mut Sink) {
     for overlap in found {
         if overlap.first.team.is_some() && overlap.first.team == overlap.second.team {
+            continue;
+        }
+        if one_untagged_link(&overlap.first, &overlap.second) {
             continue;
         }
         let (earlier, later) = if overlap.first.span <= overlap.second.span {

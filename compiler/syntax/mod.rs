@@ -56,6 +56,7 @@ pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("[[routes]]", keys_of(|t, sink| read_route(t, Span::default(), sink))),
         ("[[virtual_networks]]", keys_of(|t, sink| read_virtual_network(t, Span::default(), sink))),
         ("[[bgp_peers]]", keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink))),
+        ("[[virtual_ips]]", keys_of(|t, sink| read_virtual_ip(t, Span::default(), sink))),
         ("[packet_core]", keys_of(|t, sink| read_packet_core(t, Span::default(), sink))),
         ("a packet core interface", keys_of(|t, sink| read_interface(t, Span::default(), sink))),
         ("[[packet_core.data_networks]]", keys_of(|t, sink| read_data_network(t, Span::default(), sink))),
@@ -84,6 +85,7 @@ fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
     let service_port_keys = keys_of(|t, sink| read_service_port(t, Span::default(), sink));
     let virtual_network_keys = keys_of(|t, sink| read_virtual_network(t, Span::default(), sink));
     let bgp_peer_keys = keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink));
+    let virtual_ip_keys = keys_of(|t, sink| read_virtual_ip(t, Span::default(), sink));
     RawConfig {
         device: top.table("device", sink).map(|(device, header)| {
             read(device, "[device]", &keys_of(|t, sink| read_device(t, header, sink)), sink, |t, sink| {
@@ -138,6 +140,13 @@ fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
             .into_iter()
             .map(|(table, header)| {
                 read(table, "[[bgp_peers]]", &bgp_peer_keys, sink, |t, sink| read_bgp_peer(t, header, sink))
+            })
+            .collect(),
+        virtual_ips: top
+            .array_of_tables("virtual_ips", sink)
+            .into_iter()
+            .map(|(table, header)| {
+                read(table, "[[virtual_ips]]", &virtual_ip_keys, sink, |t, sink| read_virtual_ip(t, header, sink))
             })
             .collect(),
         packet_core: top.table("packet_core", sink).map(|(table, header)| {
@@ -211,6 +220,7 @@ fn read_device(t: &Table, header: Span, sink: &mut Sink) -> RawDevice {
         model: t.string("model", sink),
         nodes: t.integer("nodes", sink),
         domain: t.string("domain", sink),
+        node_names: t.string_list("node_names", sink),
         unreadable: t.unreadable(),
     }
 }
@@ -218,6 +228,7 @@ fn read_device(t: &Table, header: Span, sink: &mut Sink) -> RawDevice {
 fn read_port(name: Text, t: &Table, sink: &mut Sink) -> RawPort {
     RawPort {
         address: t.string("address", sink),
+        addresses: t.string_list("addresses", sink),
         dhcp: t.boolean("dhcp", sink),
         gateway: t.string("gateway", sink),
         dns: t.string_list("dns", sink).map(|list| list.into_inner()),
@@ -310,6 +321,19 @@ fn read_virtual_network(t: &Table, header: Span, sink: &mut Sink) -> RawVirtualN
         gateway: t.string("gateway", sink),
         dns: t.string_list("dns", sink).map(|list| list.into_inner()),
         compute: t.boolean("compute", sink),
+        kubernetes: t.boolean("kubernetes", sink),
+        ip_pool: t.string("ip_pool", sink),
+        unreadable: t.unreadable(),
+    }
+}
+
+fn read_virtual_ip(t: &Table, header: Span, sink: &mut Sink) -> RawVirtualIp {
+    RawVirtualIp {
+        header,
+        kind: t.string("type", sink),
+        address: t.string("address", sink),
+        dhcp: t.boolean("dhcp", sink),
+        cluster_network: t.string("cluster_network", sink),
         unreadable: t.unreadable(),
     }
 }

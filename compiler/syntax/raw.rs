@@ -85,6 +85,10 @@ pub struct RawConfig {
     /// service IPs over BGP instead of layer 2.
     #[schemars(default)]
     pub bgp_peers: Vec<RawBgpPeer>,
+    /// The virtual IPs of a two-node cluster (`Set-DeviceVip`): one for Azure Consistent
+    /// Services, one for NFS (see docs/device-facts.md#virtual-ips).
+    #[schemars(default)]
+    pub virtual_ips: Vec<RawVirtualIp>,
     /// The Azure Private 5G Core packet core the device runs: its technology, its interfaces'
     /// virtual networks and addresses, and its data networks (see docs/private-5g.md).
     pub packet_core: Option<RawPacketCore>,
@@ -119,6 +123,15 @@ pub struct RawDevice {
     /// zone.
     #[schemars(with = "Option<DnsName>", example = &"contoso.local")]
     pub domain: Option<Text>,
+    /// The nodes' names, as `Get-DeviceConfiguration` lists them (`deviceInfo.nodes`), one
+    /// per node in the device's order. The device's configuration package names each
+    /// port's node by it (see docs/device-facts.md#node-names).
+    #[schemars(
+        with = "Option<Vec<super::schema::NodeName>>",
+        length(min = 1, max = 2),
+        example = ["HWDH1T2", "1D9NHQ2"]
+    )]
+    pub node_names: Option<Spanned<Vec<Text>>>,
     #[schemars(skip)]
     pub unreadable: Vec<String>,
 }
@@ -133,6 +146,15 @@ pub struct RawPort {
     /// The port's static address and prefix length. Excludes `dhcp = true`.
     #[schemars(with = "Option<Ipv4Prefix>", example = &"10.10.2.20/24")]
     pub address: Option<Text>,
+    /// On a two-node device, each node's own static address on this port with its prefix
+    /// length, in the order of the nodes: one subnet, two addresses. Instead of `address`
+    /// (see docs/device-facts.md#node-addresses).
+    #[schemars(
+        with = "Option<Vec<Ipv4Prefix>>",
+        length(min = 2, max = 2),
+        example = ["10.10.2.20/24", "10.10.2.21/24"]
+    )]
+    pub addresses: Option<Spanned<Vec<Text>>>,
     /// `true`: the port takes its address from DHCP. Excludes `address`.
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub dhcp: Option<Spanned<bool>>,
@@ -357,6 +379,40 @@ pub struct RawVirtualNetwork {
     /// and then no switch has `compute = true`.
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub compute: Option<Spanned<bool>>,
+    /// `true`: the network is enabled for Kubernetes: pods may attach to it besides the
+    /// cluster's own network (a `NetworkAttachmentDefinition`). Any number of networks, next
+    /// to compute on a switch (see docs/device-facts.md#kubernetes-networks).
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub kubernetes: Option<Spanned<bool>>,
+    /// The network's static IP pool (the device's `VirtualMachineIPs`): addresses for VMs,
+    /// and for pods on a network enabled for Kubernetes. Inside `subnet`, without the gateway
+    /// (see docs/device-facts.md#ip-pools).
+    #[schemars(with = "Option<AddressRange>", example = &"10.20.10.100-10.20.10.149")]
+    pub ip_pool: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// `[[virtual_ips]]`: a virtual IP of a two-node cluster (`Set-DeviceVip`).
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "VirtualIp", deny_unknown_fields)]
+pub struct RawVirtualIp {
+    #[schemars(skip)]
+    pub header: Span,
+    /// What the address is for: `ACS` (Azure Consistent Services) or `NFS`.
+    #[schemars(rename = "type", required, with = "super::schema::VirtualIpTypeName", example = &"ACS")]
+    pub kind: Option<Text>,
+    /// The virtual IP: an available address on the cluster network. Excludes `dhcp = true`.
+    #[schemars(with = "Option<Ipv4Address>", example = &"192.168.181.10")]
+    pub address: Option<Text>,
+    /// `true`: the cluster network's DHCP server gives the virtual IP. Excludes `address`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub dhcp: Option<Spanned<bool>>,
+    /// The cluster network the virtual IP is on: a network the nodes' ports are on, as its
+    /// network address and prefix length.
+    #[schemars(required, with = "Ipv4Prefix", example = &"192.168.0.0/16")]
+    pub cluster_network: Option<Text>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub unreadable: Vec<String>,

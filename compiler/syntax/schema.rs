@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::raw::{RawConfig, RawInterface, RawPort, RawSwitch};
 use crate::diagnostic::Catalogue;
-use crate::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
+use crate::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType, VirtualIpType};
 
 /// The schema as pretty JSON, ending in a newline. `catalogue` (`rules::RULES`) gives the
 /// rule codes `[lint]` takes: this layer sits below the checks and is handed their list.
@@ -178,6 +178,20 @@ string_schema! {
     /// A transport protocol.
     TransportProtocol => json_schema!({ "type": "string", "enum": names::<Protocol>() })
 }
+
+string_schema! {
+    /// What a virtual IP is for: Azure Consistent Services or NFS.
+    VirtualIpTypeName => json_schema!({ "type": "string", "enum": names::<VirtualIpType>() })
+}
+
+string_schema! {
+    /// A node's name as the device names it (`deviceInfo.nodes[].name`): 1 to 15 letters,
+    /// digits or hyphens, as Windows names a computer.
+    NodeName => json_schema!({ "type": "string", "pattern": NODE_NAME, "examples": ["1D9NHQ2"] })
+}
+
+/// A node name (`resolve` reads it with `model::node_name_problem`, which says the same).
+pub const NODE_NAME: &str = "^[A-Za-z0-9-]{1,15}$";
 
 string_schema! {
     /// What a route is for.

@@ -21,7 +21,7 @@ fn rules_page() -> String {
         page.push_str(&format!(
             "| [{}](#{}) | `{}` | {} | {} |\n",
             rule.code,
-            rule.code.to_lowercase(),
+            rule.anchor(),
             rule.name,
             rule.severity.as_str(),
             rule.summary
@@ -30,7 +30,7 @@ fn rules_page() -> String {
     for rule in asenet::rules::RULES {
         page.push_str(&format!(
             "\n<a id=\"{}\"></a>\n\n## {} `{}` ({})\n\n{}\n\n",
-            rule.code.to_lowercase(),
+            rule.anchor(),
             rule.code,
             rule.name,
             rule.severity.as_str(),

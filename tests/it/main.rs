@@ -28,3 +28,4 @@ mod schema;
 mod server;
 mod support;
 mod suppressions;
+mod writer;

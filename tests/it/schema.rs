@@ -48,6 +48,7 @@ fn every_table_has_the_keys_the_toml_walker_reads() {
         ("[[routes]]", definition("Route")),
         ("[[virtual_networks]]", definition("VirtualNetwork")),
         ("[[bgp_peers]]", definition("BgpPeer")),
+        ("[[virtual_ips]]", definition("VirtualIp")),
         ("[packet_core]", definition("PacketCore")),
         ("a packet core interface", definition("PacketCoreInterface")),
         ("[[packet_core.data_networks]]", definition("DataNetwork")),

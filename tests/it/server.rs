@@ -6,6 +6,8 @@
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use asenet::cli::server::Ended;
+use asenet::diagnostic::{LineColumn, LineIndex, Units};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use serde_json::{Value, json};
 
@@ -13,7 +15,7 @@ use crate::support::repo_root;
 
 pub struct Client {
     connection: Connection,
-    server: Option<JoinHandle<Result<(), String>>>,
+    server: Option<JoinHandle<Result<Ended, String>>>,
     next_id: i32,
     /// Notifications that arrived while a response was awaited.
     pending: Vec<Notification>,
@@ -22,15 +24,17 @@ pub struct Client {
 impl Client {
     /// Starts a server and initializes it; `utf8` offers UTF-8 positions.
     pub fn start(utf8: bool) -> Client {
+        let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+        Client::start_with(json!({ "capabilities": { "general": { "positionEncodings": encodings } },
+                                   "initializationOptions": { "rulesUrl": "https://example.test/rules.md" } }))
+    }
+
+    /// Starts a server and initializes it with `params`.
+    pub fn start_with(params: Value) -> Client {
         let (server, connection) = Connection::memory();
         let handle = std::thread::spawn(move || asenet::cli::server::serve(&server));
         let mut client = Client { connection, server: Some(handle), next_id: 0, pending: Vec::new() };
-        let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
-        let result = client.request(
-            "initialize",
-            json!({ "capabilities": { "general": { "positionEncodings": encodings } },
-                    "initializationOptions": { "rulesUrl": "https://example.test/rules.md" } }),
-        );
+        let result = client.request("initialize", params);
         assert!(result.response_result.is_ok(), "{result:?}");
         client.notify("initialized", json!({}));
         client
@@ -97,15 +101,14 @@ impl Client {
     pub fn shutdown(mut self) {
         assert_eq!(self.ok("shutdown", Value::Null), Value::Null);
         self.notify("exit", Value::Null);
-        self.server.take().unwrap().join().unwrap().unwrap();
+        assert_eq!(self.server.take().unwrap().join().unwrap(), Ok(Ended::AfterShutdown));
     }
 }
 
 /// The position (0-based line, UTF-16 column) of the first `needle` in `text`, plus `shift`.
 fn at(text: &str, needle: &str, shift: usize) -> Value {
     let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the text")) + shift;
-    let line = text[..offset].matches('\n').count();
-    let column = text[..offset].rsplit('\n').next().unwrap().encode_utf16().count();
+    let LineColumn { line, column } = LineIndex::new(text).line_column(offset, Units::Utf16);
     json!({ "line": line, "character": column })
 }
 
@@ -115,18 +118,11 @@ fn text_position(uri: &str, position: Value) -> Value {
 
 /// Applies LSP text edits (non-overlapping) to `text`, UTF-16 positions.
 fn apply(text: &str, edits: &[Value]) -> String {
+    let index = LineIndex::new(text);
     let offset = |position: &Value| {
         let line = position["line"].as_u64().unwrap() as usize;
-        let character = position["character"].as_u64().unwrap() as usize;
-        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        let mut units = 0;
-        for (at, c) in text[start..].char_indices() {
-            if units >= character || c == '\n' {
-                return start + at;
-            }
-            units += c.len_utf16();
-        }
-        text.len()
+        let column = position["character"].as_u64().unwrap() as usize;
+        index.offset(LineColumn { line, column }, Units::Utf16).unwrap_or(text.len())
     };
     let mut edits: Vec<(usize, usize, &str)> = edits
         .iter()
@@ -383,19 +379,25 @@ fn every_malformed_file_as_a_document_gets_answers() {
 
 #[test]
 fn the_binary_refuses_bytes_that_are_not_the_protocol_without_a_panic() {
-    for input in
-        [&b"Content-Length: 5\r\n\r\n{bad}"[..], b"garbage\r\n\r\n", b"", b"Content-Length: 99999999999\r\n\r\n"]
-    {
+    // Framing it cannot follow: exit 2, with a message.
+    for input in [&b"garbage\r\n\r\n"[..], b"Content-Length: 99999999999\r\n\r\n", b"Content-Length: 9\r\n\r\n{}"] {
         let output = crate::support::asenet(&["server"], input);
         let stderr = crate::support::stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(stderr.starts_with("error: asenet server:") && !stderr.contains("panicked"), "{stderr}");
     }
+    // A body that is not JSON is answered; the input ends without `shutdown`: exit 1, quietly.
+    for input in [&b"Content-Length: 5\r\n\r\n{bad}"[..], b""] {
+        let output = crate::support::asenet(&["server"], input);
+        let stderr = crate::support::stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr, "");
+    }
 }
 
 /// The column of the end of `prefix` (one line) in the negotiated encoding.
 fn column(prefix: &str, utf8: bool) -> usize {
-    if utf8 { prefix.len() } else { prefix.encode_utf16().count() }
+    LineIndex::new(prefix).line_column(prefix.len(), if utf8 { Units::Utf8 } else { Units::Utf16 }).column
 }
 
 fn edit(line: usize, from: usize, to_line: usize, to: usize, text: &str) -> Value {
@@ -522,4 +524,242 @@ fn queued_changes_are_checked_once_at_their_newest_version() {
     };
     let diagnostics = messages.iter().position(|m| matches!(m, Message::Notification(_))).unwrap();
     assert!(diagnostics < answered(2).unwrap());
+}
+
+// Regressions of issue 21 (a server that never dies). Each was run against the server before
+// the fix and failed there.
+
+/// Runs `asenet server` on `input`, written from a thread that stops at the first error (the
+/// server may stop reading before the end), and waits for it.
+fn server_process(
+    input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
+) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the asenet binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = input(&mut stdin);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+/// `body` framed as LSP frames it.
+fn frame(body: &Value) -> Vec<u8> {
+    let body = body.to_string();
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend(body.as_bytes());
+    framed
+}
+
+/// `initialize` and `initialized`.
+fn initialize(id: i32) -> Vec<u8> {
+    let request = json!({ "jsonrpc": "2.0", "id": id, "method": "initialize", "params": { "capabilities": {} } });
+    [frame(&request), frame(&json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }))].concat()
+}
+
+/// The JSON bodies of the messages the server wrote.
+fn bodies(stdout: &[u8]) -> Vec<Value> {
+    let text = String::from_utf8_lossy(stdout);
+    text.split("Content-Length: ")
+        .skip(1)
+        .map(|part| serde_json::from_str(part.split_once("\r\n\r\n").unwrap().1).unwrap())
+        .collect()
+}
+
+#[test]
+fn hover_after_a_multibyte_character_answers() {
+    // Finding 5: a hover right after `ü` sliced a byte index inside it, and the panic ended the
+    // session.
+    for utf8 in [false, true] {
+        let mut client = Client::start(utf8);
+        let text = format!("# Zürich store 店 😀 e\u{301}\n{}", fixture("examples/mini-r-site.toml"));
+        client.open(URI, &text);
+        let units = column(text.lines().next().unwrap(), utf8);
+        for character in 0..=units + 1 {
+            let position = json!({ "line": 0, "character": character });
+            let hover = client.ok("textDocument/hover", text_position(URI, position));
+            assert_eq!(hover, Value::Null, "nothing to say in a comment");
+        }
+        // The session goes on: a hover on an address still answers.
+        let subnet = hover_text(&mut client, URI, at(&text, "\"172.16.43.10/24\"", 3));
+        assert!(subnet.contains("Port3's address"), "{subnet}");
+        client.shutdown();
+    }
+}
+
+#[test]
+fn the_rules_link_points_at_the_published_docs() {
+    // Finding 5: the default link was `file://` and the build machine's source path.
+    let mut client = Client::start_with(json!({ "capabilities": {} }));
+    let diagnostics = client.open(URI, &fixture("tests/fixtures/ASE203/fires.toml"));
+    assert_eq!(
+        diagnostics[0]["codeDescription"]["href"],
+        "https://github.com/YOUR-ORG/asenet/blob/main/docs/rules.md#ase203"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn exit_without_shutdown_exits_1_and_after_it_0() {
+    // Finding 9: `exit` without `shutdown` exited 0; LSP 3.17 says 1.
+    let exit = frame(&json!({ "jsonrpc": "2.0", "method": "exit" }));
+    let shutdown = frame(&json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    let without = [initialize(1), exit.clone()].concat();
+    let with = [initialize(1), shutdown, exit].concat();
+    let output = server_process(move |stdin| stdin.write_all(&without));
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = server_process(move |stdin| stdin.write_all(&with));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_huge_header_is_refused_at_its_limit_without_echoing_it() {
+    // Finding 9: the header reader had no limit: a 300 MiB header line was read whole and
+    // echoed to standard error (700 MB resident). 16 MiB shows it here.
+    let output = server_process(|stdin| {
+        stdin.write_all(b"Content-Length: 2\r\n")?;
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..16 {
+            stdin.write_all(&chunk)?;
+        }
+        stdin.write_all(b"\r\n\r\n{}")
+    });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{}", &stderr[..stderr.len().min(300)]);
+    assert!(stderr.len() < 400, "{} bytes on stderr: {}", stderr.len(), &stderr[..stderr.len().min(300)]);
+    assert!(stderr.starts_with("error: asenet server: a message header longer than"), "{stderr}");
+}
+
+#[test]
+fn a_body_that_is_not_json_rpc_is_answered_and_the_session_goes_on() {
+    // Finding 9: malformed input ended the session (exit 2); JSON-RPC answers it with an error
+    // whose id is null.
+    let input = [
+        initialize(1),
+        b"Content-Length: 5\r\n\r\n{bad}".to_vec(),
+        frame(&json!({ "jsonrpc": "2.0", "id": 7, "method": 7 })),
+        frame(&json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" })),
+        frame(&json!({ "jsonrpc": "2.0", "method": "exit" })),
+    ]
+    .concat();
+    let output = server_process(move |stdin| stdin.write_all(&input));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let bodies = bodies(&output.stdout);
+    let error = |id: Value, code: i32| bodies.iter().any(|body| body["id"] == id && body["error"]["code"] == code);
+    assert!(error(Value::Null, -32700), "a ParseError: {bodies:#?}");
+    assert!(error(json!(7), -32600), "an InvalidRequest: {bodies:#?}");
+    assert!(bodies.iter().any(|body| body["id"] == 2 && body["result"].is_null()), "{bodies:#?}");
+}
+
+#[test]
+fn a_panic_in_a_request_answers_internal_error_and_the_session_goes_on() {
+    // Finding 5: no handler was guarded. The `testing` build panics where the text asks
+    // (`asenet-test-panic:request`, `:check`, `:change`).
+    let mut client = Client::start(false);
+    let text = fixture("tests/fixtures/ASE208/fires.toml");
+    client.open(URI, &format!("# asenet-test-panic:request\n{text}"));
+    for method in ["textDocument/hover", "textDocument/definition"] {
+        let position = json!({ "line": 3, "character": 2 });
+        let answer = client.request(method, text_position(URI, position));
+        let error = answer.response_result.unwrap_err();
+        assert_eq!(error.code, lsp_server::ErrorCode::InternalError as i32, "{method}");
+        assert!(error.message.contains("injected by a test"), "{}", error.message);
+    }
+    let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    assert_eq!(symbols.response_result.unwrap_err().code, lsp_server::ErrorCode::InternalError as i32);
+    // Another document is answered as before.
+    let other = "file:///site/other.toml";
+    assert_eq!(client.open(other, &text)[0]["code"], "ASE208");
+    let hover = hover_text(&mut client, other, at(&text, "192.168.20.7", 2));
+    assert!(hover.contains("the route to 192.168.20.7/24"), "{hover}");
+    client.shutdown();
+}
+
+#[test]
+fn a_panic_in_a_check_is_published_as_an_error_not_as_a_clean_file() {
+    let mut client = Client::start(false);
+    let text = fixture("tests/fixtures/ASE208/fires.toml");
+    let diagnostics = client.open(URI, &format!("# asenet-test-panic:check\n{text}"));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["severity"], 1);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("asenet could not check this file: internal error"), "{message}");
+    // Requests about it answer null; the next change is checked again.
+    let position = json!({ "line": 3, "character": 2 });
+    assert_eq!(client.ok("textDocument/hover", text_position(URI, position)), Value::Null);
+    client.change(URI, 2, &text);
+    assert_eq!(client.diagnostics(URI)[0]["code"], "ASE208");
+    client.shutdown();
+}
+
+#[test]
+fn a_panic_while_applying_a_change_forgets_the_text_until_the_whole_text_comes_again() {
+    let mut client = Client::start(false);
+    let text = fixture("tests/fixtures/ASE208/fires.toml");
+    client.open(URI, &text);
+    // Two changes in one notification: the first applied, the second panics after its edit.
+    let changes = json!([edit(0, 0, 0, 0, "# one\n"), edit(0, 0, 0, 0, "# asenet-test-panic:change\n")]);
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": changes }),
+    );
+    let diagnostics = client.diagnostics(URI);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert!(
+        diagnostics[0]["message"].as_str().unwrap().starts_with("asenet lost track of this file"),
+        "{diagnostics:#?}"
+    );
+    // Edits with a range are dropped (there is no text to apply them to); requests answer null.
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 3 }, "contentChanges": [edit(0, 0, 0, 0, "x")] }),
+    );
+    let position = json!({ "line": 0, "character": 0 });
+    assert_eq!(client.ok("textDocument/hover", text_position(URI, position)), Value::Null);
+    // The whole text brings it back.
+    client.change(URI, 4, &text);
+    assert_eq!(client.diagnostics(URI)[0]["code"], "ASE208");
+    client.shutdown();
+}
+
+#[test]
+fn a_panic_is_logged_once_and_answered_every_time() {
+    let uri = "file:///site/device.toml";
+    let text = format!("# asenet-test-panic:request\n{}", fixture("tests/fixtures/ASE208/fires.toml"));
+    let open = json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": { "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": text } } });
+    let hover = |id: i32| {
+        frame(&json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": { "textDocument": { "uri": uri }, "position": { "line": 1, "character": 0 } } }))
+    };
+    let input = [
+        initialize(1),
+        frame(&open),
+        hover(2),
+        hover(3),
+        hover(4),
+        frame(&json!({ "jsonrpc": "2.0", "id": 5, "method": "shutdown" })),
+        frame(&json!({ "jsonrpc": "2.0", "method": "exit" })),
+    ]
+    .concat();
+    let output = server_process(move |stdin| stdin.write_all(&input));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let bodies = bodies(&output.stdout);
+    for id in 2..=4 {
+        assert!(bodies.iter().any(|body| body["id"] == id && body["error"]["code"] == -32603), "{bodies:#?}");
+    }
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("internal error in `textDocument/hover`") && stderr.contains("injected by a test"),
+        "{stderr}"
+    );
 }

@@ -55,9 +55,19 @@ pub fn check(_: &Fleet, devices: &[FleetDevice], topology: &Topology, found: &mu
             |range, what, span| items.push(Item { group, class: 0, range, value: Held { device, what, span } });
         for port in &network.ports {
             if let Some(addressing) = port.static_addressing() {
-                let address = addressing.address.value.addr();
-                push(AddrRange::new(address, address).expect("one address"), "port address", addressing.address.span);
+                for (_, own) in addressing.node_addresses() {
+                    let address = own.value.addr();
+                    push(AddrRange::new(address, address).expect("one address"), "port address", own.span);
+                }
             }
+        }
+        for vip in &network.virtual_ips {
+            if let Some(own) = vip.static_address() {
+                push(AddrRange::new(own.value, own.value).expect("one address"), "virtual IP", own.span);
+            }
+        }
+        for pool in network.virtual_networks.iter().filter_map(|vnet| vnet.ip_pool) {
+            push(pool.value, "virtual network IP pool", pool.span);
         }
         if let Some(kubernetes) = &network.kubernetes {
             push(kubernetes.node_ips.value, "node IP range", kubernetes.node_ips.span);
