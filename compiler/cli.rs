@@ -208,6 +208,7 @@ macro_rules! say {
 mod build;
 mod fleet;
 mod parallel;
+mod walk;
 mod write;
 
 /// `--size /28` or `--size 28`.
@@ -220,6 +221,7 @@ fn parse_size(text: &str) -> Result<u8, String> {
 }
 mod diff;
 mod fix;
+mod git;
 pub mod server;
 
 /// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.

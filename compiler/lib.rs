@@ -46,6 +46,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod escape;
 pub mod fix;
 pub mod fleet;
 pub mod ide;

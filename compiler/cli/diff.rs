@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human, write};
+use super::{CANNOT_RUN, FAILURE, git, print_stdout, read_input, report_human, write};
 use crate::Checked;
 use crate::diagnostic::Span;
 use crate::emit::OutputFile;
@@ -180,60 +180,29 @@ fn load(text: Text) -> Result<Loaded, Failure> {
 /// A side named on the command line: `-`, a file, or `REV:PATH` when no file has that name.
 fn read_side(spec: &str, stdin_filename: &str) -> Result<Text, String> {
     let path = Path::new(spec);
-    if spec != "-" && !path.exists() && spec.contains(':') {
-        let bytes = git_show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
+    if spec != "-" && path.symlink_metadata().is_err() && spec.contains(':') {
+        let bytes = git::show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
         return Ok(Text { name: spec.to_owned(), bytes });
     }
     let (name, bytes) = read_input(path, stdin_filename)?;
     Ok(Text { name, bytes })
 }
 
-/// `git show OBJECT`: the bytes, `None` when the revision has no such path, an error when git
-/// cannot run or the revision is unknown.
-fn git_show(object: &str) -> Result<Option<Vec<u8>>, String> {
-    let output = git(&["show", object])?;
-    if output.status.success() {
-        return Ok(Some(output.stdout));
-    }
-    let message = String::from_utf8_lossy(&output.stderr);
-    if message.contains("does not exist in") || message.contains("exists on disk, but not in") {
-        return Ok(None);
-    }
-    Err(format!("cannot read `{object}` with git: {}", first_line(&message)))
-}
-
-fn git(args: &[&str]) -> Result<std::process::Output, String> {
-    Command::new("git").args(args).output().map_err(|error| format!("cannot run git: {}", super::describe(&error)))
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().find(|line| !line.trim().is_empty()).unwrap_or("failed").trim()
-}
-
 /// For `--git REV [PATH...]`: each `.toml` file that differs between REV and the working
-/// tree (below the current directory and the PATHs) and is a device file on both sides.
+/// tree (below the current directory and the PATHs) and is a device file on either side.
 fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Text, Text)>, String> {
-    let mut args = vec!["diff", "--name-only", "-z", "--relative", "--no-renames", rev, "--"];
-    args.extend(paths.iter().map(String::as_str));
-    let output = git(&args)?;
-    if !output.status.success() {
-        return Err(format!("cannot compare with `{rev}`: {}", first_line(&String::from_utf8_lossy(&output.stderr))));
-    }
-    let names = String::from_utf8_lossy(&output.stdout).into_owned();
     let mut pairs = Vec::new();
-    for name in names.split('\0').filter(|name| name.ends_with(".toml")) {
-        let old = git_show(&format!("{rev}:./{name}"))?;
-        let new = match std::fs::read(name) {
-            Ok(bytes) => Some(bytes),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => return Err(format!("cannot read `{name}`: {}", super::describe(&error))),
-        };
-        let (is_old, is_new) = (old.as_deref().is_some_and(is_device_file), new.as_deref().is_some_and(is_device_file));
-        match (old, new) {
-            (Some(old), Some(new)) if is_old || is_new => pairs
-                .push((Text { name: format!("{rev}:{name}"), bytes: old }, Text { name: name.to_owned(), bytes: new })),
-            (None, Some(_)) if is_new => say!("{name}: a new device file, not in {rev}: nothing to compare it with"),
-            (Some(_), None) if is_old => say!("{name}: a device file removed since {rev}: not compared"),
+    for found in git::changed_files(rev, paths)? {
+        match found {
+            git::Found::Changed { old, new } if is_device_file(&old.bytes) || is_device_file(&new.bytes) => {
+                pairs.push((Text { name: old.name, bytes: old.bytes }, Text { name: new.name, bytes: new.bytes }));
+            }
+            git::Found::Added(new) if is_device_file(&new.bytes) => {
+                say!("{}: a new device file, not in {rev}: nothing to compare it with", new.name);
+            }
+            git::Found::Removed(old) if is_device_file(&old.bytes) => {
+                say!("{}: a device file removed since {rev}: not compared", old.name);
+            }
             _ => {}
         }
     }

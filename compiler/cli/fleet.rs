@@ -85,35 +85,19 @@ fn load(path: &Path, keep: Keep) -> Result<LoadedFleet, String> {
     let mut sink = Sink::default();
     let fleet = fleet::parse_fleet(&source, &mut sink).unwrap_or_default();
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
-    let mut paths = BTreeSet::new();
-    let options =
-        glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
-    // The fleet file is never a device, even when a glob matches it; only an entry of its
-    // name is compared the slow way.
-    let own_name = path.file_name();
-    let own = std::fs::canonicalize(path).ok();
-    let is_own = |entry: &Path| entry.file_name() == own_name && std::fs::canonicalize(entry).ok() == own;
-    for device_glob in &fleet.devices {
-        let pattern = match dir {
-            Some(dir) => format!("{}/{}", glob::Pattern::escape(&dir.to_string_lossy()), device_glob.value),
-            None => device_glob.value.clone(),
-        };
-        let entries = glob::glob_with(&pattern, options).map_err(|error| format!("`{pattern}`: {}", error.msg))?;
-        let mut matched = false;
-        for entry in entries {
-            let entry = entry.map_err(|error| {
-                format!("cannot read `{}`: {}", error.path().display(), super::describe(error.error()))
-            })?;
-            if !entry.is_file() || is_own(&entry) {
-                continue;
-            }
-            matched = true;
-            paths.insert(entry);
-        }
+    // Below the fleet file's directory only, links inside it followed once, each file read
+    // once (cli/walk.rs).
+    let globs: Vec<&str> = fleet.devices.iter().map(|glob| glob.value.as_str()).collect();
+    let found = super::walk::device_files(dir, &globs, path)?;
+    for note in &found.notes {
+        say!("note: {note}");
+    }
+    for (device_glob, matched) in fleet.devices.iter().zip(&found.matched) {
         if !matched {
             sink.push(unmatched_glob::unmatched(device_glob));
         }
     }
+    let paths = found.files;
     let mut read = Vec::with_capacity(paths.len());
     for path in &paths {
         read.push(read_input(path, "<stdin>")?);
@@ -454,10 +438,34 @@ pub fn graph(file: Option<&Path>, fleet: Option<&Path>, format: GraphFormat) -> 
     }
 }
 
-/// Graphviz's `dot -Tsvg`, when it is installed.
+/// How long Graphviz's `dot` may take, and how much SVG it may write: a fleet of 10,000
+/// devices draws in seconds and a few tens of MB; a `dot` that hangs or writes without end
+/// is stopped, never waited for.
+const DOT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+const DOT_OUTPUT_MAX: u64 = 256 << 20;
+
+/// The limits, which the tests shorten (`ASENET_TEST_DOT_TIMEOUT_MS`, `ASENET_TEST_DOT_LIMIT`)
+/// to try a hung or endless `dot` in seconds.
+#[cfg(feature = "testing")]
+fn dot_limits() -> (std::time::Duration, u64) {
+    let number = |name: &str| std::env::var(name).ok().and_then(|value| value.parse::<u64>().ok());
+    (
+        number("ASENET_TEST_DOT_TIMEOUT_MS").map_or(DOT_TIMEOUT, std::time::Duration::from_millis),
+        number("ASENET_TEST_DOT_LIMIT").unwrap_or(DOT_OUTPUT_MAX),
+    )
+}
+
+#[cfg(not(feature = "testing"))]
+fn dot_limits() -> (std::time::Duration, u64) {
+    (DOT_TIMEOUT, DOT_OUTPUT_MAX)
+}
+
+/// Graphviz's `dot -Tsvg`, when it is installed: fed on one thread, read (bounded) on two
+/// others, and killed when it takes longer than the timeout or writes more than the limit.
 fn render_svg(dot: &str) -> Result<String, String> {
-    use std::io::Write as _;
+    use std::io::{Read as _, Write as _};
     use std::process::{Command, Stdio};
+    let (timeout, limit) = dot_limits();
     let mut child = Command::new("dot")
         .arg("-Tsvg")
         .stdin(Stdio::piped())
@@ -472,12 +480,57 @@ fn render_svg(dot: &str) -> Result<String, String> {
             _ => format!("cannot run Graphviz's `dot`: {error}"),
         })?;
     let mut stdin = child.stdin.take().expect("piped");
-    let written = stdin.write_all(dot.as_bytes());
-    drop(stdin);
-    let output = child.wait_with_output().map_err(|error| format!("Graphviz's `dot` failed: {error}"))?;
-    written.map_err(|error| format!("cannot write to Graphviz's `dot`: {error}"))?;
-    if !output.status.success() {
-        return Err(format!("Graphviz's `dot` failed: {}", String::from_utf8_lossy(&output.stderr).trim()));
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    let input = dot.to_owned();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let reader = std::thread::spawn(move || {
+        let mut svg = Vec::new();
+        stdout.take(limit + 1).read_to_end(&mut svg).map(|_| svg)
+    });
+    let errors = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.take(64 << 10).read_to_end(&mut text);
+        text
+    });
+    let start = std::time::Instant::now();
+    let stopped = |child: &mut std::process::Child, why: String| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(why)
+    };
+    let too_slow = format!(
+        "Graphviz's `dot` did not finish in {} s and was stopped (use `--format dot` and run it yourself)",
+        timeout.as_secs_f32()
+    );
+    // Until all its output is read (or it exits): the reader stops at the limit.
+    while !reader.is_finished() {
+        if start.elapsed() >= timeout {
+            return stopped(&mut child, too_slow);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    String::from_utf8(output.stdout).map_err(|_| "Graphviz's `dot` wrote something that is not UTF-8".to_owned())
+    let svg = reader.join().map_err(|_| "cannot read from Graphviz's `dot`".to_owned())?;
+    let svg = svg.map_err(|error| format!("cannot read from Graphviz's `dot`: {error}"))?;
+    if svg.len() as u64 > limit {
+        return stopped(
+            &mut child,
+            format!("Graphviz's `dot` wrote more than {} MiB of SVG and was stopped", limit >> 20),
+        );
+    }
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() >= timeout => return stopped(&mut child, too_slow),
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Err(error) => return stopped(&mut child, format!("Graphviz's `dot` failed: {error}")),
+        }
+    };
+    let written = feeder.join().map_err(|_| "cannot write to Graphviz's `dot`".to_owned())?;
+    let messages = errors.join().unwrap_or_default();
+    if !status.success() {
+        return Err(format!("Graphviz's `dot` failed: {}", String::from_utf8_lossy(&messages).trim()));
+    }
+    written.map_err(|error| format!("cannot write to Graphviz's `dot`: {error}"))?;
+    String::from_utf8(svg).map_err(|_| "Graphviz's `dot` wrote something that is not UTF-8".to_owned())
 }

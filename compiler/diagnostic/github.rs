@@ -9,6 +9,7 @@
 
 use super::json::{FileReport, Region, Unreadable};
 use super::{Diagnostic, LineIndex};
+use crate::escape::github;
 
 pub fn render(files: &[FileReport]) -> String {
     render_run(files, &[])
@@ -20,8 +21,8 @@ pub fn render_run(files: &[FileReport], unreadable: &[Unreadable]) -> String {
     for input in unreadable {
         out.push_str(&format!(
             "::error file={},title=asenet::{}\n",
-            escape_property(input.path),
-            escape_data(input.message)
+            github::property(input.path),
+            github::data(input.message)
         ));
     }
     for file in files {
@@ -48,29 +49,8 @@ fn command(path: &str, diagnostic: &Diagnostic, index: &LineIndex) -> String {
     format!(
         "::{} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}",
         diagnostic.severity.as_str(),
-        escape_property(path),
-        escape_property(&title),
-        escape_data(&message),
+        github::property(path),
+        github::property(&title),
+        github::data(&message),
     )
-}
-
-/// The message of a workflow command: `%`, CR and LF are the runner's escapes.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// A property value: also `:` and `,`, which would end the value.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_are_escaped_as_the_runner_expects() {
-        assert_eq!(escape_data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
-        assert_eq!(escape_property("C:\\sites\\a,b.toml"), "C%3A\\sites\\a%2Cb.toml");
-    }
 }

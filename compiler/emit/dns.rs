@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use super::manifest::{Previous, ZoneSerial, sha256_hex};
 use super::{GENERATED, OutputFile};
+use crate::escape::zone as escape;
 use crate::model::Network;
 use crate::model::dns::{self, Zone, ZoneKind};
 
@@ -56,18 +57,17 @@ fn timers(kind: ZoneKind) -> Timers {
 }
 
 fn header(zone: &Zone) -> String {
+    let origin = escape::comment(&zone.origin);
     match zone.kind {
         ZoneKind::Cluster => format!(
             "; The names CoreDNS's kubernetes plugin answers in {origin}, for review, diffs and\n\
              ; resolver tests. Do NOT load this file into the cluster's CoreDNS: it owns this zone\n\
-             ; and builds it from the live Services.\n",
-            origin = zone.origin
+             ; and builds it from the live Services.\n"
         ),
         ZoneKind::Site => format!(
             "; The site zone {origin}, for the site's DNS servers (see the Corefile beside it): the\n\
              ; device's Kubernetes endpoints and each service's hostname.\n\
-             ; See docs/artifacts.md and docs/device-facts.md#system-endpoints.\n",
-            origin = zone.origin
+             ; See docs/artifacts.md and docs/device-facts.md#system-endpoints.\n"
         ),
     }
 }
@@ -75,13 +75,18 @@ fn header(zone: &Zone) -> String {
 /// RFC 1035 master file text, records sorted by name.
 fn zone_text(zone: &Zone, serial: u32) -> String {
     let Timers { ttl, refresh, retry, expire, minimum } = timers(zone.kind);
-    let mut records: Vec<(&str, String)> =
-        zone.records.iter().filter_map(|record| Some((record.name.as_str(), record.address?.to_string()))).collect();
+    // Names are validated DNS labels before anything is emitted; the escaper keeps any
+    // other character inside its name all the same.
+    let mut records: Vec<(String, String)> = zone
+        .records
+        .iter()
+        .filter_map(|record| Some((escape::name(&record.name), record.address?.to_string())))
+        .collect();
     records.sort();
     records.dedup();
     let width = records.iter().map(|(name, _)| name.len()).max().unwrap_or(0).max(1);
     let nameserver = zone.nameserver;
-    let mut out = format!("; {GENERATED}\n{}$ORIGIN {}.\n$TTL {ttl}\n", header(zone), zone.origin);
+    let mut out = format!("; {GENERATED}\n{}$ORIGIN {}.\n$TTL {ttl}\n", header(zone), escape::name(&zone.origin));
     writeln!(out, "{:<width$} IN SOA {nameserver} hostmaster ( {serial} {refresh} {retry} {expire} {minimum} )", "@")
         .expect("writing to a String");
     writeln!(out, "{:<width$} IN NS  {nameserver}", "@").expect("writing to a String");

@@ -14,7 +14,8 @@ use super::{GENERATED, OutputFile};
 use crate::model::{BgpPeer, Network, VirtualNetwork};
 
 pub fn emit(network: &Network) -> Vec<OutputFile> {
-    let device = network.device.name.as_ref().map_or("the device", |name| name.value.as_str());
+    let device = comment(network.device.name.as_ref().map_or("the device", |name| name.value.as_str()));
+    let device = device.as_str();
     let mut files = Vec::new();
     if !network.bgp_peers.is_empty() {
         let mut peers: Vec<&BgpPeer> = network.bgp_peers.iter().collect();
@@ -31,20 +32,10 @@ pub fn emit(network: &Network) -> Vec<OutputFile> {
     files
 }
 
-/// `text` as a single-quoted PowerShell string: no expansion inside; each quote character
-/// PowerShell accepts as a single quote (`'` and the typographic ones) is doubled.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
-    for c in text.chars() {
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            out.push(c);
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
-}
+/// A name in a `#` comment line.
+use crate::escape::powershell::comment;
+/// Names in scripts: one PowerShell expression that is exactly the name.
+pub(crate) use crate::escape::powershell::single_quoted as quote;
 
 /// The lookup of one peer by its key, the address and switch of `Remove-HcsBGPPeer`.
 fn find_peer(peer: &BgpPeer) -> String {
@@ -246,17 +237,4 @@ fn remove_vnets(device: &str, vnets: &[&VirtualNetwork]) -> String {
         .expect("writing to a String");
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quote;
-
-    #[test]
-    fn quotes_are_doubled_so_no_name_ends_its_string() {
-        assert_eq!(quote("vswitch-port3"), "'vswitch-port3'");
-        assert_eq!(quote("a'b"), "'a''b'");
-        assert_eq!(quote("a\u{2019}; rm"), "'a\u{2019}\u{2019}; rm'");
-        assert_eq!(quote("$(evil)"), "'$(evil)'");
-    }
 }

@@ -13,6 +13,7 @@ use ipnet::Ipv4Net;
 use serde::Serialize;
 
 use super::{GENERATED, OutputFile};
+use crate::escape::powershell::comment;
 use crate::model::{Network, PortId, RouteTarget};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -64,7 +65,9 @@ fn rows(network: &Network) -> Vec<Row> {
 pub fn emit(network: &Network) -> Vec<OutputFile> {
     let rows = rows(network);
     let custom: Vec<&Row> = rows.iter().filter(|row| row.origin == Origin::Custom).collect();
-    let device = network.device.name.as_ref().map_or("the device", |name| name.value.as_str());
+    // Names in comment lines go through the escaper; they are validated names already.
+    let device = comment(network.device.name.as_ref().map_or("the device", |name| name.value.as_str()));
+    let device = device.as_str();
     let mut files = vec![
         OutputFile::new("routes/apply-routes.ps1", apply_script(device, &custom)),
         OutputFile::new("routes/remove-routes.ps1", remove_script(device, &custom)),

@@ -17,6 +17,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 
 use super::{Fleet, FleetDevice};
+use crate::escape::{dot, mermaid};
 use crate::model::{Keyword, Network, PortConfig};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,11 +261,11 @@ pub fn to_dot(drawing: &Drawing) -> String {
             "peer" => "doubleoctagon",
             _ => "box",
         };
-        let _ = writeln!(out, "  n{} [label=\"{}\", shape={shape}];", index.index(), escape_dot(label));
+        let _ = writeln!(out, "  n{} [label={}, shape={shape}];", index.index(), dot::quoted(label));
     }
     for edge in drawing.graph.raw_edges() {
         let label =
-            if edge.weight.is_empty() { String::new() } else { format!(" [label=\"{}\"]", escape_dot(&edge.weight)) };
+            if edge.weight.is_empty() { String::new() } else { format!(" [label={}]", dot::quoted(&edge.weight)) };
         let _ = writeln!(out, "  n{} -- n{}{label};", edge.source().index(), edge.target().index());
     }
     out.push_str("}\n");
@@ -276,7 +277,7 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
     let mut out = String::from("flowchart LR\n");
     for index in drawing.graph.node_indices() {
         let (label, kind) = &drawing.graph[index];
-        let label = escape_mermaid(label);
+        let label = mermaid::label(label);
         let (open, close) = match *kind {
             "network" => ("[(", ")]"),
             "subnet" => ("([", "])"),
@@ -294,31 +295,8 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
         if edge.weight.is_empty() {
             let _ = writeln!(out, "  n{a} --- n{b}");
         } else {
-            let _ = writeln!(out, "  n{a} ---|\"{}\"| n{b}", escape_mermaid(&edge.weight));
+            let _ = writeln!(out, "  n{a} ---|\"{}\"| n{b}", mermaid::label(&edge.weight));
         }
     }
     out
-}
-
-fn escape_dot(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            '\n' | '\r' => vec![' '],
-            c => vec![c],
-        })
-        .collect()
-}
-
-fn escape_mermaid(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '"' => "#quot;".to_owned(),
-            '<' => "#lt;".to_owned(),
-            '>' => "#gt;".to_owned(),
-            '\n' | '\r' => " ".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
 }

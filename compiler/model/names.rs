@@ -18,6 +18,9 @@ pub enum NameShape {
     /// An Azure virtual network name (Microsoft.Network/virtualNetworks): 2-64 letters,
     /// digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_`.
     AzureNetwork,
+    /// A virtual switch's name: printable text without a quote of any kind, a backtick,
+    /// `$` or `\`, and no space at either end.
+    Switch,
 }
 
 impl NameShape {
@@ -41,7 +44,52 @@ pub fn problem(name: &str, shape: &NameShape) -> Option<String> {
         NameShape::DnsName => dns_name_problem(name),
         NameShape::Interface => interface_problem(name),
         NameShape::AzureNetwork => azure_network_problem(name),
+        NameShape::Switch => switch_problem(name),
     }
+}
+
+/// The device names its switches plain words (`vSwitch1`, `vswitch-Port5`); a name reaches
+/// the device's PowerShell (`-SwitchName`, `-VirtualSwitchName`), where a quote, a backtick
+/// or `$` is code, and every line-based artifact, where a line break ends the line.
+fn switch_problem(name: &str) -> Option<String> {
+    let forbidden = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}'
+                    | '\u{2029}'
+                    | '\''
+                    | '"'
+                    | '`'
+                    | '$'
+                    | '\\'
+                    | '\u{2018}'
+                    | '\u{2019}'
+                    | '\u{201A}'
+                    | '\u{201B}'
+                    | '\u{201C}'
+                    | '\u{201D}'
+                    | '\u{201E}'
+            )
+    };
+    if name.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|&c| forbidden(c)) {
+        return Some(match bad {
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                format!("contains the character {}", c.escape_unicode())
+            }
+            c => format!("contains `{c}`"),
+        });
+    }
+    if name.starts_with(char::is_whitespace) {
+        return Some("starts with a space".to_owned());
+    }
+    if name.ends_with(char::is_whitespace) {
+        return Some("ends with a space".to_owned());
+    }
+    None
 }
 
 fn azure_network_problem(name: &str) -> Option<String> {

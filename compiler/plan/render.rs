@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Change, Class, Plan, Section};
+use crate::escape::{markdown, powershell, terminal};
 
 /// One compared pair: the names of its sides as the user gave them, and its plan.
 pub struct Compared<'a> {
@@ -55,11 +56,17 @@ pub fn human(compared: &[Compared]) -> String {
         }
         let plan = pair.plan;
         let Some(class) = plan.class() else {
-            writeln!(out, "{} → {}: no change (both mean the same)", pair.old, pair.new).expect("writing to a String");
+            writeln!(
+                out,
+                "{} → {}: no change (both mean the same)",
+                terminal::line(pair.old),
+                terminal::line(pair.new)
+            )
+            .expect("writing to a String");
             continue;
         };
-        writeln!(out, "{} → {}: {}, {}", pair.old, pair.new, count(plan.changes.len()), class.as_str())
-            .expect("writing to a String");
+        let (old, new) = (terminal::line(pair.old), terminal::line(pair.new));
+        writeln!(out, "{old} → {new}: {}, {}", count(plan.changes.len()), class.as_str()).expect("writing to a String");
         for class in Class::ALL.iter().rev() {
             let changes: Vec<&Change> = plan.changes.iter().filter(|change| change.class == *class).collect();
             if changes.is_empty() {
@@ -67,13 +74,14 @@ pub fn human(compared: &[Compared]) -> String {
             }
             writeln!(out, "\n{} ({})", class.as_str(), changes.len()).expect("writing to a String");
             for change in changes {
-                writeln!(out, "  {}", headline(change)).expect("writing to a String");
+                writeln!(out, "  {}", terminal::line(&headline(change))).expect("writing to a String");
                 if let Some(cause) = &change.cause {
-                    writeln!(out, "    {cause}").expect("writing to a String");
+                    writeln!(out, "    {}", terminal::line(cause)).expect("writing to a String");
                 }
-                writeln!(out, "    {} (see {})", change.reason, change.fact.link()).expect("writing to a String");
+                writeln!(out, "    {} (see {})", terminal::line(&change.reason), change.fact.link())
+                    .expect("writing to a String");
                 if let Some(help) = &change.help {
-                    writeln!(out, "    help: {help}").expect("writing to a String");
+                    writeln!(out, "    help: {}", terminal::line(help)).expect("writing to a String");
                 }
             }
         }
@@ -81,7 +89,7 @@ pub fn human(compared: &[Compared]) -> String {
         if !commands.is_empty() {
             out.push_str("\ncommands for the device's PowerShell interface, in this order:\n");
             for command in commands {
-                writeln!(out, "  {command}").expect("writing to a String");
+                writeln!(out, "  {}", terminal::line(command)).expect("writing to a String");
             }
         }
     }
@@ -108,7 +116,8 @@ pub fn markdown(compared: &[Compared]) -> String {
     let mut out = String::from("## asenet diff\n");
     for pair in compared {
         let plan = pair.plan;
-        writeln!(out, "\n### `{}` → `{}`\n", pair.old, pair.new).expect("writing to a String");
+        writeln!(out, "\n### {} → {}\n", markdown::code(pair.old), markdown::code(pair.new))
+            .expect("writing to a String");
         let Some(worst) = plan.class() else {
             out.push_str("No change: both sides mean the same.\n");
             continue;
@@ -129,12 +138,13 @@ pub fn markdown(compared: &[Compared]) -> String {
             for change in changes.iter().take(MARKDOWN_CHANGES) {
                 write!(out, "- {}", markdown_headline(change)).expect("writing to a String");
                 if let Some(cause) = &change.cause {
-                    write!(out, ", {cause}").expect("writing to a String");
+                    write!(out, ", {}", markdown::prose(cause)).expect("writing to a String");
                 }
-                write!(out, ". {} ([{}]({})).", capitalised(&change.reason), change.fact.anchor, change.fact.source)
+                let reason = markdown::prose(&capitalised(&change.reason));
+                write!(out, ". {reason} ([{}]({})).", change.fact.anchor, change.fact.source)
                     .expect("writing to a String");
                 if let Some(help) = &change.help {
-                    write!(out, " Help: {help}.").expect("writing to a String");
+                    write!(out, " Help: {}.", markdown::prose(help)).expect("writing to a String");
                 }
                 out.push('\n');
             }
@@ -152,22 +162,24 @@ pub fn markdown(compared: &[Compared]) -> String {
         if !commands.is_empty() {
             writeln!(
                 out,
-                "\n<details><summary>Commands for the device's PowerShell interface ({})</summary>\n\n```powershell",
+                "\n<details><summary>Commands for the device's PowerShell interface ({})</summary>\n",
                 commands.len()
             )
             .expect("writing to a String");
+            let mut block = String::new();
             for command in commands.iter().take(MARKDOWN_COMMANDS) {
-                writeln!(out, "{command}").expect("writing to a String");
+                writeln!(block, "{command}").expect("writing to a String");
             }
             if commands.len() > MARKDOWN_COMMANDS {
                 writeln!(
-                    out,
+                    block,
                     "# … and {} more (`asenet diff --emit DIR` writes them all)",
                     commands.len() - MARKDOWN_COMMANDS
                 )
                 .expect("writing to a String");
             }
-            out.push_str("```\n\n</details>\n");
+            out.push_str(&markdown::code_block("powershell", &block));
+            out.push_str("\n</details>\n");
         }
     }
     out
@@ -181,12 +193,15 @@ fn capitalised(text: &str) -> String {
 /// The headline with values in code spans.
 fn markdown_headline(change: &Change) -> String {
     let section = change.section.as_str();
-    let mut line =
-        if change.subject == section { format!("{section}: ") } else { format!("{section} `{}`: ", change.subject) };
-    line.push_str(&change.what);
+    let mut line = if change.subject == section {
+        format!("{section}: ")
+    } else {
+        format!("{section} {}: ", markdown::code(&change.subject))
+    };
+    line.push_str(&markdown::prose(&change.what));
     match (&change.before, &change.after) {
-        (Some(before), Some(after)) => write!(line, " `{before}` → `{after}`"),
-        (Some(value), None) | (None, Some(value)) => write!(line, ": `{value}`"),
+        (Some(before), Some(after)) => write!(line, " {} → {}", markdown::code(before), markdown::code(after)),
+        (Some(value), None) | (None, Some(value)) => write!(line, ": {}", markdown::code(value)),
         (None, None) => Ok(()),
     }
     .expect("writing to a String");
@@ -280,6 +295,7 @@ pub fn json(compared: &[Compared]) -> String {
 /// The device commands of a plan (routes, virtual networks, BGP peers) as a PowerShell script for `--emit`: `undo` is the plan of
 /// the other direction.
 pub fn route_script(name: &str, plan: &Plan, purpose: &str) -> String {
+    let (name, purpose) = (powershell::comment(name), powershell::comment(purpose));
     let mut out = format!(
         "# Generated by asenet diff for {name}: {purpose}.\n# Run it in the device's PowerShell interface; removals come \
          before additions.\n"

@@ -16,6 +16,7 @@ declare_rule! {
     /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
     /// | virtual network `name` | an Azure virtual network name: 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_` (see: docs/device-facts.md#virtual-network-names) |
+    /// | switch name (`[switches.NAME]`) | printable text without a quote of any kind (`'`, `"`, a backtick, or a typographic one), `$` or `\`, and no space at either end: the device names switches with plain words (`vSwitch1`, `vswitch-Port5`) and a switch name reaches its PowerShell (see docs/device-facts.md#switch-names) |
     /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
     ///
     /// A DNS name here is at most 253 characters of labels joined by dots, without a
@@ -55,7 +56,7 @@ declare_rule! {
         code: "ASE401",
         name: "invalid-name",
         severity: Severity::Error,
-        summary: "device name, service name, namespace, domain or virtual network name breaks its naming rule",
+        summary: "device name, service name, namespace, domain, switch or virtual network name breaks its naming rule",
     };
 }
 
@@ -74,6 +75,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
     if let Some(domain) = &network.device.domain {
         report("device domain", domain, &DEVICE_DOMAIN, sink);
+    }
+    for switch in &network.switches {
+        report("switch name", &switch.name, &SWITCH, sink);
     }
     for vnet in &network.virtual_networks {
         report("virtual network name", &vnet.name, &VIRTUAL_NETWORK, sink);
@@ -146,6 +150,13 @@ static VIRTUAL_NETWORK: NameRule = NameRule {
     shape: NameShape::AzureNetwork,
 };
 
+static SWITCH: NameRule = NameRule {
+    kind: "a switch name",
+    rule: "a switch name is printable text without quotes (`'`, `\"`, a backtick or a typographic quote), `$` or \
+           `\\`, and no space at either end, like the device's own `vswitch-port3`",
+    shape: NameShape::Switch,
+};
+
 static VM_INTERFACE: NameRule = NameRule {
     kind: "a Linux interface name",
     rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:`, spaces, `#`, \
@@ -186,7 +197,7 @@ fn fix(name: &str, shape: &NameShape) -> Option<String> {
                 lowered.split('.').map(|label| label.trim_matches('-')).filter(|label| !label.is_empty()).collect();
             labels.join(".")
         }
-        NameShape::Interface => name.trim().to_owned(),
+        NameShape::Interface | NameShape::Switch => name.trim().to_owned(),
         NameShape::AzureNetwork => {
             let mapped: String = name.trim().chars().map(|c| if c == ' ' { '-' } else { c }).collect();
             mapped.trim_matches(['-', '.']).to_owned()
@@ -259,6 +270,20 @@ mod tests {
         assert_eq!(check(&"a".repeat(63), &NAMESPACE), (None, None));
         assert_eq!(check(&"a".repeat(64), &NAMESPACE).0.unwrap(), "is 64 characters long, more than 63");
         assert_eq!(check("web.api", &HOSTNAME), (Some("contains `.`".into()), Some("web-api".into())));
+    }
+
+    #[test]
+    fn switch_names() {
+        for good in ["vswitch-port3", "vSwitch1", "compute", "Switch 2", "Zürich-sw"] {
+            assert_eq!(check(good, &SWITCH), (None, None), "{good}");
+        }
+        assert_eq!(check("a\nb", &SWITCH).0.unwrap(), "contains the character \\u{a}");
+        assert_eq!(check("a'b", &SWITCH).0.unwrap(), "contains `'`");
+        assert_eq!(check("a\u{201C}b", &SWITCH).0.unwrap(), "contains `\u{201C}`");
+        assert_eq!(check("$(x)", &SWITCH).0.unwrap(), "contains `$`");
+        assert_eq!(check("a`b", &SWITCH).0.unwrap(), "contains ```");
+        assert_eq!(check(" sw", &SWITCH), (Some("starts with a space".into()), Some("sw".into())));
+        assert_eq!(check("", &SWITCH).0.unwrap(), "is empty");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. A module may use any module of its own layer or a lower one.
 const LAYERS: &[&[&str]] = &[
-    &["text"],
+    // Text for messages, and one escaper per output language.
+    &["text", "escape"],
     &["diagnostic"],
     &["model"],
     &["syntax"],

@@ -9,14 +9,14 @@ use tree_sitter::{Node, Parser, Tree};
 
 use crate::support::{build_file, examples, relative, repo_root};
 
-fn parse(source: &str) -> Tree {
+pub fn parse(source: &str) -> Tree {
     let mut parser = Parser::new();
     parser.set_language(&tree_sitter_powershell::LANGUAGE.into()).expect("the PowerShell grammar loads");
     parser.parse(source, None).expect("the parser returns a tree")
 }
 
 /// The nodes that are errors or were inserted as missing, with their text.
-fn problems(tree: &Tree, source: &str) -> Vec<String> {
+pub fn problems(tree: &Tree, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     walk(tree.root_node(), &mut |node| {
         if node.is_error() || node.is_missing() {
@@ -35,7 +35,7 @@ fn walk<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
 }
 
 /// Every command the script calls: its name and the parameters (`-Name`) it passes.
-fn commands(tree: &Tree, source: &str) -> Vec<(String, Vec<String>)> {
+pub fn commands(tree: &Tree, source: &str) -> Vec<(String, Vec<String>)> {
     let mut found = Vec::new();
     walk(tree.root_node(), &mut |node| {
         if node.kind() != "command" {

@@ -6,7 +6,6 @@
 //! `ASENET_BIN=/path/to/asenet cargo test --test it writer::` runs these against another
 //! build of asenet: that is how each regression test was first seen failing on the old code.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -366,23 +365,6 @@ fn concurrent_fixes_never_lose_an_editor_save() {
 
 fn build(input: &Path, out: &Path) -> Output {
     run_in(&repo_root(), &[], &["build", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            let key = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            if path.symlink_metadata().unwrap().is_dir() {
-                pending.push(path);
-            } else {
-                found.insert(key, std::fs::read(&path).unwrap_or_default());
-            }
-        }
-    }
-    found
 }
 
 /// Issue 21 finding 8: a hand-edited artifact that the next build no longer produces was

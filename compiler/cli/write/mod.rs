@@ -311,6 +311,51 @@ impl Directory {
     }
 }
 
+/// A file of a git working tree as git would store it, `relative` to the current
+/// directory: a regular file's bytes (at most `limit`, never blocking), a symbolic link's
+/// target text (never followed); `None` when git would see nothing there to store: no
+/// file, a directory, or a symbolic link on the way (git does not look behind one). A FIFO,
+/// socket or device is an error.
+pub fn read_as_git_would(relative: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    use std::path::Component;
+    let mut components: Vec<Component> = relative.components().collect();
+    let Some(Component::Normal(name)) = components.pop() else {
+        return Err(io::Error::other("it is not a file name"));
+    };
+    let mut dir = sys::open_dir(Path::new("."), true)?;
+    for component in components {
+        let part = match component {
+            Component::CurDir => continue,
+            Component::ParentDir => Path::new(".."),
+            Component::Normal(part) => Path::new(part),
+            Component::RootDir | Component::Prefix(_) => return Err(io::Error::other("it is not a relative name")),
+        };
+        if part != Path::new("..") {
+            match sys::status_at(&dir, part)? {
+                Some(status) if status.kind == Kind::Directory => {}
+                _ => return Ok(None),
+            }
+        }
+        dir = sys::open_dir_at(&dir, part)?;
+    }
+    let name = Path::new(name);
+    let Some(status) = sys::status_at(&dir, name)? else { return Ok(None) };
+    match status.kind {
+        Kind::File => {
+            let (file, _) = sys::open_file_at(&dir, name)?;
+            let mut bytes = Vec::new();
+            file.take(limit + 1).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > limit {
+                return Err(io::Error::new(io::ErrorKind::FileTooLarge, format!("larger than {} MiB", limit >> 20)));
+            }
+            Ok(Some(bytes))
+        }
+        Kind::Link => sys::read_link_at(&dir, name).map(Some),
+        Kind::Directory => Ok(None),
+        Kind::Other => Err(io::Error::other("it is a FIFO, socket or device, which git cannot store")),
+    }
+}
+
 /// Up to `limit` bytes of the regular file `name` in `dir`.
 fn read_at(dir: &DirHandle, name: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let (file, _) = sys::open_file_at(dir, name)?;

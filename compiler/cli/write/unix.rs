@@ -196,6 +196,11 @@ pub fn open_file_at(dir: &DirHandle, name: &Path) -> io::Result<(File, Status)> 
     Ok((File::from(fd), status))
 }
 
+/// The text of the symbolic link `name` in `dir`, as bytes: what git stores for a link.
+pub fn read_link_at(dir: &DirHandle, name: &Path) -> io::Result<Vec<u8>> {
+    Ok(rustix::fs::readlinkat(dir, name, Vec::new())?.into_bytes())
+}
+
 /// How a rename meets what is at its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rename {
