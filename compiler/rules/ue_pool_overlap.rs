@@ -1,13 +1,15 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
+use crate::model::uses::address_uses;
 use crate::model::{AddrRange, Network};
 
 declare_rule! {
     /// ## What it does
     /// Reports a UE pool that shares addresses with another UE pool (the other pool of its
     /// data network, or any pool of another data network) or with any other network of the
-    /// site: a port's or a virtual network's subnet, the Kubernetes node or service IPs, the
-    /// pod or service network. The first overlap of each pool is reported, with the
-    /// addresses shared.
+    /// site: a port's or a virtual network's subnet, an address the file gives a role (the
+    /// Kubernetes node or service IPs, a pool, a gateway, a DNS server, a virtual IP, a BGP
+    /// peer), the pod or service network. The first overlap of each pool is reported, with
+    /// the addresses shared.
     ///
     /// ## Why is this bad?
     /// A data network's two pools must "not overlap", and the design asks for "careful
@@ -75,7 +77,9 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
 }
 
-/// Every other address block of the site, in the order the file's tables come.
+/// Every other address block of the site: the ports' and virtual networks' subnets, every
+/// address the file gives a role (`model::uses`: port addresses, node and service IPs,
+/// pools, gateways, DNS servers, virtual IPs, BGP peers), and the pod and service networks.
 fn site_blocks(network: &Network) -> Vec<Block> {
     let mut blocks: Vec<Block> = network
         .ports
@@ -84,7 +88,7 @@ fn site_blocks(network: &Network) -> Vec<Block> {
             let subnet = port.subnet()?;
             Some(Block {
                 range: AddrRange::of_net(subnet.value),
-                what: format!("{}'s subnet {}", port.id, subnet.value),
+                what: format!("{}'s subnet {}", port.id, subnet.value.trunc()),
                 span: subnet.span,
             })
         })
@@ -94,30 +98,19 @@ fn site_blocks(network: &Network) -> Vec<Block> {
         what: format!("virtual network `{}`'s subnet {}", vnet.name.value, vnet.net()),
         span: vnet.subnet.span,
     }));
+    blocks.extend(address_uses(network).into_iter().map(|used| Block {
+        range: used.range,
+        what: format!("{} {}", used.owner, used.range),
+        span: used.span,
+    }));
     if let Some(kubernetes) = &network.kubernetes {
-        let node_ips = kubernetes.node_ips;
-        blocks.push(Block {
-            range: node_ips.value,
-            what: format!("node IP range {}", node_ips.value),
-            span: node_ips.span,
-        });
-        if let Some(service_ips) = kubernetes.service_ips {
-            blocks.push(Block {
-                range: service_ips.value,
-                what: format!("service IP range {}", service_ips.value),
-                span: service_ips.span,
-            });
-        }
         for (what, cidr, is_default) in [
             ("pod CIDR", kubernetes.pod_cidr, kubernetes.pod_cidr_is_default()),
             ("service CIDR", kubernetes.service_cidr, kubernetes.service_cidr_is_default()),
         ] {
-            let what = if is_default {
-                format!("the default {what} {}", cidr.value.trunc())
-            } else {
-                format!("{what} {}", cidr.value.trunc())
-            };
-            blocks.push(Block { range: AddrRange::of_net(cidr.value.trunc()), what, span: cidr.span });
+            let net = cidr.value.trunc();
+            let what = if is_default { format!("the default {what} {net}") } else { format!("the {what} {net}") };
+            blocks.push(Block { range: AddrRange::of_net(net), what, span: cidr.span });
         }
     }
     blocks
