@@ -67,19 +67,18 @@ fn split(source: &str, network: &Network, service: &Service) -> Option<Fix> {
     }
     let table = &source[start..end];
     let local = |span: Span| Span { start: span.start - start, end: span.end - start };
-    let separator = port_separator(source, &first, &service.ports.get(1)?.span);
+    let items = PortItems::of(source, &service.ports.iter().map(|port| port.span).collect::<Vec<_>>())?;
+    if items.start < start || items.end > end {
+        return None;
+    }
     let key = service.share_ip.as_ref().map_or(name.clone(), |key| key.value.clone());
     let mut copies = Vec::new();
     for (index, (protocol, new_name)) in protocols.iter().zip(&new_names).enumerate() {
-        let ports: Vec<&str> = service
-            .ports
-            .iter()
-            .filter(|port| port.protocol.value == *protocol)
-            .map(|port| &source[port.span.start..port.span.end])
-            .collect();
+        let chosen: Vec<usize> =
+            (0..service.ports.len()).filter(|&port| service.ports[port].protocol.value == *protocol).collect();
         let mut edits = vec![
             Edit::replace(local(service.name.span), basic_string(new_name)),
-            Edit::replace(local(Span { start: first.start, end: last.end }), ports.join(&separator)),
+            Edit::replace(local(Span { start: items.start, end: items.end }), items.text_of(&chosen)),
         ];
         if service.share_ip.is_none() {
             edits.push(Edit::insert(
@@ -133,13 +132,132 @@ fn table_end(source: &str, after: usize) -> usize {
     source.len()
 }
 
-/// What separates the first two ports as written (`, ` or a comma, a newline and an
-/// indentation), normalised to a comma and the whitespace after it.
-fn port_separator(source: &str, first: &Span, second: &Span) -> String {
-    let between = &source[first.end.min(second.start)..second.start];
-    let whitespace: String =
-        between.chars().rev().take_while(|c| c.is_whitespace()).collect::<Vec<_>>().into_iter().rev().collect();
-    format!(",{}", if whitespace.is_empty() { " ".to_owned() } else { whitespace })
+/// The ports of a `ports = [...]` array as written: each port's text, the comment on its
+/// line after it, the comment lines before it, and how the array is laid out; so that a
+/// copy with some of the ports keeps every comment that belongs to them.
+struct PortItems<'s> {
+    /// Each port as written.
+    texts: Vec<&'s str>,
+    /// After each port on its line: the comment (with the space before it), or `""`.
+    comments: Vec<&'s str>,
+    /// Before each port: the line break, comment lines and indentation that separate it
+    /// from the one before (`" "` in a one-line array); for the first, from the `[`.
+    leading: Vec<&'s str>,
+    /// Whether the last port is followed by a comma (a trailing comma).
+    trailing_comma: bool,
+    /// Where the replaced text starts, just after the array's `[`, and where it ends: after
+    /// the last port and the rest of its line's comma and comment, before the line break.
+    start: usize,
+    end: usize,
+}
+
+impl<'s> PortItems<'s> {
+    /// `None` when what lies between the ports is not commas, whitespace and comments.
+    fn of(source: &'s str, spans: &[Span]) -> Option<PortItems<'s>> {
+        let first = spans.first()?;
+        let start = array_start(source, first.start)?;
+        let mut items = PortItems {
+            texts: Vec::new(),
+            comments: Vec::new(),
+            leading: vec![&source[start..first.start]],
+            trailing_comma: false,
+            start,
+            end: 0,
+        };
+        for (index, span) in spans.iter().enumerate() {
+            items.texts.push(source.get(span.start..span.end)?);
+            // The rest of this port's line: up to the next port, or up to the line's end.
+            let next = spans.get(index + 1).map_or(source.len(), |next| next.start);
+            let rest = source.get(span.end..next)?;
+            let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            let (before_comment, comment) = match line.find('#') {
+                Some(hash) => (&line[..hash], &line[hash..]),
+                None => (line, ""),
+            };
+            let comma = before_comment.trim();
+            if index + 1 < spans.len() {
+                if comma != "," {
+                    return None;
+                }
+                // Whatever follows the comma's line, up to the next port: comment lines and
+                // indentation, or the space of a one-line array.
+                let gap = &rest[line.len()..];
+                if gap.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+                    return None;
+                }
+                items.leading.push(if gap.is_empty() { " " } else { gap });
+            } else {
+                // After the last port: a comma, the array's `]` (and whatever follows it,
+                // which stays where it is), or a comment and the end of the line.
+                items.trailing_comma = comma.starts_with(',');
+                if comma.trim_start_matches(',').trim_start().starts_with(']') {
+                    items.end = span.end + before_comment.find(']').unwrap_or(0);
+                    items.comments.push("");
+                    break;
+                }
+                items.end = span.end + line.len();
+            }
+            let padding = &before_comment[before_comment.trim_end().len()..];
+            items.comments.push(if comment.is_empty() {
+                ""
+            } else {
+                &line[line.len() - comment.len() - padding.len()..]
+            });
+        }
+        Some(items)
+    }
+
+    /// The array's content for the ports `chosen` (indices, in order), each with its
+    /// comments; laid out as the original is.
+    fn text_of(&self, chosen: &[usize]) -> String {
+        let mut out = String::new();
+        for (position, &port) in chosen.iter().enumerate() {
+            if position > 0 {
+                let previous = chosen[position - 1];
+                out.push(',');
+                out.push_str(self.comments[previous]);
+                out.push_str(self.leading[port]);
+            } else if port == 0 || !self.leading[0].contains('\n') {
+                out.push_str(self.leading[0]);
+            } else {
+                // The first port of the copy takes the first port's place: the line break
+                // after `[` (and what is on its line), then the comment lines written before
+                // this port.
+                let first = self.leading[0];
+                out.push_str(&first[..=first.find('\n').expect("checked above")]);
+                let own = self.leading[port];
+                out.push_str(own.strip_prefix("\r\n").or_else(|| own.strip_prefix('\n')).unwrap_or(own));
+            }
+            out.push_str(self.texts[port]);
+        }
+        if let Some(&last) = chosen.last() {
+            if self.trailing_comma || self.comments[last].contains('#') && last + 1 < self.texts.len() {
+                out.push(',');
+            }
+            out.push_str(self.comments[last]);
+        }
+        out
+    }
+}
+
+/// Just after the `[` of the array whose first element starts at `first`: only whitespace
+/// and comment lines may lie between them. `None` otherwise.
+fn array_start(source: &str, first: usize) -> Option<usize> {
+    let mut line_end = first;
+    loop {
+        let line_start = source[..line_end].rfind('\n').map_or(0, |n| n + 1);
+        let line = &source[line_start..line_end];
+        // Only the line of the first element ends at it; a line above may end in a comment.
+        let code = if line_end == first { line } else { &line[..line.find('#').unwrap_or(line.len())] };
+        let code = code.trim_end();
+        if let Some(before) = code.strip_suffix('[') {
+            return Some(line_start + before.len() + 1);
+        }
+        if !code.trim().is_empty() || line_start == 0 {
+            return None;
+        }
+        line_end = line_start - 1;
+    }
 }
 
 fn line_end(text: &str, from: usize) -> usize {
@@ -152,4 +270,36 @@ fn whole_line(text: &str, span: Span) -> Span {
     let start = text[..span.start].rfind('\n').map_or(0, |n| n + 1);
     let end = text[span.end..].find('\n').map_or(text.len(), |n| span.end + n + 1);
     Span { start, end }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue 21 finding 9: the split dropped the comments written inside `ports`.
+    #[test]
+    fn the_split_keeps_every_comment_inside_ports() {
+        let fixture = include_str!("../../tests/fixtures/ASE404/fires.toml");
+        let layouts = [
+            "ports = [\n  # plain DNS\n  { port = 53, protocol = \"UDP\" },  # answers\n  # zone transfers\n  { port = 53, protocol = \"TCP\" },  # AXFR\n  { port = 853, protocol = \"TCP\" }  # DNS over TLS\n]",
+            "ports = [\n  { port = 53, protocol = \"TCP\" }, # over TCP\n  { port = 53, protocol = \"UDP\" }, # over UDP\n]",
+            "ports = [{ port = 53, protocol = \"TCP\" }, { port = 53, protocol = \"UDP\" }] # both",
+            "ports = [{ port = 53, protocol = \"TCP\" }, { port = 53, protocol = \"UDP\" },]",
+        ];
+        let written = "ports = [{ port = 53, protocol = \"TCP\" }, { port = 53, protocol = \"UDP\" }]";
+        assert!(fixture.contains(written));
+        for layout in layouts {
+            let source = fixture.replace(written, layout);
+            let fixed = crate::fix_all(&source, true);
+            assert!(fixed.applied > 0, "{layout}: no split");
+            assert!(!fixed.checked.diagnostics.iter().any(|d| d.code() == "ASE404"), "{layout}: {}", fixed.source);
+            assert!(!fixed.checked.has_errors(), "{layout}: {:?}\n{}", fixed.checked.diagnostics, fixed.source);
+            for line in layout.lines().chain(source.lines()) {
+                if let Some(at) = line.find('#') {
+                    let comment = &line[at..];
+                    assert!(fixed.source.contains(comment), "{layout}: lost `{comment}`:\n{}", fixed.source);
+                }
+            }
+            let again = crate::fix_all(&fixed.source, true);
+            assert_eq!(again.source, fixed.source, "stable");
+        }
+    }
 }

@@ -5,11 +5,11 @@
 //! each device dozens of times, two loops ran for a minute.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use crate::support::{repo_root, scratch_dir};
-use crate::writer::binary;
+use crate::writer::{binary, output_within};
 
 fn err(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -25,26 +25,12 @@ fn fleet(name: &str) -> PathBuf {
 
 /// `asenet check --format json` of the fleet in `dir`, killed after 30 s (`None`).
 fn check(dir: &Path) -> Option<(Output, serde_json::Value)> {
-    let mut child = Command::new(binary())
-        .args(["check", "--format", "json"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if child.try_wait().unwrap().is_some() {
-            let output = child.wait_with_output().unwrap();
-            let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
-            return Some((output, report));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    let output = output_within(
+        Command::new(binary()).args(["check", "--format", "json"]).current_dir(dir),
+        Duration::from_secs(30),
+    )?;
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    Some((output, report))
 }
 
 /// The device files the report lists (not the fleet file), and every code it draws.
@@ -134,27 +120,16 @@ fn graph_svg_stops_a_hung_or_endless_dot() {
         std::fs::write(dir.join("dot"), script).unwrap();
         std::fs::set_permissions(dir.join("dot"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
         let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
-        let mut child = Command::new(binary())
-            .args(["graph", "--fleet", "examples/fleet/asenet-fleet.toml", "--format", "svg"])
-            .current_dir(repo_root())
-            .env("PATH", path)
-            .env("ASENET_TEST_DOT_TIMEOUT_MS", "1000")
-            .env("ASENET_TEST_DOT_LIMIT", "1048576")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(30) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let finished = child.try_wait().unwrap().is_some();
-        if !finished {
-            let _ = child.kill();
-        }
-        let output = child.wait_with_output().unwrap();
-        assert!(finished, "{name}: asenet waited on `dot` for 30 s");
+        let output = output_within(
+            Command::new(binary())
+                .args(["graph", "--fleet", "examples/fleet/asenet-fleet.toml", "--format", "svg"])
+                .current_dir(repo_root())
+                .env("PATH", path)
+                .env("ASENET_TEST_DOT_TIMEOUT_MS", "1000")
+                .env("ASENET_TEST_DOT_LIMIT", "1048576"),
+            Duration::from_secs(30),
+        )
+        .unwrap_or_else(|| panic!("{name}: asenet waited on `dot` for 30 s"));
         assert_eq!(output.status.code(), Some(2), "{name}: {}", err(&output));
         let expected = if name == "hung" { "did not finish in 1 s" } else { "wrote more than 1 MiB" };
         assert!(err(&output).contains(expected), "{name}: {}", err(&output));

@@ -6,11 +6,11 @@
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use crate::support::scratch_dir;
-use crate::writer::{binary, repository, run_in, store_pair};
+use crate::writer::{binary, output_within, repository, run_in, store_pair};
 
 fn err(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -22,24 +22,7 @@ fn out(output: &Output) -> String {
 
 /// Runs asenet in `cwd` and kills it after `limit`: `None` when it had to be killed.
 fn run_with_timeout(cwd: &Path, args: &[&str], limit: Duration) -> Option<Output> {
-    let mut child = Command::new(binary())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if child.try_wait().unwrap().is_some() {
-            return Some(child.wait_with_output().unwrap());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    output_within(Command::new(binary()).args(args).current_dir(cwd), limit)
 }
 
 /// Issue 21 finding 3: `--git=--output=PATH` reached `git diff` as an option, truncated
@@ -79,10 +62,17 @@ fn a_repositorys_fsmonitor_never_runs() {
     assert!(marker.exists(), "the test's fsmonitor hook does not run under git itself");
     std::fs::remove_file(&marker).unwrap();
 
+    // A hook that git runs when it writes the index (as `git status` does): asenet's git
+    // calls take no optional locks and point hooks nowhere.
+    let hooked = repo.join("hook-ran");
+    let hook = repo.join(".git/hooks/post-index-change");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", hooked.display())).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let output = run_in(&repo, &[], &["diff", "--git", "main"]);
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     assert!(out(&output).contains("main:store.toml → store.toml"), "{}", out(&output));
     assert!(!marker.exists(), "the repository's core.fsmonitor ran");
+    assert!(!hooked.exists(), "a repository hook ran");
     let output = run_in(&repo, &[], &["diff", "main:store.toml", "store.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     assert!(!marker.exists(), "the repository's core.fsmonitor ran");

@@ -30,6 +30,22 @@ pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
     command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
 }
 
+/// Runs `command` (its output piped) and kills it after `limit`: `None` when it had to be
+/// killed, as a test of a hang must not hang itself.
+pub fn output_within(command: &mut Command, limit: std::time::Duration) -> Option<Output> {
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -261,6 +277,35 @@ fn fix_refuses_when_the_owner_cannot_be_kept() {
     assert_eq!((metadata.uid(), metadata.gid()), (1234, 1234));
     assert_eq!(std::fs::read_to_string(&device).unwrap(), fixable());
     assert_eq!(names(&dir), ["device.toml"], "no staging file left");
+}
+
+/// Finding 6: "Permission denied" came without the path. A file the user may write in a
+/// directory the user may not: the error names the directory and the permission missing.
+#[test]
+fn fix_names_the_directory_and_permission_it_lacks() {
+    if !can_switch_user("unwritable directory") {
+        return;
+    }
+    let dir = scratch_dir("fix-unwritable-dir");
+    let device = dir.join("device.toml");
+    std::fs::write(&device, fixable()).unwrap();
+    std::os::unix::fs::chown(&device, Some(1000), Some(1000)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = run_in(
+        &dir,
+        &["setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups"],
+        &["check", "--fix", "device.toml"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", err(&output));
+    assert!(
+        err(&output).contains(
+            "cannot fix `device.toml`: permission denied (asenet needs write and search (x) permission on the \
+             directory `.`)"
+        ),
+        "{}",
+        err(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&device).unwrap(), fixable());
 }
 
 /// Finding 6: several files stopped at the first unreadable one, and "Permission denied"

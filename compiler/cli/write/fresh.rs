@@ -43,7 +43,8 @@ pub fn create(path: &Path, files: &[NewFile], what: &str) -> Result<(), String> 
             (dir, Some(created))
         }
     };
-    dir.lock(Lock::Exclusive, true, what)?;
+    // Another run writing into the same directory is waited for; it leaves it not empty.
+    dir.lock(Lock::Exclusive, false, what)?;
     let entries = sys::entries(&dir.handle).map_err(|error| dir.io_error("read", "", &error))?;
     if !entries.is_empty() {
         return Err(format!("cannot write into `{shown}`: it is not empty (give a new or empty directory)"));

@@ -50,31 +50,40 @@ pub fn read(path: &Path, limit: u64) -> Result<Original, String> {
     };
     let parent = sys::open_parent(path)
         .map_err(|error| format!("cannot read `{shown}`: {}", super::describe_at(&error, "read", path)))?;
-    let status = match sys::status_at(&parent, Path::new(name)) {
-        Ok(Some(status)) => status,
-        Ok(None) => return Err(format!("cannot read `{shown}`: no such file")),
-        Err(error) => return Err(format!("cannot read `{shown}`: {}", super::describe_at(&error, "read", path))),
+    // What is at the name and what was opened must be one file; a save that renames a new
+    // file in between is simply read again.
+    let mut attempts = 0;
+    let (file, opened) = loop {
+        let status = match sys::status_at(&parent, Path::new(name)) {
+            Ok(Some(status)) => status,
+            Ok(None) => return Err(format!("cannot read `{shown}`: no such file")),
+            Err(error) => return Err(format!("cannot read `{shown}`: {}", super::describe_at(&error, "read", path))),
+        };
+        match status.kind {
+            Kind::File => {}
+            Kind::Link => {
+                let target =
+                    std::fs::read_link(path).map(|target| format!(" to `{}`", target.display())).unwrap_or_default();
+                return Err(format!(
+                    "cannot fix `{shown}`: it is a symbolic link{target}; --fix replaces only regular files, never \
+                     what a link points at: fix the file itself (or print the fixes with `--diff`)"
+                ));
+            }
+            Kind::Directory => return Err(format!("cannot read `{shown}`: it is a directory")),
+            Kind::Other => {
+                return Err(format!("cannot read `{shown}`: it is not a regular file (a FIFO, socket or device)"));
+            }
+        }
+        let (file, opened) = sys::open_file_at(&parent, Path::new(name))
+            .map_err(|error| format!("cannot read `{shown}`: {}", super::describe_at(&error, "read", path)))?;
+        if opened.identity == status.identity {
+            break (file, opened);
+        }
+        attempts += 1;
+        if attempts == 8 {
+            return Err(format!("cannot read `{shown}`: it keeps being replaced while asenet opens it; run again"));
+        }
     };
-    match status.kind {
-        Kind::File => {}
-        Kind::Link => {
-            let target =
-                std::fs::read_link(path).map(|target| format!(" to `{}`", target.display())).unwrap_or_default();
-            return Err(format!(
-                "cannot fix `{shown}`: it is a symbolic link{target}; --fix replaces only regular files, never what a \
-                 link points at: fix the file itself (or print the fixes with `--diff`)"
-            ));
-        }
-        Kind::Directory => return Err(format!("cannot read `{shown}`: it is a directory")),
-        Kind::Other => {
-            return Err(format!("cannot read `{shown}`: it is not a regular file (a FIFO, socket or device)"));
-        }
-    }
-    let (file, opened) = sys::open_file_at(&parent, Path::new(name))
-        .map_err(|error| format!("cannot read `{shown}`: {}", super::describe_at(&error, "read", path)))?;
-    if opened.identity != status.identity {
-        return Err(format!("cannot read `{shown}`: it was replaced while asenet opened it; run again"));
-    }
     let mut bytes = Vec::new();
     (&file)
         .take(limit + 1)

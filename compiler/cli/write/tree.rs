@@ -510,8 +510,7 @@ pub(super) mod fault {
         match action {
             "kill" => {
                 // Dies of SIGKILL, as a killed build does: no destructor, no cleanup.
-                let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
-                std::process::abort()
+                super::super::sys::kill_self()
             }
             "fail" => Err(io::Error::new(io::ErrorKind::StorageFull, format!("ASENET_TEST_FAULT={setting}"))),
             _ => Ok(()),

@@ -343,3 +343,11 @@ pub fn is_link_error(error: &io::Error) -> bool {
     error.raw_os_error() == Some(Errno::LOOP.raw_os_error())
         || error.get_ref().is_some_and(|inner| inner.is::<super::LinkRefused>())
 }
+
+/// Dies of SIGKILL, as a killed build does: no destructor, no cleanup (the tests' fault
+/// injection).
+#[cfg(feature = "testing")]
+pub fn kill_self() -> ! {
+    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+    std::process::abort()
+}
