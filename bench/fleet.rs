@@ -5,31 +5,20 @@
 //! takes the first one's node IPs (ASE602), and in another the first device's pod CIDR is
 //! the HQ network (ASE603).
 //!
-//! `cargo run --release --example fleet -- DIR 10000 [--conflicts]`; `bench/fleet.sh` runs
-//! the whole benchmark.
+//! `cargo run --release -p asenet-bench --example fleet -- DIR 10000 [--conflicts]`;
+//! `bench/fleet.sh` runs the whole benchmark.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// SplitMix64, seeded: the same fleet on every machine.
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % bound
-    }
-}
+use asenet::testing::random::SplitMix64;
 
 /// The `index`th /24 of 10.0.0.0/8.
 fn subnet(index: usize) -> String {
     format!("10.{}.{}", index >> 8, index & 255)
 }
 
-fn device(store: usize, second: bool, conflicts: bool, random: &mut Random) -> String {
+fn device(store: usize, second: bool, conflicts: bool, random: &mut SplitMix64) -> String {
     let name = format!("store{store:05}-{}", if second { 'b' } else { 'a' });
     let (uplink, compute) = (subnet(2 * store), subnet(2 * store + 1));
     let host = if second { 11 } else { 10 };
@@ -93,7 +82,7 @@ fn main() {
     let dir = Path::new(dir);
     std::fs::create_dir_all(dir.join("devices")).expect("the output directory can be made");
     let stores = count.div_ceil(2);
-    let mut random = Random(42);
+    let mut random = SplitMix64::new(42);
     for store in 0..stores {
         for second in [false, true] {
             if 2 * store + usize::from(second) >= count {

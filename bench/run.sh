@@ -41,7 +41,7 @@ echo "== build (release)"
 # The binary alone first: built with the examples, it would get the `testing` feature
 # they turn on (the generator, the fault injection) through the dev-dependencies.
 cargo build --release --locked --bin asenet
-cargo build --release --locked --example generate --example stage
+cargo build --release --locked -p asenet-bench --example generate --example stage
 asenet=target/release/asenet
 stage=target/release/examples/stage
 
@@ -58,7 +58,7 @@ for n in 1000 10000 100000; do
 done
 
 echo "== divan: parse, check, build in memory"
-cargo bench --locked --bench scale | tee "$data/divan.txt"
+cargo bench --locked -p asenet-bench --bench scale | tee "$data/divan.txt"
 
 # The median of a divan benchmark, in ms: `divan_ms GROUP ROUTES`.
 divan_ms() {

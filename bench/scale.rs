@@ -3,7 +3,7 @@
 //! 10k and 100k routes (and a tenth as many services). `check_conflicts` checks the variant
 //! with 1% conflicts, whose diagnostics are made too.
 //!
-//! `cargo bench --bench scale` (`bench/run.sh` runs it with the rest). Each iteration
+//! `cargo bench -p asenet-bench --bench scale` (`bench/run.sh` runs it with the rest). Each iteration
 //! includes dropping what it made, as a process would.
 
 use asenet::testing::generator::{self, Shape};

@@ -1,7 +1,7 @@
 //! Keystroke to published diagnostics, through the protocol, and memory over a long session.
 //!
 //!     cargo build --release
-//!     cargo run --release --example server_latency -- FILE [EDITS] [--full]
+//!     cargo run --release -p asenet-bench --example server_latency -- FILE [EDITS] [--full]
 //!
 //! Starts `target/release/asenet server` (or `$ASENET_BIN`), opens FILE, then sends EDITS
 //! (default 200) `didChange` notifications, each a keystroke (a comment line typed at the

@@ -92,11 +92,12 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The 0-based line and column of `offset` (clamped to the text, and moved back to the
-    /// start of its character), the column in `units`.
+    /// start of its character, or of its line break: between the `\r` and the `\n` of a
+    /// `\r\n` is the line's end), the column in `units`.
     pub fn line_column(&self, offset: usize, units: Units) -> LineColumn {
-        let offset = self.floor_char_boundary(offset);
         let line = self.line_of(offset);
         let start = self.line_starts[line];
+        let offset = self.floor_char_boundary(offset).min(self.line_end(line));
         let column = match units {
             Units::Utf8 => offset - start,
             Units::Utf16 => self.counts_before(offset).utf16 - self.counts_before(start).utf16,
@@ -256,8 +257,9 @@ mod tests {
         let index = LineIndex::new("ab\r\ncd\n\nlast\rx");
         let lines: Vec<_> = (0..index.line_count()).map(|line| index.line_range(line)).collect();
         assert_eq!(lines, [0..2, 4..6, 7..7, 8..12, 13..14]);
-        // The `\n` of a `\r\n` is on the line it ends.
+        // The `\n` of a `\r\n` is on the line it ends, at that line's end.
         assert_eq!(index.line_of(3), 0);
+        assert_eq!(index.line_column(3, Units::Utf8), LineColumn { line: 0, column: 2 });
         assert_eq!(index.position(13), Position { line: 5, column: 1 });
         assert_eq!(offset_in("ab\r\ncd\n\nlast\rx", LineColumn { line: 4, column: 0 }, Units::Utf16), 13);
         assert_eq!(LineIndex::new("a\r").line_count(), 2);

@@ -103,11 +103,17 @@ pub enum Lookup {
     Unknown(Option<&'static str>),
 }
 
+/// The rule whose code is exactly `written`, without the suggestions [`lookup`] computes for
+/// anything else: a hover asks it of every word under the cursor.
+pub fn find_code(catalogue: Catalogue, written: &str) -> Option<&'static Rule> {
+    catalogue.iter().copied().find(|rule| rule.code == written)
+}
+
 /// The one lookup of a code the user wrote: `[lint]`, suppression comments and `explain`
 /// all call it. `[lint]` and suppressions take only [`Lookup::Exact`]; `explain` also takes
 /// [`Lookup::Loose`].
 pub fn lookup(catalogue: Catalogue, written: &str) -> Lookup {
-    if let Some(rule) = catalogue.iter().copied().find(|rule| rule.code == written) {
+    if let Some(rule) = find_code(catalogue, written) {
         return Lookup::Exact(rule);
     }
     if let Some(rule) =

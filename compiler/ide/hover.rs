@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use ipnet::Ipv4Net;
 use serde_json::Value;
 
-use crate::diagnostic::{Lookup, lookup};
+use crate::diagnostic::find_code;
 use crate::diagnostic::{Span, floor_char_boundary};
 use crate::model::{AddrRange, Network, PortConfig, dns};
 use crate::query::owners;
@@ -21,7 +21,7 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
     let (line_start, line) = line_at(source, offset);
     let column = offset - line_start;
     if let Some((word, start)) = word_at(line, column)
-        && let Lookup::Exact(rule) = lookup(RULES, word)
+        && let Some(rule) = find_code(RULES, word)
     {
         let text = format!("**{} {}** ({})\n\n{}", rule.code, rule.name, rule.severity.as_str(), rule.documentation());
         return Some((text, Span { start: line_start + start, end: line_start + start + word.len() }));

@@ -3,11 +3,13 @@
 //! happy path, `asenet check` reports nothing), or with about 1% injected conflicts.
 //!
 //! Shared by `bench/scale.rs`, the tests and the `generate` example
-//! (`cargo run --release --example generate -- 100000 > big.toml`). Valid for up to about
-//! 270,000 routes (node ports and pins run out beyond).
+//! (`cargo run --release -p asenet-bench --example generate -- 100000 > big.toml`). Valid
+//! for up to about 270,000 routes (node ports and pins run out beyond).
 
 use std::fmt::Write;
 use std::net::Ipv4Addr;
+
+use super::random::SplitMix64;
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
@@ -30,23 +32,6 @@ impl Shape {
 
     pub fn services(self) -> usize {
         self.routes / 10
-    }
-}
-
-/// SplitMix64: tiny, seeded, and the same on every machine.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
     }
 }
 
@@ -90,7 +75,7 @@ deny = ["ASE202"]
 "#;
 
 pub fn device_file(shape: Shape) -> String {
-    let mut random = Random(shape.seed);
+    let mut random = SplitMix64::new(shape.seed);
     let mut out = String::with_capacity(shape.routes * 110 + shape.services() * 200 + HEADER.len());
     out.push_str(HEADER);
     for index in 0..shape.services() {
@@ -112,7 +97,7 @@ fn nth_host(base: [u8; 4], k: usize) -> Ipv4Addr {
 /// docs/device-facts.md#shared-ips advises; 6 has a node port; 7 pins its cluster IP; 8 pins its
 /// external IP. A third have a target port. With conflicts, 98 of each hundred pins the external IP
 /// of 88.
-fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut Random) {
+fn write_service(out: &mut String, index: usize, shape: Shape, random: &mut SplitMix64) {
     let slot = index % 10;
     let load_balancer = slot.is_multiple_of(2);
     let kind = if load_balancer { "LoadBalancer" } else { "ClusterIP" };
@@ -166,7 +151,7 @@ pub struct Route {
 /// next hop off Port3's subnet (ASE203). The routes draw from their own random stream, so
 /// the netplan file gets the same ones.
 pub fn routes(shape: Shape) -> impl Iterator<Item = Route> {
-    let mut random = Random(shape.seed ^ 0x0005_eed0_f00d_0a7e);
+    let mut random = SplitMix64::new(shape.seed ^ 0x0005_eed0_f00d_0a7e);
     (0..shape.routes).map(move |index| {
         let conflict = shape.conflicts && index % 100 == 99;
         let repeat = conflict && (index / 100).is_multiple_of(2);

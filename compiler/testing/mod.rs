@@ -1,10 +1,11 @@
 //! Support shared by the tests, the benchmarks and the fuzz targets, compiled only with the
-//! `testing` feature: the integration tests, the `generate` example, the `scale` benchmark
-//! and the fuzz crate turn it on (the first three through the dev-dependency of this package
-//! on itself), so a release build of `asenet` contains none of it.
+//! `testing` feature: the integration tests (through the dev-dependency of this package on
+//! itself), the benchmarks (`bench/Cargo.toml`) and the fuzz crate turn it on, so a release
+//! build of `asenet` contains none of it.
 //!
 //! It is the top layer: it drives the whole pipeline (`crate::check_bytes`, `crate::build`)
 //! and nothing else in the crate may use it.
 
 pub mod generator;
 pub mod invariants;
+pub mod random;

@@ -7,28 +7,10 @@ use std::path::Path;
 
 use asenet::emit::Previous;
 
-use crate::support::{asenet, build_file, examples, relative, repo_root, scratch_dir, stderr};
+use crate::support::{asenet, build_file, examples, files, relative, repo_root, scratch_dir, stderr};
 
 const EXAMPLE: &str = "examples/seed-scenario.toml";
 const BROKEN: &str = "tests/fixtures/ASE203/fires.toml";
-
-/// Every file below `dir`, by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let key = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                files.insert(key, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
 
 fn build(input: &str, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["build", input, "--out", out.to_str().unwrap()];
@@ -86,12 +68,12 @@ fn two_builds_give_identical_bytes() {
         let input = relative(&path);
         assert_eq!(build(&input, &first, &[]).status.code(), Some(0));
         assert_eq!(build(&input, &second, &[]).status.code(), Some(0));
-        let (first_tree, second_tree) = (tree(&first), tree(&second));
+        let (first_tree, second_tree) = (files(&first), files(&second));
         assert!(first_tree.len() > 10, "{input}: {:?}", first_tree.keys());
         assert_eq!(first_tree, second_tree, "{input}");
         // A rebuild into the same directory changes nothing either, zone serials included.
         assert_eq!(build(&input, &first, &[]).status.code(), Some(0));
-        assert_eq!(tree(&first), second_tree, "{input}: rebuilt in place");
+        assert_eq!(files(&first), second_tree, "{input}: rebuilt in place");
     }
 }
 
@@ -101,7 +83,7 @@ fn the_manifest_lists_every_file_with_its_sha256_and_the_input() {
     let hex = |bytes: &[u8]| Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let out = scratch_dir("manifest");
     assert_eq!(build(EXAMPLE, &out, &[]).status.code(), Some(0));
-    let files = tree(&out);
+    let files = files(&out);
     let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
     assert_eq!(manifest["tool"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(manifest["input"]["sha256"], hex(&std::fs::read(repo_root().join(EXAMPLE)).unwrap()));
@@ -133,14 +115,14 @@ fn check_passes_after_a_build_and_catches_every_kind_of_drift() {
     std::fs::write(&zone, &edited).unwrap();
     std::fs::remove_file(out.join("routes/worker1.ip")).unwrap();
     std::fs::write(out.join("routes/worker9.json"), "{}").unwrap(); // not asenet's: ignored
-    let before = tree(&out);
+    let before = files(&out);
     let drift = build(EXAMPLE, &out, &["--check"]);
     assert_eq!(drift.status.code(), Some(1));
     let report = stderr(&drift);
     assert!(report.contains("dns/seed-gpu.contoso.local.zone: differs"), "{report}");
     assert!(report.contains("routes/worker1.ip: missing"), "{report}");
     assert!(!report.contains("worker9"), "{report}");
-    assert_eq!(tree(&out), before, "--check writes nothing");
+    assert_eq!(files(&out), before, "--check writes nothing");
 
     // A file that the previous build wrote and this one would not is stale.
     let without_domain = scratch_dir("check-input").join("site.toml");
@@ -163,11 +145,11 @@ fn a_config_with_errors_leaves_dir_untouched() {
     let out = scratch_dir("errors").join("out");
     assert_eq!(build(EXAMPLE, &out, &[]).status.code(), Some(0));
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let before = tree(&out);
+    let before = files(&out);
     let failed = build(BROKEN, &out, &[]);
     assert_eq!(failed.status.code(), Some(1));
     assert!(stderr(&failed).contains("ASE203"), "{}", stderr(&failed));
-    assert_eq!(tree(&out), before);
+    assert_eq!(files(&out), before);
     let parent = out.parent().unwrap();
     let _ = parent;
     let leftovers = crate::output_safety::leftovers(&out);
@@ -186,7 +168,7 @@ fn stale_artifacts_are_removed_and_foreign_files_survive() {
     std::fs::write(out.join("dns/extra.zone"), "kept too").unwrap();
     let two_node = "examples/two-node-gpu.toml";
     assert_eq!(build(two_node, &out, &[]).status.code(), Some(0));
-    let files = tree(&out);
+    let files = files(&out);
     assert_eq!(files["README.site"], b"kept");
     assert_eq!(files["dns/extra.zone"], b"kept too");
     assert!(!files.contains_key("dns/seed-gpu.contoso.local.zone"), "{:?}", files.keys());
@@ -241,4 +223,20 @@ fn build_exits_2_when_it_cannot_run() {
     assert_eq!(garbled.status.code(), Some(2));
     assert!(stderr(&garbled).contains("move it away to build afresh"), "{}", stderr(&garbled));
     assert_eq!(asenet(&["build", EXAMPLE], b"").status.code(), Some(2), "--out is required");
+}
+
+#[test]
+fn services_carry_the_written_selector_and_the_metallb_annotation_only() {
+    let path = repo_root().join("tests/fixtures/ASE003/quiet-selector.toml");
+    let files = build_file(&path);
+    let services = files.iter().find(|file| file.path == "kubernetes/services.yaml").unwrap();
+    insta::assert_snapshot!(services.contents);
+    assert!(!services.contents.contains("loadBalancerIP:"), "the deprecated field is not written");
+    assert!(services.contents.contains("metallb.universe.tf/loadBalancerIPs"));
+
+    // Without a selector, none is invented.
+    let without = std::fs::read_to_string(&path).unwrap().replace("selector = {", "# selector = {");
+    let built = asenet::build(&without, &asenet::emit::Previous::default()).unwrap();
+    let services = built.files.iter().find(|file| file.path == "kubernetes/services.yaml").unwrap();
+    assert!(!services.contents.contains("selector"), "{}", services.contents);
 }

@@ -1,8 +1,9 @@
 //! The binary end to end: exit codes, formats, stdin, unreadable and odd inputs.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::support::{asenet, stderr, stdout};
+use crate::support::{asenet, stderr, stdout, stdout_json};
 
 const EXAMPLE: &str = "examples/seed-scenario.toml";
 const BROKEN: &str = "tests/fixtures/ASE006/fires.toml";
@@ -60,6 +61,45 @@ fn warnings_fail_the_run_only_with_deny_warnings() {
     assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
 }
 
+/// Only a warning: an unexplained suppression comment (ASE502).
+const WARNING_ONLY: &str = "# asenet: allow(ASE201)\n[device]\nname = \"store042\"\n";
+
+#[test]
+fn denied_warnings_are_errors_in_every_format() {
+    let checked = asenet::check(WARNING_ONLY);
+    assert!(!checked.diagnostics.is_empty() && !checked.has_errors(), "{:#?}", checked.diagnostics);
+    let run = |format: &str, deny: bool| {
+        let mut args = vec!["check", "--format", format, "--stdin-filename", "site.toml", "-"];
+        if deny {
+            args.insert(1, "--deny-warnings");
+        }
+        asenet(&args, WARNING_ONLY.as_bytes())
+    };
+    let allowed = run("github", false);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert!(stdout(&allowed).lines().all(|line| line.starts_with("::warning ")), "{}", stdout(&allowed));
+
+    let denied = run("github", true);
+    assert_eq!(denied.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&denied).lines().map(str::to_owned).collect();
+    assert!(!lines.is_empty() && lines.iter().all(|line| line.starts_with("::error ")), "{lines:#?}");
+    assert!(lines.iter().all(|line| line.contains("--deny-warnings")), "the help says why: {lines:#?}");
+
+    let sarif = stdout_json(&run("sarif", true));
+    let levels: BTreeSet<&str> =
+        sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, BTreeSet::from(["error"]));
+
+    let json = stdout_json(&run("json", true));
+    let severities: BTreeSet<&str> =
+        json["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["severity"].as_str().unwrap()).collect();
+    assert_eq!(severities, BTreeSet::from(["error"]));
+    assert_eq!(json["summary"]["warnings"], 0);
+
+    let human = run("human", true);
+    assert!(stderr(&human).contains("1 error") || stderr(&human).contains("errors, 0 warnings"), "{}", stderr(&human));
+}
+
 #[test]
 fn json_reports_every_problem_sorted_by_position() {
     let output = asenet(&["check", "--format", "json", "tests/fixtures/ASE003/fires-addresses.toml", BROKEN], b"");
@@ -106,6 +146,16 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
     let directory = asenet(&["check", "examples"], b"");
     assert_eq!(directory.status.code(), Some(2));
     assert_eq!(stderr(&directory), "error: cannot read `examples`: it is a directory\n");
+}
+
+#[test]
+fn an_unreadable_input_is_listed_in_the_json_report() {
+    let output = asenet(&["check", "--format", "json", "no/such/site.toml", "examples/mini-r-site.toml"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(stdout(&output));
+    let github = asenet(&["check", "--format", "github", "no/such/site.toml"], b"");
+    assert_eq!(github.status.code(), Some(2));
+    assert!(stdout(&github).starts_with("::error file=no/such/site.toml,"), "{}", stdout(&github));
 }
 
 #[test]
@@ -207,6 +257,44 @@ fn man_prints_a_roff_page() {
     assert!(check.contains(".TH asenet-check 1"), "{check}");
     assert!(check.contains("\\-\\-format") && check.contains("sarif"), "{check}");
     assert_eq!(asenet(&["man", "frobnicate"], b"").status.code(), Some(2));
+}
+
+#[test]
+fn explain_suggests_codes_and_names() {
+    let output = asenet(&["explain", "next-hop-of-link"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `next-hop-off-link` (ASE203)?"), "{}", stderr(&output));
+    let output = asenet(&["explain", "ASE230"], b"");
+    assert!(stderr(&output).contains("(ASE203)?"), "{}", stderr(&output));
+}
+
+#[test]
+fn completion_offers_codes_after_explain_and_commands_after_man() {
+    let bash = stdout(&asenet(&["completions", "bash"], b""));
+    let options_of = |subcommand: &str| {
+        let block = bash.split(&format!("asenet__subcmd__{subcommand})\n")).nth(1).unwrap();
+        block.lines().next().unwrap().to_owned()
+    };
+    let explain = options_of("explain");
+    assert!(explain.contains(" ASE203 ") && explain.contains(" next-hop-off-link "), "{explain}");
+    let man = options_of("man");
+    assert!(man.contains(" check ") && man.contains(" build ") && man.contains(" explain "), "{man}");
+    // An unknown code still reaches `explain`, which says what is wrong, not clap.
+    assert!(stderr(&asenet(&["explain", "zzz"], b"")).contains("no rule `zzz`"));
+}
+
+#[test]
+fn every_man_page_has_an_exit_status_section() {
+    for page in [None, Some("check"), Some("build")] {
+        let args: Vec<&str> = ["man"].into_iter().chain(page).collect();
+        let roff = stdout(&asenet(&args, b""));
+        let at = roff.find(".SH \"EXIT STATUS\"").unwrap_or_else(|| panic!("{page:?} has no EXIT STATUS"));
+        let section = &roff[at..];
+        for code in ["\\fB0\\fR", "\\fB1\\fR", "\\fB2\\fR"] {
+            assert!(section.contains(code), "{page:?}: {code}");
+        }
+        assert!(roff.find(".SH OPTIONS").is_none_or(|options| options < at), "after OPTIONS");
+    }
 }
 
 /// Several files are checked in parallel, yet the report is the one a sequential run

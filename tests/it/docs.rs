@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::support::{asenet, build_file, examples, relative, repo_root, stdout};
+use crate::support::{asenet, build_file, examples, relative, repo_root, repository_files, stdout};
 
 /// The markdown files whose links must resolve.
 fn markdown_files() -> Vec<PathBuf> {
@@ -17,18 +17,7 @@ fn markdown_files() -> Vec<PathBuf> {
         .map(|name| root.join(name))
         .filter(|path| path.is_file())
         .collect();
-    let mut pending = vec![root.join("docs")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "md") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    files.extend(repository_files(&["docs"], "md"));
     files
 }
 
@@ -226,20 +215,7 @@ fn facts_anchors() -> BTreeSet<String> {
 
 /// Every `.toml` file of the repository's inputs: examples, fixtures, corpus, malformed files.
 fn device_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![repo_root().join("examples"), repo_root().join("tests")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "toml") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    repository_files(&["examples", "tests"], "toml")
 }
 
 #[test]

@@ -7,26 +7,11 @@ use std::path::PathBuf;
 
 use asenet::fix::{self, Fix};
 
-use crate::support::{relative, repo_root};
+use crate::support::{relative, repository_files};
 
 /// Every `.toml` under `tests/fixtures` and `tests/corpus`, sorted.
 fn files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures", "tests/corpus"] {
-        let mut stack = vec![repo_root().join(dir)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|ext| ext == "toml") {
-                    files.push(path);
-                }
-            }
-        }
-    }
-    files.sort();
-    files
+    repository_files(&["tests/fixtures", "tests/corpus"], "toml")
 }
 
 fn count_by_code(source: &str) -> BTreeMap<&'static str, usize> {
@@ -199,8 +184,6 @@ mod command_line {
         "#);
         let sarif = asenet(&["check", "--format", "sarif", "-"], source.as_bytes());
         let sarif: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
-        let violations = crate::support::schema_violations(&crate::formats::sarif_schema(), &sarif);
-        assert!(violations.is_empty(), "{violations:#?}");
         let change = &sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
         assert_eq!(change["replacements"][0]["insertedContent"]["text"], "\"192.168.20.0/24\"");
         assert_eq!(change["replacements"][0]["deletedRegion"]["startLine"], 22);

@@ -134,3 +134,25 @@ fn input_errors_cannot_be_allowed() {
     assert!(codes.contains(&("ASE003", "ASE004 cannot be allowed")), "{codes:?}");
     assert!(codes.iter().any(|(code, _)| *code == "ASE004"), "ASE004 still fires: {codes:?}");
 }
+
+#[test]
+fn a_route_off_the_compute_port_gets_one_fix_from_both_rules() {
+    let source = std::fs::read_to_string(repo_root().join("tests/fixtures/ASE301/fires-off-compute.toml")).unwrap();
+    let checked = asenet::check(&source);
+    let helps: Vec<(&str, &str)> =
+        checked.diagnostics.iter().map(|d| (d.code(), d.help.as_deref().unwrap_or(""))).collect();
+    assert_eq!(helps.iter().map(|(code, _)| *code).collect::<Vec<_>>(), ["ASE301", "ASE303"]);
+    for (code, help) in helps {
+        assert!(help.contains("`interface = \"Port3\"`"), "{code}: {help}");
+        assert!(!help.contains("give Port4"), "{code} contradicts: {help}");
+    }
+}
+
+#[test]
+fn mixed_protocols_are_all_named() {
+    let source = std::fs::read_to_string(repo_root().join("tests/fixtures/ASE404/fires-three-protocols.toml")).unwrap();
+    let checked = asenet::check(&source);
+    let [diagnostic] = checked.diagnostics.as_slice() else { panic!("{:#?}", checked.diagnostics) };
+    assert_eq!(diagnostic.message, "LoadBalancer service `dns` mixes TCP, UDP and SCTP");
+    assert!(diagnostic.help.as_deref().unwrap().contains("`dns-sctp`"));
+}

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{asenet, relative, repo_root, stderr, stdout};
+use crate::support::{asenet, relative, repo_root, scratch_dir, stderr, stdout};
 
-const EXAMPLE: &str = "examples/fleet/asenet-fleet.toml";
+pub(crate) const EXAMPLE: &str = "examples/fleet/asenet-fleet.toml";
 
-fn fleets() -> Vec<PathBuf> {
+pub(crate) fn fleets() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo_root().join("tests/fleet"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -211,29 +211,26 @@ fn graph_draws_the_fleet_and_a_device() {
     assert_eq!(broken.status.code(), Some(1));
 }
 
-/// SVG needs Graphviz: skipped (loudly) without `dot`, except under CI, which installs it.
+/// Without Graphviz, `--format svg` exits 2 and says how to install it (the SVG itself is
+/// checked through `dot` in `consumers::graphviz`): run with a PATH where no `dot` is.
 #[test]
-fn graph_svg_through_graphviz() {
-    let has_dot = std::process::Command::new("dot").arg("-V").output().is_ok();
-    if !has_dot {
-        assert!(std::env::var_os("CI").is_none(), "CI must install graphviz (`.ci/run`)");
-        eprintln!("SKIPPED graph_svg_through_graphviz: Graphviz `dot` is not installed (apt-get install graphviz)");
-        let output = asenet(&["graph", "--fleet", EXAMPLE, "--format", "svg"], b"");
-        assert_eq!(output.status.code(), Some(2));
-        assert!(stderr(&output).contains("apt-get install graphviz"), "{}", stderr(&output));
-        return;
-    }
-    let output = asenet(&["graph", "--fleet", EXAMPLE, "--format", "svg"], b"");
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    // Graphviz writes `-` as `&#45;` in text.
-    let svg = stdout(&output).replace("&#45;", "-");
-    assert!(svg.contains("<svg") && svg.contains("store042-a") && svg.contains("hq-lan"), "{svg}");
+fn graph_svg_without_graphviz_names_the_package() {
+    let empty = scratch_dir("no-dot-on-path");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_asenet"))
+        .args(["graph", "--fleet", EXAMPLE, "--format", "svg"])
+        .current_dir(repo_root())
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("apt-get install graphviz"), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "{}", stdout(&output));
 }
 
-/// `schemas/asenet-fleet.schema.json` is what the code generates; its keys are the
-/// reader's; the example fleet file and every fleet fixture without input errors satisfy it.
+/// `schemas/asenet-fleet.schema.json` is what the code generates, and its keys are the
+/// reader's (`consumers::json_schema` validates the fleet files against it).
 #[test]
-fn fleet_schema_file_matches_and_validates_the_fleet_files() {
+fn fleet_schema_file_matches_the_reader() {
     let path = repo_root().join("schemas/asenet-fleet.schema.json");
     let expected = asenet::fleet::schema::json_schema();
     if std::fs::read_to_string(&path).ok().as_deref() != Some(expected.as_str()) {
@@ -256,21 +253,6 @@ fn fleet_schema_file_matches_and_validates_the_fleet_files() {
         keys.sort_unstable();
         assert_eq!(found, keys, "table `{table}`");
     }
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let mut files = vec![repo_root().join(EXAMPLE)];
-    files.extend(
-        fleets().into_iter().filter(|dir| !dir.ends_with("ASE008-fires")).map(|dir| dir.join("asenet-fleet.toml")),
-    );
-    for file in files {
-        let value: serde_json::Value = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&value).map(|error| error.to_string()).collect();
-        assert!(errors.is_empty(), "{}: {errors:?}", relative(&file));
-    }
-    let broken: serde_json::Value = toml::from_str(
-        &std::fs::read_to_string(repo_root().join("tests/fleet/ASE008-fires/asenet-fleet.toml")).unwrap(),
-    )
-    .unwrap();
-    assert!(!validator.is_valid(&broken), "the fleet with every input error fails the schema too");
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! the layers below it (ARCHITECTURE.md draws them). This reads every `crate::...` path in
 //! every source file, `use` lines and inline paths alike, and fails on one that reaches up.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::support::repository_files;
 
 /// Bottom to top. A module may use any module of its own layer or a lower one.
 const LAYERS: &[&[&str]] = &[
@@ -31,17 +33,6 @@ fn layer(module: &str) -> usize {
         .unwrap_or_else(|| panic!("compiler/{module} is in no layer: add it to LAYERS here and to ARCHITECTURE.md"))
 }
 
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The top-level modules a line names through `crate::`, `use crate::{a, b}` included.
 fn named_modules(line: &str) -> Vec<String> {
     let mut named = Vec::new();
@@ -67,9 +58,7 @@ fn named_modules(line: &str) -> Vec<String> {
 #[test]
 fn no_module_imports_from_a_higher_layer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("compiler");
-    let mut files = Vec::new();
-    sources(&root, &mut files);
-    files.sort();
+    let files = repository_files(&["compiler"], "rs");
     let mut violations = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(&root).unwrap();
@@ -122,8 +111,7 @@ fn the_scanner_sees_grouped_and_inline_paths() {
 #[test]
 fn only_syntax_sees_toml() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("compiler");
-    let mut files = Vec::new();
-    sources(&root, &mut files);
+    let files = repository_files(&["compiler"], "rs");
     let outside: Vec<String> = files
         .iter()
         .filter(|file| !file.starts_with(root.join("syntax")))
@@ -131,4 +119,20 @@ fn only_syntax_sees_toml() {
         .map(|file| file.display().to_string())
         .collect();
     assert!(outside.is_empty(), "TOML types outside `syntax`: {outside:?}");
+}
+
+/// The crates of the feature `consumers` (jsonschema, tree-sitter) are optional dependencies
+/// only because cargo has no optional dev-dependencies: the library never names them.
+#[test]
+fn only_the_consumer_tests_use_the_consumers_crates() {
+    let files = repository_files(&["compiler"], "rs");
+    let users: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            ["jsonschema", "tree_sitter"].iter().any(|name| text.contains(&format!("{name}::")))
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(users.is_empty(), "the library uses a crate of the consumer tests: {users:?}");
 }

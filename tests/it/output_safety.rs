@@ -8,34 +8,10 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::support::{asenet, build_file, repo_root, scratch_dir, stderr};
+use crate::support::{asenet, build_file, repo_root, scratch_dir, stderr, tree};
 
 const EXAMPLE: &str = "examples/seed-scenario.toml";
 const OTHER: &str = "examples/two-node-gpu.toml";
-
-/// Every entry below `dir` (files with their bytes, links with their target), by path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut entries = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            let key = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            let kind = path.symlink_metadata().unwrap().file_type();
-            if kind.is_symlink() {
-                entries.insert(key, std::fs::read_link(&path).unwrap().to_string_lossy().as_bytes().to_vec());
-            } else if kind.is_dir() {
-                entries.insert(format!("{key}/"), Vec::new());
-                pending.push(path);
-            } else if kind.is_file() {
-                entries.insert(key, std::fs::read(&path).unwrap());
-            } else {
-                entries.insert(key, b"(not a file)".to_vec());
-            }
-        }
-    }
-    entries
-}
 
 /// Runs `asenet build INPUT --out OUT` with extra environment.
 fn build_with(input: &str, out: &Path, env: &[(&str, &str)]) -> Output {

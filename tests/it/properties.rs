@@ -829,15 +829,9 @@ proptest! {
 /// of the fuzz targets.
 #[test]
 fn every_file_of_the_repository_holds_the_invariants() {
-    let mut pending = vec![crate::support::repo_root().join("examples"), crate::support::repo_root().join("tests")];
-    let mut checked = 0;
-    while let Some(path) = pending.pop() {
-        if path.is_dir() {
-            pending.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
-        } else if path.extension().is_some_and(|ext| ext == "toml") {
-            invariants::check_everything(&std::fs::read(&path).unwrap());
-            checked += 1;
-        }
+    let files = crate::support::repository_files(&["examples", "tests"], "toml");
+    for path in &files {
+        invariants::check_everything(&std::fs::read(path).unwrap());
     }
-    assert!(checked > 150, "{checked} files");
+    assert!(files.len() > 150, "{} files", files.len());
 }

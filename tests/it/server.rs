@@ -57,6 +57,32 @@ impl Client {
         }
     }
 
+    /// Sends every request before reading any answer (as a busy editor does), and returns
+    /// their results in order; each must succeed.
+    pub fn ok_all(&mut self, requests: Vec<(&str, Value)>) -> Vec<Value> {
+        let first = self.next_id + 1;
+        for (method, params) in &requests {
+            self.next_id += 1;
+            let request = Request::new(RequestId::from(self.next_id), (*method).to_owned(), params.clone());
+            self.connection.sender.send(Message::Request(request)).unwrap();
+        }
+        let mut results = vec![Value::Null; requests.len()];
+        let mut answered = 0;
+        while answered < requests.len() {
+            match self.receive() {
+                Message::Response(response) => {
+                    let index = (first..=self.next_id).position(|id| response.id == RequestId::from(id)).unwrap();
+                    let (method, _) = &requests[index];
+                    results[index] = response.response_result.unwrap_or_else(|error| panic!("{method}: {error:?}"));
+                    answered += 1;
+                }
+                Message::Notification(notification) => self.pending.push(notification),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        results
+    }
+
     /// The result of a request that must succeed.
     pub fn ok(&mut self, method: &str, params: Value) -> Value {
         let response = self.request(method, params);
@@ -68,6 +94,11 @@ impl Client {
 
     fn receive(&self) -> Message {
         self.connection.receiver.recv_timeout(Duration::from_secs(60)).expect("the server answers")
+    }
+
+    /// The notifications that arrived while responses were awaited, taken.
+    pub fn notifications(&mut self) -> Vec<Notification> {
+        std::mem::take(&mut self.pending)
     }
 
     /// The next `publishDiagnostics` for `uri`.

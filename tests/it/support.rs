@@ -1,5 +1,6 @@
 //! Shared helpers: check a text and render what was found, colourless and 80 columns wide.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -56,6 +57,11 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+/// Standard output as the one JSON document it must be (`--format json`, `sarif`, ...).
+pub fn stdout_json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).expect("stdout is one JSON document")
+}
+
 /// The shipped examples, sorted.
 pub fn examples() -> Vec<PathBuf> {
     let mut examples: Vec<_> = std::fs::read_dir(repo_root().join("examples"))
@@ -65,6 +71,55 @@ pub fn examples() -> Vec<PathBuf> {
         .collect();
     examples.sort();
     examples
+}
+
+/// Every file below the repository's `roots` whose name ends in `.{extension}`, sorted.
+pub fn repository_files(roots: &[&str], extension: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending: Vec<PathBuf> = roots.iter().map(|root| repo_root().join(root)).collect();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == extension) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every entry below `dir`, by its path relative to `dir` with forward slashes, links not
+/// followed: a file with its bytes, a link with its target, a directory as `path/` with
+/// nothing, anything else (a fifo) as `(not a file)`. What a test compares before and after.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut entries = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            let key = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let kind = path.symlink_metadata().unwrap().file_type();
+            if kind.is_symlink() {
+                entries.insert(key, std::fs::read_link(&path).unwrap().to_string_lossy().as_bytes().to_vec());
+            } else if kind.is_dir() {
+                entries.insert(format!("{key}/"), Vec::new());
+                pending.push(path);
+            } else if kind.is_file() {
+                entries.insert(key, std::fs::read(&path).unwrap());
+            } else {
+                entries.insert(key, b"(not a file)".to_vec());
+            }
+        }
+    }
+    entries
+}
+
+/// [`tree`] without its directories: every file (or link, or fifo) below `dir`.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(dir).into_iter().filter(|(path, _)| !path.ends_with('/')).collect()
 }
 
 /// The artifacts of `path`'s device file, built as a first build.
@@ -84,21 +139,10 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Consumer tests feed the artifacts to a real program. They are `#[ignore]`d, with the
-/// program and its install command as the reason, so that `cargo test` lists each one as
-/// ignored rather than passing it unchecked; `.ci/run` installs every program and runs them
-/// with `cargo test --locked --test it consumers -- --include-ignored`. Once such a test runs,
-/// a program that cannot run fails it: it never passes having checked nothing.
-pub fn require_tool(tool: &str, install: &str, available: Result<(), String>) {
-    if let Err(reason) = available {
-        panic!("{tool} cannot run here, so this consumer test cannot check anything ({install}): {reason}")
-    }
-}
-
 /// Whether a test that needs a real tool or root can run; when it cannot, it says so on
 /// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
 /// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
-/// command and [`require_tool`] for a test that checks nothing without the tool.
+/// command (`consumers::require_tool`) for a test that checks nothing without the tool.
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
@@ -110,11 +154,4 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
             false
         }
     }
-}
-
-/// Every way `instance` breaks `schema`, one line each (`/path: what is wrong`). The draft is
-/// the schema's own, with its default: draft-07 (SARIF) checks `format` (`uri-reference`, …).
-pub fn schema_violations(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(schema).expect("the schema itself is valid");
-    validator.iter_errors(instance).map(|error| format!("{}: {error}", error.instance_path())).collect()
 }

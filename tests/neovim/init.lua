@@ -1,7 +1,7 @@
 -- Drives `asenet server` from Neovim's built-in LSP client (0.7.2, Debian 12), headless:
 -- open a device file, wait for its diagnostics, request a code action, apply it, save,
 -- wait for the diagnostics to clear, hover. Every step writes a line to $ASENET_OUT, which
--- tests/it/neovim.rs reads; `error` lines say what went wrong.
+-- tests/it/consumers/neovim.rs reads; `error` lines say what went wrong.
 --
 -- Environment: ASENET_BIN (the binary), ASENET_FILE (the device file), ASENET_OUT.
 local out = {}

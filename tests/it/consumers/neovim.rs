@@ -1,11 +1,12 @@
 //! The server end to end with a real client: Neovim's built-in LSP client, headless, runs
 //! `tests/neovim/init.lua` against the binary (open, diagnostics, code action, apply, save,
 //! hover) and writes what it saw to a file read here. `ASENET_NVIM` names the `nvim` to run
-//! (default: `nvim` on PATH); CI installs Debian's package in `.ci/run`.
+//! (default: `nvim` on PATH); `.ci/run` installs Debian's package.
 
 use std::process::Command;
 
-use crate::support::{repo_root, scratch_dir, tool_available};
+use super::require_tool;
+use crate::support::{repo_root, scratch_dir};
 
 fn nvim() -> String {
     std::env::var("ASENET_NVIM").unwrap_or_else(|_| "nvim".to_owned())
@@ -17,10 +18,9 @@ fn nvim_runs() -> Result<(), String> {
 }
 
 #[test]
+#[ignore = "consumer: needs nvim (apt-get install neovim)"]
 fn neovim_opens_fixes_saves_and_hovers() {
-    if !tool_available("nvim", nvim_runs()) {
-        return;
-    }
+    require_tool("nvim", "apt-get install neovim", nvim_runs());
     let dir = scratch_dir("neovim");
     let file = dir.join("device.toml");
     let original = std::fs::read_to_string(repo_root().join("tests/fixtures/ASE208/fires.toml")).unwrap();

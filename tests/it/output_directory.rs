@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::output_safety::leftovers;
-use crate::support::{repo_root, scratch_dir, stderr, stdout};
+use crate::support::{files, repo_root, scratch_dir, stderr, stdout};
 
 const A: &str = "examples/seed-scenario.toml";
 const B: &str = "examples/two-node-gpu.toml";
@@ -40,25 +40,6 @@ fn build_command(prefix: &[&str], input: &str, out: &Path) -> Command {
 
 fn build(input: &str, out: &Path) -> Output {
     build_command(&[], input, out).output().unwrap()
-}
-
-/// Regular files below `dir` by relative path (directories walked, links not followed).
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            let kind = path.symlink_metadata().unwrap().file_type();
-            if kind.is_dir() {
-                pending.push(path);
-            } else {
-                let key = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                found.insert(key, if kind.is_file() { std::fs::read(&path).unwrap() } else { Vec::new() });
-            }
-        }
-    }
-    found
 }
 
 /// DIR holds exactly one complete build of one of `inputs`: its manifest names that input,
