@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport, Unreadable};
@@ -225,27 +225,30 @@ fn parse_size(text: &str) -> Result<u8, String> {
 mod diff;
 mod fix;
 mod git;
+mod manual;
 pub mod server;
 
-/// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run.
+/// Exit status: 0 no errors, 1 the input has errors, 2 the command could not run; each
+/// command's page in `manual` says what they mean for it.
 const FAILURE: u8 = 1;
 const CANNOT_RUN: u8 = 2;
 
-/// The EXIT STATUS section of every manual page (roff).
-const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
-.TP
-\fB0\fR
-No errors: the input checked clean, or only with warnings; the command did what was asked.
-.TP
-\fB1\fR
-The input has errors (with \fB\-\-deny\-warnings\fR, warnings too), so \fBbuild\fR wrote nothing; or \fBbuild \-\-check\fR found the directory differs.
-.TP
-\fB2\fR
-The command could not run: a bad argument, an unknown rule or command, an input that cannot be read, an output that cannot be written.
-"#;
+/// The command tree, with each command's examples and exit statuses at the end of its
+/// `--help` (the same text as its manual page's EXAMPLES and EXIT STATUS).
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    if let Some(page) = manual::page("asenet") {
+        command = command.after_help(manual::after_help(page));
+    }
+    for page in manual::PAGES.iter().filter(|page| page.command != "asenet") {
+        command = command.mut_subcommand(page.command, |sub| sub.after_help(manual::after_help(page)));
+    }
+    command
+}
 
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command().try_get_matches_from(args).and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -287,7 +290,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Schema => print(crate::syntax::schema::json_schema(RULES).as_bytes()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "asenet", &mut out);
+            clap_complete::generate(shell, &mut command(), "asenet", &mut out);
             print(&out)
         }
         Command::Man { command } => manual_page(command.as_deref()),
@@ -310,11 +313,14 @@ fn manual_page(subcommand: Option<&str>) -> ExitCode {
     };
     let mut out = Vec::new();
     let source = format!("asenet {}", env!("CARGO_PKG_VERSION"));
+    let name = subcommand.unwrap_or("asenet");
     clap_mangen::Man::new(page).source(source).render(&mut out).expect("writing to a Vec cannot fail");
-    let page = String::from_utf8(out).expect("clap_mangen writes UTF-8");
-    // EXIT STATUS goes after the options and commands, before VERSION (man-pages(7) order).
-    let at = page.find("\n.SH VERSION").map_or(page.len(), |at| at + 1);
-    let page = format!("{}{EXIT_STATUS}{}", &page[..at], &page[at..]);
+    let rendered = String::from_utf8(out).expect("clap_mangen writes UTF-8");
+    // EXIT STATUS after the options and commands, before VERSION; EXAMPLES at the end
+    // (man-pages(7) order). Both from the text `--help` ends with.
+    let (exit_status, examples) = manual::page(name).map(manual::roff_sections).unwrap_or_default();
+    let at = rendered.find("\n.SH VERSION").map_or(rendered.len(), |at| at + 1);
+    let page = format!("{}{exit_status}{}{examples}", &rendered[..at], &rendered[at..]);
     print(page.as_bytes())
 }
 
@@ -475,18 +481,21 @@ fn explain(code: &str) -> ExitCode {
     match diagnostic::lookup(RULES, code) {
         Lookup::Exact(rule) | Lookup::Loose(rule) => {
             let text = format!(
-                "# {} {} ({})\n\n{}\n",
+                "# {} {} ({})\n\n{}",
                 rule.code,
                 rule.name,
                 rule.severity.as_str(),
-                rule.documentation().trim_end()
+                crate::rules::explanation(rule)
             );
             print_stdout(&text)
         }
         Lookup::Unknown(_) => {
-            // Codes and names both: `ASE230` and `next-hop-of-link` are typos of one rule.
-            let candidates = RULES.iter().flat_map(|rule| [rule.code, rule.name]);
-            let suggestion = crate::text::did_you_mean(code, candidates)
+            // A code is suggested from its own family only; a name from the names.
+            let near = match diagnostic::nearest_code(RULES, code) {
+                Some(near) => Some(near),
+                None => crate::text::did_you_mean(code, RULES.iter().map(|rule| rule.name)),
+            };
+            let suggestion = near
                 .and_then(|near| RULES.iter().find(|rule| rule.code == near || rule.name == near))
                 .map(|rule| format!("; did you mean `{}` ({})?", rule.name, rule.code))
                 .unwrap_or_default();

@@ -423,7 +423,9 @@ pub fn graph(file: Option<&Path>, fleet: Option<&Path>, format: GraphFormat) -> 
             }
         };
         let names: Vec<String> = loaded.devices.iter().map(|device| device.name.clone()).collect();
-        fleet::graph::fleet_drawing(&loaded.fleet, &loaded.fleet_devices(), &names)
+        // The graph marks what `check` reports across the devices.
+        let findings = fleet::check_fleet(&loaded.fleet, &loaded.fleet_devices());
+        fleet::graph::fleet_drawing(&loaded.fleet, &loaded.fleet_devices(), &names, &findings)
     };
     match format {
         GraphFormat::Dot => print_stdout(&fleet::graph::to_dot(&drawing)),

@@ -44,10 +44,14 @@ const ELLIPSIS: char = '…';
 /// Renders every diagnostic of one file, in order.
 pub fn render(path: &str, source: &str, diagnostics: &[Diagnostic], style: Style) -> String {
     let theme = if style.colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    // Addresses and ranges contain hyphens: never break a line inside one.
+    // Break lines at spaces only: addresses and ranges contain hyphens, paths and
+    // `file:line:col` slashes, and a path cut in two cannot be pasted or clicked. A word
+    // longer than the line stays whole.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut out = String::new();
     if diagnostics.is_empty() {
         // A clean file: nothing to show, and no reason to index its lines.

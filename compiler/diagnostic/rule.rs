@@ -121,7 +121,30 @@ pub fn lookup(catalogue: Catalogue, written: &str) -> Lookup {
     {
         return Lookup::Loose(rule);
     }
-    Lookup::Unknown(did_you_mean(written, catalogue.iter().map(|rule| rule.code)))
+    Lookup::Unknown(nearest_code(catalogue, written))
+}
+
+/// The code `written` most likely meant, or `None`. A code is suggested only from its own
+/// family (`ASE2xx` for `ASE2..`): the one `written` extends or cuts short by a digit
+/// (`ASE2031`, `ASE20` -> `ASE203`... the longest such), else the nearest by one edit
+/// (`ASE2O3` -> `ASE203`). `ASE700` meets no `ASE7xx` rule and gets nothing, rather than
+/// `ASE001`.
+pub fn nearest_code(catalogue: Catalogue, written: &str) -> Option<&'static str> {
+    let upper = written.to_ascii_uppercase();
+    let family = |code: &str| code.get(3..4).map(str::to_owned);
+    let same_family: Vec<&'static str> = catalogue
+        .iter()
+        .map(|rule| rule.code)
+        .filter(|code| upper.starts_with("ASE") && family(code) == family(&upper))
+        .collect();
+    let one_digit_off = |code: &str| {
+        (upper.len() == code.len() + 1 && upper.starts_with(code))
+            || (code.len() == upper.len() + 1 && code.starts_with(&upper))
+    };
+    if let Some(code) = same_family.iter().copied().filter(|code| one_digit_off(code)).max_by_key(|code| code.len()) {
+        return Some(code);
+    }
+    did_you_mean(&upper, same_family.iter().copied())
 }
 
 impl Lookup {
@@ -129,7 +152,7 @@ impl Lookup {
     pub fn exact(self, catalogue: Catalogue, written: &str) -> Result<&'static Rule, Option<&'static str>> {
         match self {
             Lookup::Exact(rule) => Ok(rule),
-            Lookup::Loose(_) => Err(did_you_mean(written, catalogue.iter().map(|rule| rule.code))),
+            Lookup::Loose(_) => Err(nearest_code(catalogue, written)),
             Lookup::Unknown(suggestion) => Err(suggestion),
         }
     }

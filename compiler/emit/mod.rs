@@ -5,11 +5,12 @@
 //! The previous build's `manifest.json`, read by `cli`, comes in as [`Previous`]: it
 //! decides the zone serials.
 
+pub mod converge;
 mod data_network_routes;
 mod dns;
 pub mod manifest;
 mod metallb;
-pub(crate) mod powershell;
+pub mod powershell;
 mod routes;
 mod services;
 pub mod site_parameters;

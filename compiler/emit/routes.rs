@@ -12,9 +12,11 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 use serde::Serialize;
 
+use super::converge::{Action, Decisions, Found};
 use super::{GENERATED, OutputFile};
 use crate::escape::powershell::comment;
 use crate::model::{Network, PortId, RouteTarget};
+use crate::plan::classes::{self, RouteField};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,7 +157,11 @@ fn ip_batch_rows(vm_interface: &str, rows: &[Row]) -> String {
 
 fn ip_batch(node: &str, address: Ipv4Addr, rows: &str) -> String {
     let mut out = format!(
-        "# {GENERATED}\n# Custom routes of the Kubernetes VM {node} ({address}): run `ip -batch {node}.ip` inside it.\n"
+        "# {GENERATED}\n\
+         # The custom routes the Kubernetes VM {node} ({address}) gets, as `ip -batch` lines. Not for\n\
+         # the VM itself: the device sets its routes when routes/apply-routes.ps1 runs on the device's\n\
+         # PowerShell interface. Try them in a lab VM or a network namespace instead:\n\
+         # `ip netns exec NS ip -batch {node}.ip` (docs/artifacts.md).\n"
     );
     out.push_str(rows);
     out
@@ -275,26 +281,68 @@ fn write_present(out: &mut String, row: &Row) {
     .expect("writing to a String");
 }
 
-/// The function that makes `apply-routes.ps1` converge: a route is known by its interface and
-/// destination, the key of `Remove-HcsNetRoute`; one that is there with the same next hop
-/// and metric is left alone, one with another is removed and added again, a missing one is
-/// added. One line of output per route says which.
-const SET_ROUTE: &str = r#"function Set-AsenetRoute([string]$Interface, [string]$Destination, [string]$NextHop, [long]$Metric) {
-    $present = @(Get-HcsNetRoute -InterfaceAlias $Interface | Where-Object { $_.DestinationPrefix -eq $Destination })
-    $route = "$Interface $Destination via $NextHop metric $Metric"
-    if ($present.Count -eq 0) {
-        Add-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination -NextHop $NextHop -RouteMetric $Metric
-        Write-Output "added: $route"
-    } elseif ($present.Count -eq 1 -and "$($present[0].NextHop)" -eq $NextHop -and "$($present[0].RouteMetric)" -eq "$Metric") {
-        Write-Output "present: $route"
-    } else {
-        $was = ($present | ForEach-Object { "via $($_.NextHop) metric $($_.RouteMetric)" }) -join ", "
-        Remove-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination
-        Add-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination -NextHop $NextHop -RouteMetric $Metric
-        Write-Output "replaced: $route (was $was)"
-    }
+/// What the route scripts may do in each state, from `plan::classes` (a route is never
+/// `redeploy`: every state of it is acted on).
+fn route_decisions() -> Decisions {
+    let fields: Vec<(RouteField, &'static str)> = RouteField::COMPARED.iter().map(|&f| (f, f.as_str())).collect();
+    Decisions::derive(&fields, false, |_, difference| classes::route(difference))
 }
-"#;
+
+/// The function that makes `apply-routes.ps1` converge: a route is known by its interface and
+/// destination, the key of `Remove-HcsNetRoute`; it is compared by next hop and metric, and
+/// each state does what [`route_decisions`] says: present and the same is left alone, a
+/// different one is removed and added again, a missing one is added. One line of output
+/// per route says which. (One call per route keeps the script small at 100,000 routes.)
+fn set_route_function() -> String {
+    let decisions = route_decisions();
+    let mut out = String::from(
+        "function Set-AsenetRoute([string]$Interface, [string]$Destination, [string]$NextHop, [long]$Metric) {
+    $found = @(Get-HcsNetRoute -InterfaceAlias $Interface | Where-Object { $_.DestinationPrefix -eq $Destination })
+    $route = \"$Interface $Destination via $NextHop metric $Metric\"
+    $was = ($found | ForEach-Object { \"via $($_.NextHop) metric $($_.RouteMetric)\" }) -join ', '
+    if ($found.Count -eq 0) { $state = 'absent' }
+    elseif ($found.Count -gt 1 -or \"$($found[0].NextHop)\" -ne $NextHop) { $state = 'next hop' }
+    elseif (\"$($found[0].RouteMetric)\" -ne \"$Metric\") { $state = 'metric' }
+    else { $state = 'present' }
+    switch ($state) {
+",
+    );
+    let add = "Add-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination -NextHop $NextHop -RouteMetric $Metric";
+    let remove = "Remove-HcsNetRoute -InterfaceAlias $Interface -DestinationPrefix $Destination";
+    let states = [
+        Found::Absent,
+        Found::Differs(RouteField::NextHop.as_str()),
+        Found::Differs(RouteField::Metric.as_str()),
+        Found::Same,
+    ];
+    for found in states {
+        let (commands, said): (Vec<&str>, String) = match decisions.apply_action(found, false) {
+            Action::Leave => (vec![], "\"present: $route\"".to_owned()),
+            Action::Add => (vec![add], "\"added: $route\"".to_owned()),
+            Action::Replace => (vec![remove, add], "\"replaced: $route (was $was)\"".to_owned()),
+            Action::Remove => (vec![remove], "\"removed: $route\"".to_owned()),
+            Action::Stop => (
+                vec![],
+                format!(
+                    "throw \"asenet: $route: its {} differs, and changing it is what `asenet diff` classes as redeploy\"",
+                    found.as_str()
+                ),
+            ),
+        };
+        writeln!(out, "        '{}' {{", found.as_str()).expect("writing to a String");
+        for command in commands {
+            writeln!(out, "            {command}").expect("writing to a String");
+        }
+        if said.starts_with("throw") {
+            writeln!(out, "            {said}").expect("writing to a String");
+        } else {
+            writeln!(out, "            Write-Output {said}").expect("writing to a String");
+        }
+        out.push_str("        }\n");
+    }
+    out.push_str("    }\n}\n");
+    out
+}
 
 fn apply_script(device: &str, custom: &[&Row]) -> String {
     let mut out = format!(
@@ -309,7 +357,7 @@ fn apply_script(device: &str, custom: &[&Row]) -> String {
         return out;
     }
     out.push('\n');
-    out.push_str(SET_ROUTE);
+    out.push_str(&set_route_function());
     out.push('\n');
     out.reserve(custom.len() * 64);
     for row in custom {
@@ -331,6 +379,13 @@ fn remove_script(device: &str, custom: &[&Row]) -> String {
         out.push_str("# The device file has no custom routes.\n");
     }
     out.reserve(custom.len() * 200);
+    // A present route is removed in every state (it is never `redeploy`).
+    let decisions = route_decisions();
+    let removes =
+        [Found::Same, Found::Differs(RouteField::NextHop.as_str()), Found::Differs(RouteField::Metric.as_str())]
+            .into_iter()
+            .all(|found| decisions.remove_action(found, false) == Action::Remove);
+    debug_assert!(removes, "plan::classes makes a route removal a redeploy: remove-routes.ps1 must stop instead");
     for row in custom {
         out.push_str("\nif (");
         write_present(&mut out, row);

@@ -18,6 +18,7 @@ pub use split::attach;
 pub use crate::diagnostic::fix::basic_string;
 pub use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::syntax::suppression::REASON_PLACEHOLDER;
 
 /// What one pass of [`apply`] did.
 #[derive(Debug, PartialEq, Eq)]
@@ -86,7 +87,7 @@ pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
     }
     let line_start = source[..diagnostic.span.start].rfind('\n').map_or(0, |newline| newline + 1);
     let indent: String = source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    let comment = format!("{indent}# asenet: allow({code}) -- <reason>\n");
+    let comment = format!("{indent}# asenet: allow({code}) -- {REASON_PLACEHOLDER}\n");
     Some(Fix::new(
         format!("allow {code} ({}) here, with a reason", diagnostic.rule.name),
         Applicability::Manual,

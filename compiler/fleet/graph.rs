@@ -16,7 +16,8 @@ use ipnet::Ipv4Net;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 
-use super::{Fleet, FleetDevice};
+use super::{FileId, Fleet, FleetDevice, FleetDiagnostic};
+use crate::diagnostic::Span;
 use crate::escape::{dot, mermaid};
 use crate::model::{Keyword, Network, PortConfig};
 
@@ -119,13 +120,22 @@ impl Topology {
 
 /// A graph ready to draw: each node an id, a label and a kind (its shape).
 pub struct Drawing {
-    pub graph: UnGraph<(String, &'static str), String>,
+    /// Nodes are a label and a kind (`device`, `subnet`, `conflict`...); edges a label and
+    /// whether they mark a finding of `check`.
+    pub graph: UnGraph<(String, &'static str), (String, bool)>,
 }
 
-/// The fleet's graph for people: devices by name, sites, subnets and networks.
-pub fn fleet_drawing(fleet: &Fleet, devices: &[FleetDevice], names: &[String]) -> Drawing {
+/// The fleet's graph for people: devices by name, sites, subnets and networks, and what the
+/// fleet rules found (`findings`, `check_fleet`'s): each range or address they report drawn
+/// beside its device and joined to what it collides with, marked, with the code.
+pub fn fleet_drawing(
+    fleet: &Fleet,
+    devices: &[FleetDevice],
+    names: &[String],
+    findings: &[FleetDiagnostic],
+) -> Drawing {
     let topology = Topology::new(fleet, devices);
-    let graph = topology.graph.map(
+    let mut graph = topology.graph.map(
         |_, node| match node {
             Node::Device(index) => {
                 let name = devices[*index].name().unwrap_or(names[*index].as_str());
@@ -138,9 +148,89 @@ pub fn fleet_drawing(fleet: &Fleet, devices: &[FleetDevice], names: &[String]) -
                 (format!("network {} {}", network.name.value, network.prefix.value), "network")
             }
         },
-        |_, ()| String::new(),
+        |_, ()| (String::new(), false),
     );
+    let network_node =
+        |index: usize| topology.graph.node_indices().find(|&node| topology.graph[node] == Node::Network(index));
+    // One node per reported range, shared by the findings that name it.
+    let mut ranges: BTreeMap<(usize, Span), NodeIndex> = BTreeMap::new();
+    let mut range_node =
+        |graph: &mut UnGraph<(String, &'static str), (String, bool)>, device: usize, span: Span, hint: &str| {
+            if let Some(&node) = ranges.get(&(device, span)) {
+                return Some(node);
+            }
+            let network = devices[device].network?;
+            let label = held_at(network, span, hint)?;
+            // A subnet is drawn already: the finding points at it.
+            if let Some(subnet) = graph.node_indices().find(|&node| graph[node] == (label.clone(), "subnet")) {
+                ranges.insert((device, span), subnet);
+                return Some(subnet);
+            }
+            let node = graph.add_node((label, "conflict"));
+            if let Some(device_node) = topology.device_nodes[device] {
+                graph.add_edge(device_node, node, (String::new(), true));
+            }
+            ranges.insert((device, span), node);
+            Some(node)
+        };
+    for found in findings {
+        let FileId::Device(device) = found.file else { continue };
+        let code = found.diagnostic.code();
+        let Some(node) = range_node(&mut graph, device, found.diagnostic.span, &found.diagnostic.message) else {
+            continue;
+        };
+        if !graph[node].0.starts_with("ASE") || !graph[node].0.contains(code) {
+            let label = format!("{code} {}", graph[node].0);
+            graph[node].0 = label;
+        }
+        for related in &found.related {
+            let other = match related.file {
+                FileId::Device(other) => range_node(&mut graph, other, related.span, &related.message),
+                FileId::Fleet => {
+                    fleet.networks.iter().position(|network| network.prefix.span == related.span).and_then(network_node)
+                }
+            };
+            if let Some(other) = other {
+                graph.add_edge(node, other, (code.to_owned(), true));
+            }
+        }
+    }
     Drawing { graph }
+}
+
+/// What of `network` sits at `span`, as a node's label (`node IP range 10.1.0.30-10.1.0.31`).
+/// `hint` (the finding's message) tells apart the default pod and service CIDRs, which are
+/// both at the `[kubernetes]` header.
+fn held_at(network: &Network, span: Span, hint: &str) -> Option<String> {
+    let mut held: Vec<(Span, String)> = Vec::new();
+    for port in &network.ports {
+        if let Some(addressing) = port.static_addressing() {
+            let address = addressing.address;
+            held.push((address.span, format!("{} address {}", port.id, address.value.addr())));
+        }
+    }
+    for subnet in super::device_subnets(network) {
+        held.push((subnet.span, format!("subnet {}", subnet.value)));
+    }
+    if let Some(kubernetes) = &network.kubernetes {
+        held.push((kubernetes.node_ips.span, format!("node IP range {}", kubernetes.node_ips.value)));
+        if let Some(pool) = kubernetes.service_ips {
+            held.push((pool.span, format!("external service IP pool {}", pool.value)));
+        }
+        let pod_span = if kubernetes.pod_cidr_is_default() { kubernetes.header } else { kubernetes.pod_cidr.span };
+        let service_span =
+            if kubernetes.service_cidr_is_default() { kubernetes.header } else { kubernetes.service_cidr.span };
+        held.push((pod_span, format!("pod CIDR {}", kubernetes.pod_cidr.value)));
+        held.push((service_span, format!("service CIDR {}", kubernetes.service_cidr.value)));
+    }
+    let at: Vec<&String> = held.iter().filter(|(at, _)| *at == span).map(|(_, label)| label).collect();
+    // The label's words before its value (`node IP range`), as the message says them.
+    let named = |label: &&String| {
+        let what: Vec<&str> =
+            label.split(' ').take_while(|word| !word.starts_with(|c: char| c.is_ascii_digit())).collect();
+        hint.contains(&what.join(" "))
+    };
+    at.iter().find(|label| named(label)).or(at.first()).map(|label| (*label).clone())
 }
 
 /// One device's topology: ports, switches, subnets, node VMs, the external pool,
@@ -149,6 +239,9 @@ pub fn fleet_drawing(fleet: &Fleet, devices: &[FleetDevice], names: &[String]) -
 /// edge labelled with the device's own AS).
 pub fn device_drawing(network: &Network) -> Drawing {
     let mut graph: UnGraph<(String, &'static str), String> = UnGraph::new_undirected();
+    let graph_of = |graph: UnGraph<(String, &'static str), String>| {
+        graph.map(|_, node| node.clone(), |_, label| (label.clone(), false))
+    };
     let device_name = network.device.name.as_ref().map_or("device", |name| name.value.as_str());
     let device = graph.add_node((format!("{device_name} ({})", network.device.model.value.as_str()), "device"));
     let mut ports = BTreeMap::new();
@@ -212,6 +305,14 @@ pub fn device_drawing(network: &Network) -> Drawing {
                 }
             }
         }
+        // Every other service (ClusterIP, NodePort, a LoadBalancer without an address) on the
+        // cluster, with its cluster IP.
+        for service in network.services.iter().filter(|service| service.allocated.external_ip.is_none()) {
+            let address = service.allocated.cluster_ip.map_or_else(|| "headless".to_owned(), |ip| ip.to_string());
+            let label = format!("service {} {address} ({})", service.qualified_name(), service.kind.value.as_str());
+            let node = graph.add_node((label, "service"));
+            graph.add_edge(cluster, node, String::new());
+        }
     }
     for route in &network.routes {
         let Some(&port_node) = ports.get(&route.interface.value) else { continue };
@@ -241,12 +342,16 @@ pub fn device_drawing(network: &Network) -> Drawing {
             graph.add_edge(switch, node, format!("AS {}", peer.self_asn.value));
         }
     }
-    Drawing { graph }
+    Drawing { graph: graph_of(graph) }
 }
 
 /// Graphviz DOT, undirected; node order is the graph's, so the text is deterministic.
 pub fn to_dot(drawing: &Drawing) -> String {
-    let mut out = String::from("graph asenet {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
+    // One font for nodes and edge labels: Graphviz draws labels without one in Times.
+    let mut out = String::from(
+        "graph asenet {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  \
+         edge [fontname=\"Helvetica\", fontsize=9];\n",
+    );
     for index in drawing.graph.node_indices() {
         let (label, kind) = &drawing.graph[index];
         let shape = match *kind {
@@ -259,14 +364,24 @@ pub fn to_dot(drawing: &Drawing) -> String {
             "hop" => "diamond",
             "vnet" => "component",
             "peer" => "doubleoctagon",
+            "conflict" => "note",
             _ => "box",
         };
-        let _ = writeln!(out, "  n{} [label={}, shape={shape}];", index.index(), dot::quoted(label));
+        // What `check` reports stands out: red, bold.
+        let marked = if *kind == "conflict" { ", color=red, fontcolor=red, penwidth=2" } else { "" };
+        let _ = writeln!(out, "  n{} [label={}, shape={shape}{marked}];", index.index(), dot::quoted(label));
     }
     for edge in drawing.graph.raw_edges() {
-        let label =
-            if edge.weight.is_empty() { String::new() } else { format!(" [label={}]", dot::quoted(&edge.weight)) };
-        let _ = writeln!(out, "  n{} -- n{}{label};", edge.source().index(), edge.target().index());
+        let (label, marked) = &edge.weight;
+        let mut attributes = Vec::new();
+        if !label.is_empty() {
+            attributes.push(format!("label={}", dot::quoted(label)));
+        }
+        if *marked {
+            attributes.push("color=red, fontcolor=red, penwidth=2".to_owned());
+        }
+        let attributes = if attributes.is_empty() { String::new() } else { format!(" [{}]", attributes.join(", ")) };
+        let _ = writeln!(out, "  n{} -- n{}{attributes};", edge.source().index(), edge.target().index());
     }
     out.push_str("}\n");
     out
@@ -288,15 +403,27 @@ pub fn to_mermaid(drawing: &Drawing) -> String {
             "peer" => ("[/", "\\]"),
             _ => ("[", "]"),
         };
-        let _ = writeln!(out, "  n{}{open}\"{label}\"{close}", index.index());
+        let class = if *kind == "conflict" { ":::conflict" } else { "" };
+        let _ = writeln!(out, "  n{}{open}\"{label}\"{close}{class}", index.index());
     }
-    for edge in drawing.graph.raw_edges() {
+    let mut marked = Vec::new();
+    for (number, edge) in drawing.graph.raw_edges().iter().enumerate() {
         let (a, b) = (edge.source().index(), edge.target().index());
-        if edge.weight.is_empty() {
+        let (label, is_marked) = &edge.weight;
+        if label.is_empty() {
             let _ = writeln!(out, "  n{a} --- n{b}");
         } else {
-            let _ = writeln!(out, "  n{a} ---|\"{}\"| n{b}", mermaid::label(&edge.weight));
+            let _ = writeln!(out, "  n{a} ---|\"{}\"| n{b}", mermaid::label(label));
         }
+        if *is_marked {
+            marked.push(number.to_string());
+        }
+    }
+    if drawing.graph.node_weights().any(|(_, kind)| *kind == "conflict") {
+        out.push_str("  classDef conflict stroke:#d00,stroke-width:2px,color:#d00\n");
+    }
+    if !marked.is_empty() {
+        let _ = writeln!(out, "  linkStyle {} stroke:#d00,stroke-width:2px", marked.join(","));
     }
     out
 }

@@ -23,7 +23,13 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
     if let Some((word, start)) = word_at(line, column)
         && let Some(rule) = find_code(RULES, word)
     {
-        let text = format!("**{} {}** ({})\n\n{}", rule.code, rule.name, rule.severity.as_str(), rule.documentation());
+        let text = format!(
+            "**{} {}** ({})\n\n{}",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            crate::rules::explanation(rule)
+        );
         return Some((text, Span { start: line_start + start, end: line_start + start + word.len() }));
     }
     if let Some((value, start, end)) = string_at(line, column) {
@@ -31,7 +37,14 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
         let network = network?;
         // One address: the fleet's own answer (`asenet which`); a range or a CIDR: all it meets.
         let touched = if range.first() == range.last() {
-            owners(network, range.first()).into_iter().map(|owner| owner.description).collect()
+            // What owns it (`asenet which`), then the routes that use it as their next hop,
+            // which own nothing but are what the address is to them.
+            let address = range.first();
+            let owned = owners(network, address).into_iter().map(|owner| owner.description);
+            let next_hops = network.routes.iter().filter(|route| route.next_hop.value == address).map(|route| {
+                format!("the next hop of the route to {} on {}", route.destination.value, route.interface.value)
+            });
+            owned.chain(next_hops).collect()
         } else {
             touches(network, range)
         };

@@ -5,6 +5,7 @@
 //! is already reported), so rules never see half-parsed data and never repeat that error.
 
 mod address;
+pub mod bounds;
 mod device;
 pub mod dns;
 pub mod names;
@@ -72,6 +73,9 @@ pub struct Unresolved {
     pub compute_switch: bool,
     /// A `[[virtual_networks]]` table with `compute = true` was left out of the model.
     pub compute_virtual_network: bool,
+    /// A `[switches.X]` or `[[virtual_networks]]` table was left out of the model: the
+    /// networks a port carries are not all known.
+    pub networks: bool,
     /// A `[packet_core]` table was left out of the model.
     pub packet_core: bool,
 }
@@ -163,7 +167,12 @@ impl Network {
     /// (`Port3`, or ``virtual network `vnet-k8s` ``): the compute virtual network's subnet
     /// when `interface` is its switch's port (the Kubernetes VMs sit on that VLAN, and custom
     /// routes are theirs), else the port's own static subnet.
+    /// `None` when a switch or virtual network was left out of the model (its error is
+    /// reported): which network the port leads to is then not known.
     pub fn interface_subnet(&self, interface: PortId) -> Option<(Located<Ipv4Net>, String)> {
+        if self.unresolved.networks {
+            return None;
+        }
         if let Some(vnet) = self.compute_virtual_network()
             && self.switch(&vnet.switch.value).is_some_and(|switch| switch.ports.iter().any(|p| p.value == interface))
         {
@@ -323,8 +332,7 @@ pub fn node_name_problem(name: &str) -> Option<String> {
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
         return Some(format!("`{}` is not a letter, digit or hyphen", bad.escape_debug()));
     }
-    let length = name.len();
-    (!(1..=15).contains(&length)).then(|| format!("{length} characters, not 1 to 15"))
+    bounds::NODE_NAME.length_problem(name.len())
 }
 
 #[derive(Debug)]

@@ -1,19 +1,19 @@
 //! The grammar of the names that reach DNS zones, Kubernetes objects and file paths: one
 //! place that says what a valid name is and, when it is not, why. `invalid-name` reports
-//! with it; the zone builder relies on it.
+//! with it; the zone builder relies on it. Their lengths are [`bounds`]'.
+
+use super::bounds::{self, Bound, DNS_LABEL_MAX};
 
 /// The kinds of name asenet checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameShape {
-    /// One label. `lowercase`: no uppercase letters; `letter_first`: starts with a letter.
-    /// One DNS label.
-    Label { max: usize, lowercase: bool, letter_first: bool },
+    /// One label of at most `bound`'s length. `lowercase`: no uppercase letters;
+    /// `letter_first`: starts with a letter.
+    Label { bound: &'static Bound, lowercase: bool, letter_first: bool },
     /// Labels joined by dots, all lowercase.
-    /// Labels joined by dots.
     DnsName,
     /// A Linux network interface name (the kernel's `dev_valid_name`, ASCII only), without
     /// the characters `ip -batch` reads as a comment or quoting.
-    /// A Linux network interface name.
     Interface,
     /// An Azure virtual network name (Microsoft.Network/virtualNetworks): 2-64 letters,
     /// digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_`.
@@ -25,7 +25,8 @@ pub enum NameShape {
 
 impl NameShape {
     /// A lowercase DNS label (RFC 1123), like a hostname in a zone.
-    pub const DNS_LABEL: NameShape = NameShape::Label { max: DNS_LABEL_MAX, lowercase: true, letter_first: false };
+    pub const DNS_LABEL: NameShape =
+        NameShape::Label { bound: &bounds::HOSTNAME, lowercase: true, letter_first: false };
 }
 
 /// Whether `text` is a lowercase DNS name: what a zone's origin must be.
@@ -33,14 +34,10 @@ pub fn is_dns_name(text: &str) -> bool {
     problem(text, &NameShape::DnsName).is_none()
 }
 
-const DNS_NAME_MAX: usize = 253;
-const DNS_LABEL_MAX: usize = 63;
-const INTERFACE_MAX: usize = 15;
-
 /// What breaks the rule, as the end of a sentence ("contains `_`"); `None` when valid.
 pub fn problem(name: &str, shape: &NameShape) -> Option<String> {
     match shape {
-        NameShape::Label { max, lowercase, letter_first } => label_problem(name, *max, *lowercase, *letter_first),
+        NameShape::Label { bound, lowercase, letter_first } => label_problem(name, bound, *lowercase, *letter_first),
         NameShape::DnsName => dns_name_problem(name),
         NameShape::Interface => interface_problem(name),
         NameShape::AzureNetwork => azure_network_problem(name),
@@ -97,9 +94,8 @@ fn azure_network_problem(name: &str) -> Option<String> {
     if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
         return Some(char_problem(bad));
     }
-    let length = name.len();
-    if !(2..=64).contains(&length) {
-        return Some(format!("is {length} characters long, not 2 to 64"));
+    if let Some(problem) = bounds::VIRTUAL_NETWORK_NAME.length_problem(name.len()) {
+        return Some(problem);
     }
     let (first, last) = (name.chars().next()?, name.chars().last()?);
     if !first.is_ascii_alphanumeric() {
@@ -111,14 +107,13 @@ fn azure_network_problem(name: &str) -> Option<String> {
     None
 }
 
-fn label_problem(label: &str, max: usize, lowercase: bool, letter_first: bool) -> Option<String> {
+fn label_problem(label: &str, bound: &Bound, lowercase: bool, letter_first: bool) -> Option<String> {
     let Some(first) = label.chars().next() else { return Some("is empty".to_owned()) };
     if let Some(bad) = label.chars().find(|&c| !is_ldh(c) || (lowercase && c.is_ascii_uppercase())) {
         return Some(char_problem(bad));
     }
-    let length = label.len();
-    if length > max {
-        return Some(format!("is {length} characters long, more than {max}"));
+    if let Some(problem) = bound.length_problem(label.len()) {
+        return Some(problem);
     }
     if letter_first && !first.is_ascii_alphabetic() {
         return Some(format!("starts with `{first}`, not a letter"));
@@ -142,8 +137,8 @@ fn dns_name_problem(name: &str) -> Option<String> {
     if name == "." || name.ends_with('.') {
         return Some("ends with `.`".to_owned());
     }
-    if name.len() > DNS_NAME_MAX {
-        return Some(format!("is {} characters long, more than {DNS_NAME_MAX}", name.len()));
+    if let Some(problem) = bounds::DEVICE_DOMAIN.length_problem(name.len()) {
+        return Some(problem);
     }
     for label in name.split('.') {
         if label.is_empty() {
@@ -179,8 +174,8 @@ fn interface_problem(name: &str) -> Option<String> {
     if name == "." || name == ".." {
         return Some("is a directory name".to_owned());
     }
-    if name.len() > INTERFACE_MAX {
-        return Some(format!("is {} characters long, more than {INTERFACE_MAX}", name.len()));
+    if let Some(problem) = bounds::VM_INTERFACE.length_problem(name.len()) {
+        return Some(problem);
     }
     None
 }

@@ -8,6 +8,7 @@
 //! out, changes nothing. Each section is one function over both sides ([`SECTIONS`]); a new
 //! table of the model is a new function and one line there.
 
+pub mod classes;
 pub mod facts;
 mod networks;
 mod packet_core;

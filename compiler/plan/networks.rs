@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
+use super::classes::{self, Difference, NetworkField, NetworkUse, PeerField};
 use super::{Change, Class, Section, Side, facts};
 use crate::emit::powershell;
 use crate::model::{BgpPeer, Keyword, Network, VirtualIp, VirtualIpAddress, VirtualNetwork};
@@ -31,30 +32,19 @@ fn describe(vnet: &VirtualNetwork) -> String {
     text
 }
 
-/// Which of the properties an address on the network depends on differ: VLAN, subnet,
-/// gateway, compute; and whether the DNS servers do.
-fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> (Vec<&'static str>, bool) {
-    let mut what = Vec::new();
-    if was.vlan.value != is.vlan.value {
-        what.push("VLAN");
-    }
-    if was.net() != is.net() {
-        what.push("subnet");
-    }
-    if was.gateway.value != is.gateway.value {
-        what.push("gateway");
-    }
-    if was.compute.is_some() != is.compute.is_some() {
-        what.push("compute");
-    }
-    if was.kubernetes.is_some() != is.kubernetes.is_some() {
-        what.push("Kubernetes");
-    }
-    if was.ip_pool.map(|pool| pool.value) != is.ip_pool.map(|pool| pool.value) {
-        what.push("IP pool");
-    }
+/// The fields that differ, in [`NetworkField::ALL`]'s order.
+fn differences(was: &VirtualNetwork, is: &VirtualNetwork) -> Vec<NetworkField> {
     let dns = |vnet: &VirtualNetwork| vnet.dns.iter().map(|server| server.value).collect::<Vec<Ipv4Addr>>();
-    (what, dns(was) != dns(is))
+    let differs = |field: NetworkField| match field {
+        NetworkField::Vlan => was.vlan.value != is.vlan.value,
+        NetworkField::Subnet => was.net() != is.net(),
+        NetworkField::Gateway => was.gateway.value != is.gateway.value,
+        NetworkField::Compute => was.compute.is_some() != is.compute.is_some(),
+        NetworkField::Kubernetes => was.kubernetes.is_some() != is.kubernetes.is_some(),
+        NetworkField::IpPool => was.ip_pool.map(|pool| pool.value) != is.ip_pool.map(|pool| pool.value),
+        NetworkField::DnsServers => dns(was) != dns(is),
+    };
+    NetworkField::ALL.into_iter().filter(|&field| differs(field)).collect()
 }
 
 const FROZEN: &str = "Kubernetes runs on this virtual network, and virtual networks can't be modified once the \
@@ -79,44 +69,40 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
         let was = before.get(key).map(|&index| &old.network.virtual_networks[index]);
         let is = after.get(key).map(|&index| &new.network.virtual_networks[index]);
         let subject = format!("{} on {}", key.1, key.0);
-        let compute = was.into_iter().chain(is).any(|vnet| vnet.compute.is_some());
-        // Enabled for Kubernetes on a side with a cluster: pods are attached, the pool is fixed.
-        let attached = |vnet: Option<&VirtualNetwork>, network: &Network| {
-            vnet.is_some_and(|vnet| vnet.kubernetes.is_some()) && network.kubernetes.is_some()
+        let usage = network_use(was, old.network, is, new.network);
+        let class = |difference| classes::virtual_network(usage, difference);
+        let frozen = |change: Change| match usage {
+            NetworkUse::Compute => change.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED),
+            NetworkUse::Attached | NetworkUse::Free => change.because(FROZEN_POOLS, &facts::IP_POOLS),
         };
-        let frozen_pool = !compute && (attached(was, old.network) || attached(is, new.network));
         let change = match (was, is) {
             (None, Some(vnet)) => {
-                let change = Change::new(Class::Reapply, Section::VirtualNetwork, subject, "added")
+                let change = Change::new(class(Difference::Added), Section::VirtualNetwork, subject, "added")
                     .values(None::<String>, Some(describe(vnet)));
-                if compute {
-                    Change { class: Class::Redeploy, ..change }.because(
-                        "compute moves to this network: the Kubernetes VMs are created on it when compute is configured",
-                        &facts::VIRTUAL_NETWORKS_FIXED,
-                    )
-                } else if frozen_pool {
-                    Change { class: Class::Redeploy, ..change }.because(
+                if change.class == Class::Redeploy {
+                    change.because(
                         "a network enabled for Kubernetes is given to the cluster when it is deployed: tear compute \
                          down, add the network, configure compute again",
                         &facts::IP_POOLS,
                     )
                 } else {
-                    let mut change = change.because(
+                    let reason = if usage == NetworkUse::Compute {
+                        "a new VLAN on the switch: network/apply-vnets.ps1 adds it (Add-HcsVirtualNetwork); moving \
+                         compute onto it is done in the local UI, and is a change of its own"
+                    } else {
                         "a new VLAN on the switch: run network/apply-vnets.ps1 (Add-HcsVirtualNetwork); nothing running \
-                         changes",
-                        &facts::VIRTUAL_NETWORK_CMDLETS,
-                    );
+                         changes"
+                    };
+                    let mut change = change.because(reason, &facts::VIRTUAL_NETWORK_CMDLETS);
                     change.commands = vec![powershell::add_vnet_command(vnet)];
                     change
                 }
             }
             (Some(vnet), None) => {
-                let change = Change::new(Class::Disruptive, Section::VirtualNetwork, subject, "removed")
+                let change = Change::new(class(Difference::Removed), Section::VirtualNetwork, subject, "removed")
                     .values(Some(describe(vnet)), None::<String>);
-                if compute {
-                    Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
-                } else if frozen_pool {
-                    Change { class: Class::Redeploy, ..change }.because(FROZEN_POOLS, &facts::IP_POOLS)
+                if change.class == Class::Redeploy {
+                    frozen(change)
                 } else {
                     let mut change = change.because(
                         "what is attached to this VLAN (VMs) loses it: Remove-HcsVirtualNetwork",
@@ -127,45 +113,35 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 }
             }
             (Some(was), Some(is)) => {
-                let (what, dns) = differences(was, is);
-                if what.is_empty() && !dns {
+                let fields = differences(was, is);
+                let Some(worst) = fields.iter().map(|&field| class(Difference::Changed(field))).max() else {
                     continue;
-                }
-                let label = if what.is_empty() {
-                    "DNS servers".to_owned()
-                } else {
-                    let mut label = what.join(", ");
-                    if dns {
-                        label.push_str(", DNS servers");
-                    }
-                    label
                 };
+                let label = fields.iter().map(|field| field.as_str()).collect::<Vec<_>>().join(", ");
                 // One property changed: its two values; else the two networks.
                 let pool =
                     |vnet: &VirtualNetwork| vnet.ip_pool.map_or("(none)".to_owned(), |pool| pool.value.to_string());
-                let (before, after) = match (what.as_slice(), dns) {
-                    (["IP pool"], false) => (pool(was), pool(is)),
-                    (["VLAN"], false) => (was.vlan.value.to_string(), is.vlan.value.to_string()),
-                    (["subnet"], false) => (was.net().to_string(), is.net().to_string()),
-                    (["gateway"], false) => (was.gateway.value.to_string(), is.gateway.value.to_string()),
+                let (before, after) = match fields.as_slice() {
+                    [NetworkField::IpPool] => (pool(was), pool(is)),
+                    [NetworkField::Vlan] => (was.vlan.value.to_string(), is.vlan.value.to_string()),
+                    [NetworkField::Subnet] => (was.net().to_string(), is.net().to_string()),
+                    [NetworkField::Gateway] => (was.gateway.value.to_string(), is.gateway.value.to_string()),
                     _ => (describe(was), describe(is)),
                 };
-                let change = Change::new(Class::Disruptive, Section::VirtualNetwork, subject, label)
-                    .values(Some(before), Some(after));
-                if compute {
-                    Change { class: Class::Redeploy, ..change }.because(FROZEN, &facts::VIRTUAL_NETWORKS_FIXED)
-                } else if frozen_pool {
-                    Change { class: Class::Redeploy, ..change }.because(FROZEN_POOLS, &facts::IP_POOLS)
-                } else if what == ["IP pool"] && !dns {
+                let change =
+                    Change::new(worst, Section::VirtualNetwork, subject, label).values(Some(before), Some(after));
+                if worst == Class::Redeploy {
+                    frozen(change)
+                } else if fields == [NetworkField::IpPool] {
                     // The cmdlets take no pool: the package (device/network.json) or the local UI sets it.
-                    Change { class: Class::Reapply, ..change }.because(
+                    change.because(
                         "the pool VMs take their addresses from: set it in the local UI, or apply device/network.json; \
                          VMs already deployed keep their addresses",
                         &facts::IP_POOLS,
                     )
                 } else {
-                    let mut change = if what.is_empty() {
-                        Change { class: Class::Reapply, ..change }.because(
+                    let mut change = if fields.iter().all(|field| matches!(field, NetworkField::DnsServers)) {
+                        change.because(
                             "no cmdlet changes a virtual network: network/apply-vnets.ps1 removes and adds it again \
                              with the new DNS servers; no address on it changes",
                             &facts::VIRTUAL_NETWORK_CMDLETS,
@@ -184,6 +160,26 @@ pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
             (None, None) => continue,
         };
         out.push(change);
+    }
+}
+
+/// What runs on a virtual network, on either side: compute, or pods (enabled for Kubernetes
+/// on a side with a cluster), or neither.
+pub(crate) fn network_use(
+    was: Option<&VirtualNetwork>,
+    old: &Network,
+    is: Option<&VirtualNetwork>,
+    new: &Network,
+) -> NetworkUse {
+    let attached = |vnet: Option<&VirtualNetwork>, network: &Network| {
+        vnet.is_some_and(|vnet| vnet.kubernetes.is_some()) && network.kubernetes.is_some()
+    };
+    if was.into_iter().chain(is).any(|vnet| vnet.compute.is_some()) {
+        NetworkUse::Compute
+    } else if attached(was, old) || attached(is, new) {
+        NetworkUse::Attached
+    } else {
+        NetworkUse::Free
     }
 }
 
@@ -227,26 +223,34 @@ pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
         let was = before.get(key).map(|&index| &old.bgp_peers[index]);
         let is = after.get(key).map(|&index| &new.bgp_peers[index]);
         let subject = format!("{} on {}", key.1, key.0);
-        let (what, commands) = match (was, is) {
-            (None, Some(peer)) => ("added", vec![powershell::set_peer_command(peer)]),
-            (Some(peer), None) => ("removed", vec![powershell::remove_peer_command(peer)]),
+        let (difference, commands) = match (was, is) {
+            (None, Some(peer)) => (Difference::Added, vec![powershell::set_peer_command(peer)]),
+            (Some(peer), None) => (Difference::Removed, vec![powershell::remove_peer_command(peer)]),
             (Some(was), Some(is)) if describe_peer(was) == describe_peer(is) => continue,
             (Some(was), Some(is)) => {
-                let what = if was.peer_asn.value != is.peer_asn.value || was.self_asn.value != is.self_asn.value {
-                    "AS numbers"
+                let field = if was.peer_asn.value != is.peer_asn.value || was.self_asn.value != is.self_asn.value {
+                    PeerField::AsNumbers
                 } else {
-                    "hold time"
+                    PeerField::HoldTime
                 };
-                (what, vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)])
+                (
+                    Difference::Changed(field),
+                    vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)],
+                )
             }
             (None, None) => continue,
+        };
+        let what = match difference {
+            Difference::Added => "added",
+            Difference::Removed => "removed",
+            Difference::Changed(field) => field.as_str(),
         };
         let hold_time = |peer: &BgpPeer| peer.hold_time.map_or("default".to_owned(), |t| format!("{} s", t.value));
         let (before, after) = match (was, is) {
             (Some(was), Some(is)) if what == "hold time" => (Some(hold_time(was)), Some(hold_time(is))),
             _ => (was.map(describe_peer), is.map(describe_peer)),
         };
-        let mut change = Change::new(Class::Reapply, Section::BgpPeer, subject, what)
+        let mut change = Change::new(classes::bgp_peer(difference), Section::BgpPeer, subject, what)
             .values(before, after)
             .because(PEERS, &facts::BGP_MODE);
         change.commands = commands;

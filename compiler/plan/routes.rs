@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use super::classes::{self, Difference, RouteField};
 use super::{Change, Class, Section, Side, facts};
 use crate::model::{Network, PortId, RouteTarget};
 
@@ -83,7 +84,7 @@ const REASON: &str = "run the route commands on the device's PowerShell interfac
                       compute runs";
 
 fn removed(key: Key, values: &Values) -> Change {
-    let mut change = Change::new(Class::Reapply, Section::Route, subject(key), "removed")
+    let mut change = Change::new(classes::route(Difference::Removed), Section::Route, subject(key), "removed")
         .values(Some(show(values)), None::<String>)
         .because(REASON, &facts::CUSTOM_ROUTES);
     change.commands = vec![remove_command(key)];
@@ -91,7 +92,7 @@ fn removed(key: Key, values: &Values) -> Change {
 }
 
 fn added(key: Key, values: &Values) -> Change {
-    let mut change = Change::new(Class::Reapply, Section::Route, subject(key), "added")
+    let mut change = Change::new(classes::route(Difference::Added), Section::Route, subject(key), "added")
         .values(None::<String>, Some(show(values)))
         .because(REASON, &facts::CUSTOM_ROUTES);
     change.commands = values.iter().map(|&(next_hop, metric)| add_command(key, next_hop, metric)).collect();
@@ -99,17 +100,22 @@ fn added(key: Key, values: &Values) -> Change {
 }
 
 fn replaced(key: Key, was: &Values, is: &Values) -> Change {
-    let what = match (was.as_slice(), is.as_slice()) {
-        ([(hop_a, _)], [(hop_b, _)]) if hop_a == hop_b => "metric",
-        ([(_, metric_a)], [(_, metric_b)]) if metric_a == metric_b => "next hop",
+    let fields: Vec<RouteField> = match (was.as_slice(), is.as_slice()) {
+        ([(hop_a, _)], [(hop_b, _)]) if hop_a == hop_b => vec![RouteField::Metric],
+        ([(_, metric_a)], [(_, metric_b)]) if metric_a == metric_b => vec![RouteField::NextHop],
+        _ => RouteField::COMPARED.to_vec(),
+    };
+    let what = match fields.as_slice() {
+        [field] => field.as_str(),
         _ => "next hop and metric",
     };
+    let class = fields.iter().map(|&field| classes::route(Difference::Changed(field))).max().unwrap_or(Class::Reapply);
     let (before, after) = match (was.as_slice(), is.as_slice()) {
         ([(_, a)], [(_, b)]) if what == "metric" => (a.to_string(), b.to_string()),
         ([(a, _)], [(b, _)]) if what == "next hop" => (a.to_string(), b.to_string()),
         _ => (show(was), show(is)),
     };
-    let mut change = Change::new(Class::Reapply, Section::Route, subject(key), what)
+    let mut change = Change::new(class, Section::Route, subject(key), what)
         .values(Some(before), Some(after))
         .because(
             format!("{REASON}; the route is removed and added again, since Remove-HcsNetRoute knows it only by interface and destination"),

@@ -16,6 +16,7 @@ use ipnet::Ipv4Net;
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE, UNKNOWN_PORT};
 use crate::diagnostic::{Catalogue, Diagnostic, Rule, Sink, Span, lookup_in_file};
+use crate::model::bounds::{self, Bound};
 use crate::model::*;
 use crate::syntax::raw::*;
 use crate::text::{did_you_mean, only_suggestion};
@@ -27,7 +28,8 @@ const DEFAULT_METRIC: u32 = 100;
 pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
     let device = resolve_device(raw.device.as_ref(), sink);
     let model = device.model.value;
-    let declared: BTreeSet<PortId> = raw.ports.iter().filter_map(|port| model.port(port.name.get_ref())).collect();
+    let declared: BTreeSet<PortId> =
+        raw.ports.iter().filter_map(|port| port_table_id(&port.name, &raw.ports, model)).collect();
     let references = PortReferences { model, declared: &declared };
 
     let ports = resolve_ports(&raw.ports, model, device.nodes, sink);
@@ -44,7 +46,8 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
                 .with_help("add `[kubernetes]` with the node and external service IP ranges"),
         );
     }
-    resolve_hostnames(&device, &mut services, sink);
+    let domain_unreadable = raw.device.as_ref().is_some_and(|device| unreadable(&device.unreadable, "domain"));
+    resolve_hostnames(&device, domain_unreadable, &mut services, sink);
     if let Some(kubernetes) = kubernetes.as_mut() {
         allocate::allocate(kubernetes, &mut services);
     }
@@ -80,6 +83,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
             .filter(|vnet| vnet.compute.as_ref().is_some_and(|c| *c.get_ref()))
             .count()
             != virtual_networks.iter().filter(|vnet| vnet.compute.is_some()).count(),
+        networks: raw.switches.len() != switches.len() || raw.virtual_networks.len() != virtual_networks.len(),
         packet_core: raw.packet_core.is_some() && packet_core.is_none(),
     };
     Network {
@@ -146,16 +150,18 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         };
     };
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
-        sink.push(missing(raw.header, "name", "[device]", "add `name = \"...\"`: 1-13 letters, digits or hyphens"));
+        let help = format!("add `name = \"...\"`: {} of letters, digits or hyphens", bounds::DEVICE_NAME.describe());
+        sink.push(missing(raw.header, "name", "[device]", &help));
     }
     let model = raw.model.as_ref().and_then(|text| values::one_of::<DeviceModel>(text, "device model", sink));
     let nodes = raw.nodes.as_ref().and_then(|nodes| match nodes.get_ref() {
         1 => Some(Located::new(NodeCount::One, nodes.span())),
         2 => Some(Located::new(NodeCount::Two, nodes.span())),
         other => {
+            let allowed = bounds::DEVICE_NODES.describe();
             sink.push(
-                Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has 1 or 2 nodes, not {other}"))
-                    .with_primary_label("1 or 2")
+                Diagnostic::new(&INVALID_VALUE, nodes.span(), format!("a device has {allowed} nodes, not {other}"))
+                    .with_primary_label(allowed)
                     .with_help("`nodes` counts the physical nodes of the device (see docs/device-facts.md#node-ips, docs/device-facts.md#two-node-ports)"),
             );
             None
@@ -189,6 +195,25 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         domain: raw.domain.as_ref().map(located),
         node_names: raw.node_names.as_ref().and_then(|names| resolve_node_names(names, nodes, sink)),
     }
+}
+
+/// The port a `[ports.X]` table is: its name's, or, for a misspelt name (`port3`), the one
+/// port it was surely meant to be (the only near port of the model, without a table of its
+/// own), so that the typo is one report and what refers to the port is still checked.
+fn port_table_id(name: &Text, raw: &[RawPort], model: DeviceModel) -> Option<PortId> {
+    if let Some(id) = model.port(name.get_ref()) {
+        return Some(id);
+    }
+    let free = |suggestion: &str| raw.iter().all(|other| other.name.get_ref() != suggestion);
+    meant_port(name.get_ref(), model, &free)
+}
+
+/// The one port of `model` that `name` is a near miss of, when `fixable` agrees.
+fn meant_port(name: &str, model: DeviceModel, fixable: &dyn Fn(&str) -> bool) -> Option<PortId> {
+    let names: Vec<String> = model.ports().map(|port| port.to_string()).collect();
+    let suggestion = did_you_mean(name, names.iter().map(String::as_str))?;
+    let only = only_suggestion(name, names.iter().map(String::as_str)) == Some(suggestion);
+    (only && fixable(suggestion)).then(|| model.port(suggestion)).flatten()
 }
 
 /// `node_names`: one valid name per node, no name twice (see docs/device-facts.md#node-names).
@@ -252,7 +277,10 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Located<NodeCount>,
                 // Renaming the table to a port that has one already would make a duplicate.
                 let free = |suggestion: &str| raw.iter().all(|other| other.name.get_ref() != suggestion);
                 sink.push(unknown_port(&port.name, model, &free));
-                return None;
+                // Read as the port it was meant to be: the typo is this one report.
+                let id = meant_port(port.name.get_ref(), model, &free)?;
+                let config = resolve_port_config(port, nodes, sink)?;
+                return Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) });
             };
             let config = resolve_port_config(port, nodes, sink)?;
             Some(Port { id, span: port.name.span(), config, mtu: port.mtu.as_ref().map(located) })
@@ -263,6 +291,11 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Located<NodeCount>,
 }
 
 fn resolve_port_config(port: &RawPort, nodes: Located<NodeCount>, sink: &mut Sink) -> Option<PortConfig> {
+    // How the port is addressed was written but could not be read (reported): the port is
+    // left out, as for an address that does not parse, not read as unconfigured.
+    if ["address", "addresses", "dhcp"].iter().any(|key| unreadable(&port.unreadable, key)) {
+        return None;
+    }
     let name = port.name.get_ref();
     let dhcp = port.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
     if let (Some(address), Some(addresses)) = (&port.address, &port.addresses) {
@@ -441,7 +474,10 @@ impl PortReferences<'_> {
             // A reference renamed to a port without a table would be ASE004 instead.
             let declared = |suggestion: &str| self.model.port(suggestion).is_some_and(|id| self.declared.contains(&id));
             sink.push(unknown_port(name, self.model, &declared));
-            return None;
+            // Read as the declared port it was meant to be, so that what refers to it is
+            // still checked and shown (the outline keeps the route).
+            let id = meant_port(name.get_ref(), self.model, &declared)?;
+            return Some(Located::new(id, name.span()));
         };
         if !self.declared.contains(&id) {
             sink.push(
@@ -477,6 +513,10 @@ fn resolve_switch(raw: &RawSwitch, references: &PortReferences, sink: &mut Sink)
     }
     let ports: Vec<_> = port_names.get_ref().iter().map(|port| references.resolve(port, sink)).collect();
     let compute = raw.compute.as_ref().filter(|compute| *compute.get_ref()).map(|compute| compute.span());
+    // A `compute` of the wrong type (reported) is not `false`: the switch is left out.
+    if unreadable(&raw.unreadable, "compute") {
+        return None;
+    }
     Some(Switch { name, ports: ports.into_iter().collect::<Option<_>>()?, compute })
 }
 
@@ -490,6 +530,9 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
             "add `node_ips = \"FIRST-LAST\"`, one address per Kubernetes VM (see docs/device-facts.md#node-ips)",
         ));
     }
+    // A key written with a value of the wrong type (reported) is not its default: the
+    // cluster is left out, as for a value that does not parse.
+    let written_unreadable = !raw.unreadable.is_empty();
     let node_ips = raw.node_ips.as_ref().and_then(|text| values::range(text, "node IP range", sink));
     let service_ips = optional(raw.service_ips.as_ref(), |text| values::range(text, "external service IP range", sink));
     let cidr = |text: &Option<Text>, what, default, sink: &mut Sink| match text {
@@ -505,6 +548,9 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         .zip(0..)
         .map(|(name, index)| KubernetesNode { name, address: node_ips.value.nth(index) })
         .collect();
+    if written_unreadable {
+        return None;
+    }
     Some(Kubernetes {
         header,
         node_ips,
@@ -520,8 +566,8 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
         vm_interface: raw.vm_interface.as_ref().map(located).unwrap_or(Located::new("eth1".to_owned(), header)),
         nodes,
         edgehub_ip: None,
-        iot_modules: count(&raw.iot_modules, "iot_modules", sink)?,
-        vms: count(&raw.vms, "vms", sink)?,
+        iot_modules: count(&raw.iot_modules, &bounds::IOT_MODULES, sink)?,
+        vms: count(&raw.vms, &bounds::VMS, sink)?,
         external_pool: PoolUsage::default(),
         cluster_pool: PoolUsage::default(),
     })
@@ -545,29 +591,21 @@ fn resolve_services(raw: &[RawService], sink: &mut Sink) -> Vec<Service> {
 }
 
 /// A `hostname` is an A record in the site zone `<device>.<domain>` on the service's
-/// external IP. One that has nowhere to go is reported and left out of the model: on a
-/// ClusterIP service (no external IP) or on a device without `domain` (no site zone), both
-/// ASE006. Whether it is a valid DNS label is `invalid-name`'s to say.
-fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink) {
+/// external IP. One on a device without `domain` (no site zone) is reported (ASE006) and left
+/// out of the model; one on a service without an external IP was, in `resolve_service`. Whether it is a valid DNS label is `invalid-name`'s to say.
+fn resolve_hostnames(device: &Device, domain_unreadable: bool, services: &mut [Service], sink: &mut Sink) {
     for service in services {
         let Some(hostname) = service.hostname.take() else { continue };
-        if service.kind.value != ServiceType::LoadBalancer {
-            let kind = service.kind.value.as_str();
-            sink.push(
-                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, format!("`hostname` on a {kind} service"))
-                    .with_primary_label(format!("the site zone names external IPs; a {kind} service has none"))
-                    .with_label(service.kind.span, format!("{kind} here"))
-                    .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
-            );
-            continue;
-        }
         if device.domain.is_none() {
-            sink.push(
-                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
-                    .with_primary_label("no site zone to put this name in")
-                    .with_label(device.header, "no `domain` in [device]")
-                    .with_help("set `domain = \"...\"` in [device] (see docs/device-facts.md#names-and-dns), or remove `hostname`"),
-            );
+            // A `domain` that could not be read is reported already: the name has no zone.
+            if !domain_unreadable {
+                sink.push(
+                    Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span, "`hostname` needs `device.domain`")
+                        .with_primary_label("no site zone to put this name in")
+                        .with_label(device.header, "no `domain` in [device]")
+                        .with_help("set `domain = \"...\"` in [device] (see docs/device-facts.md#names-and-dns), or remove `hostname`"),
+                );
+            }
             continue;
         }
         service.hostname = Some(hostname);
@@ -576,6 +614,9 @@ fn resolve_hostnames(device: &Device, services: &mut [Service], sink: &mut Sink)
 
 fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let header = raw.header;
+    // A `type` or `namespace` of the wrong type (reported) is not the default ClusterIP or
+    // `default`: the service is left out, as for a word that is not a type.
+    let defaults_unreadable = ["type", "namespace"].iter().any(|key| unreadable(&raw.unreadable, key));
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
         sink.push(missing(header, "name", "[[services]]", "add `name = \"...\"`, a DNS-1035 label"));
     }
@@ -609,7 +650,22 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
     let headless = raw.cluster_ip.as_ref().filter(|ip| ip.get_ref() == "None").map(|ip| ip.span());
     let cluster_ip =
         optional(raw.cluster_ip.as_ref().filter(|_| headless.is_none()), |ip| values::ipv4(ip, "cluster IP", sink));
-    let kind = kind?;
+    let kind = kind.filter(|_| !defaults_unreadable)?;
+    // `hostname` names an external IP in the site zone: reported here, beside
+    // `load_balancer_ip` below, so that a service with both gets both at once.
+    let hostname = match &raw.hostname {
+        Some(hostname) if kind.value != ServiceType::LoadBalancer => {
+            let name = kind.value.as_str();
+            sink.push(
+                Diagnostic::new(&MISSING_OR_CONFLICTING, hostname.span(), format!("`hostname` on a {name} service"))
+                    .with_primary_label(format!("the site zone names external IPs; a {name} service has none"))
+                    .with_label(kind.span, format!("{name} here"))
+                    .with_help("set `type = \"LoadBalancer\"`, or remove `hostname`"),
+            );
+            None
+        }
+        hostname => hostname.as_ref().map(located),
+    };
     if let (Some(span), ServiceType::NodePort | ServiceType::LoadBalancer) = (headless, kind.value) {
         let name = kind.value.as_str();
         sink.push(
@@ -643,7 +699,7 @@ fn resolve_service(raw: &RawService, sink: &mut Sink) -> Option<Service> {
         cluster_ip: cluster_ip.ok()?,
         headless,
         share_ip: raw.share_ip.as_ref().map(located),
-        hostname: raw.hostname.as_ref().map(located),
+        hostname,
         selector: selector.ok()?,
         allocated: Allocation::default(),
     })
@@ -655,6 +711,7 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
     }
     let protocol = match &raw.protocol {
         Some(text) => values::one_of::<Protocol>(text, "protocol", sink),
+        None if unreadable(&raw.unreadable, "protocol") => None,
         None => Some(Located::new(Protocol::Tcp, raw.span)),
     };
     Some(ServicePort {
@@ -691,14 +748,17 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
         Some(metric) => match u32::try_from(*metric.get_ref()) {
             Ok(value) => Some(Located::new(value, metric.span())),
             Err(_) => {
+                let allowed = bounds::ROUTE_METRIC.describe();
                 sink.push(
                     Diagnostic::new(
                         &INVALID_VALUE,
                         metric.span(),
                         format!("route metric {} is out of range", metric.get_ref()),
                     )
-                    .with_primary_label("not from 0 to 4294967295")
-                    .with_help("a metric is a whole number from 0 to 4294967295; lower wins (see docs/device-facts.md#route-cmdlets)"),
+                    .with_primary_label(format!("not {allowed}"))
+                    .with_help(format!(
+                        "a metric is a whole number, {allowed}; lower wins (see docs/device-facts.md#route-metric)"
+                    )),
                 );
                 None
             }
@@ -718,15 +778,17 @@ fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -
     })
 }
 
-/// A count such as `vms = 2`: absent, or a whole number from 0 (`Some(None)` / `Some(Some)`);
-/// `None` when negative (reported).
-fn count(raw: &Option<Spanned<i64>>, key: &str, sink: &mut Sink) -> Option<Option<Located<i64>>> {
+/// A count such as `vms = 2`: absent, or a whole number within `bound` (`Some(None)` /
+/// `Some(Some)`); `None` when outside (reported).
+fn count(raw: &Option<Spanned<i64>>, bound: &Bound, sink: &mut Sink) -> Option<Option<Located<i64>>> {
     let Some(value) = raw else { return Some(None) };
-    if *value.get_ref() < 0 {
+    if !bound.allows(*value.get_ref()) {
+        let key = bound.key;
+        let allowed = bound.describe();
         sink.push(
-            Diagnostic::new(&INVALID_VALUE, value.span(), format!("`{key}` cannot be negative"))
-                .with_primary_label("a count from 0")
-                .with_help(format!("`{key}` counts what takes an external service IP: 0 or more")),
+            Diagnostic::new(&INVALID_VALUE, value.span(), format!("`{key}` {} is not {allowed}", value.get_ref()))
+                .with_primary_label(format!("a count, {allowed}"))
+                .with_help(format!("`{key}` counts what takes an external service IP: {allowed}")),
         );
         return None;
     }
@@ -758,10 +820,11 @@ fn resolve_virtual_network(
 ) -> Option<VirtualNetwork> {
     let header = raw.header;
     let table = "[[virtual_networks]]";
+    let vlan_help = format!("add `vlan = N`: {}, 0 for untagged", bounds::VLAN.describe());
     let required = [
         ("name", raw.name.is_none(), "add `name = \"...\"`, as Azure names virtual networks"),
         ("switch", raw.switch.is_none(), "add `switch = \"...\"`, the `[switches.NAME]` the VLAN is on"),
-        ("vlan", raw.vlan.is_none(), "add `vlan = N`: 0 for untagged, or 1-4094"),
+        ("vlan", raw.vlan.is_none(), vlan_help.as_str()),
         ("subnet", raw.subnet.is_none(), "add `subnet = \"a.b.c.d/n\"`, the network's address space"),
         ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
     ];
@@ -775,6 +838,11 @@ fn resolve_virtual_network(
     let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
     let dns: Vec<_> = raw.dns.iter().flatten().map(|server| values::ipv4(server, "DNS server", sink)).collect();
     let ip_pool = optional(raw.ip_pool.as_ref(), |text| values::range(text, "IP pool", sink));
+    // A key of the wrong type (reported) is not its default (`compute = false`): the network
+    // is left out, as for a value that does not parse.
+    if !raw.unreadable.is_empty() {
+        return None;
+    }
     Some(VirtualNetwork {
         header,
         name: raw.name.as_ref().map(located)?,

@@ -7,6 +7,7 @@ use ipnet::Ipv4Net;
 use super::{located, missing, optional, unreadable, values};
 use crate::diagnostic::input::{DUPLICATE, INVALID_VALUE, MISSING_OR_CONFLICTING, UNDEFINED_REFERENCE};
 use crate::diagnostic::{Diagnostic, Sink, Span};
+use crate::model::bounds::{self, Bound};
 use crate::model::*;
 use crate::syntax::raw::{RawDataNetwork, RawInterface, RawPacketCore, RawVirtualNetwork, Text};
 use crate::text::did_you_mean;
@@ -100,8 +101,10 @@ pub(super) fn resolve_packet_core(
             )),
         );
     }
-    let site = optional(raw.site.as_ref(), |text| resource_name(text, "site name", sink));
-    let mobile_network = optional(raw.mobile_network.as_ref(), |text| resource_name(text, "mobile network name", sink));
+    let site = optional(raw.site.as_ref(), |text| resource_name(text, "site name", &bounds::PACKET_CORE_SITE, sink));
+    let mobile_network = optional(raw.mobile_network.as_ref(), |text| {
+        resource_name(text, "mobile network name", &bounds::PACKET_CORE_MOBILE_NETWORK, sink)
+    });
     let location = optional(raw.location.as_ref(), |text| region(text, sink));
     let custom_location = optional(raw.custom_location.as_ref(), |text| custom_location(text, sink));
     let data_networks: Vec<Option<DataNetwork>> =
@@ -334,35 +337,53 @@ fn ue_pool(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<Ipv4Net>>
 }
 
 /// A name the REST API takes for a site or a mobile network: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`,
-/// at most 64 characters (see docs/device-facts.md#ap5gc-site-template).
-fn resource_name(text: &Text, what: &str, sink: &mut Sink) -> Option<Located<String>> {
+/// of `bound`'s length (see docs/device-facts.md#ap5gc-site-template).
+fn resource_name(text: &Text, what: &str, bound: &Bound, sink: &mut Sink) -> Option<Located<String>> {
     let name = text.get_ref();
-    let valid = (1..=64).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+    if let Some(problem) = bound.length_problem(name.chars().count()) {
+        return too_long(text, what, &problem, bound, sink);
+    }
+    let valid = name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if valid {
         return Some(located(text));
     }
-    invalid_name(text, what, "1 to 64 letters, digits, `_` and `-`, starting with a letter or digit", sink)
+    invalid_name(text, what, "letters, digits, `_` and `-`, starting with a letter or digit", sink)
+}
+
+/// A name of the wrong length, with the limit as the bound says it.
+fn too_long<T>(text: &Text, what: &str, problem: &str, bound: &Bound, sink: &mut Sink) -> Option<T> {
+    sink.push(
+        Diagnostic::new(&INVALID_VALUE, text.span(), format!("{what} `{}` {problem}", text.get_ref().escape_debug()))
+            .with_primary_label(bound.describe())
+            .with_help(format!(
+                "Azure takes a {what} of {} (see docs/device-facts.md#ap5gc-site-template)",
+                bound.describe()
+            )),
+    );
+    None
 }
 
 /// A data network's name: letters, digits and `-` in dot-separated labels that start and
 /// end with a letter or digit, at most 64 characters (the API's `DataNetworkNameParameter`).
 fn data_network_name(text: &Text, sink: &mut Sink) -> Option<Located<String>> {
     let name = text.get_ref();
+    if let Some(problem) = bounds::DATA_NETWORK_NAME.length_problem(name.chars().count()) {
+        return too_long(text, "data network name", &problem, &bounds::DATA_NETWORK_NAME, sink);
+    }
     let label_ok = |label: &str| {
         !label.is_empty()
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     };
-    if (1..=64).contains(&name.len()) && name.split('.').all(label_ok) {
+    if name.split('.').all(label_ok) {
         return Some(located(text));
     }
     invalid_name(
         text,
         "data network name",
-        "up to 64 letters, digits and `-` in labels joined by `.`, each label starting and ending with a letter or digit",
+        "letters, digits and `-` in labels joined by `.`, each label starting and ending with a letter or digit",
         sink,
     )
 }
@@ -503,9 +524,11 @@ gateway = "10.0.6.1"
         let text = |s: &str| Text::new(0..1, s.to_owned());
         assert!(data_network_name(&text("internet.corp-1"), &mut sink).is_some());
         assert!(data_network_name(&text("a..b"), &mut sink).is_none());
-        assert!(resource_name(&text("plant_1-a"), "site name", &mut sink).is_some());
-        assert!(resource_name(&text("_plant"), "site name", &mut sink).is_none());
-        assert!(resource_name(&text(&"a".repeat(65)), "site name", &mut sink).is_none());
+        let site = &bounds::PACKET_CORE_SITE;
+        assert!(resource_name(&text("plant_1-a"), "site name", site, &mut sink).is_some());
+        assert!(resource_name(&text("_plant"), "site name", site, &mut sink).is_none());
+        assert!(resource_name(&text(&"a".repeat(64)), "site name", site, &mut sink).is_some());
+        assert!(resource_name(&text(&"a".repeat(65)), "site name", site, &mut sink).is_none());
         let id = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ExtendedLocation/customLocations/c";
         assert!(custom_location(&text(id), &mut sink).is_some());
         assert!(custom_location(&text(&format!("{id}/x")), &mut sink).is_none());

@@ -8,6 +8,7 @@ use ipnet::Ipv4Net;
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Sink};
+use crate::model::bounds::LABEL_VALUE;
 use crate::model::{AddrRange, Keyword, Located};
 use crate::syntax::raw::Text;
 use crate::text::{did_you_mean, only_suggestion};
@@ -59,8 +60,8 @@ pub fn labels(
     let mut valid = true;
     for (key, value) in selector.get_ref() {
         for (text, problem, help) in [
-            (key, label_key_problem(key.get_ref()), LABEL_KEY_HELP),
-            (value, label_value_problem(value.get_ref()), LABEL_VALUE_HELP),
+            (key, label_key_problem(key.get_ref()), label_key_help()),
+            (value, label_value_problem(value.get_ref()), label_value_help()),
         ] {
             if let Some(problem) = problem {
                 valid = false;
@@ -77,11 +78,21 @@ pub fn labels(
     valid.then(|| Located::new(labels.collect(), selector.span()))
 }
 
-const LABEL_KEY_HELP: &str = "a label key is a name of up to 63 letters, digits, `-`, `_` or `.`, starting and \
-                              ending with a letter or digit, with an optional DNS subdomain prefix and `/` \
-                              (`app`, `app.kubernetes.io/name`)";
-const LABEL_VALUE_HELP: &str = "a label value is empty or up to 63 letters, digits, `-`, `_` or `.`, starting and \
-                                ending with a letter or digit";
+fn label_key_help() -> String {
+    format!(
+        "a label key is a name of letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit, \
+         {}, with an optional DNS subdomain prefix and `/` (`app`, `app.kubernetes.io/name`)",
+        LABEL_VALUE.describe()
+    )
+}
+
+fn label_value_help() -> String {
+    format!(
+        "a label value is empty, or letters, digits, `-`, `_` or `.` starting and ending with a letter or digit, \
+         {}",
+        LABEL_VALUE.describe()
+    )
+}
 
 /// Why `key` is not a Kubernetes label key: `[prefix/]name`.
 pub fn label_key_problem(key: &str) -> Option<String> {
@@ -112,8 +123,8 @@ pub fn label_value_problem(value: &str) -> Option<String> {
     if value.is_empty() {
         return None;
     }
-    if value.len() > 63 {
-        return Some(format!("{} characters, over 63", value.chars().count()));
+    if let Some(problem) = LABEL_VALUE.length_problem(value.len()) {
+        return Some(problem);
     }
     if let Some(c) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
         return Some(format!("`{c}` is not a letter, digit, `-`, `_` or `.`"));

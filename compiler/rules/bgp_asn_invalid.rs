@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::bounds::{Bound, PEER_ASN, SELF_ASN};
 use crate::model::{Located, Network};
 
 declare_rule! {
@@ -35,29 +36,25 @@ declare_rule! {
     };
 }
 
-/// Whether `asn` is an AS number the device accepts.
-pub(crate) fn is_valid_asn(asn: i64) -> bool {
-    (1..=65534).contains(&asn) || (131_072..=4_294_967_294).contains(&asn)
-}
-
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for peer in &network.bgp_peers {
-        for (key, asn) in [("peer_asn", peer.peer_asn), ("self_asn", peer.self_asn)] {
-            report(key, asn, sink);
+        for (bound, asn) in [(&PEER_ASN, peer.peer_asn), (&SELF_ASN, peer.self_asn)] {
+            report(bound, asn, sink);
         }
     }
 }
 
-fn report(key: &str, asn: Located<i64>, sink: &mut Sink) {
-    if is_valid_asn(asn.value) {
+fn report(bound: &Bound, asn: Located<i64>, sink: &mut Sink) {
+    if bound.allows(asn.value) {
         return;
     }
+    let allowed = bound.describe();
     sink.push(
-        Diagnostic::new(&BGP_ASN_INVALID, asn.span, format!("`{key}` {} is not a usable AS number", asn.value))
-            .with_primary_label("not in 1-65534 or 131072-4294967294")
-            .with_help(
-                "use an AS number from 1 to 65534 or from 131072 to 4294967294; private ones are 64512-65534 and \
-                 4200000000-4294967294 (see: docs/device-facts.md#bgp)",
-            ),
+        Diagnostic::new(&BGP_ASN_INVALID, asn.span, format!("`{}` {} is not a usable AS number", bound.key, asn.value))
+            .with_primary_label(format!("not {allowed}"))
+            .with_help(format!(
+                "use an AS number of {allowed}; private ones are 64512-65534 and 4200000000-4294967294 (see: \
+                 docs/device-facts.md#bgp)"
+            )),
     );
 }

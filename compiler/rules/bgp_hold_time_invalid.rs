@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
+use crate::model::bounds::HOLD_TIME;
 
 declare_rule! {
     /// ## What it does
@@ -37,20 +38,21 @@ declare_rule! {
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for peer in &network.bgp_peers {
         let Some(hold_time) = peer.hold_time else { continue };
-        if hold_time.value == 0 || (3..=65535).contains(&hold_time.value) {
+        if HOLD_TIME.allows(hold_time.value) {
             continue;
         }
+        let allowed = HOLD_TIME.describe();
         sink.push(
             Diagnostic::new(
                 &BGP_HOLD_TIME_INVALID,
                 hold_time.span,
-                format!("BGP hold time {} s for peer {} is not 0 or 3-65535", hold_time.value, peer.peer_address.value),
+                format!("BGP hold time {} s for peer {} is not {allowed}", hold_time.value, peer.peer_address.value),
             )
-            .with_primary_label("0, or 3 to 65535 seconds")
-            .with_help(
-                "use 0 (no keepalives) or 3 to 65535 seconds, as BGP (RFC 4271) and MetalLB accept; 90 is common \
-                 (see: docs/device-facts.md#bgp)",
-            ),
+            .with_primary_label(format!("{allowed} seconds"))
+            .with_help(format!(
+                "use {allowed} seconds (0: no keepalives), as BGP (RFC 4271) and MetalLB accept; 90 is common \
+                 (see: docs/device-facts.md#bgp)"
+            )),
         );
     }
 }

@@ -49,6 +49,11 @@ declare_rule! {
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
+    // A switch's subnets are not all known when a port, switch or virtual network was left
+    // out of the model (its error is reported).
+    if network.unresolved.networks || network.unresolved.input_errors {
+        return;
+    }
     for peer in &network.bgp_peers {
         let Some(switch) = network.switch(&peer.switch.value) else { continue };
         let address = peer.peer_address.value;

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::bounds::{self, Bound};
 use crate::model::names::{NameShape, problem};
 use crate::model::{Located, Network};
 
@@ -96,57 +97,79 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
 
 /// One naming rule: how a name is checked, and how to say so.
 struct NameRule {
-    /// What the name must be, for the primary label: "a DNS-1035 label".
+    /// What the name must be, for the primary label: "a DNS-1035 label"; `{length}` is the
+    /// bound's.
     kind: &'static str,
-    /// The rule in full, for the help when no fix is obvious.
+    /// The rule in full, for the help when no fix is obvious; `{length}` is the bound's.
     rule: &'static str,
+    /// The length the name is held to, when it has one.
+    bound: Option<&'static Bound>,
     shape: NameShape,
 }
 
+impl NameRule {
+    fn rule(&self) -> String {
+        self.rule.replace("{length}", &self.bound.map(Bound::describe).unwrap_or_default())
+    }
+
+    fn kind(&self) -> String {
+        self.kind.replace("{length}", &self.bound.map(Bound::describe).unwrap_or_default())
+    }
+}
+
 static DEVICE_NAME: NameRule = NameRule {
-    kind: "1-13 letters, digits and hyphens (see docs/device-facts.md#names-and-dns)",
-    rule: "a device name is 1-13 letters, digits and hyphens, not starting or ending with a hyphen (see docs/device-facts.md#names-and-dns)",
-    shape: NameShape::Label { max: 13, lowercase: false, letter_first: false },
+    kind: "{length} of letters, digits and hyphens (see docs/device-facts.md#names-and-dns)",
+    rule: "a device name is {length} of letters, digits and hyphens, not starting or ending with a hyphen (see \
+           docs/device-facts.md#names-and-dns)",
+    bound: Some(&bounds::DEVICE_NAME),
+    shape: NameShape::Label { bound: &bounds::DEVICE_NAME, lowercase: false, letter_first: false },
 };
 
 static DEVICE_DOMAIN: NameRule = NameRule {
     kind: "a lowercase DNS name (see docs/device-facts.md#names-and-dns)",
-    rule: "a device domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots (see docs/device-facts.md#names-and-dns)",
+    rule: "a device domain is a DNS name in lowercase, {length}: labels of a-z, 0-9 and `-` joined by dots (see \
+           docs/device-facts.md#names-and-dns)",
+    bound: Some(&bounds::DEVICE_DOMAIN),
     shape: NameShape::DnsName,
 };
 
 static CLUSTER_DOMAIN: NameRule = NameRule {
     kind: "a lowercase DNS name",
-    rule: "a cluster domain is a DNS name in lowercase: labels of a-z, 0-9 and `-` joined by dots, \
+    rule: "a cluster domain is a DNS name in lowercase, {length}: labels of a-z, 0-9 and `-` joined by dots, \
            like `cluster.local`",
+    bound: Some(&bounds::CLUSTER_DOMAIN),
     shape: NameShape::DnsName,
 };
 
 static SERVICE_NAME: NameRule = NameRule {
     kind: "a DNS-1035 label",
     rule: "a service name is a DNS-1035 label: a-z, 0-9 and `-`, starting with a letter, ending with a \
-           letter or digit, at most 63 characters",
-    shape: NameShape::Label { max: 63, lowercase: true, letter_first: true },
+           letter or digit, {length}",
+    bound: Some(&bounds::SERVICE_NAME),
+    shape: NameShape::Label { bound: &bounds::SERVICE_NAME, lowercase: true, letter_first: true },
 };
 
 static NAMESPACE: NameRule = NameRule {
     kind: "a DNS-1123 label",
     rule: "a namespace is a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or \
-           digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces)",
-    shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
+           digit, {length} (see docs/device-facts.md#reserved-namespaces)",
+    bound: Some(&bounds::NAMESPACE),
+    shape: NameShape::Label { bound: &bounds::NAMESPACE, lowercase: true, letter_first: false },
 };
 
 static HOSTNAME: NameRule = NameRule {
     kind: "one lowercase DNS label",
     rule: "a hostname is one DNS label under the device's domain: a-z, 0-9 and `-`, starting and \
-           ending with a letter or digit, at most 63 characters",
-    shape: NameShape::Label { max: 63, lowercase: true, letter_first: false },
+           ending with a letter or digit, {length}",
+    bound: Some(&bounds::HOSTNAME),
+    shape: NameShape::Label { bound: &bounds::HOSTNAME, lowercase: true, letter_first: false },
 };
 
 static VIRTUAL_NETWORK: NameRule = NameRule {
     kind: "an Azure virtual network name",
-    rule: "a virtual network name is 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit \
-           and ending with one or `_`, as Azure names virtual networks",
+    rule: "a virtual network name is {length} of letters, digits, `_`, `.` and `-`, starting with a letter or \
+           digit and ending with one or `_`, as Azure names virtual networks",
+    bound: Some(&bounds::VIRTUAL_NETWORK_NAME),
     shape: NameShape::AzureNetwork,
 };
 
@@ -154,13 +177,15 @@ static SWITCH: NameRule = NameRule {
     kind: "a switch name",
     rule: "a switch name is printable text without quotes (`'`, `\"`, a backtick or a typographic quote), `$` or \
            `\\`, and no space at either end, like the device's own `vswitch-port3`",
+    bound: None,
     shape: NameShape::Switch,
 };
 
 static VM_INTERFACE: NameRule = NameRule {
     kind: "a Linux interface name",
-    rule: "a Linux interface name is 1-15 printable ASCII characters without `/`, `:`, spaces, `#`, \
+    rule: "a Linux interface name is {length} of printable ASCII without `/`, `:`, spaces, `#`, \
            quotes or `\\`, and not `.` or `..`, like `eth1`",
+    bound: Some(&bounds::VM_INTERFACE),
     shape: NameShape::Interface,
 };
 
@@ -168,12 +193,12 @@ fn report(noun: &str, name: &Located<String>, rule: &NameRule, sink: &mut Sink) 
     let value = name.value.as_str();
     let Some(problem) = problem(value, &rule.shape) else { return };
     let help = match fix(value, &rule.shape) {
-        Some(fixed) => format!("rename it to `{fixed}`: {}", rule.rule),
-        None => format!("rename it: {}", rule.rule),
+        Some(fixed) => format!("rename it to `{fixed}`: {}", rule.rule()),
+        None => format!("rename it: {}", rule.rule()),
     };
     sink.push(
         Diagnostic::new(&INVALID_NAME, name.span, format!("{noun} `{}` {problem}", value.escape_debug()))
-            .with_primary_label(format!("must be {}", rule.kind))
+            .with_primary_label(format!("must be {}", rule.kind()))
             .with_help(help),
     );
 }

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
+use crate::model::bounds::{Bound, NODE_PORT, SERVICE_PORT, TARGET_PORT, TARGET_PORT_NAME};
 use crate::model::{Keyword, Located, Network, Protocol, Service, ServiceType, TargetPort};
 
 declare_rule! {
@@ -60,8 +61,6 @@ declare_rule! {
     };
 }
 
-const NODE_PORT_RANGE: std::ops::RangeInclusive<i64> = 30000..=32767;
-
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {
         return;
@@ -73,13 +72,14 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         let mut node_ports: BTreeMap<(i64, Protocol), Span> = BTreeMap::new();
         for entry in &service.ports {
             let protocol = entry.protocol.value;
-            if check_port_number(&entry.port, "port", sink) {
+            if check_port_number(&entry.port, &SERVICE_PORT, "port", sink) {
                 duplicate(&mut ports, entry.port, protocol, service, "port", sink);
             }
             if let Some(target_port) = &entry.target_port {
                 match &target_port.value {
                     TargetPort::Number(number) => {
-                        check_port_number(&Located::new(*number, target_port.span), "target port", sink);
+                        let number = Located::new(*number, target_port.span);
+                        check_port_number(&number, &TARGET_PORT, "target port", sink);
                     }
                     TargetPort::Name(name) => check_port_name(name, target_port.span, sink),
                 }
@@ -142,15 +142,16 @@ fn check_shared_ips(network: &Network, sink: &mut Sink) {
     }
 }
 
-/// Reports a `port` or `target_port` outside 1-65535; `true` when it is valid.
-fn check_port_number(port: &Located<i64>, what: &str, sink: &mut Sink) -> bool {
-    if (1..=65535).contains(&port.value) {
+/// Reports a `port` or `target_port` outside its bound; `true` when it is valid.
+fn check_port_number(port: &Located<i64>, bound: &Bound, what: &str, sink: &mut Sink) -> bool {
+    if bound.allows(port.value) {
         return true;
     }
+    let allowed = bound.describe();
     sink.push(
         Diagnostic::new(&INVALID_SERVICE_PORT, port.span, format!("{what} {} is out of range", port.value))
-            .with_primary_label("not from 1 to 65535")
-            .with_help(format!("use a {what} number from 1 to 65535")),
+            .with_primary_label(format!("not {allowed}"))
+            .with_help(format!("use a {what} number of {allowed}")),
     );
     false
 }
@@ -158,8 +159,8 @@ fn check_port_number(port: &Located<i64>, what: &str, sink: &mut Sink) -> bool {
 /// Why `name` is not an IANA service name as Kubernetes validates a port name
 /// (RFC 6335 section 5.1); `None` when it is one.
 pub(crate) fn port_name_problem(name: &str) -> Option<String> {
-    if name.is_empty() || name.len() > 15 {
-        return Some(format!("is {} characters long, not 1 to 15", name.len()));
+    if let Some(problem) = TARGET_PORT_NAME.length_problem(name.len()) {
+        return Some(problem);
     }
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
         return Some(format!("contains `{}`, not a lowercase letter, digit or `-`", bad.escape_debug()));
@@ -206,16 +207,20 @@ fn check_node_port(service: &Service, node_port: Located<i64>, sink: &mut Sink) 
         .with_primary_label("a ClusterIP service has no node ports")
         .with_label(service.kind.span, kind)
         .with_help("set `type = \"NodePort\"` or `type = \"LoadBalancer\"`, or remove `node_port`")
-    } else if !NODE_PORT_RANGE.contains(&value) {
-        Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is out of range"))
-            .with_primary_label("not from 30000 to 32767")
-            .with_help("pick a node port from 30000 to 32767, or remove `node_port` to let Kubernetes pick one")
+    } else if NODE_PORT.allows(value) {
+        return true;
     } else if let Some(owner) = reserved_node_port(value) {
         Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is reserved for the {owner}"))
             .with_primary_label(format!("the {owner}'s port on every node"))
-            .with_help("pick another node port from 30000 to 32767, or remove `node_port` (see docs/device-facts.md#reserved-addresses)")
+            .with_help(format!(
+                "pick another node port, {}, or remove `node_port` (see docs/device-facts.md#reserved-addresses)",
+                NODE_PORT.describe()
+            ))
     } else {
-        return true;
+        let allowed = NODE_PORT.describe();
+        Diagnostic::new(&INVALID_SERVICE_PORT, node_port.span, format!("node port {value} is out of range"))
+            .with_primary_label(format!("not {allowed}"))
+            .with_help(format!("pick a node port of {allowed}, or remove `node_port` to let Kubernetes pick one"))
     };
     sink.push(diagnostic);
     false

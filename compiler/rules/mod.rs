@@ -186,6 +186,32 @@ registry! {
     access_vlan_split::ACCESS_VLAN_SPLIT => access_vlan_split::check,
 }
 
+/// What `asenet explain` prints for `rule` below its heading: the rule's documentation, then
+/// the limits it enforces ([`crate::model::bounds`]), from the same declarations as the check
+/// and the JSON Schema.
+pub fn explanation(rule: &Rule) -> String {
+    let mut text = rule.documentation().trim_end().to_owned();
+    let limits: Vec<&crate::model::bounds::Bound> =
+        crate::model::bounds::ALL.iter().copied().filter(|bound| bound.code == rule.code).collect();
+    if !limits.is_empty() {
+        text.push_str(
+            "\n\n## Limits\n\nA value outside these is reported with this code; the JSON Schema says the same.\n\n",
+        );
+        text.push_str("| table | key | allowed | source |\n|---|---|---|---|\n");
+        for bound in limits {
+            text.push_str(&format!(
+                "| `{}` | `{}` | {} | {} |\n",
+                bound.table,
+                bound.key,
+                bound.describe(),
+                bound.source
+            ));
+        }
+    }
+    text.push('\n');
+    text
+}
+
 /// Runs every rule over `network`.
 pub fn check(network: &Network, sink: &mut Sink) {
     for (_, check) in CHECKS {

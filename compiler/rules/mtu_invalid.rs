@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
+use crate::model::bounds::PORT_MTU;
 use crate::model::{DeviceModel, Keyword, Network, PortId};
 
 declare_rule! {
@@ -49,9 +50,6 @@ declare_rule! {
     };
 }
 
-const MIN_MTU: i64 = 1400;
-const MAX_MTU: i64 = 1500;
-
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.unresolved.model {
         return;
@@ -61,15 +59,16 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         let Some(mtu) = port.mtu else { continue };
         let id = port.id;
         let diagnostic = if configurable(model, id) {
-            if (MIN_MTU..=MAX_MTU).contains(&mtu.value) {
+            if PORT_MTU.allows(mtu.value) {
                 continue;
             }
-            Diagnostic::new(&MTU_INVALID, mtu.span, format!("{id}'s MTU {} is outside 1400-1500", mtu.value))
-                .with_primary_label(if mtu.value > MAX_MTU { "larger than 1500" } else { "smaller than 1400" })
+            let allowed = PORT_MTU.describe();
+            Diagnostic::new(&MTU_INVALID, mtu.span, format!("{id}'s MTU {} is not {allowed}", mtu.value))
+                .with_primary_label(format!("not {allowed}"))
                 .with_label(port.span, format!("{id} defined here"))
-                .with_help(
-                    "set `mtu` from 1400 to 1500, or remove it to keep the default (see docs/device-facts.md#mtu)",
-                )
+                .with_help(format!(
+                    "give `mtu` a value of {allowed}, or remove it to keep the default (see docs/device-facts.md#mtu)"
+                ))
         } else {
             Diagnostic::new(&MTU_INVALID, mtu.span, format!("{id}'s MTU is not configurable on a {}", model.as_str()))
                 .with_primary_label(format!("{id} keeps its default MTU"))

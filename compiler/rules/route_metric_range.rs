@@ -1,8 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
-
-/// The largest metric `New-NetRoute -RouteMetric <UInt16>` takes.
-const MAX_METRIC: u32 = u16::MAX as u32;
+use crate::model::bounds::ROUTE_METRIC;
 
 declare_rule! {
     /// ## What it does
@@ -43,16 +41,21 @@ declare_rule! {
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for route in &network.routes {
         let metric = route.metric;
-        if metric.value <= MAX_METRIC {
+        if ROUTE_METRIC.allows(i64::from(metric.value)) {
             continue;
         }
+        let allowed = ROUTE_METRIC.describe();
         sink.push(
-            Diagnostic::new(&ROUTE_METRIC_RANGE, metric.span, format!("route metric {} is above 65535", metric.value))
-                .with_primary_label("not from 0 to 65535")
-                .with_help(
-                    "Add-HcsNetRoute passes the metric to `New-NetRoute -RouteMetric`, a UInt16: use 0 to 65535, \
-                     lower wins (see: docs/device-facts.md#route-metric)",
-                ),
+            Diagnostic::new(
+                &ROUTE_METRIC_RANGE,
+                metric.span,
+                format!("route metric {} is not {allowed}", metric.value),
+            )
+            .with_primary_label(format!("not {allowed}"))
+            .with_help(format!(
+                "Add-HcsNetRoute passes the metric to `New-NetRoute -RouteMetric`, a UInt16: use {allowed}, \
+                     lower wins (see: docs/device-facts.md#route-metric)"
+            )),
         );
     }
 }

@@ -1,10 +1,11 @@
 use crate::diagnostic::{Diagnostic, Severity, declare_rule};
-use crate::syntax::suppression::Suppression;
+use crate::syntax::suppression::{Suppression, is_placeholder};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `# asenet: allow(...)` comment without a reason after `--`. The suppression
-    /// still works; the warning asks for the why.
+    /// Reports a `# asenet: allow(...)` comment without a reason after `--`, or whose reason
+    /// is still a placeholder such as the `<reason>` the editor's "allow here, with a reason"
+    /// action writes. The suppression still works; the warning asks for the why.
     ///
     /// ## Why is this bad?
     /// A silenced next hop or overlap is a decision about a real network, made by someone who
@@ -35,13 +36,17 @@ declare_rule! {
 }
 
 pub fn check(suppression: &Suppression) -> Option<Diagnostic> {
-    if suppression.reason.is_some() {
-        return None;
-    }
     let codes: Vec<&str> = suppression.codes.iter().map(|code| code.get_ref().as_str()).collect();
+    let (message, label) = match &suppression.reason {
+        Some(reason) if is_placeholder(reason) => {
+            (format!("suppression whose reason is still the placeholder `{reason}`"), "replace the placeholder")
+        }
+        Some(_) => return None,
+        None => ("suppression without a reason".to_owned(), "no `-- reason`"),
+    };
     Some(
-        Diagnostic::new(&UNEXPLAINED_SUPPRESSION, suppression.comment, "suppression without a reason")
-            .with_primary_label("no `-- reason`")
+        Diagnostic::new(&UNEXPLAINED_SUPPRESSION, suppression.comment, message)
+            .with_primary_label(label)
             .with_help(format!("say why after `--`: `# asenet: allow({}) -- REASON`", codes.join(", "))),
     )
 }

@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
+use crate::model::bounds::VLAN;
 
 declare_rule! {
     /// ## What it does
@@ -37,20 +38,21 @@ declare_rule! {
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     for vnet in &network.virtual_networks {
         let vlan = vnet.vlan;
-        if (0..=4094).contains(&vlan.value) {
+        if VLAN.allows(vlan.value) {
             continue;
         }
         sink.push(
             Diagnostic::new(
                 &VLAN_OUT_OF_RANGE,
                 vlan.span,
-                format!("VLAN ID {} of virtual network `{}` is not 0-4094", vlan.value, vnet.name.value),
+                format!("VLAN ID {} of virtual network `{}` is not {}", vlan.value, vnet.name.value, VLAN.describe()),
             )
-            .with_primary_label("0 for untagged, or 1-4094")
-            .with_help(
-                "use the VLAN ID of the trunk, 1-4094, or 0 for an untagged network (see: \
+            .with_primary_label("0 for untagged, or a tagged VLAN ID from 1")
+            .with_help(format!(
+                "use the VLAN ID of the trunk ({}), or 0 for an untagged network (see: \
                  docs/device-facts.md#vlan-ids)",
-            ),
+                VLAN.describe()
+            )),
         );
     }
 }

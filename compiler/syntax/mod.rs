@@ -4,6 +4,7 @@
 //! hand instead of through serde so that it can report every unknown key and every wrong type
 //! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
 
+mod aliases;
 pub mod fleet;
 pub mod raw;
 pub mod schema;
@@ -234,6 +235,7 @@ fn read_port(name: Text, t: &Table, sink: &mut Sink) -> RawPort {
         dns: t.string_list("dns", sink).map(|list| list.into_inner()),
         mtu: t.integer("mtu", sink),
         name,
+        unreadable: t.unreadable(),
     }
 }
 

@@ -102,9 +102,8 @@ pub struct RawConfig {
 pub struct RawDevice {
     #[schemars(skip)]
     pub header: Span,
-    /// The device name: 1 to 13 letters, digits or hyphens (see
-    /// docs/device-facts.md#names-and-dns).
-    #[schemars(required, with = "String", regex(pattern = r"^[A-Za-z0-9-]{1,13}$"), example = &"store042")]
+    /// The device name: letters, digits or hyphens (see docs/device-facts.md#names-and-dns).
+    #[schemars(required, with = "String", regex(pattern = r"^[A-Za-z0-9-]*$"), example = &"store042")]
     pub name: Option<Text>,
     /// The device model; it decides the physical ports (see docs/device-facts.md#ports).
     #[schemars(
@@ -117,7 +116,7 @@ pub struct RawDevice {
     /// Physical nodes: 1, or 2 for a two-node cluster (see docs/device-facts.md#node-ips,
     /// docs/device-facts.md#kubernetes-vms, docs/device-facts.md#two-node-ports). Kubernetes runs
     /// one VM per node plus a master.
-    #[schemars(with = "Option<i64>", extend("enum" = [1, 2], "default" = 1))]
+    #[schemars(with = "Option<i64>", extend("default" = 1))]
     pub nodes: Option<Spanned<i64>>,
     /// The site's DNS domain, lowercase (see docs/device-facts.md#names-and-dns). Enables the site
     /// zone.
@@ -164,9 +163,12 @@ pub struct RawPort {
     /// DNS servers. Need a static `address`.
     #[schemars(with = "Option<Vec<Ipv4Address>>", example = ["10.10.2.53"])]
     pub dns: Option<Vec<Text>>,
-    /// The MTU, 1400 to 1500 where it is configurable (see docs/device-facts.md#mtu).
-    #[schemars(with = "Option<u16>", range(min = 1400, max = 1500), example = 1500)]
+    /// The MTU, where it is configurable (see docs/device-facts.md#mtu).
+    #[schemars(with = "Option<i64>", example = 1500)]
     pub mtu: Option<Spanned<i64>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
 }
 
 /// `[switches.NAME]`: a virtual switch on one port.
@@ -220,10 +222,10 @@ pub struct RawKubernetes {
     #[schemars(with = "Option<String>", extend("default" = "eth1"))]
     pub vm_interface: Option<Text>,
     /// IoT Edge modules that take an external service IP each.
-    #[schemars(with = "Option<u32>", extend("default" = 0), example = 3)]
+    #[schemars(with = "Option<i64>", extend("default" = 0), example = 3)]
     pub iot_modules: Option<Spanned<i64>>,
     /// Virtual machines that take an external service IP each.
-    #[schemars(with = "Option<u32>", extend("default" = 0), example = 2)]
+    #[schemars(with = "Option<i64>", extend("default" = 0), example = 2)]
     pub vms: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
@@ -240,7 +242,7 @@ pub struct RawService {
     #[schemars(
         required,
         with = "String",
-        regex(pattern = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"),
+        regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"),
         example = &"web"
     )]
     pub name: Option<Text>,
@@ -248,7 +250,7 @@ pub struct RawService {
     /// docs/device-facts.md#reserved-namespaces).
     #[schemars(
         with = "Option<String>",
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"),
+        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"),
         extend("default" = "default"),
         example = &"shop"
     )]
@@ -292,19 +294,19 @@ pub struct RawServicePort {
     #[schemars(skip)]
     pub span: Span,
     /// The port the Service listens on.
-    #[schemars(required, with = "u16", range(min = 1), example = 443)]
+    #[schemars(required, with = "i64", example = 443)]
     pub port: Option<Spanned<i64>>,
     /// The transport protocol.
     #[schemars(with = "Option<TransportProtocol>", extend("default" = "TCP"))]
     pub protocol: Option<Text>,
     /// The container port: a number, or the name of a container port (an IANA service name:
-    /// 1-15 lowercase letters, digits and `-`, with a letter, no `-` at either end nor `--`);
-    /// the Service's `port` when absent.
+    /// lowercase letters, digits and `-`, with a letter, no `-` at either end nor `--`); the
+    /// Service's `port` when absent.
     #[schemars(with = "Option<super::schema::TargetPortValue>", example = 8443, example = &"https")]
     pub target_port: Option<Spanned<RawTargetPort>>,
-    /// The node port, 30000 to 32767, but not 31000 or 31001 (see
+    /// The node port: Kubernetes' node port range, but not the device's own (see
     /// docs/device-facts.md#reserved-addresses).
-    #[schemars(with = "Option<u16>", range(min = 30000, max = 32767), example = 30883)]
+    #[schemars(with = "Option<i64>", example = 30883)]
     pub node_port: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
@@ -333,8 +335,8 @@ pub struct RawRoute {
     /// The next hop: a router on the interface's subnet.
     #[schemars(required, with = "Ipv4Address", example = &"192.168.10.1")]
     pub next_hop: Option<Text>,
-    /// The route metric; lower wins (see docs/device-facts.md#route-cmdlets).
-    #[schemars(with = "Option<u32>", range(max = 4_294_967_295_u32), extend("default" = 100))]
+    /// The route metric; lower wins (see docs/device-facts.md#route-metric).
+    #[schemars(with = "Option<i64>", extend("default" = 100))]
     pub metric: Option<Spanned<i64>>,
     /// What the route is for: the Kubernetes VMs. `host` is refused (see
     /// docs/device-facts.md#route-constraints).
@@ -351,20 +353,20 @@ pub struct RawRoute {
 pub struct RawVirtualNetwork {
     #[schemars(skip)]
     pub header: Span,
-    /// The network's name, as Azure names virtual networks: 2 to 64 letters, digits, `_`,
-    /// `.` or `-`, starting with a letter or digit and ending with one or `_`.
+    /// The network's name, as Azure names virtual networks: letters, digits, `_`, `.` or
+    /// `-`, starting with a letter or digit and ending with one or `_`.
     #[schemars(
         required,
         with = "String",
-        regex(pattern = r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$"),
+        regex(pattern = r"^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])$"),
         example = &"vnet-cameras"
     )]
     pub name: Option<Text>,
     /// The virtual switch the network is on: a `[switches.NAME]` of this file.
     #[schemars(required, with = "String", example = &"vswitch-port3")]
     pub switch: Option<Text>,
-    /// The VLAN ID: 0 for an untagged network, or 1 to 4094.
-    #[schemars(required, with = "u16", range(max = 4094), example = 10)]
+    /// The VLAN ID: 0 for an untagged network, or a tagged VLAN's ID.
+    #[schemars(required, with = "i64", example = 10)]
     pub vlan: Option<Spanned<i64>>,
     /// The address space of the network.
     #[schemars(required, with = "Ipv4Prefix", example = &"10.20.10.0/24")]
@@ -430,14 +432,14 @@ pub struct RawBgpPeer {
     /// The router's address, on the compute network's subnet.
     #[schemars(required, with = "Ipv4Address", example = &"192.168.10.1")]
     pub peer_address: Option<Text>,
-    /// The router's AS number: 1 to 65534, or 131072 to 4294967294.
-    #[schemars(required, with = "u32", range(min = 1, max = 4_294_967_294_u32), example = 64512)]
+    /// The router's AS number (not a reserved one).
+    #[schemars(required, with = "i64", example = 64512)]
     pub peer_asn: Option<Spanned<i64>>,
-    /// The device's AS number: 1 to 65534, or 131072 to 4294967294.
-    #[schemars(required, with = "u32", range(min = 1, max = 4_294_967_294_u32), example = 64513)]
+    /// The device's AS number (not a reserved one).
+    #[schemars(required, with = "i64", example = 64513)]
     pub self_asn: Option<Spanned<i64>>,
-    /// The BGP hold time in seconds: 0 (no keepalives), or 3 to 65535.
-    #[schemars(with = "Option<u16>", example = 90)]
+    /// The BGP hold time in seconds; 0: no keepalives.
+    #[schemars(with = "Option<i64>", example = 90)]
     pub hold_time: Option<Spanned<i64>>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
@@ -465,15 +467,15 @@ pub struct RawPacketCore {
     pub user_plane: Option<RawInterface>,
     /// The data networks attached to the packet core, 1 to 10 (see
     /// docs/device-facts.md#ap5gc-data-networks).
-    #[schemars(required, length(min = 1, max = 10))]
+    #[schemars(required, length(min = 1, max = crate::model::MAX_DATA_NETWORKS))]
     pub data_networks: Vec<RawDataNetwork>,
     /// The site's name in Azure (the template's `siteName`): letters, digits, `_` and `-`,
-    /// starting with a letter or digit, at most 64. Absent: the device's name.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$"), example = &"plant1")]
+    /// starting with a letter or digit. Absent: the device's name.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"), example = &"plant1")]
     pub site: Option<Text>,
     /// The existing mobile network the site joins (`existingMobileNetworkName`). Absent: the
     /// parameters file asks for it.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$"), example = &"contoso-pmn")]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"), example = &"contoso-pmn")]
     pub mobile_network: Option<Text>,
     /// The Azure region's code name (`location`), as the resource group's. Absent: the
     /// parameters file asks for it.
@@ -515,12 +517,10 @@ pub struct RawInterface {
 pub struct RawDataNetwork {
     #[schemars(skip)]
     pub header: Span,
-    /// The data network's name in Azure: letters, digits and `-` in labels separated by `.`,
-    /// at most 64 characters.
+    /// The data network's name in Azure: letters, digits and `-` in labels separated by `.`.
     #[schemars(
         required,
         with = "String",
-        length(max = 64),
         regex(pattern = r"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])*(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])*)*$"),
         example = &"internet"
     )]

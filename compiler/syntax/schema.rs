@@ -16,7 +16,87 @@ use serde_json::{Map, Value, json};
 
 use super::raw::{RawConfig, RawInterface, RawPort, RawSwitch};
 use crate::diagnostic::Catalogue;
+use crate::model::bounds::{self, Allowed, Bound, DNS_LABEL_MAX};
 use crate::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType, VirtualIpType};
+
+/// Where each table's keys are in the generated schema (the tables of `super::table_keys`).
+fn table_pointer(table: &str) -> &'static str {
+    match table {
+        "[device]" => "/properties/device",
+        "[ports.X]" => "/$defs/Port",
+        "[switches.X]" => "/$defs/Switch",
+        "[kubernetes]" => "/$defs/Kubernetes",
+        "[[services]]" => "/$defs/Service",
+        "a service port" => "/$defs/ServicePort",
+        "[[routes]]" => "/$defs/Route",
+        "[[virtual_networks]]" => "/$defs/VirtualNetwork",
+        "[[bgp_peers]]" => "/$defs/BgpPeer",
+        "[lint]" => "/$defs/Lint",
+        "[packet_core]" => "/$defs/PacketCore",
+        "[[packet_core.data_networks]]" => "/$defs/DataNetwork",
+        other => panic!("no schema for the table `{other}` of a bound: add it to `table_pointer`"),
+    }
+}
+
+/// Writes `bound` into its key's schema: `minimum`/`maximum` (`anyOf` them for several
+/// ranges, `not` for the exceptions) or `minLength`/`maxLength` (on each value, for a table
+/// of strings), and the limit at the end of the description. Number keywords constrain only
+/// numbers and length keywords only strings, so a key that takes both (`target_port`) has a
+/// bound of each kind beside each other.
+fn apply(bound: &Bound, schema: &mut Schema) {
+    let (object_valued, array_valued) = {
+        let property =
+            &schema.as_value().pointer(table_pointer(bound.table)).and_then(|t| t["properties"].get(bound.key));
+        let property = property.unwrap_or_else(|| panic!("{} has no key `{}` for its bound", bound.table, bound.key));
+        let target = match property.get("$ref").and_then(Value::as_str) {
+            Some(reference) => schema.as_value().pointer(reference.trim_start_matches('#')).unwrap_or(property),
+            None => property,
+        };
+        (target.get("type") == Some(&json!("object")), target.get("type") == Some(&json!("array")))
+    };
+    let property = schema
+        .pointer_mut(&format!("{}/properties/{}", table_pointer(bound.table), bound.key))
+        .and_then(Value::as_object_mut)
+        .expect("found above");
+    let limit = match bound.allowed {
+        Allowed::Integers { ranges, except } => {
+            property.remove("minimum");
+            property.remove("maximum");
+            match ranges {
+                [(low, high)] => {
+                    property.insert("minimum".into(), json!(low));
+                    property.insert("maximum".into(), json!(high));
+                }
+                _ => {
+                    let each: Vec<Value> =
+                        ranges.iter().map(|(low, high)| json!({ "minimum": low, "maximum": high })).collect();
+                    property.insert("anyOf".into(), json!(each));
+                }
+            }
+            if !except.is_empty() {
+                property.insert("not".into(), json!({ "enum": except }));
+            }
+            bound.describe()
+        }
+        Allowed::Length { min, max } => {
+            let lengths = json!({ "minLength": min, "maxLength": max });
+            if object_valued {
+                property.insert("additionalProperties".into(), lengths);
+                format!("each value {}", bound.describe())
+            } else if array_valued {
+                let items = property.entry("items").or_insert_with(|| json!({}));
+                items.as_object_mut().expect("an object").extend(lengths.as_object().expect("an object").clone());
+                format!("each {}", bound.describe())
+            } else {
+                property.extend(lengths.as_object().expect("an object").clone());
+                bound.describe()
+            }
+        }
+    };
+    let description = property.get("description").and_then(Value::as_str).unwrap_or_default();
+    let description = format!("{description}\n\nAllowed: {limit} ({}).", bound.code).trim_start().to_owned();
+    property.insert("description".into(), description.into());
+}
 
 /// The schema as pretty JSON, ending in a newline. `catalogue` (`rules::RULES`) gives the
 /// rule codes `[lint]` takes: this layer sits below the checks and is handed their list.
@@ -28,6 +108,9 @@ pub fn json_schema(catalogue: Catalogue) -> String {
     let definitions = schema.get_mut("$defs").and_then(Value::as_object_mut).expect("the schema has definitions");
     for (name, codes) in [("LintCode", lint_codes), ("RuleCode", rule_codes)] {
         definitions[name]["enum"] = json!(codes);
+    }
+    for bound in bounds::ALL {
+        apply(bound, &mut schema);
     }
     let mut out = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
     out.push('\n');
@@ -139,12 +222,12 @@ string_schema! {
 }
 
 string_schema! {
-    /// A container port: its number, or its name (an IANA service name: 1-15 lowercase letters,
+    /// A container port: its number, or its name (an IANA service name: lowercase letters,
     /// digits and `-`, at least one letter, no `-` at either end nor `--`).
     TargetPortValue => json_schema!({
         "oneOf": [
-            { "type": "integer", "minimum": 1, "maximum": 65535 },
-            { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$" },
+            { "type": "integer" },
+            { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" },
         ],
         "examples": [8443, "https"],
     })
@@ -154,7 +237,7 @@ string_schema! {
     /// A DNS name in lowercase, such as `contoso.local`.
     DnsName => json_schema!({
         "type": "string",
-        "pattern": r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$",
+        "pattern": format!(r"^{label}(\.{label})*$", label = dns_label()),
     })
 }
 
@@ -190,8 +273,9 @@ string_schema! {
     NodeName => json_schema!({ "type": "string", "pattern": NODE_NAME, "examples": ["1D9NHQ2"] })
 }
 
-/// A node name (`resolve` reads it with `model::node_name_problem`, which says the same).
-pub const NODE_NAME: &str = "^[A-Za-z0-9-]{1,15}$";
+/// A node name (`resolve` reads it with `model::node_name_problem`, which says the same);
+/// its length is [`bounds::NODE_NAME`]'s.
+pub const NODE_NAME: &str = "^[A-Za-z0-9-]*$";
 
 string_schema! {
     /// What a route is for.
@@ -230,18 +314,28 @@ pub fn ports(generator: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "object", "properties": properties, "additionalProperties": false })
 }
 
-/// A Kubernetes label key: an optional lowercase DNS subdomain and `/`, then a name of up
-/// to 63 characters (`resolve::values::label_key_problem` says the same in Rust).
-pub const LABEL_KEY: &str = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
-/// A Kubernetes label value: empty, or up to 63 characters.
-pub const LABEL_VALUE: &str = r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+/// One lowercase DNS label of at most [`DNS_LABEL_MAX`] characters.
+fn dns_label() -> String {
+    format!("[a-z0-9]([-a-z0-9]{{0,{}}}[a-z0-9])?", DNS_LABEL_MAX - 2)
+}
+
+/// A Kubernetes label key: an optional lowercase DNS subdomain and `/`, then a name as long
+/// as a label value may be (`resolve::values::label_key_problem` says the same in Rust).
+fn label_key() -> String {
+    let (_, max) = bounds::LABEL_VALUE.length().expect("a length bound");
+    format!(r"^({label}(\.{label})*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{{0,{}}}[A-Za-z0-9])?$", max - 2, label = dns_label())
+}
+
+/// A Kubernetes label value: empty, or letters, digits, `-`, `_` and `.` between a letter or
+/// digit at each end; its length is [`bounds::LABEL_VALUE`]'s.
+const LABEL_VALUE: &str = r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$";
 
 string_schema! {
     /// Label keys (an optional DNS subdomain and `/`, then up to 63 letters, digits, `-`, `_`
     /// or `.`) to label values (empty, or up to 63 of the same), as Kubernetes validates them.
     LabelSelector => json_schema!({
         "type": "object",
-        "propertyNames": { "pattern": LABEL_KEY },
+        "propertyNames": { "pattern": label_key() },
         "additionalProperties": { "type": "string", "pattern": LABEL_VALUE },
     })
 }

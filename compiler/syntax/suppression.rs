@@ -43,6 +43,16 @@ impl Suppression {
 }
 
 const PREFIX: &str = "asenet:";
+/// What the editor's "allow here, with a reason" action writes for the reason, for the user
+/// to replace: a reason that is still a placeholder like it is no reason (ASE502).
+pub const REASON_PLACEHOLDER: &str = "<reason>";
+
+/// Whether `reason` is only a placeholder (`<reason>`, `<why>`): one `<...>` and nothing else.
+pub fn is_placeholder(reason: &str) -> bool {
+    let reason = reason.trim();
+    reason.starts_with('<') && reason.ends_with('>') && reason[1..].find('>') == Some(reason.len() - 2)
+}
+
 const FORM: &str = "write `# asenet: allow(ASE205) -- reason`, with one or more codes";
 
 /// Every suppression comment in `source`, in file order. A comment that starts with

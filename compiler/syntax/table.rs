@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use toml::de::{DeTable, DeValue};
 
 use super::a_type;
+use super::aliases::{self, Meaning};
 use super::raw::{RawTargetPort, Spanned, Text};
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
@@ -42,19 +43,22 @@ impl<'a, 'i> Table<'a, 'i> {
             if known.contains(&name) {
                 continue;
             }
-            let suggestion = did_you_mean(name, known.iter().copied());
+            // A name of the device's own vocabulary (`vlan_id`, `DestinationPrefix`) is meant
+            // as its key, however far its spelling is from it.
+            let vocabulary = aliases::meaning(context, name, known);
+            let (suggestion, only) = match vocabulary {
+                Some((Meaning::Key(meant), _)) => (Some(meant), Some(meant)),
+                Some((Meaning::Written(_), _)) => (None, None),
+                None => (did_you_mean(name, known.iter().copied()), only_suggestion(name, known.iter().copied())),
+            };
             let meant_is_absent = |meant: &str| entries.keys().all(|other| other.get_ref() != meant);
-            let mut diagnostic = unknown_key(key, suggestion, context, known);
+            let mut diagnostic = unknown_key(key, suggestion, context, known, vocabulary);
             // Renaming to a key the table has already would make a duplicate key.
-            let only = only_suggestion(name, known.iter().copied());
             if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
                 diagnostic = diagnostic.with_fix(Fix::rename(key.span(), name, meant));
-            }
-            sink.push(diagnostic);
-            let only = only_suggestion(name, known.iter().copied());
-            if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
                 recovered.push((meant.to_owned(), value));
             }
+            sink.push(diagnostic);
         }
         Table {
             entries,
@@ -250,14 +254,21 @@ fn unknown_key(
     suggestion: Option<&str>,
     context: &str,
     known: &[&str],
+    vocabulary: Option<(Meaning, &str)>,
 ) -> Diagnostic {
     let name = key.get_ref();
     let diagnostic = Diagnostic::new(&UNKNOWN_KEY, key.span(), format!("unknown key `{name}` in {context}"));
-    match suggestion {
-        Some(suggestion) => diagnostic
+    match (suggestion, vocabulary) {
+        (Some(suggestion), Some((_, source))) => diagnostic
+            .with_primary_label(format!("did you mean `{suggestion}`?"))
+            .with_help(format!("rename it to `{suggestion}`: asenet's name for {source}")),
+        (_, Some((Meaning::Written(how), source))) => {
+            diagnostic.with_primary_label(source.to_owned()).with_help(how.to_owned())
+        }
+        (Some(suggestion), None) => diagnostic
             .with_primary_label(format!("did you mean `{suggestion}`?"))
             .with_help(format!("rename it to `{suggestion}`")),
-        None => {
+        (None, _) => {
             diagnostic.with_primary_label("unknown key").with_help(format!("{context} takes the keys {}", list(known)))
         }
     }

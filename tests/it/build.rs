@@ -225,6 +225,24 @@ fn build_exits_2_when_it_cannot_run() {
     assert_eq!(asenet(&["build", EXAMPLE], b"").status.code(), Some(2), "--out is required");
 }
 
+/// Issue 24, finding 3: every `routes/<node>.ip` said "run `ip -batch master.ip` inside it"
+/// while docs/artifacts.md says the `.ip` files are not for the device's VMs (the device
+/// sets their routes): the file now says what it is for.
+#[test]
+fn ip_files_do_not_send_the_operator_into_the_devices_vms() {
+    for path in crate::support::examples() {
+        for file in crate::support::build_file(&path).iter().filter(|file| file.path.ends_with(".ip")) {
+            let header: String = file.contents.lines().take_while(|line| line.starts_with('#')).collect();
+            assert!(!header.contains("inside it"), "{}: {header}", file.path);
+            assert!(
+                header.contains("apply-routes.ps1"),
+                "{} does not say how the device gets its routes: {header}",
+                file.path
+            );
+        }
+    }
+}
+
 #[test]
 fn services_carry_the_written_selector_and_the_metallb_annotation_only() {
     let path = repo_root().join("tests/fixtures/ASE003/quiet-selector.toml");

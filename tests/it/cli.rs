@@ -345,3 +345,97 @@ fn several_files_report_in_argument_order_as_a_sequential_run_would() {
         .collect();
     assert_eq!(json(&together)["files"], serde_json::Value::Array(one_by_one));
 }
+
+/// Issue 24, finding 4: every manual page printed one EXIT STATUS, wrong for `diff` (1 is
+/// `--fail-on` reached, and errors in an input are 2) and for `which` and `free` (1 is
+/// nothing found). Each page now says its own command's statuses.
+#[test]
+fn each_manual_page_says_its_own_exit_status() {
+    let section = |command: &str| {
+        let page = stdout(&asenet(&["man", command], b""));
+        let start =
+            page.find(".SH \"EXIT STATUS\"").unwrap_or_else(|| panic!("asenet-{command}(1) has no EXIT STATUS"));
+        let rest = &page[start + 1..];
+        rest[..rest.find("\n.SH").unwrap_or(rest.len())].to_owned()
+    };
+    let diff = section("diff");
+    assert!(diff.contains("fail\\-on"), "asenet-diff(1) does not say what 1 means: {diff}");
+    assert!(!diff.contains("The input has errors"), "asenet-diff(1) says 1 is an input error: {diff}");
+    for command in ["which", "free"] {
+        let text = section(command);
+        assert!(text.to_lowercase().contains("nothing"), "asenet-{command}(1) does not say 1 is nothing found: {text}");
+    }
+}
+
+/// Issue 24, finding 13: `explain ASE2031` suggested ASE201 and `explain ASE700` ASE001: a
+/// code is suggested only when it is a near miss of the same family.
+#[test]
+fn explain_suggests_only_near_codes() {
+    let said = |code: &str| stderr(&asenet(&["explain", code], b""));
+    let extra_digit = said("ASE2031");
+    assert!(extra_digit.contains("ASE203"), "{extra_digit}");
+    assert!(!extra_digit.contains("ASE201"), "{extra_digit}");
+    let unknown_family = said("ASE700");
+    assert!(!unknown_family.contains("ASE001"), "{unknown_family}");
+}
+
+/// Every command's manual page has its own EXIT STATUS and EXAMPLES, and they are the text
+/// its `--help` ends with.
+#[test]
+fn every_manual_page_says_what_its_help_says() {
+    let tree = asenet::cli::command();
+    let mut commands: Vec<String> = tree.get_subcommands().map(|sub| sub.get_name().to_owned()).collect();
+    commands.push(String::new());
+    for command in commands {
+        let (man_args, help_args) = if command.is_empty() {
+            (vec!["man"], vec!["--help"])
+        } else {
+            (vec!["man", command.as_str()], vec![command.as_str(), "--help"])
+        };
+        let page = stdout(&asenet(&man_args, b""));
+        let help = stdout(&asenet(&help_args, b""));
+        let name = if command.is_empty() { "asenet" } else { command.as_str() };
+        assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains(".SH EXAMPLES"), "asenet {name}: {page}");
+        let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("asenet {name} --help: {help}"));
+        let examples = examples.split("\nExit status:").next().unwrap();
+        let lines: Vec<&str> = examples.lines().filter(|line| line.starts_with("  asenet")).collect();
+        assert!(!lines.is_empty(), "asenet {name} --help has no example");
+        for line in lines {
+            let roff = line.trim().replace('-', "\\-");
+            assert!(page.contains(&format!("\\fB{roff}\\fR")), "asenet-{name}(1) lacks the example `{line}`");
+        }
+        let statuses = help.split("Exit status:\n").nth(1).unwrap_or_else(|| panic!("asenet {name} --help: {help}"));
+        // Each status starts a line; its meaning may go on, indented, on the next ones.
+        let mut entries: Vec<String> = Vec::new();
+        for line in statuses.lines().filter(|line| !line.trim().is_empty()) {
+            match line.strip_prefix("  ").filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit())) {
+                Some(entry) => entries.push(entry.to_owned()),
+                None => entries.last_mut().unwrap().push_str(&format!(" {}", line.trim())),
+            }
+        }
+        assert!(!entries.is_empty(), "asenet {name} --help says no exit status");
+        for entry in entries {
+            let (status, meaning) = entry.split_once("  ").unwrap();
+            assert!(
+                page.contains(&format!("\\fB{status}\\fR\n{}", meaning.replace('-', "\\-"))),
+                "asenet-{name}(1): {entry}"
+            );
+        }
+    }
+}
+
+/// Completions are generated from the command tree; each shell's script names every
+/// subcommand and every long option of every subcommand.
+#[test]
+fn completions_name_every_command_and_option_of_the_tree() {
+    let tree = asenet::cli::command();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = stdout(&asenet(&["completions", shell], b""));
+        for sub in tree.get_subcommands() {
+            assert!(script.contains(sub.get_name()), "{shell}: no `{}`", sub.get_name());
+            for long in sub.get_arguments().filter_map(|arg| arg.get_long()) {
+                assert!(script.contains(long), "{shell}: no `{} --{long}`", sub.get_name());
+            }
+        }
+    }
+}

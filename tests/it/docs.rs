@@ -229,7 +229,7 @@ fn no_user_visible_text_cites_a_bare_fact_number() {
     };
 
     for rule in asenet::rules::RULES {
-        report(format!("explain {}", rule.code), &rule.documentation());
+        report(format!("explain {}", rule.code), &asenet::rules::explanation(rule));
         report(format!("summary of {}", rule.code), rule.summary);
     }
     report("the JSON Schema".to_owned(), &asenet::syntax::schema::json_schema(asenet::rules::RULES));
@@ -299,4 +299,166 @@ fn the_readme_stays_short() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let lines = readme.lines().count();
     assert!(lines <= 250, "README.md has {lines} lines; move detail into docs/ (the limit is 250)");
+}
+
+/// The repository's address is one constant (`diagnostic::REPOSITORY`, which the server's
+/// rule links start with): every `https://github.com/<owner>/asenet` the documentation spells
+/// is that one, so that publishing asenet elsewhere changes the code and these lines
+/// together.
+#[test]
+fn the_repository_address_is_the_one_in_the_code() {
+    let mut others = Vec::new();
+    for path in markdown_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in text.match_indices("https://github.com/") {
+            let address: String =
+                text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "/:.-_".contains(*c)).collect();
+            let repository = address.split('/').take(5).collect::<Vec<_>>().join("/");
+            if repository.ends_with("/asenet") && repository != asenet::diagnostic::REPOSITORY {
+                others.push(format!("{}: {repository}", relative(&path)));
+            }
+        }
+    }
+    assert!(others.is_empty(), "not {}: {others:#?}", asenet::diagnostic::REPOSITORY);
+}
+
+/// Issue 24, finding 13: user docs spoke of "the input keys that issue 13 added" and
+/// "where the issue was silent" (a reader has no such issue), and pointed at "the README"
+/// for a section it does not have. Docs name no issue of ours (the release notes' "known
+/// issue N" is the device's), and a README they point at is a link the link check resolves.
+#[test]
+fn user_docs_cite_no_issue_and_link_the_readme_they_mention() {
+    let mut found = Vec::new();
+    for path in markdown_files() {
+        let name = relative(&path);
+        if name.starts_with("docs/history/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (number, line) in prose_lines(&text).iter().enumerate() {
+            let lower = line.to_lowercase();
+            let cites_issue = lower.match_indices("issue").any(|(at, _)| {
+                let before = &lower[..at];
+                let after = &lower[at + "issue".len()..];
+                !before.ends_with("known ")
+                    && (after.starts_with(' ') && after[1..].starts_with(|c: char| c.is_ascii_digit())
+                        || before.ends_with("the ") && !after.starts_with('s'))
+            });
+            if cites_issue {
+                found.push(format!("{name}:{}: {line}", number + 1));
+            }
+            let readme_without_link = line.match_indices("README").any(|(at, _)| !line[at..].starts_with("README.md"));
+            if readme_without_link && name != "README.md" {
+                found.push(format!("{name}:{}: the README, not linked: {line}", number + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Issue 24, finding 13: the pre-commit example pinned `rev: v0.1.0`, a tag this repository
+/// does not have.
+#[test]
+fn the_pre_commit_example_pins_no_tag_that_does_not_exist() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let tags = std::process::Command::new("git").args(["tag", "--list"]).current_dir(repo_root()).output();
+    let tags = tags.map(|output| String::from_utf8_lossy(&output.stdout).into_owned()).unwrap_or_default();
+    for line in readme.lines().filter(|line| line.trim_start().starts_with("rev: ")) {
+        let rev = line.trim_start()["rev: ".len()..].split_whitespace().next().unwrap_or("");
+        let looks_like_a_tag = rev.starts_with('v') && rev[1..].starts_with(|c: char| c.is_ascii_digit());
+        assert!(!looks_like_a_tag || tags.lines().any(|tag| tag == rev), "README pins `rev: {rev}`, no such tag");
+    }
+}
+
+/// The rows of docs/artifacts.md's file table: each path pattern (`<node>` stands for one
+/// path component's part) and its cells.
+fn artifact_rows() -> Vec<(String, Vec<String>)> {
+    let page = std::fs::read_to_string(repo_root().join("docs/artifacts.md")).unwrap();
+    let table = page.split("## What `build` writes").nth(1).expect("docs/artifacts.md has its file table");
+    table
+        .lines()
+        .skip_while(|line| !line.starts_with("| `"))
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| {
+            let cells: Vec<String> = line.trim_matches('|').split(" | ").map(|cell| cell.trim().to_owned()).collect();
+            (cells[0].trim_matches('`').to_owned(), cells[1..].to_vec())
+        })
+        .collect()
+}
+
+/// Whether `path` is written as `pattern`, where each `<...>` stands for any text without `/`.
+fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let Some(open) = pattern.find('<') else { return pattern == path };
+    let close = pattern[open..].find('>').map_or(pattern.len(), |at| open + at + 1);
+    let (head, tail) = (&pattern[..open], &pattern[close..]);
+    let Some(rest) = path.strip_prefix(head) else { return false };
+    (1..=rest.len()).any(|cut| !rest[..cut].contains('/') && matches_pattern(tail, &rest[cut..]))
+}
+
+/// Issue 24, finding 2: docs/artifacts.md, where the README sends operators for which file
+/// goes where, left out five files `build` writes. Its table now lists every file of every
+/// example and build test file, each with the step that applies it and how to roll it back,
+/// and no row that no build writes.
+#[test]
+fn the_artifacts_page_lists_every_file_build_writes() {
+    let rows = artifact_rows();
+    assert!(!rows.is_empty(), "no rows in docs/artifacts.md's table");
+    let mut inputs = examples();
+    inputs.push(repo_root().join("tests/build/edge-cases.toml"));
+    inputs.push(repo_root().join("tests/build/virtual-networks.toml"));
+    let mut unlisted = Vec::new();
+    let mut written = BTreeSet::new();
+    for path in inputs {
+        // The placeholders the file decides are its values; `<node>` stands for any VM.
+        let source = std::fs::read_to_string(&path).unwrap();
+        let network = asenet::check(&source).network.unwrap();
+        let device = network.device.name.as_ref().map(|name| name.value.to_lowercase()).unwrap_or_default();
+        let domain = network.device.domain.as_ref().map(|domain| domain.value.clone()).unwrap_or_default();
+        let cluster_domain = network.kubernetes.as_ref().map(|k| k.cluster_domain.value.clone()).unwrap_or_default();
+        let concrete = |pattern: &str| {
+            pattern
+                .replace("<device>", &device)
+                .replace("<domain>", &domain)
+                .replace("<cluster_domain>", &cluster_domain)
+        };
+        for file in build_file(&path) {
+            match rows.iter().find(|(pattern, _)| matches_pattern(&concrete(pattern), &file.path)) {
+                Some((pattern, _)) => {
+                    written.insert(pattern.clone());
+                }
+                None => unlisted.push(format!("{} (from {})", file.path, relative(&path))),
+            }
+        }
+    }
+    // An artifact no example builds yet is still in the emitters' source: every literal path
+    // given to `OutputFile::new` has its row too.
+    let mut emitters = Vec::new();
+    for entry in std::fs::read_dir(repo_root().join("compiler/emit")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for literal in text.split("OutputFile::new(\"").skip(1).filter_map(|rest| rest.split('"').next()) {
+            emitters.push(literal.to_owned());
+            if !rows.iter().any(|(pattern, _)| matches_pattern(pattern, literal)) {
+                unlisted.push(format!("{literal} (in {})", relative(&path)));
+            }
+        }
+    }
+    assert!(emitters.len() > 10, "only {} literal artifact paths found in compiler/emit", emitters.len());
+    assert!(unlisted.is_empty(), "files `build` writes that docs/artifacts.md does not list:\n{}", unlisted.join("\n"));
+    let never: Vec<&String> =
+        rows.iter().map(|(pattern, _)| pattern).filter(|pattern| !written.contains(*pattern)).collect();
+    assert!(never.is_empty(), "docs/artifacts.md lists files no example builds: {never:?}");
+    for (pattern, cells) in &rows {
+        assert_eq!(cells.len(), 3, "`{pattern}`: the row has the columns what, step, rollback ({cells:?})");
+        assert!(cells[1].contains("step "), "`{pattern}`: no step of \"Applying, in order\": {}", cells[1]);
+        assert!(!cells[2].is_empty(), "`{pattern}`: no rollback");
+    }
+}
+
+#[test]
+fn path_patterns_stand_for_one_component_part() {
+    assert!(matches_pattern("routes/<node>.json", "routes/master.json"));
+    assert!(matches_pattern("dns/<device>.<domain>.zone", "dns/seed.contoso.local.zone"));
+    assert!(!matches_pattern("routes/<node>.json", "routes/a/b.json"));
+    assert!(!matches_pattern("manifest.json", "routes/manifest.json"));
 }

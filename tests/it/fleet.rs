@@ -283,3 +283,21 @@ fn a_virtual_networks_address_space_is_a_subnet_of_its_device() {
         asenet(&["free", "--size", "/24", "--in", "10.70.10.0/23", "--site", "fabrikam-east", "--fleet", fleet], b"");
     assert_eq!(east.status.code(), Some(1));
 }
+
+/// Issue 24, finding 12: the fleet graph did not mark what `check` reports (ASE602, ASE603)
+/// nor show the ranges that collide; edge labels fell back to a serif font; the device graph
+/// left ClusterIP services out.
+#[test]
+fn the_graph_marks_what_check_found_in_one_font_with_every_service() {
+    let dot = |args: &[&str]| stdout(&asenet(args, b""));
+    let overlap = dot(&["graph", "--fleet", "tests/fleet/ASE602-fires/asenet-fleet.toml", "--format", "dot"]);
+    assert!(overlap.contains("ASE602"), "{overlap}");
+    assert!(overlap.contains("node IP range 172.16.43"), "the colliding range is not drawn: {overlap}");
+    let reaches = dot(&["graph", "--fleet", "tests/fleet/ASE603-fires/asenet-fleet.toml", "--format", "dot"]);
+    assert!(reaches.contains("ASE603") && reaches.contains("pod CIDR"), "{reaches}");
+    for drawing in [&overlap, &reaches] {
+        assert!(drawing.contains("edge [fontname=\"Helvetica\""), "edge labels have no font: {drawing}");
+    }
+    let device = dot(&["graph", "examples/seed-scenario.toml", "--format", "dot"]);
+    assert!(device.contains("service cameras/inference"), "the ClusterIP service is missing: {device}");
+}

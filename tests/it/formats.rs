@@ -170,3 +170,43 @@ fn github_escapes_property_values_and_stays_quiet_when_clean() {
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!((stdout(&clean), stderr(&clean)), (String::new(), String::new()));
 }
+
+/// Issue 24, finding 8: the human report wrapped help text inside paths (`see docs/` then
+/// `device-facts.md#ports` on the next line), which breaks copy-paste and terminal
+/// click-through. No line of any fixture's report ends inside a path.
+#[test]
+fn the_human_report_never_breaks_a_line_inside_a_path() {
+    let mut broken = Vec::new();
+    let mut check_lines = |name: &str, human: &str| {
+        let lines: Vec<&str> = human.lines().collect();
+        for pair in lines.windows(2) {
+            let (line, next) = (pair[0].trim_end(), pair[1].trim_start());
+            let word = line.rsplit(' ').next().unwrap_or("");
+            if word.ends_with('/')
+                && word.len() > 1
+                && !next.is_empty()
+                && !next.starts_with(['│', '·', '×', '⚠', '╭', '╰'])
+            {
+                broken.push(format!("{name}: `{line}` / `{next}`"));
+            }
+        }
+    };
+    for fleet in std::fs::read_dir(crate::support::repo_root().join("tests/fleet")).unwrap() {
+        let fleet = fleet.unwrap().path().join("asenet-fleet.toml");
+        let fleet = crate::support::relative(&fleet);
+        let output = asenet(&["check", "--fleet", &fleet], b"");
+        check_lines(&fleet, &stderr(&output));
+    }
+    for dir in std::fs::read_dir(crate::support::repo_root().join("tests/fixtures")).unwrap() {
+        for entry in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|ext| ext != "toml") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let (human, _) = crate::support::render("device.toml", &source);
+            check_lines(&path.display().to_string(), &human);
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}

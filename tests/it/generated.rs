@@ -36,7 +36,7 @@ fn rules_page() -> String {
             rule.severity.as_str(),
             rule.summary
         ));
-        page.push_str(&explain_as_section(&rule.documentation()));
+        page.push_str(&explain_as_section(&asenet::rules::explanation(rule)));
     }
     page
 }

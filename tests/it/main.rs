@@ -5,6 +5,7 @@
 // "nothing outside `cli` prints" (Cargo.toml's [lints]).
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod bounds;
 mod build;
 mod cli;
 // Behind the feature `consumers` (Cargo.toml): the crates and programs they need.
@@ -23,8 +24,10 @@ mod formats;
 mod generated;
 mod generator;
 mod hostile_git;
+mod ide;
 mod layers;
 mod malformed;
+mod one_cause;
 mod output_directory;
 mod output_safety;
 mod private5g;

@@ -220,7 +220,10 @@ fn a_quick_fix_applied_removes_its_diagnostic_and_fix_all_fixes_everything() {
     // The allow action writes a comment that silences the rule once a reason is written.
     let allow = apply(&text, actions[1]["edit"]["changes"][URI].as_array().unwrap());
     assert!(allow.contains("# asenet: allow(ASE208) -- <reason>\ndestination"), "{allow}");
-    assert!(asenet::check(&allow).diagnostics.is_empty());
+    // The placeholder is no reason (ASE502) until it is replaced.
+    let codes: Vec<&str> = asenet::check(&allow).diagnostics.iter().map(|d| d.code()).collect();
+    assert_eq!(codes, ["ASE502"]);
+    assert!(asenet::check(&allow.replace("<reason>", "a lab route")).diagnostics.is_empty());
     // `only` restricts the kinds.
     let mut only = params;
     only["context"]["only"] = json!(["source.fixAll"]);
@@ -562,17 +565,12 @@ fn queued_changes_are_checked_once_at_their_newest_version() {
 
 /// Runs `asenet server` on `input`, written from a thread that stops at the first error (the
 /// server may stop reading before the end), and waits for it.
+use std::io::Write as _;
+
 fn server_process(
     input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
 ) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .arg("server")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
+    let mut child = spawn_server();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = input(&mut stdin);
@@ -580,6 +578,18 @@ fn server_process(
     let output = child.wait_with_output().unwrap();
     writer.join().unwrap();
     output
+}
+
+/// `asenet server` with its three streams piped.
+fn spawn_server() -> std::process::Child {
+    use std::process::{Command, Stdio};
+    Command::new(env!("CARGO_BIN_EXE_asenet"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the asenet binary runs")
 }
 
 /// `body` framed as LSP frames it.
@@ -649,6 +659,44 @@ fn exit_without_shutdown_exits_1_and_after_it_0() {
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
     let output = server_process(move |stdin| stdin.write_all(&with));
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn an_output_that_cannot_be_written_exits_2() {
+    let mut child = spawn_server();
+    // The reading end closed: the answer to `initialize` cannot be written. The input stays
+    // open, as a client that went half away may leave it: the server must not wait on it.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(&initialize(1));
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: asenet server: "), "{stderr}");
+}
+
+#[test]
+fn requests_outside_the_session_are_refused_as_lsp_says() {
+    let (server, connection) = Connection::memory();
+    let handle = std::thread::spawn(move || asenet::cli::server::serve(&server));
+    let mut client = Client { connection, server: Some(handle), next_id: 0, pending: Vec::new() };
+    let code = |response: Response| response.response_result.unwrap_err().code;
+    let hover = || text_position(URI, json!({ "line": 0, "character": 0 }));
+    // Before `initialize`: requests refused, notifications (and so this document) ignored.
+    assert_eq!(code(client.request("textDocument/hover", hover())), -32002);
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": URI, "languageId": "toml",
+        "version": 1, "text": fixture("tests/fixtures/ASE208/fires.toml") } }),
+    );
+    assert!(client.request("initialize", json!({ "capabilities": {} })).response_result.is_ok());
+    assert_eq!(code(client.request("initialize", json!({ "capabilities": {} }))), -32600);
+    assert_eq!(client.ok("textDocument/hover", hover()), Value::Null, "the early didOpen was ignored");
+    // After `shutdown`: requests refused until `exit`; a second `shutdown` answered again.
+    assert_eq!(client.ok("shutdown", Value::Null), Value::Null);
+    assert_eq!(code(client.request("textDocument/hover", hover())), -32600);
+    client.shutdown();
 }
 
 #[test]

@@ -86,3 +86,15 @@ fn lint_allow_and_a_suppression_of_the_same_rule_are_both_fine() {
     let source = device(&format!("# asenet: allow(ASE203) -- proxy ARP\n{OFF_LINK}\n[lint]\nallow = [\"ASE203\"]\n"));
     assert_eq!(found(&source), Vec::new());
 }
+
+/// Issue 24, finding 7: the editor's "allow with a reason" action writes `-- <reason>`, and
+/// ASE502 took the placeholder for a reason: a forgotten placeholder passed CI.
+#[test]
+fn the_placeholder_reason_is_no_reason() {
+    let source = "[device]\nname = \"x\"\n[ports.Port2]\naddress = \"10.0.0.5/24\"\ngateway = \"10.0.0.1\"\n\
+                  [ports.Port3]\naddress = \"10.0.1.5/24\"\n[[routes]]\ninterface = \"Port3\"\ndestination = \
+                  \"10.9.0.0/16\"\n# asenet: allow(ASE203) -- <reason>\nnext_hop = \"10.0.2.1\"\n";
+    assert_eq!(crate::support::codes(source), ["ASE502"]);
+    let explained = source.replace("<reason>", "10.0.2.1 answers proxy ARP on Port3");
+    assert_eq!(crate::support::codes(&explained), Vec::<&str>::new());
+}

@@ -58,7 +58,15 @@ pub fn run() -> ExitCode {
         transport::read_messages(std::io::stdin().lock(), |message| sender.send(message).is_ok(), write)
     });
     let writer = std::thread::spawn(move || {
-        transport::write_messages(&receiver, |json| transport::write_frame(&mut std::io::stdout().lock(), json))
+        let written =
+            transport::write_messages(&receiver, |json| transport::write_frame(&mut std::io::stdout().lock(), json));
+        if let Err(message) = written {
+            // With its output gone the server can answer nothing, and a client that closed it
+            // may keep the input open: waiting for more would leave the server running for ever.
+            say!("error: asenet server: {message}");
+            std::process::exit(CANNOT_RUN.into());
+        }
+        Ok(())
     });
     let served = serve(&connection);
     drop(connection);

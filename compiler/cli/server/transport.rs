@@ -106,7 +106,7 @@ fn read_header(input: &mut impl BufRead) -> Result<Option<usize>, String> {
 /// Up to [`QUOTED_MAX`] bytes of `bytes`, escaped and in backticks, for an error message.
 fn quote(bytes: &[u8]) -> String {
     let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(QUOTED_MAX)]).escape_debug().to_string();
-    let more = if bytes.len() > QUOTED_MAX { format!("… ({} bytes)", bytes.len()) } else { String::new() };
+    let more = if bytes.len() > QUOTED_MAX { "…" } else { "" };
     format!("`{shown}`{more}")
 }
 

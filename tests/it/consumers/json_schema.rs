@@ -309,3 +309,21 @@ fn fleet_files_validate_against_the_fleet_schema() {
         "the fleet with every input error fails the schema too"
     );
 }
+
+/// Issue 24, finding 6: the schema (and so the editor) took a route metric up to
+/// 4294967295 while ASE209 refuses anything above 65535; both read one bound now.
+#[test]
+fn a_route_metric_check_refuses_is_one_the_schema_refuses() {
+    let route = |metric: u64| {
+        format!(
+            "[device]\nname = \"x\"\n[ports.Port3]\naddress = \"192.168.10.20/24\"\n[[routes]]\ninterface = \
+             \"Port3\"\ndestination = \"192.168.20.0/24\"\nnext_hop = \"192.168.10.1\"\nmetric = {metric}\n"
+        )
+    };
+    for (metric, refused) in [(65535, false), (65536, true), (70000, true), (4_294_967_295, true)] {
+        let source = route(metric);
+        let by_check = asenet::check(&source).diagnostics.iter().any(|d| d.code() == "ASE209" || d.code() == "ASE003");
+        assert_eq!(by_check, refused, "check, metric {metric}");
+        assert_eq!(!violations(&source).is_empty(), refused, "the schema, metric {metric}");
+    }
+}

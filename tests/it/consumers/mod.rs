@@ -13,6 +13,7 @@
 //! a program that cannot run fails it ([`require_tool`]); it never passes having checked
 //! nothing.
 
+mod bounds;
 mod dns;
 mod escaping;
 mod graphviz;
@@ -22,6 +23,7 @@ mod metallb;
 mod neovim;
 mod powershell;
 mod private5g;
+mod redeploy_safety;
 mod routes;
 mod sarif;
 

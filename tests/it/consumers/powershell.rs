@@ -136,3 +136,29 @@ fn every_emitted_script_parses_and_calls_only_documented_cmdlets() {
         assert!(called.contains(cmdlet), "no example calls {cmdlet}");
     }
 }
+
+/// Issue 24, finding 1: with Kubernetes on `vnet-k8s` (examples/vlan-compute-site.toml),
+/// `apply-vnets.ps1` removed and added the network whenever it differed (a changed DNS
+/// server, which `asenet diff` classes as redeploy), and `remove-vnets.ps1` removed it:
+/// the cluster lost its network. Neither script may run a cmdlet that removes it.
+#[test]
+fn no_script_runs_a_cmdlet_that_removes_the_compute_network() {
+    let path = crate::support::repo_root().join("examples/vlan-compute-site.toml");
+    let mut scripts = 0;
+    for file in build_file(&path).iter().filter(|file| file.path.starts_with("network/")) {
+        scripts += 1;
+        let tree = parse(&file.contents);
+        let mut removals = Vec::new();
+        walk(tree.root_node(), &mut |node| {
+            if node.kind() == "command" {
+                let text = &file.contents[node.byte_range()];
+                if text.starts_with("Remove-HcsVirtualNetwork") && text.contains("vnet-k8s") {
+                    removals.push(text.to_owned());
+                }
+            }
+        });
+        assert!(removals.is_empty(), "{} removes the compute network: {removals:?}", file.path);
+        assert!(file.contents.contains("vnet-k8s"), "{} does not know the compute network", file.path);
+    }
+    assert_eq!(scripts, 2);
+}
