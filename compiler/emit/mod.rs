@@ -6,12 +6,14 @@
 //! decides the zone serials.
 
 pub mod converge;
+mod data_network_routes;
 mod dns;
 pub mod manifest;
 mod metallb;
 pub mod powershell;
 mod routes;
 mod services;
+pub mod site_parameters;
 
 pub use manifest::PreviousManifest;
 
@@ -50,6 +52,7 @@ pub fn emit(network: &Network, source: &str, previous: &PreviousManifest) -> Res
     let zones = dns::emit(network, previous);
     files.extend(zones.files);
     files.extend(services::emit(network));
+    files.extend(private5g(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = manifest::emit(source, &files, &zones.serials);
     files.push(manifest);
@@ -84,8 +87,14 @@ pub fn emit_compared(network: &Network) -> Result<Vec<OutputFile>, Vec<Diagnosti
     let mut files = metallb::emit(network);
     files.extend(dns::emit(network, &PreviousManifest::default()).files);
     files.extend(services::emit(network));
+    files.extend(private5g(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The Azure Private 5G Core artifacts, with `[packet_core]`.
+fn private5g(network: &Network) -> impl Iterator<Item = OutputFile> {
+    site_parameters::emit(network).into_iter().chain(data_network_routes::emit(network))
 }
 
 /// An `invalid-name` diagnostic as a refusal to build: an error even where `[lint]` allows

@@ -310,4 +310,14 @@ mod tests {
         assert!(schema_description(&["ports".into(), "Port3".into(), "address".into()]).is_some());
         assert_eq!(schema_description(&["nothing".into()]), None);
     }
+
+    #[test]
+    fn the_packet_cores_keys_have_their_descriptions() {
+        let source = include_str!("../../examples/ap5gc-pro-gpu.toml");
+        for (key, words) in [("napt = false", "translation"), ("technology = ", "5G"), ("router = ", "router")] {
+            let offset = source.find(key).unwrap() + 1;
+            let (text, _) = hover(source, None, offset).unwrap_or_else(|| panic!("no hover on {key}"));
+            assert!(text.contains(words), "{key}: {text}");
+        }
+    }
 }

@@ -73,8 +73,9 @@ pub fn inlay_hints(network: &Network) -> Vec<InlayHint> {
 
 /// Where the name at `offset` is defined: a port reference (in a switch's `ports`, a route's
 /// `interface`) goes to its `[ports.X]` table; a switch reference (a virtual network's or a
-/// BGP peer's `switch`) to its `[switches.X]` table; a `share_ip` to the other services of
-/// its group.
+/// BGP peer's `switch`) to its `[switches.X]` table; a packet core interface's
+/// `virtual_network` to that network's entry; a `share_ip` to the other services of its
+/// group.
 pub fn definition(network: &Network, offset: usize) -> Vec<Span> {
     let inside = |span: Span| span.start <= offset && offset <= span.end;
     let switch_references = network
@@ -87,6 +88,14 @@ pub fn definition(network: &Network, offset: usize) -> Vec<Span> {
             && let Some(switch) = network.switches.iter().find(|switch| switch.name.value == reference.value)
         {
             return vec![switch.name.span];
+        }
+    }
+    // A packet core interface's `virtual_network` goes to that `[[virtual_networks]]` entry.
+    for interface in network.packet_core.iter().flat_map(|core| core.interfaces()) {
+        if inside(interface.virtual_network.span)
+            && let Some(vnet) = network.interface_network(interface)
+        {
+            return vec![vnet.name.span];
         }
     }
     let references = network
@@ -292,6 +301,17 @@ ports = [{ port = 443 }]
         assert_eq!(target.len(), 1, "{target:?}");
         assert!(source[..target[0].start].ends_with("[switches."), "{}", &source[target[0].start..target[0].end]);
         assert_eq!(format!("\"{}\"", &source[target[0].start..target[0].end]), source[peer.span.start..peer.span.end]);
+    }
+
+    #[test]
+    fn a_packet_core_interface_goes_to_its_virtual_network() {
+        let source = include_str!("../../examples/ap5gc-pro-gpu.toml");
+        let network = crate::check(source).network.unwrap();
+        let reference = source.find("virtual_network = \"N6-DN2\"").unwrap() + "virtual_network = \"".len() + 1;
+        let target = definition(&network, reference);
+        assert_eq!(target.len(), 1, "{target:?}");
+        assert_eq!(&source[target[0].start..target[0].end], "\"N6-DN2\"");
+        assert!(source[..target[0].start].ends_with("[[virtual_networks]]\nname = "));
     }
 
     #[test]

@@ -303,6 +303,34 @@ pub static HOLD_TIME: Bound = Bound {
     source: "docs/device-facts.md#bgp (RFC 4271, MetalLB)",
 };
 
+/// The names the `Microsoft.MobileNetwork` API takes for a site, a mobile network and a
+/// data network: at most 64 characters (see docs/device-facts.md#ap5gc-site-template).
+const AZURE_RESOURCE_NAME: Allowed = Allowed::Length { min: 1, max: 64 };
+
+pub static PACKET_CORE_SITE: Bound = Bound {
+    table: "[packet_core]",
+    key: "site",
+    allowed: AZURE_RESOURCE_NAME,
+    code: "ASE003",
+    source: "docs/device-facts.md#ap5gc-site-template",
+};
+
+pub static PACKET_CORE_MOBILE_NETWORK: Bound = Bound {
+    table: "[packet_core]",
+    key: "mobile_network",
+    allowed: AZURE_RESOURCE_NAME,
+    code: "ASE003",
+    source: "docs/device-facts.md#ap5gc-site-template",
+};
+
+pub static DATA_NETWORK_NAME: Bound = Bound {
+    table: "[[packet_core.data_networks]]",
+    key: "name",
+    allowed: AZURE_RESOURCE_NAME,
+    code: "ASE003",
+    source: "docs/device-facts.md#ap5gc-site-template",
+};
+
 /// Every bound, by table in the file's order.
 pub static ALL: &[&Bound] = &[
     &DEVICE_NAME,
@@ -328,6 +356,9 @@ pub static ALL: &[&Bound] = &[
     &PEER_ASN,
     &SELF_ASN,
     &HOLD_TIME,
+    &PACKET_CORE_SITE,
+    &PACKET_CORE_MOBILE_NETWORK,
+    &DATA_NETWORK_NAME,
 ];
 
 #[cfg(test)]

@@ -76,6 +76,11 @@ impl NodeCount {
 pub struct PortId(u8);
 
 impl PortId {
+    /// `PortN`; whether a model has it is [`DeviceModel::port`]'s to say.
+    pub const fn new(number: u8) -> PortId {
+        PortId(number)
+    }
+
     pub fn number(self) -> u8 {
         self.0
     }

@@ -9,10 +9,12 @@ pub mod bounds;
 mod device;
 pub mod dns;
 pub mod names;
+mod packet_core;
 pub mod uses;
 
 pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
 pub use device::{DeviceModel, NodeCount, PortId};
+pub use packet_core::*;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -50,6 +52,8 @@ pub struct Network {
     pub bgp_peers: Vec<BgpPeer>,
     /// `[[virtual_ips]]`: a two-node cluster's virtual IPs (`Set-DeviceVip`).
     pub virtual_ips: Vec<VirtualIp>,
+    /// `[packet_core]`: the Azure Private 5G Core packet core the device runs.
+    pub packet_core: Option<PacketCore>,
     pub lint: LintLevels,
     /// What the file declares but the model lacks because it did not resolve.
     pub unresolved: Unresolved,
@@ -72,6 +76,8 @@ pub struct Unresolved {
     /// A `[switches.X]` or `[[virtual_networks]]` table was left out of the model: the
     /// networks a port carries are not all known.
     pub networks: bool,
+    /// A `[packet_core]` table was left out of the model.
+    pub packet_core: bool,
 }
 
 impl Network {

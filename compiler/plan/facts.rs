@@ -141,9 +141,35 @@ fact!(
     "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-powershell-based-configuration",
     "a configuration package applies to the device whose nodeName it names"
 );
+fact!(
+    AP5GC_DEVICE_CHANGES,
+    "ap5gc-device-changes",
+    "https://learn.microsoft.com/azure/private-5g-core/commission-cluster",
+    "the device's side of a packet core (its virtual networks, their pools, the cluster's addresses) changes only \
+     with the AKS cluster and the custom location destroyed and created again"
+);
+fact!(
+    AP5GC_REINSTALL,
+    "ap5gc-reinstall",
+    "https://learn.microsoft.com/azure/private-5g-core/modify-packet-core",
+    "attaching or detaching a data network, another custom location, or a changed access network or attached \
+     data network reinstalls the packet core, which is unavailable meanwhile"
+);
+fact!(
+    AP5GC_TECHNOLOGY,
+    "ap5gc-technology-fixed",
+    "https://learn.microsoft.com/azure/private-5g-core/modify-packet-core",
+    "a packet core's technology type cannot be changed: the site is deleted and created again"
+);
+fact!(
+    AP5GC_ROUTES,
+    "ap5gc-napt",
+    "https://learn.microsoft.com/azure/private-5g-core/complete-private-mobile-network-prerequisites",
+    "a data network without NAPT routes its UE pools via the packet core's N6 address"
+);
 
 /// Every fact `asenet diff` cites, for the docs test.
-pub const ALL: [&Fact; 18] = [
+pub const ALL: [&Fact; 22] = [
     &EXTERNAL_SERVICE_IPS,
     &POD_AND_SERVICE_SUBNETS,
     &COMPUTE_IPS,
@@ -162,6 +188,10 @@ pub const ALL: [&Fact; 18] = [
     &IP_POOLS,
     &VIRTUAL_IPS,
     &NODE_NAMES,
+    &AP5GC_DEVICE_CHANGES,
+    &AP5GC_REINSTALL,
+    &AP5GC_TECHNOLOGY,
+    &AP5GC_ROUTES,
 ];
 
 #[cfg(test)]
@@ -175,6 +205,7 @@ mod tests {
         for fact in super::ALL {
             assert!(
                 fact.source.starts_with("https://learn.microsoft.com/azure/databox-online/")
+                    || fact.source.starts_with("https://learn.microsoft.com/azure/private-5g-core/")
                     || fact.source.starts_with("https://kubernetes.io/")
                     // The troubleshooting text Learn's Azure Stack Edge pages include.
                     || fact.source.starts_with("https://github.com/MicrosoftDocs/azure-docs/blob/main/includes/")

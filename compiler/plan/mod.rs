@@ -11,6 +11,7 @@
 pub mod classes;
 pub mod facts;
 mod networks;
+mod packet_core;
 pub mod render;
 mod routes;
 mod services;
@@ -70,6 +71,8 @@ pub enum Section {
     BgpPeer,
     /// `[[virtual_ips]]`: a two-node cluster's virtual IPs.
     VirtualIp,
+    /// `[packet_core]`: the Azure Private 5G Core packet core and its data networks.
+    PacketCore,
     /// An artifact that differs where no other change explains it.
     Artifact,
 }
@@ -87,6 +90,7 @@ impl Section {
             Section::Route => "route",
             Section::BgpPeer => "bgp-peer",
             Section::VirtualIp => "virtual-ip",
+            Section::PacketCore => "packet-core",
             Section::Artifact => "artifact",
         }
     }
@@ -185,6 +189,7 @@ const SECTIONS: &[SectionFn] = &[
     routes::compare,
     networks::bgp_peers,
     networks::virtual_ips,
+    packet_core::compare,
 ];
 
 /// What changes from `old` to `new`. Empty when the two mean the same.
@@ -579,6 +584,7 @@ fn feeds(path: &str) -> &'static [Section] {
         _ if path.starts_with("network/") => &[Section::VirtualNetwork],
         "routes/apply-bgp.ps1" | "routes/remove-bgp.ps1" => &[Section::BgpPeer],
         _ if path.starts_with("dns/") => &[Section::Dns, Section::Device, Section::Service, Section::Kubernetes],
+        _ if path.starts_with("private5g/") => &[Section::PacketCore, Section::VirtualNetwork, Section::Device],
         _ => &[],
     }
 }

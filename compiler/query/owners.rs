@@ -23,6 +23,10 @@ pub enum OwnerKind {
     VirtualNetworkGateway,
     /// A BGP peer's address (a router MetalLB peers with).
     BgpPeer,
+    /// A packet core interface's address (N2, N3, N6 or their 4G names).
+    PacketCoreInterface,
+    /// A data network's router, which holds the routes to its UE pools.
+    DataNetworkRouter,
     /// A Kubernetes node VM's address (master, worker1, worker2).
     NodeVm,
     /// A service's cluster IP (allocated or pinned).
@@ -39,6 +43,8 @@ pub enum OwnerKind {
     ExternalPool,
     /// A virtual network's IP pool (`ip_pool`).
     IpPool,
+    /// A data network's pool of UE addresses (dynamic or static).
+    UePool,
     /// The subnet of a statically addressed port.
     Subnet,
     /// A virtual network's subnet.
@@ -67,6 +73,9 @@ impl OwnerKind {
             OwnerKind::NodeRange => "node-range",
             OwnerKind::ExternalPool => "external-pool",
             OwnerKind::IpPool => "ip-pool",
+            OwnerKind::UePool => "ue-pool",
+            OwnerKind::PacketCoreInterface => "packet-core-interface",
+            OwnerKind::DataNetworkRouter => "data-network-router",
             OwnerKind::Subnet => "subnet",
             OwnerKind::VirtualNetworkSubnet => "virtual-network-subnet",
             OwnerKind::Route => "route",
@@ -211,9 +220,46 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
             push(OwnerKind::Route, description, route.destination.span);
         }
     }
+    if let Some(core) = &network.packet_core {
+        for interface in core.interfaces().filter(|interface| interface.address.value == address) {
+            let description =
+                format!("the {} address (`{}`)", core.describe(interface), interface.virtual_network.value);
+            push(OwnerKind::PacketCoreInterface, description, interface.address.span);
+        }
+        for data_network in &core.data_networks {
+            let name = &data_network.name.value;
+            if let Some(router) = data_network.router.filter(|router| router.value == address) {
+                push(OwnerKind::DataNetworkRouter, format!("data network `{name}`'s router"), router.span);
+            }
+            for (kind, pool) in data_network.pools().filter(|(_, pool)| pool.value.contains(&address)) {
+                push(OwnerKind::UePool, format!("data network `{name}`'s {kind} {}", pool.value), pool.span);
+            }
+        }
+    }
     // Stable: the kinds in their order, file order within a kind.
     found.sort_by_key(|owner| (owner.kind, owner.span));
     found
+}
+
+#[cfg(test)]
+mod packet_core_tests {
+    use super::*;
+
+    #[test]
+    fn the_packet_cores_addresses_and_pools_have_owners() {
+        let source = include_str!("../../examples/ap5gc-pro-gpu.toml");
+        let network = crate::check(source).network.unwrap();
+        let kinds = |address: &str| -> Vec<(OwnerKind, String)> {
+            owners(&network, address.parse().unwrap()).into_iter().map(|o| (o.kind, o.description)).collect()
+        };
+        let n2 = kinds("10.232.44.20");
+        assert_eq!(n2[0], (OwnerKind::PacketCoreInterface, "the N2 address (`N2`)".to_owned()));
+        assert!(n2.iter().any(|(kind, _)| *kind == OwnerKind::IpPool));
+        let ue = kinds("10.250.0.7");
+        assert_eq!(ue, [(OwnerKind::UePool, "data network `plant-ot`'s static UE pool 10.250.0.0/24".to_owned())]);
+        let router = kinds("10.232.62.1");
+        assert!(router.contains(&(OwnerKind::DataNetworkRouter, "data network `plant-ot`'s router".to_owned())));
+    }
 }
 
 #[cfg(test)]

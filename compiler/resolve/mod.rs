@@ -5,6 +5,7 @@
 //! only well-formed values and never report a consequence of an input error.
 
 mod allocate;
+mod packet_core;
 pub(crate) mod values;
 
 use std::collections::BTreeSet;
@@ -57,6 +58,10 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
     report_duplicate_virtual_networks(&virtual_networks, sink);
     let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
     let virtual_ips = resolve_virtual_ips(&raw.virtual_ips, device.nodes, sink);
+    let packet_core = raw.packet_core.as_ref().and_then(|core| {
+        packet_core::require_kubernetes(core, raw.kubernetes.is_some(), sink);
+        packet_core::resolve_packet_core(core, &raw.virtual_networks, sink)
+    });
     let lint = raw.lint.as_ref().map(|lint| resolve_lint(lint, catalogue, sink)).unwrap_or_default();
     let unresolved = Unresolved {
         // Only `syntax` and `resolve` have reported so far: every error is an input error.
@@ -79,6 +84,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
             .count()
             != virtual_networks.iter().filter(|vnet| vnet.compute.is_some()).count(),
         networks: raw.switches.len() != switches.len() || raw.virtual_networks.len() != virtual_networks.len(),
+        packet_core: raw.packet_core.is_some() && packet_core.is_none(),
     };
     Network {
         device,
@@ -90,6 +96,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         virtual_networks,
         bgp_peers,
         virtual_ips,
+        packet_core,
         lint,
         unresolved,
     }

@@ -16,6 +16,11 @@ declare_rule! {
     /// told apart, and the device refuses the second network. The same ID on two different
     /// switches is fine: they are different trunks.
     ///
+    /// Two virtual networks of `[packet_core]` interfaces on one switch with one VLAN and one
+    /// subnet are one network, which the articles configure so (N2 and N3 on the access
+    /// subnet, data networks on one subnet, "without VLANs"): not reported (see
+    /// docs/device-facts.md#ap5gc-vlans).
+    ///
     /// ## Example
     /// ```toml
     /// [[virtual_networks]]
@@ -52,6 +57,13 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
     }
     let tagged = network.virtual_networks.iter().filter(|vnet| vnet.vlan.value != 0);
     for (earlier, vnet) in repeats(tagged, key) {
+        // N2 and N3 on one access subnet, data networks on one subnet: one network. An
+        // interface on the wrong port is `interface-on-wrong-port`'s to report.
+        if network.packet_core_networks_share(earlier, vnet)
+            || [earlier, vnet].iter().any(|vnet| !network.interface_network_on_its_port(vnet))
+        {
+            continue;
+        }
         sink.push(
             Diagnostic::new(
                 &DUPLICATE_VLAN,

@@ -63,6 +63,25 @@ mod vip_address_in_use;
 mod vip_cluster_network_unknown;
 mod vip_outside_cluster_network;
 mod vlan_out_of_range;
+// Azure Private 5G Core sites (`[packet_core]`).
+mod access_subnet_split;
+mod access_vlan_split;
+mod aks_node_ips_not_six;
+mod aks_service_ips_count;
+mod data_network_without_dns;
+mod interface_address_in_use;
+mod interface_address_off_subnet;
+mod interface_network_dns;
+mod interface_network_port_mismatch;
+mod interface_on_wrong_port;
+mod interface_pool_mismatch;
+mod packet_core_model_unsupported;
+mod packet_core_port_claimed;
+mod routed_data_network_without_router;
+mod router_off_subnet;
+mod too_many_data_networks_on_port;
+mod ue_pool_overlap;
+mod ue_pool_size_mismatch;
 
 /// A check over the resolved network.
 pub type Check = fn(&Network, &mut Sink);
@@ -146,6 +165,25 @@ registry! {
     crate::fleet::rules::duplicate_device_name::DUPLICATE_DEVICE_NAME,
     crate::fleet::rules::fleet_address_overlap::FLEET_ADDRESS_OVERLAP,
     crate::fleet::rules::fleet_range_collision::FLEET_RANGE_COLLISION,
+    // Azure Private 5G Core sites (`[packet_core]`).
+    aks_node_ips_not_six::AKS_NODE_IPS_NOT_SIX => aks_node_ips_not_six::check,
+    aks_service_ips_count::AKS_SERVICE_IPS_COUNT => aks_service_ips_count::check,
+    packet_core_model_unsupported::PACKET_CORE_MODEL_UNSUPPORTED => packet_core_model_unsupported::check,
+    interface_on_wrong_port::INTERFACE_ON_WRONG_PORT => interface_on_wrong_port::check,
+    too_many_data_networks_on_port::TOO_MANY_DATA_NETWORKS_ON_PORT => too_many_data_networks_on_port::check,
+    interface_pool_mismatch::INTERFACE_POOL_MISMATCH => interface_pool_mismatch::check,
+    interface_address_off_subnet::INTERFACE_ADDRESS_OFF_SUBNET => interface_address_off_subnet::check,
+    access_subnet_split::ACCESS_SUBNET_SPLIT => access_subnet_split::check,
+    interface_network_port_mismatch::INTERFACE_NETWORK_PORT_MISMATCH => interface_network_port_mismatch::check,
+    interface_network_dns::INTERFACE_NETWORK_DNS => interface_network_dns::check,
+    ue_pool_size_mismatch::UE_POOL_SIZE_MISMATCH => ue_pool_size_mismatch::check,
+    ue_pool_overlap::UE_POOL_OVERLAP => ue_pool_overlap::check,
+    data_network_without_dns::DATA_NETWORK_WITHOUT_DNS => data_network_without_dns::check,
+    routed_data_network_without_router::ROUTED_DATA_NETWORK_WITHOUT_ROUTER => routed_data_network_without_router::check,
+    router_off_subnet::ROUTER_OFF_SUBNET => router_off_subnet::check,
+    packet_core_port_claimed::PACKET_CORE_PORT_CLAIMED => packet_core_port_claimed::check,
+    interface_address_in_use::INTERFACE_ADDRESS_IN_USE => interface_address_in_use::check,
+    access_vlan_split::ACCESS_VLAN_SPLIT => access_vlan_split::check,
 }
 
 /// What `asenet explain` prints for `rule` below its heading: the rule's documentation, then

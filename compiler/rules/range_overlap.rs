@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, Span, declare_rule};
-use crate::model::{AddrRange, Network, overlaps};
+use crate::model::{AddrRange, Network, SubnetOwner, overlaps};
 use crate::rules::teaming_unsupported::is_documented_team;
 
 declare_rule! {
@@ -19,6 +19,13 @@ declare_rule! {
     /// be exactly its switch's port's subnet, or another untagged network's on that switch,
     /// as Azure Private 5G Core and AKS set up their N2, N3 and N6 networks ("subnet mask
     /// and gateway match the external values", see docs/device-facts.md#untagged-networks).
+    ///
+    /// With `[packet_core]`, the virtual networks of the packet core's interfaces may share
+    /// one subnet, and an untagged one may be its own port's subnet on the access or data
+    /// port: N2 and N3 are one access subnet, data networks may share "one subnet for all
+    /// data networks", and the interfaces' networks take "the external values for the port"
+    /// (see docs/device-facts.md#ap5gc-access-subnet, docs/device-facts.md#ap5gc-vlans,
+    /// docs/device-facts.md#ap5gc-interface-networks).
     ///
     /// ## Why is this bad?
     /// Every address on the device must have one owner (see docs/device-facts.md#no-overlaps: the
@@ -72,6 +79,11 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
                 .iter()
                 .find(|switch| switch.ports.iter().any(|p| p.value == port.id) && is_documented_team(network, switch))
                 .map(|switch| switch.name.value.clone());
+            // The packet core's interfaces and their ports may be one network.
+            let team = team.or_else(|| {
+                let shared = network.packet_core_shared_subnet(SubnetOwner::Port(port.id))?;
+                Some(format!("packet core {shared}"))
+            });
             let link = network
                 .switches
                 .iter()
@@ -84,9 +96,12 @@ pub(super) fn check(network: &Network, sink: &mut Sink) {
         .collect();
     subnets.extend(network.virtual_networks.iter().map(|vnet| {
         let what = format!("virtual network `{}`'s subnet {}", vnet.name.value, vnet.net());
+        let team = network
+            .packet_core_shared_subnet(SubnetOwner::VirtualNetwork(vnet))
+            .map(|shared| format!("packet core {shared}"));
         let link = (vnet.vlan.value == 0).then(|| (vnet.switch.value.clone(), true));
         let range = AddrRange::of_net(vnet.net());
-        (range, Block { what, span: vnet.subnet.span, team: None, link, range })
+        (range, Block { what, span: vnet.subnet.span, team, link, range })
     }));
     report(overlaps(subnets), "give each port and virtual network a subnet of its own", sink);
 

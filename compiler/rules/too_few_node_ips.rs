@@ -12,6 +12,11 @@ declare_rule! {
     /// worker1) and 3 for a two-node device (master, worker1, worker2). The VMs take the
     /// addresses in that order; the message names those left without one.
     ///
+    /// Not on an Azure Private 5G Core site: with `[packet_core]`, Kubernetes is the AKS
+    /// cluster that runs the packet core, whose node range is exactly six addresses and whose
+    /// service range is one or two, which `aks-node-ips-not-six` (ASE701) and
+    /// `aks-service-ips-count` (ASE702) check instead (see docs/device-facts.md#aks-node-ips).
+    ///
     /// ## Why is this bad?
     /// "For an n-node device, a contiguous range of a minimum of n+1 IPv4 addresses (or
     /// more) are provided for the compute VM" (see docs/device-facts.md#node-ips), because "the
@@ -45,6 +50,9 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(kubernetes) = &network.kubernetes else { return };
+    if network.is_aks_site() {
+        return;
+    }
     let range = kubernetes.node_ips;
     let vms: Vec<&str> = kubernetes.nodes.iter().map(|node| node.name).collect();
     let needed = vms.len() as u64;

@@ -50,6 +50,9 @@ pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("[[virtual_networks]]", keys_of(|t, sink| read_virtual_network(t, Span::default(), sink))),
         ("[[bgp_peers]]", keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink))),
         ("[[virtual_ips]]", keys_of(|t, sink| read_virtual_ip(t, Span::default(), sink))),
+        ("[packet_core]", keys_of(|t, sink| read_packet_core(t, Span::default(), sink))),
+        ("a packet core interface", keys_of(|t, sink| read_interface(t, Span::default(), sink))),
+        ("[[packet_core.data_networks]]", keys_of(|t, sink| read_data_network(t, Span::default(), sink))),
         ("[lint]", keys_of(read_lint)),
     ]
 }
@@ -139,7 +142,67 @@ fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
                 read(table, "[[virtual_ips]]", &virtual_ip_keys, sink, |t, sink| read_virtual_ip(t, header, sink))
             })
             .collect(),
+        packet_core: top.table("packet_core", sink).map(|(table, header)| {
+            let known = keys_of(|t, sink| read_packet_core(t, header, sink));
+            read(table, "[packet_core]", &known, sink, |t, sink| read_packet_core(t, header, sink))
+        }),
         lint: top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint)),
+    }
+}
+
+fn read_packet_core(t: &Table, header: Span, sink: &mut Sink) -> RawPacketCore {
+    let interface_keys = keys_of(|t, sink| read_interface(t, Span::default(), sink));
+    let data_network_keys = keys_of(|t, sink| read_data_network(t, Span::default(), sink));
+    let interface = |key, context, sink: &mut Sink| {
+        t.table(key, sink)
+            .map(|(table, span)| read(table, context, &interface_keys, sink, |t, sink| read_interface(t, span, sink)))
+    };
+    let control_plane = interface("control_plane", "`packet_core.control_plane`", sink);
+    let user_plane = interface("user_plane", "`packet_core.user_plane`", sink);
+    let data_networks = t
+        .array_of_tables("data_networks", sink)
+        .into_iter()
+        .map(|(table, header)| {
+            read(table, "[[packet_core.data_networks]]", &data_network_keys, sink, |t, sink| {
+                read_data_network(t, header, sink)
+            })
+        })
+        .collect();
+    RawPacketCore {
+        header,
+        technology: t.string("technology", sink),
+        control_plane,
+        user_plane,
+        data_networks,
+        site: t.string("site", sink),
+        mobile_network: t.string("mobile_network", sink),
+        location: t.string("location", sink),
+        custom_location: t.string("custom_location", sink),
+        unreadable: t.unreadable(),
+    }
+}
+
+fn read_interface(t: &Table, span: Span, sink: &mut Sink) -> RawInterface {
+    RawInterface {
+        span,
+        virtual_network: t.string("virtual_network", sink),
+        address: t.string("address", sink),
+        unreadable: t.unreadable(),
+    }
+}
+
+fn read_data_network(t: &Table, header: Span, sink: &mut Sink) -> RawDataNetwork {
+    RawDataNetwork {
+        header,
+        name: t.string("name", sink),
+        virtual_network: t.string("virtual_network", sink),
+        address: t.string("address", sink),
+        dynamic_ue_pool: t.string("dynamic_ue_pool", sink),
+        static_ue_pool: t.string("static_ue_pool", sink),
+        napt: t.boolean("napt", sink),
+        dns: t.string_list("dns", sink),
+        router: t.string("router", sink),
+        unreadable: t.unreadable(),
     }
 }
 

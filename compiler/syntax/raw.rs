@@ -89,6 +89,9 @@ pub struct RawConfig {
     /// Services, one for NFS (see docs/device-facts.md#virtual-ips).
     #[schemars(default)]
     pub virtual_ips: Vec<RawVirtualIp>,
+    /// The Azure Private 5G Core packet core the device runs: its technology, its interfaces'
+    /// virtual networks and addresses, and its data networks (see docs/private-5g.md).
+    pub packet_core: Option<RawPacketCore>,
     /// Rule levels for this file.
     pub lint: Option<RawLint>,
 }
@@ -438,6 +441,116 @@ pub struct RawBgpPeer {
     /// The BGP hold time in seconds; 0: no keepalives.
     #[schemars(with = "Option<i64>", example = 90)]
     pub hold_time: Option<Spanned<i64>>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// `[packet_core]`: the Azure Private 5G Core packet core instance of the site (see
+/// docs/private-5g.md).
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "PacketCore", deny_unknown_fields)]
+pub struct RawPacketCore {
+    #[schemars(skip)]
+    pub header: Span,
+    /// The site's core technology: `5G` (interfaces N2, N3, N6) or `4G` (S1-MME, S1-U, SGi);
+    /// one per site (see docs/device-facts.md#ap5gc-technology).
+    #[schemars(required, with = "super::schema::CoreTechnologyName", example = &"5G")]
+    pub technology: Option<Text>,
+    /// The control plane interface on the access network (N2 in 5G, S1-MME in 4G): its
+    /// virtual network on the access port's switch, and its address.
+    #[schemars(required, schema_with = "super::schema::packet_core_interface")]
+    pub control_plane: Option<RawInterface>,
+    /// The user plane interface on the access network (N3 in 5G, S1-U in 4G): its virtual
+    /// network on the access port's switch, and its address.
+    #[schemars(required, schema_with = "super::schema::packet_core_interface")]
+    pub user_plane: Option<RawInterface>,
+    /// The data networks attached to the packet core, 1 to 10 (see
+    /// docs/device-facts.md#ap5gc-data-networks).
+    #[schemars(required, length(min = 1, max = crate::model::MAX_DATA_NETWORKS))]
+    pub data_networks: Vec<RawDataNetwork>,
+    /// The site's name in Azure (the template's `siteName`): letters, digits, `_` and `-`,
+    /// starting with a letter or digit. Absent: the device's name.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"), example = &"plant1")]
+    pub site: Option<Text>,
+    /// The existing mobile network the site joins (`existingMobileNetworkName`). Absent: the
+    /// parameters file asks for it.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"), example = &"contoso-pmn")]
+    pub mobile_network: Option<Text>,
+    /// The Azure region's code name (`location`), as the resource group's. Absent: the
+    /// parameters file asks for it.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-z0-9]{1,64}$"), example = &"eastus")]
+    pub location: Option<Text>,
+    /// The resource ID of the custom location of the device's AKS cluster (`customLocation`).
+    /// Absent: the parameters file asks for it.
+    #[schemars(with = "Option<String>", example = &"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ExtendedLocation/customLocations/plant1-cl")]
+    pub custom_location: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// A packet core interface on the access network: the virtual network it is on and its
+/// address there.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "PacketCoreInterface", deny_unknown_fields)]
+pub struct RawInterface {
+    #[schemars(skip)]
+    pub span: Span,
+    /// The name of the interface's `[[virtual_networks]]` entry, as the packet core's
+    /// configuration in Azure names it.
+    #[schemars(required, with = "String", example = &"N2")]
+    pub virtual_network: Option<Text>,
+    /// The interface's address: the one address of its virtual network's Kubernetes pool (see
+    /// docs/device-facts.md#ap5gc-interface-pools).
+    #[schemars(required, with = "Ipv4Address", example = &"10.232.44.20")]
+    pub address: Option<Text>,
+    /// Keys written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// `[[packet_core.data_networks]]`: a data network attached to the packet core, with its
+/// user plane data interface (N6 in 5G, SGi in 4G) and its UE pools.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "DataNetwork", deny_unknown_fields)]
+pub struct RawDataNetwork {
+    #[schemars(skip)]
+    pub header: Span,
+    /// The data network's name in Azure: letters, digits and `-` in labels separated by `.`.
+    #[schemars(
+        required,
+        with = "String",
+        regex(pattern = r"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])*(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])*)*$"),
+        example = &"internet"
+    )]
+    pub name: Option<Text>,
+    /// The name of the `[[virtual_networks]]` entry of the data network's interface (N6 or
+    /// SGi), on the data port's switch.
+    #[schemars(required, with = "String", example = &"N6")]
+    pub virtual_network: Option<Text>,
+    /// The interface's address on the data network.
+    #[schemars(required, with = "Ipv4Address", example = &"10.232.45.20")]
+    pub address: Option<Text>,
+    /// The pool UEs get dynamic addresses from, in CIDR notation. At least one of the two
+    /// pools (see docs/device-facts.md#ue-pools).
+    #[schemars(with = "Option<Ipv4Prefix>", example = &"198.51.100.0/24")]
+    pub dynamic_ue_pool: Option<Text>,
+    /// The pool of the UEs' static addresses, in CIDR notation; with a dynamic pool, the
+    /// same size and no overlap (see docs/device-facts.md#ue-pools).
+    #[schemars(with = "Option<Ipv4Prefix>", example = &"203.0.113.0/24")]
+    pub static_ue_pool: Option<Text>,
+    /// Network address and port translation of the UE addresses. `false`: the data network's
+    /// router needs routes to the UE pools (see docs/device-facts.md#ap5gc-napt).
+    #[schemars(with = "Option<bool>", extend("default" = true))]
+    pub napt: Option<Spanned<bool>>,
+    /// The DNS servers signalled to the UEs; `[]` for none (see docs/device-facts.md#ap5gc-dns).
+    #[schemars(with = "Option<Vec<Ipv4Address>>", example = ["10.232.45.53"])]
+    pub dns: Option<Spanned<Vec<Text>>>,
+    /// With `napt = false`: the router on the data network that holds the routes to the UE
+    /// pools via the interface's address (`private5g/data-network-routes.txt`).
+    #[schemars(with = "Option<Ipv4Address>", example = &"10.232.45.1")]
+    pub router: Option<Text>,
     /// Keys written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub unreadable: Vec<String>,

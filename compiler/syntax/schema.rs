@@ -14,10 +14,10 @@ use schemars::transform::{RecursiveTransform, transform_subschemas};
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
 use serde_json::{Map, Value, json};
 
-use super::raw::{RawConfig, RawPort, RawSwitch};
+use super::raw::{RawConfig, RawInterface, RawPort, RawSwitch};
 use crate::diagnostic::Catalogue;
 use crate::model::bounds::{self, Allowed, Bound, DNS_LABEL_MAX};
-use crate::model::{DeviceModel, Keyword, Protocol, RouteTarget, ServiceType, VirtualIpType};
+use crate::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType, VirtualIpType};
 
 /// Where each table's keys are in the generated schema (the tables of `super::table_keys`).
 fn table_pointer(table: &str) -> &'static str {
@@ -32,6 +32,8 @@ fn table_pointer(table: &str) -> &'static str {
         "[[virtual_networks]]" => "/$defs/VirtualNetwork",
         "[[bgp_peers]]" => "/$defs/BgpPeer",
         "[lint]" => "/$defs/Lint",
+        "[packet_core]" => "/$defs/PacketCore",
+        "[[packet_core.data_networks]]" => "/$defs/DataNetwork",
         other => panic!("no schema for the table `{other}` of a bound: add it to `table_pointer`"),
     }
 }
@@ -280,6 +282,11 @@ string_schema! {
     RouteTargetName => json_schema!({ "type": "string", "enum": names::<RouteTarget>() })
 }
 
+string_schema! {
+    /// A packet core's technology: `5G` or `4G` (see docs/device-facts.md#ap5gc-technology).
+    CoreTechnologyName => json_schema!({ "type": "string", "enum": names::<CoreTechnology>() })
+}
+
 // The two code lists are filled in by `json_schema` from the catalogue it is given.
 string_schema! {
     /// A rule code that `[lint] allow` takes: any rule but an input error (ASE0xx).
@@ -331,6 +338,11 @@ string_schema! {
         "propertyNames": { "pattern": label_key() },
         "additionalProperties": { "type": "string", "pattern": LABEL_VALUE },
     })
+}
+
+/// A packet core interface table, by reference: both interfaces share its definition.
+pub fn packet_core_interface(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<RawInterface>()
 }
 
 /// `[switches.NAME]`: a table keyed by switch name, each value a switch.

@@ -5,7 +5,7 @@
 //! schema validator).
 
 use asenet::model::bounds::{self, Allowed};
-use asenet::model::{DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
+use asenet::model::{CoreTechnology, DeviceModel, Keyword, Protocol, RouteTarget, ServiceType};
 
 use crate::support::repo_root;
 
@@ -15,6 +15,7 @@ fn section<'a>(page: &'a str, table: &str) -> Vec<&'a str> {
     let heading = match table {
         "[ports.X]" => "## `[ports.PortN]`".to_owned(),
         "a service port" => "Each entry of `ports`:".to_owned(),
+        "[[packet_core.data_networks]]" => "`[[packet_core.data_networks]]`:".to_owned(),
         _ => format!("## `{table}`"),
     };
     let mut lines = page.lines().skip_while(|line| !line.starts_with(&heading));
@@ -49,6 +50,7 @@ fn the_input_format_page_says_every_bound_and_every_word() {
         ("[[services]]", "type", words::<ServiceType>()),
         ("a service port", "protocol", words::<Protocol>()),
         ("[[routes]]", "target", words::<RouteTarget>()),
+        ("[packet_core]", "technology", words::<CoreTechnology>()),
     ] {
         let row = row(&page, table, key);
         for word in words {

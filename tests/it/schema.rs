@@ -40,6 +40,9 @@ fn every_table_has_the_keys_the_toml_walker_reads() {
         ("[[virtual_networks]]", definition("VirtualNetwork")),
         ("[[bgp_peers]]", definition("BgpPeer")),
         ("[[virtual_ips]]", definition("VirtualIp")),
+        ("[packet_core]", definition("PacketCore")),
+        ("a packet core interface", definition("PacketCoreInterface")),
+        ("[[packet_core.data_networks]]", definition("DataNetwork")),
         ("[lint]", definition("Lint")),
     ];
     assert_eq!(read.len(), tables.len(), "every table the walker reads is compared");

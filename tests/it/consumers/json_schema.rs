@@ -99,6 +99,34 @@ fn the_schema_rejects_what_asenet_rejects() {
         ("a wrong type", "[device]\nname = \"x\"\nnodes = \"1\"\n"),
         ("an input error in [lint] allow", "[device]\nname = \"x\"\n[lint]\nallow = [\"ASE004\"]\n"),
         ("no [device]", "[ports.Port2]\ndhcp = true\n"),
+        (
+            "a packet core technology in lowercase",
+            "[device]\nname = \"x\"\n[packet_core]\ntechnology = \"5g\"\n\
+             control_plane = { virtual_network = \"N2\", address = \"10.0.0.2\" }\n\
+             user_plane = { virtual_network = \"N3\", address = \"10.0.0.3\" }\n\
+             [[packet_core.data_networks]]\nname = \"dn\"\nvirtual_network = \"N6\"\naddress = \"10.0.1.2\"\n\
+             dynamic_ue_pool = \"198.51.100.0/24\"\n",
+        ),
+        (
+            "a packet core without data networks",
+            "[device]\nname = \"x\"\n[packet_core]\ntechnology = \"5G\"\n\
+             control_plane = { virtual_network = \"N2\", address = \"10.0.0.2\" }\n\
+             user_plane = { virtual_network = \"N3\", address = \"10.0.0.3\" }\n",
+        ),
+        (
+            "a data network name with a space",
+            "[device]\nname = \"x\"\n[packet_core]\ntechnology = \"5G\"\n\
+             control_plane = { virtual_network = \"N2\", address = \"10.0.0.2\" }\n\
+             user_plane = { virtual_network = \"N3\", address = \"10.0.0.3\" }\n\
+             [[packet_core.data_networks]]\nname = \"the internet\"\nvirtual_network = \"N6\"\n\
+             address = \"10.0.1.2\"\ndynamic_ue_pool = \"198.51.100.0/24\"\n",
+        ),
+        (
+            "an interface with an unknown key",
+            "[device]\nname = \"x\"\n[packet_core]\ntechnology = \"5G\"\n\
+             control_plane = { virtual_network = \"N2\", address = \"10.0.0.2\", vlan = 5 }\n\
+             user_plane = { virtual_network = \"N3\", address = \"10.0.0.3\" }\n",
+        ),
     ];
     for (what, source) in cases {
         assert!(!violations(source).is_empty(), "the schema accepts {what}");

@@ -22,6 +22,7 @@ mod kubernetes;
 mod metallb;
 mod neovim;
 mod powershell;
+mod private5g;
 mod redeploy_safety;
 mod routes;
 mod sarif;
