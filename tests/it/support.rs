@@ -154,6 +154,8 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 /// Fails the test when what it needs (a program, root) cannot run: a test that needs it is
 /// `#[ignore = "consumer: ..."]` or `#[ignore = "privileged: ..."]`, and once it runs it never
 /// passes having checked nothing.
+// Its users are the Unix-only privileged modules and the consumer tests.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn require(what: &str, install: &str, available: Result<(), String>) {
     if let Err(reason) = available {
         panic!("{what} cannot run here, so this test cannot check anything ({install}): {reason}")
