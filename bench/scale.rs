@@ -53,7 +53,7 @@ fn check_conflicts(bencher: Bencher, routes: usize) {
 #[divan::bench(args = ROUTES, sample_count = 20)]
 fn build(bencher: Bencher, routes: usize) {
     let source = generator::device_file(Shape::valid(routes));
-    let previous = asenet::emit::Previous::default();
+    let previous = asenet::emit::PreviousManifest::default();
     bencher.counter(BytesCount::of_str(&source)).bench(|| {
         let built = asenet::build(divan::black_box(&source), &previous).expect("generated files build");
         divan::black_box_drop(built);

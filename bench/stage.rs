@@ -61,7 +61,7 @@ fn main() {
             format!("{} routes", raw.map_or(0, |raw| raw.routes.len()))
         }
         "check" => format!("{} diagnostics", asenet::check(&source).diagnostics.len()),
-        "build" => match asenet::build(&source, &asenet::emit::Previous::default()) {
+        "build" => match asenet::build(&source, &asenet::emit::PreviousManifest::default()) {
             Ok(built) => format!("{} files", built.files.len()),
             Err(diagnostics) => format!("{} diagnostics", diagnostics.len()),
         },

@@ -19,7 +19,9 @@ use crate::rules::RULES;
 
 /// Compiler and linter for the network of an Azure Stack Edge Kubernetes device.
 #[derive(Parser, Debug)]
-#[command(name = "asenet", version, about)]
+// `bin_name`: clap would take the name from argv[0], so Windows would print `asenet.exe`
+// in every usage line.
+#[command(name = "asenet", bin_name = "asenet", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,41 +1,49 @@
 //! asenet compiles one TOML description of an Azure Stack Edge device's network into
-//! deployment artifacts, and lints it.
+//! deployment artifacts, and lints it. ARCHITECTURE.md is the contributor's map: a line for
+//! every module and command, the invariants with the test that holds each, and the recipes
+//! for a rule, an artifact, a key, a command, a language server request.
 //!
 //! # The pipeline
 //! ```text
 //! text --syntax::parse--> RawConfig --resolve::resolve--> Network --rules::check--> diagnostics
 //!                                                            \--emit::emit--> Vec<OutputFile>
 //! ```
-//! - [`syntax`]: TOML text to the raw input types; spans on every leaf; unknown keys and
-//!   wrong types reported. Only a TOML syntax error stops the pipeline. Also the JSON Schema
-//!   of the input, and the `# asenet: allow(...)` suppression comments.
-//! - [`resolve`]: raw types to the [`model`]: addresses parsed, defaults applied, port
+//! The modules, bottom layer first; each uses only its own layer and those below it
+//! (`tests/it/layers.rs` enforces it):
+//! - [`text`]: message helpers (joined lists, plurals, "did you mean", the unified diff);
+//!   [`escape`]: one escaper per output language.
+//! - [`diagnostic`]: the `Diagnostic` data type (with its `Fix`), the `Sink`, the line index,
+//!   the renderers (human, JSON, SARIF, GitHub), and the rule descriptor with the
+//!   input-error codes.
+//! - [`model`]: the resolved network: typed values, each with its span.
+//! - [`syntax`]: stage 1, TOML text to the raw input types; spans on every leaf; unknown keys
+//!   and wrong types reported. Only a TOML syntax error stops the pipeline. Also the JSON
+//!   Schema of the input, the fleet file's raw types, and the `# asenet: allow(...)`
+//!   suppression comments.
+//! - [`resolve`]: stage 2, raw types to the [`model`]: addresses parsed, defaults applied,
 //!   references resolved, nodes named, service addresses allocated.
-//! - [`rules`]: one file per rule over the model; [`rules::RULES`] and [`rules::CHECKS`]
-//!   are the registry. [`rules::apply_lint_levels`] then applies suppression comments and
-//!   `[lint]`.
-//! - [`emit`]: the model to the artifacts of `asenet build`, as files in memory; only for a
-//!   network without errors.
-//! - [`plan`]: beside the pipeline, two resolved networks to the classified changes between
-//!   them (`asenet diff`).
-//! - [`diagnostic`]: the `Diagnostic` data type (with its `Fix`), the `Sink`, the
-//!   renderers, and the rule descriptor with the input-error codes; [`text`]: message helpers.
-//! - [`fix`]: the fix engine: edits at spans of the source, applied without re-serialising;
-//!   [`fix_all`] here runs it to a fixed point.
-//! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions),
-//!   as functions of the text and the network; `cli/server/` only speaks the protocol.
-//! - `cli`: the command line.
-//!
-//! The modules are layered, each using only those below it: `text`, `diagnostic`,
-//! `model`, `syntax`, `resolve`, `rules` (beside it `fleet`, the checks over many devices),
-//! `emit` (beside it `query` and `plan`), then this root and `cli`
-//! (ARCHITECTURE.md; `tests/it/layers.rs` enforces it).
+//! - [`rules`]: stage 3, one file per rule over the model; [`rules::RULES`] and
+//!   [`rules::CHECKS`] are the registry, [`rules::apply_lint_levels`] applies suppression
+//!   comments and `[lint]`. Beside it [`fleet`]: the fleet file and the rules over many
+//!   devices.
+//! - [`emit`]: stage 4, the model to the artifacts of `asenet build`, as files in memory;
+//!   only for a network without errors. Beside it [`query`] (who owns an address, which
+//!   prefixes are free), [`plan`] (two networks to the classified changes between them,
+//!   `asenet diff`) and [`fix`] (edits at spans of the source, applied without
+//!   re-serialising).
+//! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions), as
+//!   functions of the text and the network; `cli/server/` only speaks the protocol.
+//! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline, and
+//!   [`cli`] is the edge: files, terminal, exit codes, the language server.
+//! - `testing`, with the `testing` feature only: the device file generator and the
+//!   invariants of any input, shared by the tests, benchmarks and fuzz targets.
 //!
 //! # Invariants
 //! - Nothing outside `cli` touches the filesystem, the terminal or the process: the core is
 //!   a function from text to diagnostics.
-//! - Only `syntax` sees TOML (its raw types carry its own `Spanned`); rules and emitters
-//!   read the model and never parse strings.
+//! - Only `syntax` parses TOML, and no type of the toml crate leaves it (its raw types carry
+//!   its own `Spanned`); rules and emitters read the model and never parse strings. The hover
+//!   (`ide/hover.rs`) reads the key under the cursor from its line's text, not from a parse.
 //! - No artifact is emitted from a network with an error, nor from a name that could break
 //!   out of its place in an artifact, whatever `[lint]` says; every artifact path is plain
 //!   and relative ([`emit::path_problem`]). Emitters are pure functions of the model (and
@@ -61,7 +69,7 @@ pub mod testing;
 pub mod text;
 
 use diagnostic::{Diagnostic, Sink};
-use emit::{OutputFile, Previous};
+use emit::{OutputFile, PreviousManifest};
 use model::Network;
 
 /// What checking one file found.
@@ -90,15 +98,15 @@ pub fn check(source: &str) -> Checked {
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
-    fix::attach(source, &network, &mut diagnostics);
+    fix::attach_mixed_protocol_splits(source, &network, &mut diagnostics);
     Checked { diagnostics, network: Some(network) }
 }
 
 /// Checks a file given as bytes, which may not even be text.
 pub fn check_bytes(bytes: &[u8]) -> Checked {
-    match std::str::from_utf8(bytes) {
+    match syntax::encoding::decode(bytes) {
         Ok(source) => check(source),
-        Err(error) => Checked { diagnostics: vec![syntax::not_utf8(error)], network: None },
+        Err(diagnostic) => Checked { diagnostics: vec![*diagnostic], network: None },
     }
 }
 
@@ -115,7 +123,7 @@ pub struct Built {
 /// `Err` carries the diagnostics, errors among them: no artifact is made then. That includes
 /// a name that breaks `invalid-name`'s rule even where `[lint]` allows it, since it would
 /// be written into a path, a zone record, an `ip` command or a script ([`emit::emit`]).
-pub fn build(source: &str, previous: &Previous) -> Result<Built, Vec<Diagnostic>> {
+pub fn build(source: &str, previous: &PreviousManifest) -> Result<Built, Vec<Diagnostic>> {
     let checked = check(source);
     match checked.network {
         Some(network) if !checked.has_errors() => match emit::emit(&network, source, previous) {

@@ -1,5 +1,6 @@
-//! Text for messages: joined phrases, counts, and "did you mean" (the nearest known name
-//! to a misspelt one). The bottom layer: it imports nothing of the crate.
+//! Text for messages: joined phrases, counts, "did you mean" (the nearest known name to a
+//! misspelt one), and the unified diff that `--diff` prints. The bottom layer: it imports
+//! nothing of the crate.
 
 /// Joins phrases for a message: `a`, `a and b`, `a, b and c`.
 pub fn join<S: AsRef<str>>(items: &[S]) -> String {
@@ -25,6 +26,23 @@ fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
 /// Names in backticks, joined: `` `a`, `b` and `c` ``.
 pub fn list(items: &[&str]) -> String {
     join(&items.iter().map(|item| format!("`{item}`")).collect::<Vec<_>>())
+}
+
+/// The unified diff that turns `old` into `new`, as `check --diff` and `build --check --diff`
+/// print it: `--- a/PATH` (`--- /dev/null` when there is no `old`), `+++ b/PATH`, three
+/// lines of context, and `\ No newline at end of file` where a side lacks one, so that
+/// `git apply` and `patch` take it. Empty when the two are equal.
+pub fn unified_diff(path: &str, old: Option<&str>, new: &str) -> String {
+    if old == Some(new) {
+        return String::new();
+    }
+    let from = if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
+    similar::TextDiff::from_lines(old.unwrap_or(""), new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &format!("b/{path}"))
+        .missing_newline_hint(true)
+        .to_string()
 }
 
 /// `1 error`, `2 errors`.
@@ -66,7 +84,7 @@ fn fold(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{did_you_mean, only_suggestion};
+    use super::{did_you_mean, only_suggestion, unified_diff};
 
     const PORTS: [&str; 3] = ["Port1", "Port2", "Port3"];
 
@@ -89,5 +107,15 @@ mod tests {
         assert_eq!(did_you_mean("nxet_hop", ["next_hop", "metric"]), Some("next_hop"));
         assert_eq!(did_you_mean("gatway", ["gateway", "dns"]), Some("gateway"));
         assert_eq!(did_you_mean("colour", ["address", "dns"]), None);
+    }
+
+    #[test]
+    fn a_unified_diff_names_a_missing_file_and_a_missing_newline() {
+        assert_eq!(unified_diff("a.toml", Some("x\n"), "x\n"), "");
+        assert_eq!(unified_diff("a.toml", None, "x\n"), "--- /dev/null\n+++ b/a.toml\n@@ -0,0 +1 @@\n+x\n");
+        assert_eq!(
+            unified_diff("a.toml", Some("x\ny"), "x\nz\n"),
+            "--- a/a.toml\n+++ b/a.toml\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n+z\n"
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use super::write::{self, Directory, Lock, Target};
 use super::{CANNOT_RUN, FAILURE, read_input, report_human};
-use crate::emit::{OutputFile, Previous, path_problem};
+use crate::emit::{OutputFile, PreviousManifest, path_problem};
 
 /// What `asenet build` was asked to do besides writing.
 pub struct Options {
@@ -52,7 +52,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
         }
         let previous = match &dir {
             Some(dir) => write::tree::previous(dir)?,
-            None => Previous::default(),
+            None => PreviousManifest::default(),
         };
         let Some(built) = compile(&name, source, &previous, out) else { return Ok(ExitCode::from(FAILURE)) };
         report_human(&name, source, &built.diagnostics);
@@ -66,7 +66,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
     let (dir, created) = match Directory::open(out)? {
         Some(dir) => (dir, None),
         None => {
-            let Some(built) = compile(&name, source, &Previous::default(), out) else {
+            let Some(built) = compile(&name, source, &PreviousManifest::default(), out) else {
                 return Ok(ExitCode::from(FAILURE));
             };
             first = Some(built);
@@ -110,7 +110,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
 }
 
 /// Checks and builds; on errors reports them and says nothing was written.
-fn compile(name: &str, source: &str, previous: &Previous, out: &Path) -> Option<crate::Built> {
+fn compile(name: &str, source: &str, previous: &PreviousManifest, out: &Path) -> Option<crate::Built> {
     match crate::build(source, previous) {
         Ok(built) => Some(built),
         Err(diagnostics) => {
@@ -170,7 +170,13 @@ fn refuse_unsafe_out(out: &Path, input: Option<&Path>) -> Result<(), String> {
 }
 
 /// `--check`: each file a build would change, paths as the user gave DIR; exit 1 if any.
-fn check(dir: Option<&Directory>, out: &Path, files: &[OutputFile], previous: &Previous, diff: bool) -> ExitCode {
+fn check(
+    dir: Option<&Directory>,
+    out: &Path,
+    files: &[OutputFile],
+    previous: &PreviousManifest,
+    diff: bool,
+) -> ExitCode {
     let shown = |relative: &str| out.join(relative).display().to_string();
     let mut differences = 0;
     let mut diffs = String::new();
@@ -185,13 +191,13 @@ fn check(dir: Option<&Directory>, out: &Path, files: &[OutputFile], previous: &P
             Ok(Target::Absent) => {
                 say!("{}: missing", shown(&file.path));
                 if diff {
-                    diffs.push_str(&unified_diff(&shown(&file.path), b"", &file.contents, true));
+                    diffs.push_str(&unified_diff(&shown(&file.path), None, &file.contents));
                 }
             }
             Ok(Target::Differs(old)) => {
                 say!("{}: differs", shown(&file.path));
                 if diff {
-                    diffs.push_str(&unified_diff(&shown(&file.path), &old, &file.contents, false));
+                    diffs.push_str(&unified_diff(&shown(&file.path), Some(&old), &file.contents));
                 }
             }
             Err(problem) => say!("{}: differs ({problem})", shown(&file.path)),
@@ -220,17 +226,12 @@ fn check(dir: Option<&Directory>, out: &Path, files: &[OutputFile], previous: &P
     ExitCode::SUCCESS
 }
 
-/// `--- a/PATH` / `+++ b/PATH` and the hunks that turn `old` into `new`.
-fn unified_diff(path: &str, old: &[u8], new: &str, missing: bool) -> String {
-    let Ok(old) = std::str::from_utf8(old) else {
-        return format!("Binary file {path} differs\n");
-    };
-    let from = if missing { "/dev/null".to_owned() } else { format!("a/{path}") };
-    let text = similar::TextDiff::from_lines(old, new);
-    let mut rendered = text.unified_diff();
-    let mut out = rendered.context_radius(3).header(&from, &format!("b/{path}")).to_string();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+/// The diff of one artifact (`old` is `None` when DIR lacks it); a file that is not text
+/// is only said to differ.
+fn unified_diff(path: &str, old: Option<&[u8]>, new: &str) -> String {
+    match old.map(std::str::from_utf8) {
+        Some(Err(_)) => format!("Binary file {path} differs\n"),
+        Some(Ok(old)) => crate::text::unified_diff(path, Some(old), new),
+        None => crate::text::unified_diff(path, None, new),
     }
-    out
 }

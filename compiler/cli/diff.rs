@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use super::{CANNOT_RUN, FAILURE, git, print_stdout, read_input, report_human, write};
+use super::git::{self, Version};
+use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human, write};
 use crate::Checked;
 use crate::diagnostic::Span;
 use crate::emit::OutputFile;
@@ -72,67 +73,62 @@ impl FailOn {
 pub fn run(args: &Args) -> ExitCode {
     match try_run(args) {
         Ok(code) => code,
-        Err(Failure::Message(message)) => {
+        Err(DiffError::Message(message)) => {
             say!("error: {message}");
             ExitCode::from(CANNOT_RUN)
         }
-        Err(Failure::Reported) => ExitCode::from(CANNOT_RUN),
+        Err(DiffError::Reported) => ExitCode::from(CANNOT_RUN),
     }
 }
 
-enum Failure {
+/// Why `diff` stops: both exit 2.
+enum DiffError {
     /// A one-line message still to print.
     Message(String),
     /// The diagnostics are printed already.
     Reported,
 }
 
-impl From<String> for Failure {
+impl From<String> for DiffError {
     fn from(message: String) -> Self {
-        Failure::Message(message)
+        DiffError::Message(message)
     }
 }
 
-/// One side as read: the name it is shown under, and its bytes.
-struct Text {
-    name: String,
-    bytes: Vec<u8>,
-}
-
 /// One side checked, with its compared artifacts.
-struct Loaded {
+struct CheckedSide {
     name: String,
     checked: Checked,
     artifacts: Vec<OutputFile>,
 }
 
-fn try_run(args: &Args) -> Result<ExitCode, Failure> {
-    let pairs: Vec<(Text, Text)> = match &args.git {
+fn try_run(args: &Args) -> Result<ExitCode, DiffError> {
+    let pairs: Vec<(Version, Version)> = match &args.git {
         Some(rev) => git_pairs(rev, &args.sides)?,
         None => {
             let [old, new] = args.sides.as_slice() else {
-                return Err(Failure::Message("diff takes OLD and NEW, or --git REV [PATH...]".to_owned()));
+                return Err(DiffError::Message("diff takes OLD and NEW, or --git REV [PATH...]".to_owned()));
             };
             if old == "-" && new == "-" {
-                return Err(Failure::Message("only one side can be `-` (standard input)".to_owned()));
+                return Err(DiffError::Message("only one side can be `-` (standard input)".to_owned()));
             }
             vec![(read_side(old, &args.stdin_filename)?, read_side(new, &args.stdin_filename)?)]
         }
     };
-    let mut loaded = Vec::with_capacity(pairs.len());
+    let mut sides = Vec::with_capacity(pairs.len());
     for (old, new) in pairs {
         // The two sides are independent: checked on two threads.
         let (old, new) = std::thread::scope(|scope| {
-            let new = scope.spawn(|| load(new));
-            (load(old), new.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            let new = scope.spawn(|| check_side(new));
+            (check_side(old), new.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        loaded.push((old?, new?));
+        sides.push((old?, new?));
     }
-    let plans: Vec<Plan> = loaded.iter().map(|(old, new)| plan::plan(side(old), side(new))).collect();
+    let plans: Vec<Plan> = sides.iter().map(|(old, new)| plan::plan(plan_side(old), plan_side(new))).collect();
     let compared: Vec<Compared> =
-        loaded.iter().zip(&plans).map(|((old, new), plan)| Compared { old: &old.name, new: &new.name, plan }).collect();
+        sides.iter().zip(&plans).map(|((old, new), plan)| Compared { old: &old.name, new: &new.name, plan }).collect();
     if let Some(dir) = &args.emit {
-        emit(dir, &loaded, &plans)?;
+        emit(dir, &sides, &plans)?;
     }
     let output = match args.format {
         Format::Human if compared.is_empty() => "no device file differs\n".to_owned(),
@@ -150,57 +146,58 @@ fn try_run(args: &Args) -> Result<ExitCode, Failure> {
     Ok(ExitCode::from(if reached { FAILURE } else { 0 }))
 }
 
-fn side(loaded: &Loaded) -> Side<'_> {
+/// What the plan reads of a checked side.
+fn plan_side(checked: &CheckedSide) -> Side<'_> {
     Side {
-        network: loaded.checked.network.as_ref().expect("a loaded side has a network"),
-        artifacts: &loaded.artifacts,
+        network: checked.checked.network.as_ref().expect("a checked side has a network"),
+        artifacts: &checked.artifacts,
     }
 }
 
 /// Checks one side; its errors are reported as `check` reports them.
-fn load(text: Text) -> Result<Loaded, Failure> {
-    let checked = crate::check_bytes(&text.bytes);
-    let source = String::from_utf8_lossy(&text.bytes);
+fn check_side(version: Version) -> Result<CheckedSide, DiffError> {
+    let checked = crate::check_bytes(&version.bytes);
+    let source = String::from_utf8_lossy(&version.bytes);
     if checked.has_errors() || checked.network.is_none() {
-        report_human(&text.name, &source, &checked.diagnostics);
-        say!("{}: has errors, so there is no plan", text.name);
-        return Err(Failure::Reported);
+        report_human(&version.name, &source, &checked.diagnostics);
+        say!("{}: has errors, so there is no plan", version.name);
+        return Err(DiffError::Reported);
     }
     let network = checked.network.as_ref().expect("checked above");
     match crate::emit::emit_compared(network) {
-        Ok(artifacts) => Ok(Loaded { name: text.name, checked, artifacts }),
+        Ok(artifacts) => Ok(CheckedSide { name: version.name, checked, artifacts }),
         Err(refused) => {
-            report_human(&text.name, &source, &refused);
-            say!("{}: has errors, so there is no plan", text.name);
-            Err(Failure::Reported)
+            report_human(&version.name, &source, &refused);
+            say!("{}: has errors, so there is no plan", version.name);
+            Err(DiffError::Reported)
         }
     }
 }
 
 /// A side named on the command line: `-`, a file, or `REV:PATH` when no file has that name.
-fn read_side(spec: &str, stdin_filename: &str) -> Result<Text, String> {
+fn read_side(spec: &str, stdin_filename: &str) -> Result<Version, String> {
     let path = Path::new(spec);
     if spec != "-" && path.symlink_metadata().is_err() && spec.contains(':') {
         let bytes = git::show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
-        return Ok(Text { name: spec.to_owned(), bytes });
+        return Ok(Version { name: spec.to_owned(), bytes });
     }
     let (name, bytes) = read_input(path, stdin_filename)?;
-    Ok(Text { name, bytes })
+    Ok(Version { name, bytes })
 }
 
 /// For `--git REV [PATH...]`: each `.toml` file that differs between REV and the working
 /// tree (below the current directory and the PATHs) and is a device file on either side.
-fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Text, Text)>, String> {
+fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Version, Version)>, String> {
     let mut pairs = Vec::new();
     for found in git::changed_files(rev, paths)? {
         match found {
-            git::Found::Changed { old, new } if is_device_file(&old.bytes) || is_device_file(&new.bytes) => {
-                pairs.push((Text { name: old.name, bytes: old.bytes }, Text { name: new.name, bytes: new.bytes }));
+            git::Found::Changed { old, new } if has_device_table(&old.bytes) || has_device_table(&new.bytes) => {
+                pairs.push((old, new));
             }
-            git::Found::Added(new) if is_device_file(&new.bytes) => {
+            git::Found::Added(new) if has_device_table(&new.bytes) => {
                 say!("{}: a new device file, not in {rev}: nothing to compare it with", new.name);
             }
-            git::Found::Removed(old) if is_device_file(&old.bytes) => {
+            git::Found::Removed(old) if has_device_table(&old.bytes) => {
                 say!("{}: a device file removed since {rev}: not compared", old.name);
             }
             _ => {}
@@ -209,25 +206,25 @@ fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Text, Text)>, String> {
     Ok(pairs)
 }
 
-/// A device file is TOML with a `[device]` table; other `.toml` files (Cargo.toml, taplo's)
-/// are not compared.
-fn is_device_file(bytes: &[u8]) -> bool {
+/// Whether the bytes, checked, are TOML with a `[device]` table: a device file. Other `.toml`
+/// files (Cargo.toml, taplo's) are not compared.
+fn has_device_table(bytes: &[u8]) -> bool {
     crate::check_bytes(bytes).network.is_some_and(|network| network.device.header != Span::default())
 }
 
 /// Writes `<name>.apply-routes.ps1` and `<name>.undo-routes.ps1` per plan with route
 /// commands, into DIR, new or empty, through the writer: every name is planned (and made
 /// unique) before the first file is written; none is written over a file.
-fn emit(dir: &Path, loaded: &[(Loaded, Loaded)], plans: &[Plan]) -> Result<(), String> {
+fn emit(dir: &Path, sides: &[(CheckedSide, CheckedSide)], plans: &[Plan]) -> Result<(), String> {
     let mut files = Vec::new();
     let mut stems: BTreeSet<String> = BTreeSet::new();
-    for ((old, new), plan) in loaded.iter().zip(plans) {
+    for ((old, new), plan) in sides.iter().zip(plans) {
         if plan.commands().is_empty() {
             continue;
         }
         let stem = unique_stem(&stem(&new.name), &stems);
         stems.insert(stem.clone());
-        let undo = plan::plan(side(new), side(old));
+        let undo = plan::plan(plan_side(new), plan_side(old));
         for (suffix, plan, purpose) in [
             ("apply-routes", plan, format!("the device changes from {} to {}", old.name, new.name)),
             ("undo-routes", &undo, format!("the device changes back from {} to {}", new.name, old.name)),

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{CANNOT_RUN, FAILURE, Format, INPUT_MAX, Input, deny, input_name, print_stdout, read_input, report, write};
-use crate::fix;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Mode {
@@ -61,7 +60,7 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         };
         let fixed = crate::fix_all(&source, mode.unsafe_fixes);
         let Some(original) = original else {
-            diffs += &fix::unified_diff(&name, &source, &fixed.source);
+            diffs += &crate::text::unified_diff(&name, Some(&source), &fixed.source);
             if fixed.applied > 0 {
                 say!("{name}: {} fix{} to apply", fixed.applied, plural(fixed.applied));
             }
@@ -70,7 +69,7 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         let (source, mut diagnostics) = if fixed.source == source {
             (fixed.source, fixed.checked.diagnostics)
         } else {
-            match write::single::replace(&original, fixed.source.as_bytes()) {
+            match write::single::replace(original, fixed.source.as_bytes()) {
                 Ok(()) => {
                     say!("{name}: {} fix{} applied", fixed.applied, plural(fixed.applied));
                     (fixed.source, fixed.checked.diagnostics)

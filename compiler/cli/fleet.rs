@@ -81,7 +81,9 @@ enum Keep {
 
 fn load(path: &Path, keep: Keep) -> Result<LoadedFleet, String> {
     let (name, bytes) = read_input(path, "<stdin>")?;
-    let source = String::from_utf8(bytes).map_err(|_| format!("cannot read `{name}`: it is not UTF-8 text"))?;
+    let source = crate::syntax::encoding::decode(&bytes)
+        .map_err(|why| format!("cannot read `{name}`: {}\n  help: {}", why.message, why.help.unwrap_or_default()))?
+        .to_owned();
     let mut sink = Sink::default();
     let fleet = fleet::parse_fleet(&source, &mut sink).unwrap_or_default();
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use super::{INPUT_MAX, describe, write};
@@ -189,8 +189,8 @@ impl Drop for Blobs {
     }
 }
 
-/// One side of a compared file.
-pub struct Side {
+/// One version of a compared file: what `asenet diff` reads for each side.
+pub struct Version {
     /// The name to show: a label the user can paste back into `asenet diff`.
     pub name: String,
     pub bytes: Vec<u8>,
@@ -200,12 +200,12 @@ pub struct Side {
 pub enum Found {
     /// In the revision and the working tree, with other bytes.
     Changed {
-        old: Side,
-        new: Side,
+        old: Version,
+        new: Version,
     },
-    Added(Side),
+    Added(Version),
     /// In the revision only: its bytes there, under the working tree's name.
-    Removed(Side),
+    Removed(Version),
 }
 
 /// Every `.toml` file below the current directory (and the `paths`) whose bytes differ
@@ -235,8 +235,8 @@ pub fn changed_files(rev: &str, paths: &[String]) -> Result<Vec<Found>, String> 
             _ => None,
         };
         let new = read_as_git_would(name, &shown)?;
-        let old_side = |bytes| Side { name: old_label(rev, &shown, in_subdirectory), bytes };
-        let new_side = |bytes| Side { name: shown.clone(), bytes };
+        let old_side = |bytes| Version { name: old_label(rev, &shown, in_subdirectory), bytes };
+        let new_side = |bytes| Version { name: shown.clone(), bytes };
         match (old, new) {
             (Some(old), Some(new)) if old != new => {
                 found.push(Found::Changed { old: old_side(old), new: new_side(new) })
@@ -317,7 +317,7 @@ pub fn show(spec: &str) -> Result<Option<Vec<u8>>, String> {
 #[cfg(unix)]
 fn path_of(name: &[u8]) -> Option<PathBuf> {
     use std::os::unix::ffi::OsStrExt;
-    Some(Path::new(std::ffi::OsStr::from_bytes(name)).to_path_buf())
+    Some(std::path::Path::new(std::ffi::OsStr::from_bytes(name)).to_path_buf())
 }
 
 /// A name from git (bytes) as a path of this system: git stores UTF-8 names on Windows.

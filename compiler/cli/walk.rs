@@ -80,10 +80,13 @@ pub fn device_files(root: Option<&Path>, globs: &[&str], own: &Path) -> Result<F
         .collect::<Result<_, _>>()
         .map_err(|error| format!("a device glob is not a glob: {}", error.msg))?;
     let show = |relative: &str| match root {
-        Some(root) => root.join(relative),
+        Some(root) => joined_as_typed(root, relative),
         None => PathBuf::from(relative),
     };
-    let own_identity = std::fs::metadata(own).ok().map(|metadata| identity(&metadata, own));
+    // The fleet file's real path, as every candidate's is: where identity is a path (Windows),
+    // the path as given would never equal one, and the fleet file would be read as a device.
+    let own_real = std::fs::canonicalize(own).unwrap_or_else(|_| own.to_path_buf());
+    let own_identity = std::fs::metadata(own).ok().map(|metadata| identity(&metadata, &own_real));
     let mut found = Found { files: Vec::new(), matched: vec![false; globs.len()], notes: Vec::new() };
     // By relative path, in the order `Path` sorts (component by component).
     let mut candidates: BTreeMap<PathBuf, Identity> = BTreeMap::new();
@@ -178,7 +181,9 @@ pub fn device_files(root: Option<&Path>, globs: &[&str], own: &Path) -> Result<F
         pending.extend(directories.into_iter().rev());
     }
     let mut first_name: BTreeMap<Identity, PathBuf> = BTreeMap::new();
-    let shown = |relative: &Path| root.map_or_else(|| relative.to_path_buf(), |root| root.join(relative));
+    let shown = |relative: &Path| {
+        root.map_or_else(|| relative.to_path_buf(), |root| joined_as_typed(root, &relative.to_string_lossy()))
+    };
     for (relative, id) in candidates {
         match first_name.get(&id) {
             Some(first) => found.notes.push(format!(
@@ -195,9 +200,41 @@ pub fn device_files(root: Option<&Path>, globs: &[&str], own: &Path) -> Result<F
     Ok(found)
 }
 
+/// `relative` (`/`-separated, as the walk names files) below `root`, spelt as the user spelt
+/// `root`: on Windows, with `\` throughout when `root` has one, else with `/`, so that a path
+/// asenet prints is in one style and can be pasted back (`Path::join` would put a `\` between
+/// `sites/north` and `a.toml`).
+fn joined_as_typed(root: &Path, relative: &str) -> PathBuf {
+    if cfg!(windows) {
+        let text = root.to_string_lossy();
+        let separator = if text.contains('\\') { '\\' } else { '/' };
+        let relative = relative.replace('/', &separator.to_string());
+        // `C:` is the current directory of drive C: a separator after it would be its root.
+        if text.ends_with([separator, ':']) {
+            return PathBuf::from(format!("{text}{relative}"));
+        }
+        return PathBuf::from(format!("{text}{separator}{relative}"));
+    }
+    root.join(relative)
+}
+
 #[cfg(test)]
 mod tests {
     use super::could_match_below;
+
+    #[test]
+    fn a_path_below_a_root_is_spelt_as_the_root_was() {
+        use std::path::{Path, PathBuf};
+        let joined = super::joined_as_typed;
+        if cfg!(windows) {
+            assert_eq!(joined(Path::new("sites/north"), "a/b.toml"), PathBuf::from("sites/north/a/b.toml"));
+            assert_eq!(joined(Path::new("sites\\north"), "a/b.toml"), PathBuf::from("sites\\north\\a\\b.toml"));
+            assert_eq!(joined(Path::new("C:"), "a.toml"), PathBuf::from("C:a.toml"));
+            assert_eq!(joined(Path::new("C:\\"), "a.toml"), PathBuf::from("C:\\a.toml"));
+        } else {
+            assert_eq!(joined(Path::new("sites/north"), "a/b.toml"), PathBuf::from("sites/north/a/b.toml"));
+        }
+    }
 
     #[test]
     fn a_directory_is_entered_only_where_a_glob_can_match() {

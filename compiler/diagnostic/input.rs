@@ -5,7 +5,9 @@ use crate::diagnostic::{Severity, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file that is not valid TOML 1.0 (or not UTF-8 text at all).
+    /// Reports a file that is not valid TOML 1.0, or not UTF-8 text at all. A file in UTF-16
+    /// (what Windows PowerShell 5.1's `Out-File` and `>` write) or UTF-32 is named as such,
+    /// with how to save it as UTF-8; a UTF-8 byte order mark and CRLF line ends are fine.
     ///
     /// ## Why is this bad?
     /// Nothing else can be checked until the file parses; asenet stops here.
@@ -22,6 +24,7 @@ declare_rule! {
     /// name = "store042"
     /// ```
     pub static TOML_SYNTAX = Rule {
+        kind: Input,
         code: "ASE001",
         name: "toml-syntax",
         severity: Severity::Error,
@@ -50,6 +53,7 @@ declare_rule! {
     /// next_hop = "192.168.10.1"
     /// ```
     pub static UNKNOWN_KEY = Rule {
+        kind: Input,
         code: "ASE002",
         name: "unknown-key",
         severity: Severity::Error,
@@ -88,6 +92,7 @@ declare_rule! {
     /// pod_cidr = "172.27.0.0/16"
     /// ```
     pub static INVALID_VALUE = Rule {
+        kind: Input,
         code: "ASE003",
         name: "invalid-value",
         severity: Severity::Error,
@@ -118,6 +123,7 @@ declare_rule! {
     /// address = "192.168.10.20/24"
     /// ```
     pub static UNDEFINED_REFERENCE = Rule {
+        kind: Input,
         code: "ASE004",
         name: "undefined-reference",
         severity: Severity::Error,
@@ -149,6 +155,7 @@ declare_rule! {
     /// address = "192.168.10.20/24"
     /// ```
     pub static UNKNOWN_PORT = Rule {
+        kind: Input,
         code: "ASE005",
         name: "unknown-port",
         severity: Severity::Error,
@@ -182,6 +189,7 @@ declare_rule! {
     /// address = "192.168.10.20/24"
     /// ```
     pub static MISSING_OR_CONFLICTING = Rule {
+        kind: Input,
         code: "ASE006",
         name: "missing-or-conflicting",
         severity: Severity::Error,
@@ -214,6 +222,7 @@ declare_rule! {
     /// ## Use instead
     /// One service with both ports, or two names.
     pub static DUPLICATE = Rule {
+        kind: Input,
         code: "ASE007",
         name: "duplicate",
         severity: Severity::Error,
@@ -241,6 +250,7 @@ declare_rule! {
     /// devices = ["sites/**/*.toml"]
     /// ```
     pub static UNMATCHED_GLOB = Rule {
+        kind: FleetInput,
         code: "ASE008",
         name: "unmatched-glob",
         severity: Severity::Error,

@@ -62,6 +62,7 @@ struct Counts {
 }
 
 const CHUNK: usize = 4096;
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
@@ -87,7 +88,12 @@ impl<'a> LineIndex<'a> {
     /// The 1-based line and character column of `offset` (clamped to the text, and moved back
     /// to the start of its character), as the reports print it.
     pub fn position(&self, offset: usize) -> Position {
-        let LineColumn { line, column } = self.line_column(offset, Units::Chars);
+        let LineColumn { line, mut column } = self.line_column(offset, Units::Chars);
+        // A UTF-8 byte order mark (Windows PowerShell 5.1's `-Encoding utf8` writes one) is
+        // no column: editors hide it, and count the character after it as column 1.
+        if line == 0 && column > 0 && self.text.starts_with(BYTE_ORDER_MARK) {
+            column -= 1;
+        }
         Position { line: line + 1, column: column + 1 }
     }
 

@@ -18,7 +18,9 @@ pub mod sarif;
 pub use fix::{Applicability, Edit, Fix};
 pub use line_index::{LineColumn, LineIndex, Position, Units, floor_char_boundary, offset_in};
 pub(crate) use rule::declare_rule;
-pub use rule::{Catalogue, Lookup, REPOSITORY, Rule, find_code, lookup, lookup_in_file, nearest_code, rules_page};
+pub use rule::{
+    Catalogue, Lookup, REPOSITORY, Rule, RuleKind, find_code, lookup, lookup_in_file, nearest_code, rules_page,
+};
 
 /// A byte range in the source text, `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -8,17 +8,29 @@ use super::input::INVALID_VALUE;
 use super::{Diagnostic, Fix, Severity, Span};
 use crate::text::{did_you_mean, only_suggestion};
 
-/// Declares a `static` [`Rule`] whose `doc` is the item's doc comment.
+/// Declares a `static` [`Rule`] whose `doc` is the item's doc comment. A rule that is not a
+/// check over one device's network names its [`RuleKind`] variant first (`kind: Fleet,`);
+/// without it the kind is [`RuleKind::Device`].
 macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = Rule { kind: $kind:ident, $($field:ident: $value:expr),* $(,)? };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+            kind: $crate::diagnostic::RuleKind::$kind,
+            doc: concat!($($doc, "\n"),*),
+            $($field: $value),*
+        };
+    };
     (
         $(#[doc = $doc:literal])*
         pub static $ident:ident = Rule { $($field:ident: $value:expr),* $(,)? };
     ) => {
-        $(#[doc = $doc])*
-        pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
-            doc: concat!($($doc, "\n"),*),
-            $($field: $value),*
-        };
+        $crate::diagnostic::declare_rule! {
+            $(#[doc = $doc])*
+            pub static $ident = Rule { kind: Device, $($field: $value),* };
+        }
     };
 }
 
@@ -36,8 +48,30 @@ pub fn rules_page() -> String {
     format!("{REPOSITORY}/blob/main/docs/rules.md")
 }
 
+/// Who reports a rule, and what may silence it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// The file cannot be understood as a device description (ASE001-ASE007): `syntax` and
+    /// `resolve` report it; neither `[lint]` nor a suppression comment can move it.
+    Input,
+    /// The fleet file cannot be understood (ASE008): an input error that only `fleet`
+    /// reports, with fleets for fixtures.
+    FleetInput,
+    /// A check over one device's network: a file in `rules/`, run from `rules::CHECKS`.
+    Device,
+    /// About the suppression comments themselves (ASE5xx), reported while
+    /// `rules::apply_lint_levels` applies them; `[lint]` can move them, a comment cannot.
+    Suppression,
+    /// A check over a fleet of devices (ASE6xx): a file in `fleet/rules/`, run by
+    /// `fleet::check_fleet`, with fleets under `tests/fleet/` for fixtures.
+    Fleet,
+}
+
 /// What a rule code means: its name, default severity and documentation.
 pub struct Rule {
+    /// Who reports it; the code's hundred follows it (`tests/it/fixtures.rs` holds them to
+    /// each other), but only the kind is read.
+    pub kind: RuleKind,
     /// `ASE203`: stable once released.
     pub code: &'static str,
     /// `next-hop-off-link`: the bad pattern, in kebab case.
@@ -50,17 +84,23 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Input errors (ASE0xx) describe a file that cannot be understood; neither `[lint]` nor
-    /// a suppression comment can move them.
+    /// Input errors ([`RuleKind::Input`], [`RuleKind::FleetInput`]) describe a file that
+    /// cannot be understood; neither `[lint]` nor a suppression comment can move them.
     pub fn is_input_error(&self) -> bool {
-        self.code.starts_with("ASE0")
+        matches!(self.kind, RuleKind::Input | RuleKind::FleetInput)
     }
 
-    /// Fleet rules (ASE6xx, and ASE008 of the fleet file) run over a fleet, not one device
-    /// file: `fleet::check_fleet` reports them, and their fixtures are fleets under
-    /// `tests/fleet/`.
+    /// Fleet rules ([`RuleKind::Fleet`], and the fleet file's input error) run over a fleet,
+    /// not one device file: `fleet::check_fleet` reports them, and their fixtures are fleets
+    /// under `tests/fleet/`.
     pub fn is_fleet_rule(&self) -> bool {
-        self.code.starts_with("ASE6") || *self == super::input::UNMATCHED_GLOB
+        matches!(self.kind, RuleKind::Fleet | RuleKind::FleetInput)
+    }
+
+    /// Whether a `# asenet: allow(...)` comment can silence it: not an input error, and not
+    /// a rule about the comments themselves.
+    pub fn can_be_silenced_by_comment(&self) -> bool {
+        !self.is_input_error() && self.kind != RuleKind::Suppression
     }
 
     /// The anchor of the rule's section in `docs/rules.md`: `ase203`.

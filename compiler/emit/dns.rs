@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::manifest::{Previous, ZoneSerial, sha256_hex};
+use super::manifest::{PreviousManifest, ZoneSerial, sha256_hex};
 use super::{GENERATED, OutputFile};
 use crate::escape::zone as escape;
 use crate::model::Network;
@@ -19,7 +19,7 @@ pub struct Zones {
     pub serials: Vec<ZoneSerial>,
 }
 
-pub fn emit(network: &Network, previous: &Previous) -> Zones {
+pub fn emit(network: &Network, previous: &PreviousManifest) -> Zones {
     let mut zones = Zones { files: Vec::new(), serials: Vec::new() };
     for zone in dns::zones(network) {
         let path = format!("dns/{}.zone", zone.origin);

@@ -1,6 +1,6 @@
 //! `manifest.json`: every artifact with its sha256, the input's sha256, the tool's version,
 //! and each zone's serial with the hash of its text (serial aside). The next build reads it
-//! back as [`Previous`]: to keep or raise zone serials, and to know which files in the
+//! back as [`PreviousManifest`]: to keep or raise zone serials, and to know which files in the
 //! output directory asenet wrote (and may remove) and which belong to someone else.
 
 use std::collections::BTreeMap;
@@ -50,23 +50,23 @@ pub struct ZoneSerial {
 
 /// What the previous build wrote, from its `manifest.json`. Empty for a first build.
 #[derive(Debug, Default)]
-pub struct Previous {
+pub struct PreviousManifest {
     /// Every artifact it wrote (not `manifest.json` itself), with the sha256 of the bytes it
     /// wrote: what proves a file there is still asenet's.
     pub files: BTreeMap<String, String>,
     pub zones: BTreeMap<String, ZoneSerial>,
 }
 
-impl Previous {
+impl PreviousManifest {
     /// Reads a previous `manifest.json`.
-    pub fn parse(text: &str) -> Result<Previous, String> {
+    pub fn parse(text: &str) -> Result<PreviousManifest, String> {
         let manifest: Manifest = serde_json::from_str(text).map_err(|error| error.to_string())?;
         if manifest.tool.name != "asenet" || manifest.format != FORMAT {
             return Err(format!("not an asenet manifest of format {FORMAT}"));
         }
         let files = manifest.files.into_iter().map(|file| (file.path, file.sha256)).collect();
         let zones = manifest.zones.into_iter().map(|zone| (zone.path.clone(), zone)).collect();
-        Ok(Previous { files, zones })
+        Ok(PreviousManifest { files, zones })
     }
 }
 

@@ -2,7 +2,7 @@
 //! pure functions of the model: no clock, no environment, no hash-map order; the same
 //! input gives the same bytes on any machine. Only `cli` writes the files.
 //!
-//! The previous build's `manifest.json`, read by `cli`, comes in as [`Previous`]: it
+//! The previous build's `manifest.json`, read by `cli`, comes in as [`PreviousManifest`]: it
 //! decides the zone serials.
 
 pub mod converge;
@@ -15,7 +15,7 @@ mod routes;
 mod services;
 pub mod site_parameters;
 
-pub use manifest::Previous;
+pub use manifest::PreviousManifest;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Network;
@@ -41,7 +41,7 @@ impl OutputFile {
 /// `[lint]` allows: a name that breaks `invalid-name`'s rule (it becomes a file name, a
 /// zone record, an `ip` argument, a line of a script), or, independently of any rule, a
 /// path that is not a plain relative path ([`path_problem`]).
-pub fn emit(network: &Network, source: &str, previous: &Previous) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn emit(network: &Network, source: &str, previous: &PreviousManifest) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let refused: Vec<Diagnostic> = invalid_name::problems(network).into_iter().map(refuse).collect();
     if !refused.is_empty() {
         return Err(refused);
@@ -85,7 +85,7 @@ pub fn emit_compared(network: &Network) -> Result<Vec<OutputFile>, Vec<Diagnosti
         return Err(refused);
     }
     let mut files = metallb::emit(network);
-    files.extend(dns::emit(network, &Previous::default()).files);
+    files.extend(dns::emit(network, &PreviousManifest::default()).files);
     files.extend(services::emit(network));
     files.extend(private5g(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));

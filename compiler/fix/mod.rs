@@ -8,12 +8,14 @@
 //!   most [`MAX_PASSES`] times.
 //! - [`allow_with_reason`] is the "silence it here" action: an editor offers it, `--fix`
 //!   never applies it.
+//! - [`attach_mixed_protocol_splits`] gives `mixed-protocol` (ASE404) its fix after the
+//!   check: the only fix that copies text of the source, which rules do not see.
 //!
 //! Nothing here touches the filesystem: the command line and the server write the result.
 
 mod split;
 
-pub use split::attach;
+pub use split::attach_mixed_protocol_splits;
 
 pub use crate::diagnostic::fix::basic_string;
 pub use crate::diagnostic::{Applicability, Edit, Fix};
@@ -77,36 +79,31 @@ fn overlaps(a: Span, b: Span) -> bool {
 /// looping.
 pub const MAX_PASSES: usize = 10;
 
+/// The line end `source` uses (its first one's): a fix inserts lines with it, so that a
+/// CRLF file, as Windows editors save one, stays CRLF.
+fn line_ending(source: &str) -> &'static str {
+    match source.find('\n') {
+        Some(at) if source[..at].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// The action "allow it here, with a reason": a `# asenet: allow(CODE) -- <reason>` line
 /// above the line the diagnostic starts on, indented as that line is. `None` for what a
 /// comment cannot silence (input errors, the suppression rules themselves).
 pub fn allow_with_reason(source: &str, diagnostic: &Diagnostic) -> Option<Fix> {
     let code = diagnostic.code();
-    if diagnostic.rule.is_input_error() || code.starts_with("ASE5") || !source.is_char_boundary(diagnostic.span.start) {
+    if !diagnostic.rule.can_be_silenced_by_comment() || !source.is_char_boundary(diagnostic.span.start) {
         return None;
     }
     let line_start = source[..diagnostic.span.start].rfind('\n').map_or(0, |newline| newline + 1);
     let indent: String = source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    let comment = format!("{indent}# asenet: allow({code}) -- {REASON_PLACEHOLDER}\n");
+    let comment = format!("{indent}# asenet: allow({code}) -- {REASON_PLACEHOLDER}{}", line_ending(source));
     Some(Fix::new(
         format!("allow {code} ({}) here, with a reason", diagnostic.rule.name),
         Applicability::Manual,
         vec![Edit::insert(line_start, comment)],
     ))
-}
-
-/// The unified diff from `old` to `new`, as `--diff` prints it (`--- a/NAME`, `+++ b/NAME`,
-/// three lines of context); empty when they are equal.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    if old == new {
-        return String::new();
-    }
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .missing_newline_hint(true)
-        .to_string()
 }
 
 #[cfg(test)]

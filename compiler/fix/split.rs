@@ -1,16 +1,17 @@
 //! The fix of `mixed-protocol` (ASE404): one LoadBalancer service per protocol, sharing one
 //! IP. It copies the service's table as written (comments and all) once per protocol, so
-//! it needs the source, which rules do not see: [`attach`] adds it after the check.
+//! it needs the source, which rules do not see: [`attach_mixed_protocol_splits`] adds it after
+//! the check.
 
 use std::collections::BTreeSet;
 
-use super::{Edit, Fix, apply, basic_string};
+use super::{Edit, Fix, apply, basic_string, line_ending};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Keyword, Network, Protocol, Service};
 use crate::rules::MIXED_PROTOCOL;
 
 /// Gives each ASE404 diagnostic in `diagnostics` its split, where one can be written.
-pub fn attach(source: &str, network: &Network, diagnostics: &mut [Diagnostic]) {
+pub fn attach_mixed_protocol_splits(source: &str, network: &Network, diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics.iter_mut().filter(|d| *d.rule == MIXED_PROTOCOL && d.fix.is_none()) {
         let owner =
             network.services.iter().find(|service| service.ports.iter().any(|port| port.span == diagnostic.span));
@@ -83,7 +84,7 @@ fn split(source: &str, network: &Network, service: &Service) -> Option<Fix> {
         if service.share_ip.is_none() {
             edits.push(Edit::insert(
                 line_end(table, local(service.name.span).end),
-                format!("\nshare_ip = {}", basic_string(&key)),
+                format!("{}share_ip = {}", line_ending(source), basic_string(&key)),
             ));
         }
         if index > 0 {
@@ -104,7 +105,8 @@ fn split(source: &str, network: &Network, service: &Service) -> Option<Fix> {
         copies.push(copy.source.trim_end().to_owned());
     }
     let trailing = &table[table.trim_end().len()..];
-    let text = copies.join("\n\n") + if trailing.is_empty() { "\n" } else { trailing };
+    let eol = line_ending(source);
+    let text = copies.join(&eol.repeat(2)) + if trailing.is_empty() { eol } else { trailing };
     Some(Fix::unsafe_edits(
         format!(
             "split `{name}` into {} sharing one IP",

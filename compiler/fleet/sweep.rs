@@ -3,11 +3,11 @@
 
 use crate::model::AddrRange;
 
-/// One range to sweep: its group (only ranges of one group are compared), its class
-/// (see [`pairs`]), and what it stands for.
-pub struct Item<T> {
+/// One range to sweep: its group (only ranges of one group are compared), its class (what
+/// kind of range it is, an enum of the rule's; see [`pairs`]), and what it stands for.
+pub struct Item<C, T> {
     pub group: usize,
-    pub class: u8,
+    pub class: C,
     pub range: AddrRange,
     pub value: T,
 }
@@ -16,9 +16,9 @@ pub struct Item<T> {
 /// class)` holds (so that, say, pod CIDRs are compared with networks but not with each
 /// other), with the addresses they share; the earlier-starting item first. A range is only
 /// compared with the ranges still open where it starts.
-pub fn pairs<T: Clone>(
-    mut items: Vec<Item<T>>,
-    compared: impl Fn(u8, u8) -> bool,
+pub fn pairs<C: Copy + Ord, T: Clone>(
+    mut items: Vec<Item<C, T>>,
+    compared: impl Fn(C, C) -> bool,
     wanted: impl Fn(&T, &T) -> bool,
 ) -> Vec<(T, T, AddrRange)> {
     items.sort_by_key(|item| (item.group, item.range.first(), std::cmp::Reverse(item.range.last())));
@@ -26,7 +26,7 @@ pub fn pairs<T: Clone>(
     // The ranges that may still overlap what comes, one list per class. A list is pruned
     // only when a range of a class compared with it arrives: a thousand equal pod CIDRs
     // then cost one pass, not a thousand.
-    let mut open: std::collections::BTreeMap<u8, Vec<usize>> = std::collections::BTreeMap::new();
+    let mut open: std::collections::BTreeMap<C, Vec<usize>> = std::collections::BTreeMap::new();
     for (index, item) in items.iter().enumerate() {
         for (&class, list) in open.iter_mut() {
             if !compared(class, item.class) {
@@ -53,7 +53,7 @@ pub fn pairs<T: Clone>(
 mod tests {
     use super::*;
 
-    fn item(group: usize, class: u8, text: &str, value: &'static str) -> Item<&'static str> {
+    fn item(group: usize, class: u8, text: &str, value: &'static str) -> Item<u8, &'static str> {
         let (first, last) = text.split_once('-').unwrap();
         Item { group, class, range: AddrRange::new(first.parse().unwrap(), last.parse().unwrap()).unwrap(), value }
     }

@@ -13,11 +13,12 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::fix::{self, Edit, Fix};
 use crate::model::{Keyword, Network, PortConfig, ServiceType};
 
-/// Whether the editor's document is a device file, which the server then checks. A device
-/// file names asenet's schema in a `#:schema` directive, or has a `[device]` table (every
-/// device file must). Any other TOML (`Cargo.toml`, `pyproject.toml`, taplo's config) gets
+/// Whether the editor's document looks like a device file, which the server then checks:
+/// a guess from the text alone, before any check. A device file names asenet's schema in a
+/// `#:schema` directive, or has a `[device]` header line (every device file has a `[device]`
+/// table). Any other TOML (`Cargo.toml`, `pyproject.toml`, taplo's config) gets
 /// nothing from the server: no diagnostics, hovers, hints or actions.
-pub fn is_device_file(text: &str) -> bool {
+pub fn looks_like_device_file(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim();
         let schema = line.strip_prefix("#:schema").is_some_and(|target| target.contains("asenet"));
@@ -315,11 +316,11 @@ ports = [{ port = 443 }]
 
     #[test]
     fn device_files_are_told_from_other_toml() {
-        assert!(is_device_file(DEVICE));
-        assert!(is_device_file("#:schema ../schemas/asenet.schema.json\n"));
-        assert!(is_device_file("  [device]   # the store\n"));
-        assert!(!is_device_file("[package]\nname = \"device\"\n[device-info]\n"));
-        assert!(!is_device_file("#:schema https://json.schemastore.org/cargo.json\n"));
+        assert!(looks_like_device_file(DEVICE));
+        assert!(looks_like_device_file("#:schema ../schemas/asenet.schema.json\n"));
+        assert!(looks_like_device_file("  [device]   # the store\n"));
+        assert!(!looks_like_device_file("[package]\nname = \"device\"\n[device-info]\n"));
+        assert!(!looks_like_device_file("#:schema https://json.schemastore.org/cargo.json\n"));
     }
 
     #[test]

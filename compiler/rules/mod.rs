@@ -162,9 +162,9 @@ registry! {
     unused_suppression::UNUSED_SUPPRESSION,
     unexplained_suppression::UNEXPLAINED_SUPPRESSION,
     // Fleet rules: `fleet::check_fleet` runs them over a fleet.
-    crate::fleet::rules::duplicate_device::DUPLICATE_DEVICE,
-    crate::fleet::rules::address_overlap::FLEET_ADDRESS_OVERLAP,
-    crate::fleet::rules::range_reaches::FLEET_RANGE_COLLISION,
+    crate::fleet::rules::duplicate_device_name::DUPLICATE_DEVICE_NAME,
+    crate::fleet::rules::fleet_address_overlap::FLEET_ADDRESS_OVERLAP,
+    crate::fleet::rules::fleet_range_collision::FLEET_RANGE_COLLISION,
     // Azure Private 5G Core sites (`[packet_core]`).
     aks_node_ips_not_six::AKS_NODE_IPS_NOT_SIX => aks_node_ips_not_six::check,
     aks_service_ips_count::AKS_SERVICE_IPS_COUNT => aks_service_ips_count::check,

@@ -28,6 +28,7 @@ declare_rule! {
     /// next_hop = "192.168.20.1"
     /// ```
     pub static UNEXPLAINED_SUPPRESSION = Rule {
+        kind: Suppression,
         code: "ASE502",
         name: "unexplained-suppression",
         severity: Severity::Warning,

@@ -1,6 +1,6 @@
 //! Applying inline suppressions, and `unused-suppression`, which only applying them can tell.
 
-use super::unexplained_suppression::{self, UNEXPLAINED_SUPPRESSION};
+use super::unexplained_suppression;
 use crate::diagnostic::input::INVALID_VALUE;
 use crate::diagnostic::{Diagnostic, Rule, Severity, declare_rule, lookup_in_file};
 use crate::diagnostic::{Edit, Fix};
@@ -42,6 +42,7 @@ declare_rule! {
     /// next_hop = "192.168.10.1"
     /// ```
     pub static UNUSED_SUPPRESSION = Rule {
+        kind: Suppression,
         code: "ASE501",
         name: "unused-suppression",
         severity: Severity::Warning,
@@ -101,7 +102,7 @@ fn unused(code: &Text, rule: &Rule, suppression: &Suppression) -> Diagnostic {
             .with_primary_label("covers no item")
             .with_help("put the comment directly above the item, with no blank line between them");
     }
-    if *rule == UNUSED_SUPPRESSION || *rule == UNEXPLAINED_SUPPRESSION {
+    if !rule.can_be_silenced_by_comment() {
         return diagnostic
             .with_primary_label(format!("{} cannot be silenced by a comment", rule.code))
             .with_help(format!("move {} with `[lint] allow` instead", rule.code));

@@ -5,6 +5,7 @@
 //! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
 
 mod aliases;
+pub mod encoding;
 pub mod fleet;
 pub mod raw;
 pub mod schema;
@@ -14,18 +15,9 @@ mod table;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::input::TOML_SYNTAX;
-use crate::diagnostic::{Diagnostic, Sink, Span};
+use crate::diagnostic::{Sink, Span};
 use raw::*;
 use table::{Table, keys_of};
-
-/// Explains why bytes are not text, at the first byte that is not UTF-8.
-pub fn not_utf8(error: std::str::Utf8Error) -> Diagnostic {
-    let offset = error.valid_up_to();
-    Diagnostic::new(&TOML_SYNTAX, offset..offset + 1, "the file is not valid UTF-8")
-        .with_primary_label("this byte is not UTF-8")
-        .with_help("save the file as UTF-8; TOML files are always UTF-8")
-}
 
 /// Parses `source`; `None` when it is not TOML (the errors are in `sink`).
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {

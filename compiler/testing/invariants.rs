@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 
 use crate::diagnostic::human::{self, Style};
 use crate::diagnostic::json::{self, FileReport};
-use crate::emit::{Previous, path_problem};
+use crate::emit::{PreviousManifest, path_problem};
 use crate::model::{AddrRange, Network, ServiceType, reserved_cluster_ips};
 
 /// Checks `bytes` as a file and holds the whole pipeline to its invariants: diagnostics
@@ -39,7 +39,7 @@ pub fn check_everything(bytes: &[u8]) {
         allocation(network);
     }
     let Ok(source) = std::str::from_utf8(bytes) else { return };
-    match crate::build(source, &Previous::default()) {
+    match crate::build(source, &PreviousManifest::default()) {
         Ok(built) => {
             assert!(!checked.has_errors(), "no artifact from a file with an error");
             artifacts(source, &built.files);
@@ -65,7 +65,7 @@ pub fn artifacts(source: &str, files: &[crate::emit::OutputFile]) {
     let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
     assert!(paths.windows(2).all(|pair| pair[0] < pair[1]), "paths are unique and sorted: {paths:?}");
     let manifest = files.iter().find(|file| file.path == "manifest.json").expect("a manifest");
-    let previous = Previous::parse(&manifest.contents).expect("the manifest reads back");
+    let previous = PreviousManifest::parse(&manifest.contents).expect("the manifest reads back");
     let again = crate::build(source, &previous).expect("a rebuild builds");
     assert_eq!(again.files, files, "a rebuild over the same manifest changes nothing");
 }

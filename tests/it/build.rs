@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use asenet::emit::Previous;
+use asenet::emit::PreviousManifest;
 
 use crate::support::{asenet, build_file, examples, files, relative, repo_root, scratch_dir, stderr};
 
@@ -152,7 +152,7 @@ fn a_config_with_errors_leaves_dir_untouched() {
     assert_eq!(files(&out), before);
     let parent = out.parent().unwrap();
     let _ = parent;
-    let leftovers = crate::output_safety::leftovers(&out);
+    let leftovers = crate::support::leftovers(&out);
     assert!(leftovers.is_empty(), "no staging directory is left: {leftovers:?}");
 
     let fresh = scratch_dir("errors-fresh").join("out");
@@ -194,9 +194,9 @@ fn zone_serials_stay_while_records_stay_and_grow_when_they_change() {
         serial.unwrap()
     };
     let previous_of = |files: &[asenet::emit::OutputFile]| {
-        Previous::parse(&files.iter().find(|file| file.path == "manifest.json").unwrap().contents).unwrap()
+        PreviousManifest::parse(&files.iter().find(|file| file.path == "manifest.json").unwrap().contents).unwrap()
     };
-    let first = asenet::build(&source, &Previous::default()).unwrap().files;
+    let first = asenet::build(&source, &PreviousManifest::default()).unwrap().files;
     assert_eq!((serial(&first, "cluster.local"), serial(&first, "seed-gpu.contoso.local")), (1, 1));
     let same = asenet::build(&source, &previous_of(&first)).unwrap().files;
     assert_eq!(same, first);
@@ -254,7 +254,7 @@ fn services_carry_the_written_selector_and_the_metallb_annotation_only() {
 
     // Without a selector, none is invented.
     let without = std::fs::read_to_string(&path).unwrap().replace("selector = {", "# selector = {");
-    let built = asenet::build(&without, &asenet::emit::Previous::default()).unwrap();
+    let built = asenet::build(&without, &asenet::emit::PreviousManifest::default()).unwrap();
     let services = built.files.iter().find(|file| file.path == "kubernetes/services.yaml").unwrap();
     assert!(!services.contents.contains("selector"), "{}", services.contents);
 }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use asenet::diagnostic::Severity;
 use asenet::diagnostic::human::{self, Style};
 use asenet::diagnostic::json::{self, FileReport};
-use asenet::emit::Previous;
+use asenet::emit::PreviousManifest;
 use asenet::rules::RULES;
 
 use crate::support::{asenet, relative, repo_root, stderr};
@@ -143,7 +143,7 @@ fn valid_sites_build_and_broken_ones_do_not() {
     for entry in corpus() {
         let drawn = entry.today.as_ref().unwrap_or(&entry.expected);
         let has_error = drawn.iter().any(|code| !is_warning(code));
-        match asenet::build(&entry.source, &Previous::default()) {
+        match asenet::build(&entry.source, &PreviousManifest::default()) {
             Ok(built) if entry.is_valid_site() && !built.diagnostics.is_empty() => {
                 failures.push(format!("{}: built with diagnostics {:?}", entry.name, built.diagnostics))
             }

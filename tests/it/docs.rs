@@ -2,7 +2,8 @@
 //! resolves (the file exists, and so does the anchor in a markdown file), and every text a
 //! user sees (rule docs, diagnostics, the JSON Schema, artifacts, `--help`) cites the
 //! device's facts by a `docs/device-facts.md#anchor` that exists, never by a bare fact
-//! number (`F29`) or a document outside the repository.
+//! number (`F29`) or a document outside the repository. CONTRIBUTING.md names every test
+//! module.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -299,6 +300,55 @@ fn the_readme_stays_short() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let lines = readme.lines().count();
     assert!(lines <= 250, "README.md has {lines} lines; move detail into docs/ (the limit is 250)");
+}
+
+/// CONTRIBUTING.md's list of tests is complete: it names every module of `tests/it/` and of
+/// `tests/it/consumers/` as `` `name.rs` ``.
+#[test]
+fn contributing_names_every_test_module() {
+    let contributing = std::fs::read_to_string(repo_root().join("CONTRIBUTING.md")).unwrap();
+    let mut missing = Vec::new();
+    for dir in ["tests/it", "tests/it/consumers"] {
+        for entry in std::fs::read_dir(repo_root().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let helper = matches!(name.as_str(), "main.rs" | "support.rs" | "mod.rs");
+            if name.ends_with(".rs") && !helper && !contributing.contains(&format!("`{name}`")) {
+                missing.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "CONTRIBUTING.md, \"The tests\", does not name: {missing:?}");
+}
+
+/// Every ignored test says which of the three kinds it is, and lives where `.ci/run` runs
+/// its kind: `consumer:` in `consumers/` (run with the feature and `--include-ignored`),
+/// `privileged:` anywhere else (run as root with `--ignored --skip resources::`), `heavy:`
+/// in `resources.rs` only (run by hand with `--release`).
+#[test]
+fn every_ignored_test_is_a_consumer_privileged_or_heavy_one() {
+    let mut wrong = Vec::new();
+    for path in repository_files(&["tests/it"], "rs") {
+        let file = relative(&path);
+        for (number, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
+            let Some(reason) = line.trim().strip_prefix("#[ignore = \"") else { continue };
+            let in_consumers = file.starts_with("tests/it/consumers/");
+            let fits = match reason.split_once(':').map(|(kind, _)| kind) {
+                Some("consumer") => in_consumers,
+                Some("privileged") => !in_consumers,
+                Some("heavy") => file == "tests/it/resources.rs",
+                _ => false,
+            };
+            if !fits {
+                wrong.push(format!("{file}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "ignored tests of no kind, or in the wrong place (CONTRIBUTING.md):\n{}",
+        wrong.join("\n")
+    );
 }
 
 /// The repository's address is one constant (`diagnostic::REPOSITORY`, which the server's

@@ -9,7 +9,7 @@
 use asenet::escape::{self, HOSTILE_NAMES};
 
 use crate::support::{repo_root, scratch_dir};
-use crate::writer::{run_in, store_pair};
+use crate::support::{run_in, store_pair};
 
 pub(crate) fn err(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -90,7 +90,7 @@ fn json_and_yaml_serializers_read_every_name_back() {
     for name in HOSTILE_NAMES.iter().filter(|name| !name.is_empty() && !name.contains('\0')) {
         let value = escape::json::string(name);
         let source = base.replacen("name = \"api\"\n", &format!("name = \"api\"\nshare_ip = {value}\n"), 1);
-        let built = match asenet::build(&source, &asenet::emit::Previous::default()) {
+        let built = match asenet::build(&source, &asenet::emit::PreviousManifest::default()) {
             Ok(built) => built,
             Err(refused) => panic!("{name:?}: {refused:?}"),
         };
@@ -153,7 +153,7 @@ fn switch_names_with_newlines_and_quotes_are_refused() {
             checked.diagnostics
         );
         let allowed = format!("[lint]\nallow = [\"ASE401\"]\n\n{source}");
-        assert!(asenet::build(&allowed, &asenet::emit::Previous::default()).is_err(), "{name:?}");
+        assert!(asenet::build(&allowed, &asenet::emit::PreviousManifest::default()).is_err(), "{name:?}");
     }
     let dir = scratch_dir("escape-switch");
     std::fs::write(dir.join("store.toml"), base.replace("[switches.vswitch-port3]", "[switches.\"sw\\nx\"]")).unwrap();

@@ -99,11 +99,13 @@ fn the_diffs_of_the_fixtures() {
     for path in files() {
         let source = std::fs::read_to_string(&path).unwrap();
         let fixed = asenet::fix_all(&source, true);
-        out += &fix::unified_diff(&relative(&path), &source, &fixed.source);
+        out += &asenet::text::unified_diff(&relative(&path), Some(&source), &fixed.source);
     }
     insta::assert_snapshot!(out);
 }
 
+// File modes (PermissionsExt): Unix only (docs/windows.md).
+#[cfg(unix)]
 mod command_line {
     use std::os::unix::fs::PermissionsExt;
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use asenet::diagnostic::RuleKind;
 use asenet::rules::RULES;
 
 use crate::support::{codes, render, repo_root};
@@ -57,12 +58,23 @@ fn codes_and_names_are_unique_and_well_formed() {
     for rule in RULES {
         assert!(rule.code.len() == 6 && rule.code.starts_with("ASE"), "{}", rule.code);
         assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.name);
-        // Input errors come from `syntax` and `resolve`, suppression rules (ASE5xx) from
-        // applying the comments; every other rule is a check over the model.
-        // Fleet rules (ASE6xx, ASE008) come from `fleet::check_fleet`.
-        let reported_elsewhere = rule.is_input_error() || rule.code.starts_with("ASE5") || rule.is_fleet_rule();
+        // Input errors come from `syntax` and `resolve`, suppression rules from applying the
+        // comments, fleet rules from `fleet::check_fleet`; every other rule is a check over
+        // the model. The code's hundred follows the kind.
         let checked = asenet::rules::CHECKS.iter().any(|(checked, _)| checked == rule);
-        assert_eq!(!checked, reported_elsewhere, "{}", rule.code);
+        assert_eq!(checked, rule.kind == RuleKind::Device, "{}", rule.code);
+        let hundred = match rule.kind {
+            RuleKind::Input | RuleKind::FleetInput => "ASE0",
+            RuleKind::Suppression => "ASE5",
+            RuleKind::Fleet => "ASE6",
+            RuleKind::Device => "",
+        };
+        let in_a_kinds_hundred = ["ASE0", "ASE5", "ASE6"].iter().any(|reserved| rule.code.starts_with(reserved));
+        if hundred.is_empty() {
+            assert!(!in_a_kinds_hundred, "{} is a device rule numbered in another kind's hundred", rule.code);
+        } else {
+            assert!(rule.code.starts_with(hundred), "{} is numbered outside {hundred}xx", rule.code);
+        }
     }
     let mut sorted: Vec<_> = RULES.iter().map(|rule| rule.code).collect();
     sorted.sort_unstable();

@@ -17,7 +17,7 @@ fn counts(source: &str) -> BTreeMap<&'static str, usize> {
 fn a_generated_file_is_valid_and_builds() {
     let source = generator::device_file(Shape::valid(1000));
     assert_eq!(counts(&source), BTreeMap::new());
-    let built = asenet::build(&source, &asenet::emit::Previous::default()).expect("it builds");
+    let built = asenet::build(&source, &asenet::emit::PreviousManifest::default()).expect("it builds");
     assert!(built.diagnostics.is_empty());
     let table = built.files.iter().find(|file| file.path == "routes/master.ip").expect("a route table");
     assert_eq!(table.contents.lines().filter(|line| line.starts_with("route replace")).count(), 1000);

@@ -5,6 +5,7 @@
 // "nothing outside `cli` prints" (Cargo.toml's [lints]).
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod architecture;
 mod bounds;
 mod build;
 mod cli;
@@ -14,21 +15,30 @@ mod consumers;
 mod corpus;
 mod diff;
 mod docs;
+mod encodings;
 mod escaping;
 mod examples;
 mod fixes;
 mod fixtures;
 mod fleet;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod fleet_walk;
 mod formats;
 mod generated;
 mod generator;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod hostile_git;
 mod ide;
 mod layers;
 mod malformed;
 mod one_cause;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod output_directory;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod output_safety;
 mod private5g;
 mod properties;
@@ -38,4 +48,7 @@ mod server;
 mod server_properties;
 mod support;
 mod suppressions;
+mod wine;
+// Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
+#[cfg(unix)]
 mod writer;

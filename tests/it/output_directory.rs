@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::output_safety::leftovers;
-use crate::support::{files, repo_root, scratch_dir, stderr, stdout};
+use crate::support::{files, repo_root, require, scratch_dir, stderr, stdout};
 
 const A: &str = "examples/seed-scenario.toml";
 const B: &str = "examples/two-node-gpu.toml";
@@ -101,16 +101,21 @@ fn concurrent_builds_of_two_sites_leave_exactly_one_of_them() {
     concurrent_rounds("concurrent", &[], 10, 8);
 }
 
-/// Whether this process may do what only root may (mounts, `chown`, `setpriv`). Without it a
-/// test says so loudly and checks nothing, except under CI, which runs as root.
-fn root(what: &str) -> bool {
+/// Whether this process may do what only root may (mounts, `chown`, `setpriv`).
+fn running_as_root() -> Result<(), String> {
     let is_root = std::fs::metadata("/proc/self").map(|metadata| metadata.uid() == 0).unwrap_or(false);
-    crate::support::tool_available(what, if is_root { Ok(()) } else { Err("not running as root".to_owned()) })
+    if is_root { Ok(()) } else { Err("not running as root".to_owned()) }
+}
+
+/// Whether the part of a test that needs root can run; under CI it must.
+fn root(what: &str) -> bool {
+    crate::support::tool_available(what, running_as_root())
 }
 
 /// Finding 2: builds in separate PID namespaces (every one of them is PID 1) neither collide
 /// nor delete the user's files.
 #[test]
+#[ignore = "privileged: needs root and unshare (util-linux)"]
 fn builds_in_separate_pid_namespaces_do_not_collide() {
     let works = Command::new("unshare")
         .args(["-pf", "--mount-proc", "true"])
@@ -118,9 +123,7 @@ fn builds_in_separate_pid_namespaces_do_not_collide() {
         .output()
         .map_err(|error| error.to_string())
         .and_then(|output| if output.status.success() { Ok(()) } else { Err(stderr(&output)) });
-    if !crate::support::tool_available("unshare -pf (PID namespaces)", works) {
-        return;
-    }
+    require("unshare -pf (PID namespaces)", "run as root; apt-get install util-linux", works);
     concurrent_rounds("pid-namespaces", &["unshare", "-pf", "--mount-proc"], 5, 8);
 }
 
@@ -143,10 +146,9 @@ impl Drop for Mounted {
 
 /// Finding 3: a mount inside DIR is never emptied; one where artifacts go stops the build.
 #[test]
+#[ignore = "privileged: needs root (mount --bind)"]
 fn a_mount_inside_dir_is_never_written_through() {
-    if !root("mount --bind (root)") {
-        return;
-    }
+    require("mount --bind", "run as root", running_as_root());
     let dir = scratch_dir("mounts");
     let out = dir.join("site").join("out");
     assert_eq!(build(A, &out).status.code(), Some(0));
@@ -294,10 +296,9 @@ fn out_refuses_the_working_directory_the_input_and_a_repository() {
 /// where the artifacts go gets exit 2 naming the directory and the permission, and no
 /// leftovers.
 #[test]
+#[ignore = "privileged: needs root and setpriv (util-linux)"]
 fn a_dir_writable_without_its_parent_builds_and_permissions_are_named() {
-    if !root("setpriv to `nobody` (root)") {
-        return;
-    }
+    require("setpriv to `nobody`", "run as root; apt-get install util-linux", running_as_root());
     let dir = scratch_dir("nobody");
     let input = dir.join("site.toml");
     std::fs::copy(repo_root().join(A), &input).unwrap();

@@ -87,7 +87,7 @@ fn names_that_would_leave_the_output_directory_are_refused_even_when_allowed() {
     for (what, source) in cases {
         let checked = asenet::check(&source);
         assert!(!checked.has_errors(), "{what}: [lint] allows ASE401 in `check`: {:?}", checked.diagnostics);
-        let refused = asenet::build(&source, &asenet::emit::Previous::default()).expect_err(what);
+        let refused = asenet::build(&source, &asenet::emit::PreviousManifest::default()).expect_err(what);
         assert!(refused.iter().any(|d| d.code() == "ASE401" && d.is_error()), "{what}: {refused:?}");
 
         let dir = scratch_dir(&format!("unsafe-{}", what.replace(|c: char| !c.is_ascii_alphanumeric(), "-")));
@@ -145,20 +145,7 @@ fn a_fifo_in_the_output_directory_is_left_alone_and_never_read() {
     assert_cannot_run(&build(EXAMPLE, &fresh), "is not a directory");
 }
 
-/// Whatever a build leaves besides DIR's own contents: staging beside DIR or inside it.
-pub fn leftovers(out: &Path) -> Vec<String> {
-    let name = out.file_name().unwrap().to_string_lossy().into_owned();
-    let beside = std::fs::read_dir(out.parent().unwrap())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|entry| *entry != name);
-    let inside = std::fs::read_dir(out)
-        .into_iter()
-        .flatten()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|entry| entry.starts_with(".asenet"));
-    beside.chain(inside).collect()
-}
+pub use crate::support::leftovers;
 
 /// `tree` without a dead build's staging directory.
 fn tree_without_staging(out: &Path) -> BTreeMap<String, Vec<u8>> {

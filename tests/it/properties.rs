@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use asenet::emit::{OutputFile, Previous};
+use asenet::emit::{OutputFile, PreviousManifest};
 use asenet::model::{
     AddrRange, Claimant, ClusterDemand, ExternalDemand, Keyword, Network, PoolUsage, ServiceType, reserved_cluster_ips,
 };
@@ -818,9 +818,9 @@ proptest! {
     fn artifacts_read_back_say_what_the_model_says(device in valid_device()) {
         let network = asenet::check(&device.text).network.unwrap();
         assert_model_is_the_intent(&device, &network);
-        let built = asenet::build(&device.text, &Previous::default()).unwrap();
+        let built = asenet::build(&device.text, &PreviousManifest::default()).unwrap();
         assert_artifacts_say_what_the_model_says(&network, &built.files);
-        let again = asenet::build(&device.text, &Previous::default()).unwrap();
+        let again = asenet::build(&device.text, &PreviousManifest::default()).unwrap();
         prop_assert_eq!(again.files, built.files, "byte-identical");
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use asenet::diagnostic::human::{self, Style};
 use asenet::diagnostic::json::{self, FileReport};
-use asenet::emit::Previous;
+use asenet::emit::PreviousManifest;
 
 use crate::support::{asenet, repo_root, scratch_dir, stderr};
 
@@ -57,7 +57,7 @@ fn answer(source: &str) -> Vec<&'static str> {
     assert!(report.len() <= 100 + 20_000 * checked.diagnostics.len());
     let _ = json::render(&[FileReport { path: "f.toml", source, diagnostics: &checked.diagnostics }]);
     if !checked.has_errors() {
-        asenet::build(source, &Previous::default()).expect("a clean file builds");
+        asenet::build(source, &PreviousManifest::default()).expect("a clean file builds");
     }
     let mut codes: Vec<&'static str> = checked.diagnostics.iter().map(|d| d.code()).collect();
     codes.sort_unstable();
@@ -166,7 +166,7 @@ fn a_hundred_thousand_services_check_and_build_in_seconds() {
     let source = services_file(100_000, true);
     let files = within(seconds(60), "100k services: check and build", move || {
         assert!(asenet::check(&source).diagnostics.is_empty());
-        asenet::build(&source, &Previous::default()).unwrap().files
+        asenet::build(&source, &PreviousManifest::default()).unwrap().files
     });
     let services = files.iter().find(|file| file.path == "kubernetes/services.yaml").unwrap();
     assert_eq!(services.contents.matches("kind: Service\n").count(), 100_000);
@@ -195,7 +195,7 @@ fn a_million_services_check_and_build_in_seconds() {
     eprintln!("a million services: {} MB", source.len() >> 20);
     assert!(source.len() < 128 << 20, "the command line reads it too");
     let files = within(seconds(120), "1M services: check and build", move || {
-        asenet::build(&source, &Previous::default()).unwrap().files
+        asenet::build(&source, &PreviousManifest::default()).unwrap().files
     });
     assert!(files.iter().any(|file| file.path == "kubernetes/services.yaml"));
 }

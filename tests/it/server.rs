@@ -563,22 +563,16 @@ fn queued_changes_are_checked_once_at_their_newest_version() {
 // Regressions of issue 21 (a server that never dies). Each was run against the server before
 // the fix and failed there.
 
-/// Runs `asenet server` on `input`, written from a thread that stops at the first error (the
-/// server may stop reading before the end), and waits for it.
-use std::io::Write as _;
-
-fn server_process(
-    input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
-) -> std::process::Output {
-    let mut child = spawn_server();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = input(&mut stdin);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
+/// Runs `asenet server` on `input` (written from a thread that stops at the first error: the
+/// server may stop reading before the end) through the one runner of the binary, so that a
+/// Wine run has asenet.exe hold the same session over its standard input and output.
+fn server_process(input: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> std::process::Output {
+    let mut bytes = Vec::new();
+    let _ = input(&mut bytes);
+    crate::support::asenet(&["server"], &bytes)
 }
+
+use std::io::Write as _;
 
 /// `asenet server` with its three streams piped.
 fn spawn_server() -> std::process::Child {

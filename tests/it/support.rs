@@ -33,20 +33,32 @@ pub fn relative(path: &Path) -> String {
     path.strip_prefix(repo_root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// Runs the real binary in the repository root, with `stdin` piped in.
+/// Runs the real binary in the repository root, with `stdin` piped in (and, in a Wine run,
+/// asenet.exe too: tests/it/wine.rs).
 pub fn asenet(args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
-        .args(args)
-        .current_dir(repo_root())
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the asenet binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    crate::wine::run_both(args, stdin, &repo_root(), || {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+            .args(args)
+            .current_dir(repo_root())
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the asenet binary runs");
+        // Written from a thread that stops at the first error: the program may stop reading
+        // before the end (a server refusing a header), and a large input must not dead-lock
+        // against a full stdout pipe.
+        let mut input = child.stdin.take().unwrap();
+        let stdin = stdin.to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(&stdin);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        output
+    })
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -125,7 +137,7 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// The artifacts of `path`'s device file, built as a first build.
 pub fn build_file(path: &Path) -> Vec<asenet::emit::OutputFile> {
     let source = std::fs::read_to_string(path).unwrap();
-    match asenet::build(&source, &asenet::emit::Previous::default()) {
+    match asenet::build(&source, &asenet::emit::PreviousManifest::default()) {
         Ok(built) => built.files,
         Err(diagnostics) => panic!("{} does not build: {diagnostics:?}", relative(path)),
     }
@@ -139,10 +151,22 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Fails the test when what it needs (a program, root) cannot run: a test that needs it is
+/// `#[ignore = "consumer: ..."]` or `#[ignore = "privileged: ..."]`, and once it runs it never
+/// passes having checked nothing.
+pub fn require(what: &str, install: &str, available: Result<(), String>) {
+    if let Err(reason) = available {
+        panic!("{what} cannot run here, so this test cannot check anything ({install}): {reason}")
+    }
+}
+
 /// Whether a test that needs a real tool or root can run; when it cannot, it says so on
 /// stderr and the caller skips what needs it, except under CI (`CI` set), where a missing tool
 /// fails the test. cargo hides a passing test's stderr, so prefer `#[ignore]` with the install
-/// command (`consumers::require_tool`) for a test that checks nothing without the tool.
+/// command and [`require`] for a test that checks nothing without the tool; this is for the
+/// part of a test that needs it.
+// Its users are Unix-only modules and the consumer tests.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
     match available {
         Ok(()) => true,
@@ -154,4 +178,43 @@ pub fn tool_available(tool: &str, available: Result<(), String>) -> bool {
             false
         }
     }
+}
+
+/// The binary under test: `ASENET_BIN` when set, else this build's.
+pub fn binary() -> PathBuf {
+    std::env::var_os("ASENET_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_asenet")), PathBuf::from)
+}
+
+/// Runs asenet in `cwd`, after `prefix` (`setpriv …`, `unshare …`) if any.
+pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
+    let mut command = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut command = Command::new(program);
+            command.args(rest).arg(binary());
+            command
+        }
+        None => Command::new(binary()),
+    };
+    command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
+}
+
+/// A store's device file, and the same with another route metric (a plan with commands).
+pub fn store_pair() -> (String, String) {
+    let read = |name: &str| std::fs::read_to_string(repo_root().join("tests/diff").join(name)).unwrap();
+    (read("store.toml"), read("route-metric.toml"))
+}
+
+/// Whatever a build leaves besides DIR's own contents: staging beside DIR or inside it.
+pub fn leftovers(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    let beside = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| *entry != name);
+    let inside = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|entry| entry.starts_with(".asenet"));
+    beside.chain(inside).collect()
 }

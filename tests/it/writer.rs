@@ -10,25 +10,9 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::support::{repo_root, scratch_dir};
+use crate::support::{repo_root, require, scratch_dir};
 
-/// The binary under test: `ASENET_BIN` when set, else this build's.
-pub fn binary() -> PathBuf {
-    std::env::var_os("ASENET_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_asenet")), PathBuf::from)
-}
-
-/// Runs asenet in `cwd`, after `prefix` (`setpriv …`, `unshare …`) if any.
-pub fn run_in(cwd: &Path, prefix: &[&str], args: &[&str]) -> Output {
-    let mut command = match prefix.split_first() {
-        Some((program, rest)) => {
-            let mut command = Command::new(program);
-            command.args(rest).arg(binary());
-            command
-        }
-        None => Command::new(binary()),
-    };
-    command.args(args).current_dir(cwd).stdin(Stdio::null()).output().unwrap()
-}
+pub use crate::support::{binary, run_in, store_pair};
 
 /// Runs `command` (its output piped) and kills it after `limit`: `None` when it had to be
 /// killed, as a test of a hang must not hang itself.
@@ -78,16 +62,21 @@ fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
 
-/// Whether this test can run as another user here (root, with `setpriv`); under CI it must.
-fn can_switch_user(test: &str) -> bool {
-    let available = if !is_root() {
+/// Whether a test can run a command as another user here (root, with `setpriv`).
+fn switch_user_works() -> Result<(), String> {
+    if !is_root() {
         Err("not root".to_owned())
     } else if Command::new("setpriv").arg("--version").output().is_err() {
         Err("no setpriv (util-linux)".to_owned())
     } else {
         Ok(())
-    };
-    crate::support::tool_available(&format!("root and setpriv ({test})"), available)
+    }
+}
+
+/// Whether this test can run as another user here, for the part of a test that needs it;
+/// under CI it must.
+fn can_switch_user(test: &str) -> bool {
+    crate::support::tool_available(&format!("root and setpriv ({test})"), switch_user_works())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -128,11 +117,9 @@ fn no_file_is_written_outside_the_writer_module() {
 /// name is known: a link planted there made asenet overwrite the link's target and turned
 /// the device file into a link.
 #[test]
+#[ignore = "privileged: needs root and unshare (util-linux)"]
 fn a_link_planted_at_the_staging_name_is_never_followed() {
-    let test = "planted staging link";
-    if !crate::support::tool_available(test, unshare_works()) {
-        return;
-    }
+    require("unshare --pid (PID namespaces)", "run as root; apt-get install util-linux", unshare_works());
     let dir = scratch_dir("fix-planted-link");
     let device = dir.join("device.toml");
     std::fs::write(&device, fixable()).unwrap();
@@ -247,10 +234,9 @@ fn fix_keeps_owner_group_mode_xattrs_and_acl() {
 /// A user who may write a file of someone else's (group-writable) but not give a file
 /// away: a replaced file would change owner, so the fix is refused, not done silently.
 #[test]
+#[ignore = "privileged: needs root and setpriv (util-linux)"]
 fn fix_refuses_when_the_owner_cannot_be_kept() {
-    if !can_switch_user("foreign owner") {
-        return;
-    }
+    require("setpriv as another user", "run as root; apt-get install util-linux", switch_user_works());
     let dir = scratch_dir("fix-foreign-owner");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
     let device = dir.join("device.toml");
@@ -273,10 +259,9 @@ fn fix_refuses_when_the_owner_cannot_be_kept() {
 /// Finding 6: "Permission denied" came without the path. A file the user may write in a
 /// directory the user may not: the error names the directory and the permission missing.
 #[test]
+#[ignore = "privileged: needs root and setpriv (util-linux)"]
 fn fix_names_the_directory_and_permission_it_lacks() {
-    if !can_switch_user("unwritable directory") {
-        return;
-    }
+    require("setpriv as another user", "run as root; apt-get install util-linux", switch_user_works());
     let dir = scratch_dir("fix-unwritable-dir");
     let device = dir.join("device.toml");
     std::fs::write(&device, fixable()).unwrap();
@@ -501,12 +486,6 @@ pub fn repository(name: &str, files: &[(&str, &str)], edits: &[(&str, &str)]) ->
         std::fs::write(dir.join(path), content).unwrap();
     }
     dir
-}
-
-/// A store's device file, and the same with another route metric (a plan with commands).
-pub fn store_pair() -> (String, String) {
-    let read = |name: &str| std::fs::read_to_string(repo_root().join("tests/diff").join(name)).unwrap();
-    (read("store.toml"), read("route-metric.toml"))
 }
 
 /// Issue 21 finding 9: two device files of one name in different directories, and a third

@@ -34,7 +34,7 @@ pub struct Document {
 pub enum State {
     /// Changed since it was last checked.
     Stale,
-    /// Not a device file ([`crate::ide::is_device_file`]): the server says nothing about it.
+    /// Not a device file ([`crate::ide::looks_like_device_file`]): the server says nothing about it.
     NotADeviceFile,
     Checked(Box<Analysis>),
     /// Checking it failed (a bug in asenet, logged); it is checked again after its next change.
@@ -188,7 +188,7 @@ impl Documents {
             return;
         }
         super::inject_fault(&document.text, "check");
-        document.state = if crate::ide::is_device_file(&document.text) {
+        document.state = if crate::ide::looks_like_device_file(&document.text) {
             State::Checked(Box::new(Analysis { checked: crate::check(&document.text), fixed: OnceCell::new() }))
         } else {
             State::NotADeviceFile

@@ -26,8 +26,8 @@
 //! renamed into place; every error names the path and, for a missing permission, which one
 //! on which directory.
 //!
-//! The operating system calls are all in one submodule (`unix.rs`, as `sys`): a Windows
-//! backend is a second file with the same functions beside it.
+//! The operating system calls are all in one submodule, `unix.rs` or `windows.rs` (as
+//! `sys`), with the same functions; docs/build.md says which promises differ on Windows.
 //!
 //! # What else writes files
 //!
@@ -44,6 +44,10 @@ pub mod tree;
 mod unix;
 #[cfg(unix)]
 use unix as sys;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as sys;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -72,7 +76,7 @@ impl Created {
     /// Removes what was created, while it is empty.
     pub fn remove(&self) {
         for dir in &self.dirs {
-            if std::fs::remove_dir(dir).is_err() {
+            if sys::remove_created_dir(dir).is_err() {
                 return;
             }
         }

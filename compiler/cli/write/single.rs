@@ -30,7 +30,9 @@ pub struct Original {
     path: PathBuf,
     parent: DirHandle,
     name: OsString,
-    file: File,
+    /// Open until the new text is in place beside it (its metadata is copied from it), then
+    /// closed: Windows renames nothing over a file a handle holds open.
+    file: Option<File>,
     status: Status,
     bytes: Vec<u8>,
 }
@@ -92,11 +94,11 @@ pub fn read(path: &Path, limit: u64) -> Result<Original, String> {
     if bytes.len() as u64 > limit {
         return Err(format!("cannot read `{shown}`: larger than {} MiB", limit >> 20));
     }
-    Ok(Original { path: path.to_path_buf(), parent, name: name.to_owned(), file, status: opened, bytes })
+    Ok(Original { path: path.to_path_buf(), parent, name: name.to_owned(), file: Some(file), status: opened, bytes })
 }
 
 /// Replaces `original` with `text`, keeping its metadata, if it is still as it was read.
-pub fn replace(original: &Original, text: &[u8]) -> Result<(), String> {
+pub fn replace(mut original: Original, text: &[u8]) -> Result<(), String> {
     let shown = original.path.display();
     let status = &original.status;
     if status.links > 1 {
@@ -118,8 +120,12 @@ pub fn replace(original: &Original, text: &[u8]) -> Result<(), String> {
     sys::can_write_dir(&original.parent)
         .map_err(|error| format!("cannot fix `{shown}`: {}", super::describe_at(&error, "write", directory)))?;
 
-    let (staging, mut file) = create_staging(original)?;
-    let result = fill(original, &staging, &mut file, text).and_then(|()| swap(original, &staging));
+    let (staging, mut file) = create_staging(&original)?;
+    let result = fill(&original, &staging, &mut file, text).and_then(|()| {
+        drop(file);
+        original.file = None;
+        swap(&original, &staging)
+    });
     // Whatever is under the staging name now is ours to remove: the new text (when the
     // replace failed or was undone) or the old file it replaced.
     let _ = sys::remove_file_at(&original.parent, &staging);
@@ -152,7 +158,8 @@ fn create_staging(original: &Original) -> Result<(PathBuf, File), String> {
 /// The staging file gets the original's metadata, then the text, synced.
 fn fill(original: &Original, staging: &Path, file: &mut File, text: &[u8]) -> Result<(), String> {
     let shown = original.path.display();
-    sys::copy_metadata(&original.file, &original.status, file).map_err(|kept| match kept {
+    let read = original.file.as_ref().expect("the original is open until the swap");
+    sys::copy_metadata(read, &original.status, file).map_err(|kept| match kept {
         sys::Kept::Owner(error) => format!(
             "cannot fix `{shown}`: it belongs to uid {} gid {}, and a replaced file would not ({}: only root gives a \
              file to another user or a group it is not in); nothing written",

@@ -28,7 +28,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::{Directory, Target, parent_path, sys};
-use crate::emit::{OutputFile, Previous, manifest, path_problem};
+use crate::emit::{OutputFile, PreviousManifest, manifest, path_problem};
 
 /// The prefix of a build's staging directory inside DIR; reserved for asenet.
 pub const STAGING_PREFIX: &str = ".asenet-build-";
@@ -95,10 +95,10 @@ fn sha256_at(dir: &Directory, relative: &str) -> io::Result<String> {
 
 /// What the last build wrote in DIR, from its `manifest.json`; without one, from the old
 /// manifest a build killed while placing moved into its staging directory.
-pub fn previous(dir: &Directory) -> Result<Previous, String> {
+pub fn previous(dir: &Directory) -> Result<PreviousManifest, String> {
     let shown = dir.show(manifest::PATH);
     match dir.read(manifest::PATH, MANIFEST_MAX) {
-        Ok(bytes) => Previous::parse(&String::from_utf8_lossy(&bytes)).map_err(|error| {
+        Ok(bytes) => PreviousManifest::parse(&String::from_utf8_lossy(&bytes)).map_err(|error| {
             format!("`{shown}` is not a manifest asenet can read ({error}); move it away to build afresh")
         }),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(previous_of_dead_build(dir)),
@@ -109,16 +109,16 @@ pub fn previous(dir: &Directory) -> Result<Previous, String> {
     }
 }
 
-fn previous_of_dead_build(dir: &Directory) -> Previous {
-    let Ok(staging) = abandoned_staging(dir) else { return Previous::default() };
+fn previous_of_dead_build(dir: &Directory) -> PreviousManifest {
+    let Ok(staging) = abandoned_staging(dir) else { return PreviousManifest::default() };
     for name in staging.ours {
         if let Ok(bytes) = dir.read(&format!("{name}/{PREVIOUS_MANIFEST}"), MANIFEST_MAX)
-            && let Ok(previous) = Previous::parse(&String::from_utf8_lossy(&bytes))
+            && let Ok(previous) = PreviousManifest::parse(&String::from_utf8_lossy(&bytes))
         {
             return previous;
         }
     }
-    Previous::default()
+    PreviousManifest::default()
 }
 
 /// The staging directories found in DIR: those of this user's builds that died (this build
@@ -152,6 +152,23 @@ fn abandoned_staging(dir: &Directory) -> Result<Abandoned, String> {
     found.ours.sort();
     found.foreign.sort();
     Ok(found)
+}
+
+#[cfg(unix)]
+fn foreign_staging_note(shown: &str, owner: u32) -> String {
+    format!(
+        "`{shown}` is a staging directory of another user (uid {owner}), or not private: asenet trusts only its own \
+         user's, and leaves it alone; that user's next build removes it"
+    )
+}
+
+/// Windows does not tell std who made a directory: no staging directory found is trusted.
+#[cfg(windows)]
+fn foreign_staging_note(shown: &str, _owner: u32) -> String {
+    format!(
+        "`{shown}` is the staging directory of a build that stopped; on Windows asenet cannot prove it made it, so it \
+         leaves it alone: remove it when no build runs (docs/build.md, On Windows)"
+    )
 }
 
 /// The paths and hashes a dead build's journal names; none when it died before the journal
@@ -195,7 +212,7 @@ pub struct Stale {
 }
 
 /// The stale paths of DIR that are still regular files there, for `build --check`.
-pub fn stale(dir: &Directory, files: &[OutputFile], previous: &Previous) -> Vec<Stale> {
+pub fn stale(dir: &Directory, files: &[OutputFile], previous: &PreviousManifest) -> Vec<Stale> {
     let mut owned = Owned::default();
     for (path, hash) in &previous.files {
         owned.add(path, hash);
@@ -210,21 +227,12 @@ pub fn stale(dir: &Directory, files: &[OutputFile], previous: &Previous) -> Vec<
 }
 
 /// Puts `files` in DIR (locked): only what changed, the manifest last, stale files after.
-pub fn replace(dir: &Directory, files: &[OutputFile], previous: &Previous) -> Result<Written, Failure> {
+pub fn replace(dir: &Directory, files: &[OutputFile], previous: &PreviousManifest) -> Result<Written, Failure> {
     // What asenet owns here: what the last manifest lists, with its hashes, and whatever a
     // dead build's journal says it may have placed.
     let abandoned = abandoned_staging(dir)?;
-    let mut notes: Vec<String> = abandoned
-        .foreign
-        .iter()
-        .map(|(name, owner)| {
-            format!(
-                "`{}` is a staging directory of another user (uid {owner}), or not private: asenet trusts only its \
-                 own user's, and leaves it alone; that user's next build removes it",
-                dir.show(name)
-            )
-        })
-        .collect();
+    let mut notes: Vec<String> =
+        abandoned.foreign.iter().map(|(name, owner)| foreign_staging_note(&dir.show(name), *owner)).collect();
     let mut owned = Owned::default();
     for (path, hash) in &previous.files {
         owned.add(path, hash);
@@ -456,6 +464,8 @@ fn remove_staging(dir: &Directory, name: &str) {
             }
         }
     }
+    // Closed first: Windows removes no directory that a handle holds.
+    drop(handle);
     let _ = sys::remove_dir_at(&dir.handle, Path::new(name));
 }
 

@@ -235,6 +235,11 @@ pub fn remove_dir_at(dir: &DirHandle, name: &Path) -> io::Result<()> {
     Ok(rustix::fs::unlinkat(dir, name, AtFlags::REMOVEDIR)?)
 }
 
+/// Removes a directory a first build or `--emit` created and then gave up (empty by then).
+pub fn remove_created_dir(path: &Path) -> io::Result<()> {
+    std::fs::remove_dir(path)
+}
+
 /// The names in `dir` (not `.` and `..`), as bytes, with their kinds.
 pub fn entries(dir: &DirHandle) -> io::Result<Vec<(OsString, Kind)>> {
     let mut found = Vec::new();

@@ -1,11 +1,11 @@
 //! The fleet rules (ASE6xx): one file each, declared with `declare_rule!` and listed in
 //! [`crate::rules::RULES`] like every rule, so `explain`, `rules` and the docs know them.
 //! Their `check` is `None` there: they run over a fleet, from [`CHECKS`]
-//! ([`crate::rules::Rule::is_fleet_rule`] tells them apart).
+//! (their [`RuleKind::Fleet`](crate::diagnostic::RuleKind::Fleet) tells them apart).
 
-pub mod address_overlap;
-pub mod duplicate_device;
-pub mod range_reaches;
+pub mod duplicate_device_name;
+pub mod fleet_address_overlap;
+pub mod fleet_range_collision;
 pub mod unmatched_glob;
 
 use super::{FileId, Fleet, FleetDevice, FleetDiagnostic, Related, Topology};
@@ -14,7 +14,8 @@ use crate::diagnostic::{Diagnostic, Span};
 /// A check over the whole fleet.
 pub type FleetCheck = fn(&Fleet, &[FleetDevice], &Topology, &mut Vec<FleetDiagnostic>);
 
-pub static CHECKS: &[FleetCheck] = &[duplicate_device::check, address_overlap::check, range_reaches::check];
+pub static CHECKS: &[FleetCheck] =
+    &[duplicate_device_name::check, fleet_address_overlap::check, fleet_range_collision::check];
 
 /// A diagnostic in device `device`, with one related place.
 fn in_device(device: usize, diagnostic: Diagnostic, related: (FileId, Span, String)) -> FleetDiagnostic {

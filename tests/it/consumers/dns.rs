@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 use std::process::Command;
 
-use super::{artifact, inputs, network, require_tool, run};
-use crate::support::{build_file, relative, scratch_dir};
+use super::{artifact, inputs, network, run};
+use crate::support::{build_file, relative, require, scratch_dir};
 
 fn named_checkzone() -> Result<(), String> {
     run(Command::new("named-checkzone").arg("-v")).map(|_| ())
@@ -15,7 +15,7 @@ fn named_checkzone() -> Result<(), String> {
 #[test]
 #[ignore = "consumer: needs named-checkzone (apt-get install bind9-utils)"]
 fn every_zone_passes_named_checkzone_and_holds_exactly_the_model_records() {
-    require_tool("named-checkzone", "apt-get install bind9-utils", named_checkzone());
+    require("named-checkzone", "apt-get install bind9-utils", named_checkzone());
     let mut checked = 0;
     for path in inputs() {
         let files = build_file(&path);

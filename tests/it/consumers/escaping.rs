@@ -11,9 +11,9 @@ use asenet::escape::{self, HOSTILE_NAMES};
 
 use super::powershell::{commands, parse, problems};
 use super::sarif::sarif_schema;
-use super::{require_tool, run, schema_violations};
+use super::{run, schema_violations};
 use crate::escaping::{err, outside_code_spans};
-use crate::support::{repo_root, scratch_dir};
+use crate::support::{repo_root, require, scratch_dir};
 use crate::writer::{binary, store_pair};
 
 #[test]
@@ -59,7 +59,7 @@ fn sarif_logs_stay_valid_whatever_the_file_name() {
 #[test]
 #[ignore = "consumer: needs named-checkzone (apt-get install bind9-utils)"]
 fn zone_names_load_in_named_checkzone() {
-    require_tool(
+    require(
         "named-checkzone",
         "apt-get install bind9-utils",
         run(Command::new("named-checkzone").arg("-v")).map(|_| ()),
@@ -93,7 +93,7 @@ fn zone_names_load_in_named_checkzone() {
 #[test]
 #[ignore = "consumer: needs dot (apt-get install graphviz)"]
 fn dot_labels_draw_one_node_each() {
-    require_tool("dot", "apt-get install graphviz", run(Command::new("dot").arg("-V")).map(|_| ()));
+    require("dot", "apt-get install graphviz", run(Command::new("dot").arg("-V")).map(|_| ()));
     let mut graph = String::from("graph g {\n");
     for (index, name) in HOSTILE_NAMES.iter().enumerate() {
         graph.push_str(&format!("  n{index} [label={}];\n", escape::dot::quoted(name)));

@@ -3,14 +3,14 @@
 
 use std::process::Command;
 
-use super::{require_tool, run};
+use super::run;
 use crate::fleet::EXAMPLE;
-use crate::support::{asenet, stderr, stdout};
+use crate::support::{asenet, require, stderr, stdout};
 
 #[test]
 #[ignore = "consumer: needs dot (apt-get install graphviz)"]
 fn graph_svg_through_graphviz() {
-    require_tool("dot", "apt-get install graphviz", run(Command::new("dot").arg("-V")).map(|_| ()));
+    require("dot", "apt-get install graphviz", run(Command::new("dot").arg("-V")).map(|_| ()));
     let output = asenet(&["graph", "--fleet", EXAMPLE, "--format", "svg"], b"");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     // Graphviz writes `-` as `&#45;` in text.

@@ -10,7 +10,7 @@
 //! A test that needs a program besides cargo (or root) is `#[ignore]`d with the program and
 //! its install command as the reason (`consumer: needs X (apt-get install Y)`): a run without
 //! `--include-ignored` lists it as ignored rather than passing it unchecked, and once it runs,
-//! a program that cannot run fails it ([`require_tool`]); it never passes having checked
+//! a program that cannot run fails it (`support::require`); it never passes having checked
 //! nothing.
 
 mod bounds;
@@ -56,13 +56,6 @@ fn run(command: &mut Command) -> Result<String, String> {
     let output = command.output().map_err(|error| format!("{command:?}: {error}"))?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
     if output.status.success() { Ok(text) } else { Err(format!("{command:?} failed: {text}")) }
-}
-
-/// Fails the test when `tool` cannot run: a consumer test never passes having checked nothing.
-fn require_tool(tool: &str, install: &str, available: Result<(), String>) {
-    if let Err(reason) = available {
-        panic!("{tool} cannot run here, so this consumer test cannot check anything ({install}): {reason}")
-    }
 }
 
 /// Every way `instance` breaks `schema`, one line each (`/path: what is wrong`). The draft is

@@ -5,8 +5,7 @@
 
 use std::process::Command;
 
-use super::require_tool;
-use crate::support::{repo_root, scratch_dir};
+use crate::support::{repo_root, require, scratch_dir};
 
 fn nvim() -> String {
     std::env::var("ASENET_NVIM").unwrap_or_else(|_| "nvim".to_owned())
@@ -20,7 +19,7 @@ fn nvim_runs() -> Result<(), String> {
 #[test]
 #[ignore = "consumer: needs nvim (apt-get install neovim)"]
 fn neovim_opens_fixes_saves_and_hovers() {
-    require_tool("nvim", "apt-get install neovim", nvim_runs());
+    require("nvim", "apt-get install neovim", nvim_runs());
     let dir = scratch_dir("neovim");
     let file = dir.join("device.toml");
     let original = std::fs::read_to_string(repo_root().join("tests/fixtures/ASE208/fires.toml")).unwrap();

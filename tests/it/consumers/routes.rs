@@ -6,8 +6,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::{artifact, inputs, network, require_tool, run};
-use crate::support::{build_file, relative, scratch_dir};
+use super::{artifact, inputs, network, run};
+use crate::support::{build_file, relative, require, scratch_dir};
 
 const IP_NETNS: &str = "apt-get install iproute2, and run the tests as root";
 
@@ -66,7 +66,7 @@ fn destination(text: &str) -> String {
 #[test]
 #[ignore = "consumer: needs `ip netns` (apt-get install iproute2; root)"]
 fn every_ip_batch_applies_in_a_namespace_and_yields_exactly_its_table() {
-    require_tool("ip netns", IP_NETNS, network_namespaces(99));
+    require("ip netns", IP_NETNS, network_namespaces(99));
     let mut index = 0;
     for path in inputs() {
         let files = build_file(&path);

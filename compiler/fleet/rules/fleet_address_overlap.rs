@@ -32,6 +32,7 @@ declare_rule! {
     /// node_ips = "172.16.43.24-172.16.43.27"
     /// ```
     pub static FLEET_ADDRESS_OVERLAP = Rule {
+        kind: Fleet,
         code: "ASE602",
         name: "fleet-address-overlap",
         severity: Severity::Error,
@@ -52,7 +53,7 @@ pub fn check(_: &Fleet, devices: &[FleetDevice], topology: &Topology, found: &mu
         let Some(network) = fleet_device.clean() else { continue };
         let group = topology.component[device];
         let mut push =
-            |range, what, span| items.push(Item { group, class: 0, range, value: Held { device, what, span } });
+            |range, what, span| items.push(Item { group, class: (), range, value: Held { device, what, span } });
         for port in &network.ports {
             if let Some(addressing) = port.static_addressing() {
                 for (_, own) in addressing.node_addresses() {

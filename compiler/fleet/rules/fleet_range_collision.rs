@@ -37,6 +37,7 @@ declare_rule! {
     /// pod_cidr = "10.244.0.0/16"
     /// ```
     pub static FLEET_RANGE_COLLISION = Rule {
+        kind: Fleet,
         code: "ASE603",
         name: "fleet-range-collision",
         severity: Severity::Error,
@@ -44,16 +45,27 @@ declare_rule! {
     };
 }
 
-const CLUSTER_CIDR: u8 = 1;
-const ON_LINK_RANGE: u8 = 2;
-const NETWORK: u8 = 3;
-const SUBNET: u8 = 4;
+/// What a swept range is. A pair is read in this order: the earlier class is the device's
+/// range that collides, the later one what it reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    /// A pod or service CIDR.
+    ClusterCidr,
+    /// The node IP range or the external service IP pool: addresses on the device's link.
+    OnLinkRange,
+    /// A fleet network the device's site reaches.
+    Network,
+    /// A device's subnet (a static port's prefix, a virtual network's address space).
+    Subnet,
+}
+
+use Class::{ClusterCidr, Network, OnLinkRange, Subnet};
 
 #[derive(Clone, Copy)]
 struct Held {
     /// The device, or the network's index for a fleet network.
     index: usize,
-    class: u8,
+    class: Class,
     what: &'static str,
     span: Span,
 }
@@ -67,7 +79,7 @@ pub fn check(fleet: &Fleet, devices: &[FleetDevice], topology: &Topology, found:
         let Some(network) = fleet_device.clean() else { continue };
         let group = topology.component[device];
         for subnet in crate::fleet::device_subnets(network) {
-            push(group, SUBNET, AddrRange::of_net(subnet.value), device, "subnet", subnet.span);
+            push(group, Subnet, AddrRange::of_net(subnet.value), device, "subnet", subnet.span);
         }
         let Some(kubernetes) = &network.kubernetes else { continue };
         let default = |is_default| if is_default { kubernetes.header } else { Span::default() };
@@ -76,30 +88,30 @@ pub fn check(fleet: &Fleet, devices: &[FleetDevice], topology: &Topology, found:
             if kubernetes.service_cidr_is_default() { default(true) } else { kubernetes.service_cidr.span };
         let pod_what = if kubernetes.pod_cidr_is_default() { "default pod CIDR" } else { "pod CIDR" };
         let service_what = if kubernetes.service_cidr_is_default() { "default service CIDR" } else { "service CIDR" };
-        push(group, CLUSTER_CIDR, AddrRange::of_net(kubernetes.pod_cidr.value), device, pod_what, pod_span);
-        push(group, CLUSTER_CIDR, AddrRange::of_net(kubernetes.service_cidr.value), device, service_what, service_span);
-        push(group, ON_LINK_RANGE, kubernetes.node_ips.value, device, "node IP range", kubernetes.node_ips.span);
+        push(group, ClusterCidr, AddrRange::of_net(kubernetes.pod_cidr.value), device, pod_what, pod_span);
+        push(group, ClusterCidr, AddrRange::of_net(kubernetes.service_cidr.value), device, service_what, service_span);
+        push(group, OnLinkRange, kubernetes.node_ips.value, device, "node IP range", kubernetes.node_ips.span);
         if let Some(pool) = kubernetes.service_ips {
-            push(group, ON_LINK_RANGE, pool.value, device, "external service IP pool", pool.span);
+            push(group, OnLinkRange, pool.value, device, "external service IP pool", pool.span);
         }
     }
     for (group, reached) in topology.networks_reached.iter().enumerate() {
         for &index in reached {
             let network = &fleet.networks[index];
-            push(group, NETWORK, AddrRange::of_net(network.prefix.value), index, "network", network.prefix.span);
+            push(group, Network, AddrRange::of_net(network.prefix.value), index, "network", network.prefix.span);
         }
     }
-    let compared = |a: u8, b: u8| {
+    let compared = |a: Class, b: Class| {
         let (low, high) = (a.min(b), a.max(b));
-        matches!((low, high), (CLUSTER_CIDR, NETWORK) | (CLUSTER_CIDR, SUBNET) | (ON_LINK_RANGE, NETWORK))
+        matches!((low, high), (ClusterCidr, Network) | (ClusterCidr, Subnet) | (OnLinkRange, Network))
     };
     let wanted = |a: &Held, b: &Held| {
         let (range, target) = if a.class < b.class { (a, b) } else { (b, a) };
         match target.class {
             // Its own subnets are `cluster-cidr-collision`'s (ASE102), in the device alone.
-            SUBNET => range.index != target.index,
+            Subnet => range.index != target.index,
             // A node range or pool inside a subnet the network holds is the network's own.
-            NETWORK if range.class == ON_LINK_RANGE => {
+            Network if range.class == OnLinkRange => {
                 let prefix = fleet.networks[target.index].prefix.value;
                 let network = devices[range.index].clean().expect("clean");
                 !crate::fleet::device_subnets(network).any(|subnet| prefix.contains(&subnet.value))
@@ -110,7 +122,7 @@ pub fn check(fleet: &Fleet, devices: &[FleetDevice], topology: &Topology, found:
     for (a, b, shared) in sweep::pairs(items, compared, wanted) {
         let (range, target) = if a.class < b.class { (a, b) } else { (b, a) };
         let device = range.index;
-        let (target_name, file, related) = if target.class == NETWORK {
+        let (target_name, file, related) = if target.class == Network {
             let network = &fleet.networks[target.index];
             let name = format!("fleet network `{}` ({})", network.name.value, network.prefix.value);
             (name, FileId::Fleet, format!("network `{}`, which the device's site reaches", network.name.value))
@@ -120,7 +132,7 @@ pub fn check(fleet: &Fleet, devices: &[FleetDevice], topology: &Topology, found:
         };
         let message =
             format!("the {} of {} overlaps {target_name}, which it reaches", range.what, device_name(devices, device));
-        let help = if range.class == CLUSTER_CIDR {
+        let help = if range.class == ClusterCidr {
             "move the pod or service CIDR to a range that no network the device reaches uses"
         } else {
             "take the node IPs and the pool from the device's own subnet, outside every network it reaches"

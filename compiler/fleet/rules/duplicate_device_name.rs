@@ -23,7 +23,8 @@ declare_rule! {
     ///
     /// ## Use instead
     /// A name of its own for each device: `store043`.
-    pub static DUPLICATE_DEVICE = Rule {
+    pub static DUPLICATE_DEVICE_NAME = Rule {
+        kind: Fleet,
         code: "ASE601",
         name: "duplicate-device-name",
         severity: Severity::Error,
@@ -50,7 +51,7 @@ pub fn check(_: &Fleet, devices: &[FleetDevice], _: &Topology, found: &mut Vec<F
             _ => String::new(),
         };
         let diagnostic = Diagnostic::new(
-            &DUPLICATE_DEVICE,
+            &DUPLICATE_DEVICE_NAME,
             second_name.span,
             format!("device name {} is taken by another device of the fleet{fqdn}", device_name(devices, *second)),
         )
