@@ -252,6 +252,17 @@ impl Network {
         }
     }
 
+    /// The virtual networks of the two access interfaces (N2 and N3, or S1-MME and S1-U),
+    /// when each resolved, both are on their port, and they are two networks: what the rules
+    /// comparing the access network's two halves judge (one network for both is
+    /// `interface-pool-mismatch`'s, a wrong port `interface-on-wrong-port`'s).
+    pub fn access_networks(&self) -> Option<(&VirtualNetwork, &VirtualNetwork)> {
+        let core = self.packet_core.as_ref()?;
+        let (control, user) = (self.interface_network(&core.control_plane)?, self.interface_network(&core.user_plane)?);
+        let on_their_port = [&core.control_plane, &core.user_plane].iter().all(|i| self.interface_on_its_port(i));
+        (on_their_port && control.name.value != user.name.value).then_some((control, user))
+    }
+
     /// Whether `vnet`, if it is a packet core interface's network, is on a port its
     /// interfaces' roles allow ([`Network::interface_on_its_port`]).
     pub fn interface_network_on_its_port(&self, vnet: &VirtualNetwork) -> bool {

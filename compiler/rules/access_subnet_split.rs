@@ -43,15 +43,7 @@ declare_rule! {
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     let Some(core) = &network.packet_core else { return };
-    let (Some(control), Some(user)) =
-        (network.interface_network(&core.control_plane), network.interface_network(&core.user_plane))
-    else {
-        return;
-    };
-    let on_their_port = [&core.control_plane, &core.user_plane].iter().all(|i| network.interface_on_its_port(i));
-    if !on_their_port || control.name.value == user.name.value {
-        return;
-    }
+    let Some((control, user)) = network.access_networks() else { return };
     let (n2, n3) = (core.name(InterfaceRole::ControlPlaneAccess), core.name(InterfaceRole::UserPlaneAccess));
     let help = format!(
         "give `{}` and `{}` the access subnet and its gateway: {n2} and {n3} are one access network (see \

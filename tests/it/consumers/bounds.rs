@@ -55,6 +55,28 @@ peer_asn = 64512
 self_asn = 64513
 "#;
 
+/// A packet core after BASE (its references left to other findings), with `$key = {}`
+/// in its table (`[packet_core]`) or in its data network (`[[packet_core.data_networks]]`).
+macro_rules! packet_core {
+    (core: $line:literal) => {
+        packet_core!($line, "name = \"dn\"\n")
+    };
+    (data_network: $line:literal) => {
+        packet_core!("", $line)
+    };
+    ($core:literal, $data_network:literal) => {
+        concat!(
+            "\n[packet_core]\ntechnology = \"5G\"\n",
+            "control_plane = { virtual_network = \"N2\", address = \"10.0.5.20\" }\n",
+            "user_plane = { virtual_network = \"N3\", address = \"10.0.5.21\" }\n",
+            $core,
+            "[[packet_core.data_networks]]\nvirtual_network = \"N6\"\naddress = \"10.0.6.20\"\n",
+            "dynamic_ue_pool = \"198.51.100.0/24\"\n",
+            $data_network,
+        )
+    };
+}
+
 /// Where each bound's key goes in [`BASE`]: the line it replaces (or, when that line is not
 /// in BASE, the line it goes after), with `{}` for the value as TOML.
 fn placement(bound: &Bound) -> (&'static str, &'static str) {
@@ -82,40 +104,13 @@ fn placement(bound: &Bound) -> (&'static str, &'static str) {
         ("[[bgp_peers]]", "self_asn") => ("self_asn = 64513", "self_asn = {}"),
         ("[[bgp_peers]]", "hold_time") => ("self_asn = 64513", "hold_time = {}"),
         // A packet core after the last line of BASE; the key under test is its last line.
-        ("[packet_core]", key) => ("self_asn = 64513", packet_core_line(key)),
-        ("[[packet_core.data_networks]]", "name") => ("self_asn = 64513", PACKET_CORE_DATA_NETWORK_NAME),
+        ("[packet_core]", "site") => ("self_asn = 64513", packet_core!(core: "site = {}\n")),
+        ("[packet_core]", "mobile_network") => ("self_asn = 64513", packet_core!(core: "mobile_network = {}\n")),
+        ("[[packet_core.data_networks]]", "name") => ("self_asn = 64513", packet_core!(data_network: "name = {}\n")),
         (table, key) => panic!(
             "no placement for the bound of `{key}` in {table}: add one to tests/it/bounds.rs so that its \
              boundaries are tried"
         ),
-    }
-}
-
-/// A packet core (its references left to other findings) ending in a data network's `name`.
-const PACKET_CORE_DATA_NETWORK_NAME: &str = "\n[packet_core]\ntechnology = \"5G\"\n\
-    control_plane = { virtual_network = \"N2\", address = \"10.0.5.20\" }\n\
-    user_plane = { virtual_network = \"N3\", address = \"10.0.5.21\" }\n\
-    [[packet_core.data_networks]]\nvirtual_network = \"N6\"\naddress = \"10.0.6.20\"\n\
-    dynamic_ue_pool = \"198.51.100.0/24\"\nname = {}";
-
-/// A packet core ending in `key = {}`.
-fn packet_core_line(key: &str) -> &'static str {
-    match key {
-        "site" => {
-            "\n[packet_core]\ntechnology = \"5G\"\n\
-            control_plane = { virtual_network = \"N2\", address = \"10.0.5.20\" }\n\
-            user_plane = { virtual_network = \"N3\", address = \"10.0.5.21\" }\nsite = {}\n\
-            [[packet_core.data_networks]]\nname = \"dn\"\nvirtual_network = \"N6\"\naddress = \"10.0.6.20\"\n\
-            dynamic_ue_pool = \"198.51.100.0/24\""
-        }
-        "mobile_network" => {
-            "\n[packet_core]\ntechnology = \"5G\"\n\
-            control_plane = { virtual_network = \"N2\", address = \"10.0.5.20\" }\n\
-            user_plane = { virtual_network = \"N3\", address = \"10.0.5.21\" }\nmobile_network = {}\n\
-            [[packet_core.data_networks]]\nname = \"dn\"\nvirtual_network = \"N6\"\naddress = \"10.0.6.20\"\n\
-            dynamic_ue_pool = \"198.51.100.0/24\""
-        }
-        other => panic!("no placement for `{other}` in [packet_core]"),
     }
 }
 
