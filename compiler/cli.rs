@@ -124,6 +124,8 @@ enum Command {
     },
     /// Show what changing a device file does to the running device, classified.
     Diff(diff::Args),
+    /// Write a device file from the device's own exports (`Get-DeviceConfiguration`, ...).
+    Import(import::Args),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ASE203`) or name (`next-hop-off-link`).
@@ -227,6 +229,7 @@ fn parse_size(text: &str) -> Result<u8, String> {
 mod diff;
 mod fix;
 mod git;
+mod import;
 mod manual;
 pub mod server;
 
@@ -286,6 +289,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             build::run(&file, &out, &build::Options { check, diff, no_wait }, &stdin_filename)
         }
         Command::Diff(args) => diff::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => list_rules(format),
         Command::Server => server::run(),
