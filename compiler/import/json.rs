@@ -49,7 +49,7 @@ fn utf8(bytes: &[u8], offset: usize) -> Result<String, String> {
 }
 
 fn utf16(bytes: &[u8], offset: usize, unit: fn([u8; 2]) -> u16, name: &str) -> Result<String, String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(format!("the file is {name} text with an odd number of bytes: it was cut off; export it again"));
     }
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));

@@ -275,6 +275,7 @@ fn no_mutation_of_an_export_panics_or_imports_an_input_error() {
         "\"HWC7T14\"",
     ];
     let mut random = SplitMix64::new(19);
+    let two_node = bytes("exports/two-node-pro-2.json");
     for case in CASES {
         let text = asenet_text(&bytes(case.device));
         let original: Value = serde_json::from_str(&text).unwrap();
@@ -287,6 +288,10 @@ fn no_mutation_of_an_export_panics_or_imports_an_input_error() {
             let bytes = serde_json::to_vec(&mutated).unwrap();
             if let Ok(imported) = run(&bytes, None, case.model) {
                 assert_eq!(input_errors(&imported.text), Vec::<String>::new(), "{} at {path:?}", case.device);
+            }
+            // The fuzz target's invariants (fuzz/fuzz_targets/import_json.rs), on every 10th.
+            if random.below(10) == 0 {
+                asenet::testing::invariants::import_holds(&bytes, &two_node);
             }
         }
     }
@@ -402,4 +407,23 @@ fn a_planted_link_as_the_output_is_refused_and_left_alone() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
     let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 3, "{leftovers:?}");
+}
+
+/// examples/import/: an export and the device file `asenet import` writes of it, run in that
+/// directory; the file checks clean.
+#[test]
+fn the_example_export_imports_to_the_example_file() {
+    let dir = repo_root().join("examples/import");
+    let export = std::fs::read(dir.join("store042.config.json")).unwrap();
+    let imported = import(&Inputs {
+        device: &export,
+        vip: None,
+        cluster: None,
+        model: None,
+        name: None,
+        sources: Sources { device: "store042.config.json", vip: None, cluster: None },
+    })
+    .unwrap();
+    assert_eq!(imported.text, std::fs::read_to_string(dir.join("store042.toml")).unwrap());
+    assert_eq!(crate::support::codes(&imported.text), Vec::<&str>::new());
 }
