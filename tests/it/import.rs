@@ -2,8 +2,6 @@
 //! output checks without input errors (ASE0xx) and is snapshotted; bad values are every one
 //! reported with its JSON path and nothing is written; the same exports give the same bytes.
 
-use std::path::Path;
-
 use asenet::import::{Imported, Inputs, Problem, Sources, import};
 use asenet::model::DeviceModel;
 use asenet::testing::random::SplitMix64;
@@ -395,7 +393,7 @@ fn a_planted_link_as_the_output_is_refused_and_left_alone() {
     let dir = scratch_dir("import-link");
     let victim = dir.join("victim.txt");
     std::fs::write(&victim, "keep").unwrap();
-    for (name, target) in [("link.toml", victim.as_path()), ("dangling.toml", Path::new("/nonexistent/x"))] {
+    for (name, target) in [("link.toml", victim.as_path()), ("dangling.toml", std::path::Path::new("/nonexistent/x"))] {
         let link = dir.join(name);
         std::os::unix::fs::symlink(target, &link).unwrap();
         let output =
