@@ -173,6 +173,18 @@ impl<'s> Reader<'s> {
         Some(members)
     }
 
+    /// An object whose members are not all read, and not reported (a Kubernetes object's
+    /// metadata and status hold many that mean nothing to the device file).
+    pub fn members<'v>(&mut self, node: &Node<'v>, what: &str) -> Option<&'v Map<String, Value>> {
+        match node.value {
+            Some(Value::Object(members)) => Some(members),
+            _ => {
+                self.expected(node, what);
+                None
+            }
+        }
+    }
+
     /// The items of an array, each with its path; `null` or absent is no items.
     pub fn items<'v>(&mut self, node: &Node<'v>, what: &str) -> Vec<Node<'v>> {
         match node.value {
