@@ -445,7 +445,7 @@ pub(super) fn duration_seconds(text: &str) -> Result<i64, &'static str> {
             .ok_or("too long")?;
         rest = next;
     }
-    if nanoseconds % 1_000_000_000 != 0 {
+    if !nanoseconds.is_multiple_of(1_000_000_000) {
         return Err("not a whole number of seconds");
     }
     i64::try_from(nanoseconds / 1_000_000_000).map_err(|_| "too long")
