@@ -3,7 +3,9 @@
 //! every problem names its value (`device.network.interfaces[3].iPv4.subnetMask`) and says
 //! what was expected there.
 
+use std::fmt::Write as _;
 use std::net::Ipv4Addr;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -85,22 +87,65 @@ pub(super) fn parse(text: &str) -> Result<Value, String> {
     })
 }
 
-/// A value of the export and its JSON path; `value` is `None` where the key is absent.
+/// A value of the export and its JSON path; `value` is `None` where the key is absent. The
+/// path is a chain of steps shared with the parent, written out only for a message: reading
+/// a value allocates one step, never a copy of the path so far.
 #[derive(Clone)]
 pub(super) struct Node<'v> {
     pub value: Option<&'v Value>,
-    pub path: String,
+    steps: Option<Rc<Step<'v>>>,
+}
+
+struct Step<'v> {
+    parent: Option<Rc<Step<'v>>>,
+    segment: Segment<'v>,
+}
+
+enum Segment<'v> {
+    Key(&'v str),
+    Index(usize),
 }
 
 impl<'v> Node<'v> {
     pub fn root(value: &'v Value) -> Node<'v> {
-        Node { value: Some(value), path: String::new() }
+        Node { value: Some(value), steps: None }
     }
 
     /// The member `name` of this object (absent when this is not an object).
-    pub fn key(&self, name: &str) -> Node<'v> {
-        let path = if self.path.is_empty() { name.to_owned() } else { format!("{}.{name}", self.path) };
-        Node { value: self.value.and_then(|value| value.get(name)), path }
+    pub fn key(&self, name: &'v str) -> Node<'v> {
+        Node { value: self.value.and_then(|value| value.get(name)), steps: self.step(Segment::Key(name)) }
+    }
+
+    fn index(&self, index: usize, item: &'v Value) -> Node<'v> {
+        Node { value: Some(item), steps: self.step(Segment::Index(index)) }
+    }
+
+    fn step(&self, segment: Segment<'v>) -> Option<Rc<Step<'v>>> {
+        Some(Rc::new(Step { parent: self.steps.clone(), segment }))
+    }
+
+    /// The JSON path: `device.network.interfaces[3].iPv4.subnetMask`; empty for the root.
+    pub fn path(&self) -> String {
+        let mut segments = Vec::new();
+        let mut step = self.steps.as_deref();
+        while let Some(current) = step {
+            segments.push(&current.segment);
+            step = current.parent.as_deref();
+        }
+        let mut path = String::new();
+        for segment in segments.into_iter().rev() {
+            match segment {
+                Segment::Key(name) if path.is_empty() => path.push_str(name),
+                Segment::Key(name) => {
+                    path.push('.');
+                    path.push_str(name);
+                }
+                Segment::Index(index) => {
+                    let _ = write!(path, "[{index}]");
+                }
+            }
+        }
+        path
     }
 
     /// Absent or `null`.
@@ -134,16 +179,13 @@ impl<'s> Reader<'s> {
     }
 
     pub fn problem(&mut self, node: &Node<'_>, message: impl Into<String>) {
-        let path = if node.path.is_empty() { "(the whole file)".to_owned() } else { node.path.clone() };
+        let path = node.path();
+        let path = if path.is_empty() { "(the whole file)".to_owned() } else { path };
         self.problems.push(Problem { source: self.source.to_owned(), path, message: message.into() });
     }
 
     pub fn not_imported(&mut self, node: &Node<'_>, why: impl Into<String>) {
-        self.not_imported.push(NotImported {
-            source: self.source.to_owned(),
-            path: node.path.clone(),
-            why: why.into(),
-        });
+        self.not_imported.push(NotImported { source: self.source.to_owned(), path: node.path(), why: why.into() });
     }
 
     fn expected(&mut self, node: &Node<'_>, what: &str) {
@@ -189,11 +231,9 @@ impl<'s> Reader<'s> {
     pub fn items<'v>(&mut self, node: &Node<'v>, what: &str) -> Vec<Node<'v>> {
         match node.value {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(index, item)| Node { value: Some(item), path: format!("{}[{index}]", node.path) })
-                .collect(),
+            Some(Value::Array(items)) => {
+                items.iter().enumerate().map(|(index, item)| node.index(index, item)).collect()
+            }
             Some(_) => {
                 self.expected(node, what);
                 Vec::new()
