@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 
 use asenet::import::{Inputs, Sources, import};
 use asenet::testing::random::SplitMix64;
+use mimalloc::MiMalloc;
+
+/// The allocator `asenet` runs with (compiler/main.rs).
+#[global_allocator]
+static GLOBAL: MiMalloc = MiMalloc;
 
 fn interface(
     out: &mut String,

@@ -55,10 +55,18 @@ fn utf16(bytes: &[u8], offset: usize, unit: fn([u8; 2]) -> u16, name: &str) -> R
         return Err(format!("the file is {name} text with an odd number of bytes: it was cut off; export it again"));
     }
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    let mut text = String::with_capacity(bytes.len() / 2);
+    // An export is nearly always all ASCII: then each unit is one byte of the text, in one
+    // pass the compiler vectorises (the character loop below took a seventh of an import).
+    if units.clone().all(|unit| unit < 0x80) {
+        let ascii: Vec<u8> = units.map(|unit| unit as u8).collect();
+        return Ok(String::from_utf8(ascii).expect("ASCII is UTF-8"));
+    }
+    let mut utf8 = Vec::with_capacity(bytes.len() / 2);
+    let mut buffer = [0; 4];
     for (index, decoded) in char::decode_utf16(units).enumerate() {
         match decoded {
-            Ok(c) => text.push(c),
+            Ok(c) if c.is_ascii() => utf8.push(c as u8),
+            Ok(c) => utf8.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes()),
             Err(_) => {
                 return Err(format!(
                     "the file is {name} text with a broken character at byte {}: export it again",
@@ -67,7 +75,7 @@ fn utf16(bytes: &[u8], offset: usize, unit: fn([u8; 2]) -> u16, name: &str) -> R
             }
         }
     }
-    Ok(text)
+    Ok(String::from_utf8(utf8).expect("characters encoded as UTF-8"))
 }
 
 /// The text as JSON, or what is wrong with it and where (serde_json's line and column; its
