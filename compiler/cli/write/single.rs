@@ -94,6 +94,7 @@ pub fn read(path: &Path, limit: u64) -> Result<Original, String> {
     if bytes.len() as u64 > limit {
         return Err(format!("cannot read `{shown}`: larger than {} MiB", limit >> 20));
     }
+    pause::at(pause::Point::Read);
     Ok(Original { path: path.to_path_buf(), parent, name: name.to_owned(), file: Some(file), status: opened, bytes })
 }
 
@@ -213,6 +214,7 @@ fn swap(original: &Original, staging: &Path) -> Result<(), String> {
         |error: io::Error| format!("cannot write `{shown}`: {}", super::describe_at(&error, "write", directory));
     match sys::rename_at(&original.parent, staging, &original.parent, name, sys::Rename::Exchange) {
         Ok(()) => {
+            pause::at(pause::Point::Exchanged);
             // `staging` now holds what was at `name`: it must be the file read, untouched.
             if !unchanged(original, staging) {
                 sys::rename_at(&original.parent, staging, &original.parent, name, sys::Rename::Exchange)
@@ -225,5 +227,37 @@ fn swap(original: &Original, staging: &Path) -> Result<(), String> {
             sys::rename_at(&original.parent, staging, &original.parent, name, sys::Rename::Replace).map_err(failed)
         }
         Err(error) => Err(failed(error)),
+    }
+}
+
+/// Stops the writer at one point, for the tests of a save made during a fix
+/// (`tests/it/writer.rs`), compiled only with the `testing` feature: when
+/// `ASENET_TEST_PAUSE` names the point, asenet says `asenet-test-paused: POINT` on standard
+/// error and goes on at the end of its standard input.
+mod pause {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Point {
+        /// The file is read (and, where the kernel gives one, leased).
+        Read,
+        /// The new text is in the file's place, the file read under the staging name, not
+        /// yet checked.
+        Exchanged,
+    }
+
+    #[cfg(not(feature = "testing"))]
+    #[inline(always)]
+    pub fn at(_: Point) {}
+
+    #[cfg(feature = "testing")]
+    pub fn at(point: Point) {
+        use std::io::Read as _;
+        let name = match point {
+            Point::Read => "read",
+            Point::Exchanged => "exchanged",
+        };
+        if std::env::var_os("ASENET_TEST_PAUSE").is_some_and(|wanted| wanted == name) {
+            say!("asenet-test-paused: {name}");
+            let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        }
     }
 }
