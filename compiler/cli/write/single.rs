@@ -38,6 +38,7 @@ use super::sys::{self, DirHandle, Kind, Status};
 
 /// How long a lease is kept after the exchange, and watched: an `open` that looked the file
 /// up just before the exchange asks for write access within it, unless descheduled that long.
+/// (`concurrent_fixes_never_lose_an_editor_save` in tests/it/writer.rs counts on 10 ms.)
 pub const GRACE: Duration = Duration::from_millis(10);
 
 /// How long [`read`] waits for another program to close the file it has open for writing.

@@ -1,6 +1,6 @@
 //! The writer's calls into the operating system, for Linux (and other Unix kernels rustix
-//! speaks to): every `openat`, `statx`, `flock`, `renameat`, `unlinkat`, `fchown` and xattr
-//! call of asenet is here, and nowhere else. The rest of `write` speaks only of this
+//! speaks to): every `openat`, `statx`, `flock`, `renameat`, `unlinkat`, `fchown`, xattr and
+//! lease (`fcntl`) call of asenet is here, and nowhere else. The rest of `write` speaks only of this
 //! module's types ([`DirHandle`], [`Status`], [`Kind`], [`Mount`]), so a Windows backend is a
 //! second file with the same functions beside this one.
 //!
