@@ -336,6 +336,21 @@ fn inlay_hints_definitions_and_symbols() {
 }
 
 #[test]
+fn code_lenses_show_each_services_addresses_above_its_table() {
+    let mut client = Client::start(true);
+    let text = fixture("tests/fixtures/ASE405/quiet.toml");
+    client.open(URI, &text);
+    let lenses = client.ok("textDocument/codeLens", json!({ "textDocument": { "uri": URI } }));
+    let lenses = lenses.as_array().unwrap();
+    assert_eq!(lenses.len(), text.matches("[[services]]").count(), "{lenses:#?}");
+    assert_eq!(lenses[0]["range"]["start"], at(&text, "[[services]]", 0));
+    let titles: Vec<&str> = lenses.iter().map(|lens| lens["command"]["title"].as_str().unwrap()).collect();
+    assert!(titles.iter().any(|title| title.contains("external IP 192.168.10.4")), "{titles:?}");
+    assert!(titles.iter().all(|title| title.contains("cluster IP ")), "{titles:?}");
+    client.shutdown();
+}
+
+#[test]
 fn a_file_that_is_not_a_device_file_gets_nothing() {
     let mut client = Client::start(false);
     let uri = "file:///repo/Cargo.toml";
@@ -349,6 +364,7 @@ fn a_file_that_is_not_a_device_file_gets_nothing() {
     assert_eq!(client.ok("textDocument/codeAction", actions), Value::Null);
     let hints = json!({ "textDocument": { "uri": uri }, "range": range });
     assert_eq!(client.ok("textDocument/inlayHint", hints), Value::Null);
+    assert_eq!(client.ok("textDocument/codeLens", json!({ "textDocument": { "uri": uri } })), Value::Null);
     client.shutdown();
 }
 
