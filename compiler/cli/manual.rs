@@ -119,6 +119,23 @@ pub static PAGES: &[Page] = &[
         ],
     },
     Page {
+        command: "import",
+        examples: &[
+            ("asenet import --device config.json -o sites/store042.toml", "a device file from the export"),
+            (
+                "asenet import --device config.json --vip vip.json --model pro-2 -o sites/plant7.toml",
+                "a two-node Pro 2 with its virtual IPs",
+            ),
+        ],
+        exit_status: &[
+            (0, "The device file was printed or written; what was not imported is said on stderr."),
+            (
+                2,
+                "An export has a value that is not what its field holds (each one is said), or cannot be read: nothing written.",
+            ),
+        ],
+    },
+    Page {
         command: "explain",
         examples: &[
             ("asenet explain ASE203", "a rule's documentation, by code"),

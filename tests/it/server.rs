@@ -737,6 +737,37 @@ fn a_huge_header_is_refused_at_its_limit_without_echoing_it() {
     assert!(stderr.starts_with("error: asenet server: a message header longer than"), "{stderr}");
 }
 
+/// CI, 2026-12-07: the test above saw exit code 1 under load. The server looked at whether
+/// its reader thread had finished to learn why the input ended, and the thread dropped its
+/// end of the channel (the server saw the input end) before it counted as finished: a
+/// refused header read as an input that simply ended. The testing build holds the reader in
+/// that window (`ASENET_TEST_READER_LINGERS`), where the old server answered 1 every time.
+#[test]
+fn a_refused_header_is_exit_code_2_however_late_the_reader_ends() {
+    use std::process::{Command, Stdio};
+    for input in [&b"Content-Length: 2\r\nX: "[..], &b"Content-Length: x\r\n\r\n"[..]] {
+        let mut input = input.to_vec();
+        input.resize(input.len() + (8 << 10), b'a');
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+            .arg("server")
+            .env("ASENET_TEST_READER_LINGERS", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.starts_with("error: asenet server: "), "{stderr}");
+    }
+}
+
 #[test]
 fn a_body_that_is_not_json_rpc_is_answered_and_the_session_goes_on() {
     // Finding 9: malformed input ended the session (exit 2); JSON-RPC answers it with an error
