@@ -143,6 +143,12 @@ pub mod markdown {
         text.chars().map(|c| if super::breaks_lines(c) { ' ' } else { c }).collect()
     }
 
+    /// asenet's own sentence as one cell of a table row: on one line, and a `|` (even inside a
+    /// code span, as GitHub reads tables) cannot end the cell.
+    pub fn table_cell(text: &str) -> String {
+        prose(text).replace('|', "\\|")
+    }
+
     /// `text` as a fenced code block of `language`, whose fence no line of `text` can close.
     pub fn code_block(language: &str, text: &str) -> String {
         let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
@@ -289,6 +295,12 @@ pub mod terminal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_cell_stays_one_cell_on_one_line() {
+        assert_eq!(markdown::table_cell("a `b` c"), "a `b` c");
+        assert_eq!(markdown::table_cell("a | b\nc"), "a \\| b c");
+    }
 
     #[test]
     fn powershell_strings_expand_nothing_and_keep_controls_outside_quotes() {

@@ -145,7 +145,14 @@ pub static PAGES: &[Page] = &[
     },
     Page {
         command: "rules",
-        examples: &[("asenet rules", "every rule, one a line"), ("asenet rules --format json", "for scripts")],
+        examples: &[
+            ("asenet rules", "every rule, one a line"),
+            ("asenet rules --format json", "for scripts"),
+            (
+                "asenet rules --format markdown > rules.md",
+                "a table for a wiki or a pull request, linked to docs/rules.md",
+            ),
+        ],
         exit_status: &[(0, "The rules were printed."), (2, "Standard output cannot be written.")],
     },
     Page {
