@@ -538,3 +538,31 @@ fn no_mutation_of_a_cluster_export_panics_or_imports_an_input_error() {
         }
     }
 }
+
+/// Import reproduces, check judges: a device whose Kubernetes node IPs are off its compute
+/// subnet imports as it is, and `check` names the problem.
+#[test]
+fn a_misconfigured_device_imports_and_check_names_its_problem() {
+    let text = asenet_text(&bytes("exports/ap5gc-2312.json"));
+    let text = text.replace("10.232.40.20-10.232.40.25", "10.99.40.20-10.99.40.25");
+    let imported = run(text.as_bytes(), None, None).unwrap();
+    assert!(imported.text.contains("node_ips = \"10.99.40.20-10.99.40.25\""), "{}", imported.text);
+    let codes = crate::support::codes(&imported.text);
+    assert!(codes.contains(&"ASE103"), "{codes:?}");
+    assert!(!codes.iter().any(|code| code.starts_with("ASE0")), "{codes:?}");
+}
+
+#[test]
+fn the_name_given_replaces_the_exports() {
+    let imported = import(&Inputs {
+        device: &bytes("exports/ap5gc-2403.json"),
+        vip: None,
+        cluster: None,
+        model: None,
+        name: Some("site-7"),
+        sources: Sources { device: "CONFIG.json", vip: None, cluster: None },
+    })
+    .unwrap();
+    assert!(imported.text.contains("[device]\nname = \"site-7\"\n"), "{}", imported.text);
+    assert!(!imported.text.contains("DBE-2QBV9Y3"));
+}
