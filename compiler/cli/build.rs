@@ -56,6 +56,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
         };
         let Some(built) = compile(&name, source, &previous, out) else { return Ok(ExitCode::from(FAILURE)) };
         report_human(&name, source, &built.diagnostics);
+        report_notes(&built.notes);
         check_artifacts(&built.files)?;
         return Ok(check(dir.as_ref(), out, &built.files, &previous, options.diff));
     }
@@ -85,6 +86,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
         },
     };
     report_human(&name, source, &built.diagnostics);
+    report_notes(&built.notes);
     check_artifacts(&built.files)?;
     match write::tree::replace(&dir, &built.files, &previous) {
         Ok(written) => {
@@ -106,6 +108,13 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
             };
             Err(format!("{}; `{}`: {state}", failure.message, out.display()))
         }
+    }
+}
+
+/// Why an artifact was not written, one `note:` line each on stderr.
+fn report_notes(notes: &[String]) {
+    for note in notes {
+        say!("note: {note}");
     }
 }
 

@@ -238,6 +238,18 @@ fn device(old: &Side, new: &Side, out: &mut Vec<Change>) {
                 ),
         );
     }
+    let (old_layout, new_layout) = (old.package_layout(), new.package_layout());
+    if old_layout != new_layout {
+        out.push(
+            Change::new(Class::Reapply, Section::Device, "device", "package layout")
+                .values(Some(old_layout.release()), Some(new_layout.release()))
+                .because(
+                    "device/network.json is written in the layout of another release: apply the rebuilt package to \
+                     a device that runs it",
+                    &facts::PACKAGE_LAYOUTS,
+                ),
+        );
+    }
     let text = |value: &Option<crate::model::Located<String>>| value.as_ref().map(|v| v.value.clone());
     for (what, before, after) in
         [("name", text(&old.name), text(&new.name)), ("domain", text(&old.domain), text(&new.domain))]
@@ -585,6 +597,14 @@ fn feeds(path: &str) -> &'static [Section] {
         "routes/apply-bgp.ps1" | "routes/remove-bgp.ps1" => &[Section::BgpPeer],
         _ if path.starts_with("dns/") => &[Section::Dns, Section::Device, Section::Service, Section::Kubernetes],
         _ if path.starts_with("private5g/") => &[Section::PacketCore, Section::VirtualNetwork, Section::Device],
+        _ if path.starts_with("device/") => &[
+            Section::Device,
+            Section::Port,
+            Section::Switch,
+            Section::VirtualNetwork,
+            Section::Kubernetes,
+            Section::VirtualIp,
+        ],
         _ => &[],
     }
 }

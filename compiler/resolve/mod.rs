@@ -147,6 +147,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             nodes: Located::new(NodeCount::One, header),
             domain: None,
             node_names: None,
+            software_version: None,
         };
     };
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
@@ -194,7 +195,27 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         nodes,
         domain: raw.domain.as_ref().map(located),
         node_names: raw.node_names.as_ref().and_then(|names| resolve_node_names(names, nodes, sink)),
+        software_version: raw.software_version.as_ref().and_then(|version| resolve_software_version(version, sink)),
     }
+}
+
+/// `software_version`: a release `YYMM` inside [`bounds::SOFTWARE_VERSION`].
+fn resolve_software_version(raw: &Spanned<i64>, sink: &mut Sink) -> Option<Located<u16>> {
+    let version = *raw.get_ref();
+    if let (true, Ok(release)) = (bounds::SOFTWARE_VERSION.allows(version), u16::try_from(version)) {
+        return Some(Located::new(release, raw.span()));
+    }
+    let allowed = bounds::SOFTWARE_VERSION.describe();
+    sink.push(
+        Diagnostic::new(&INVALID_VALUE, raw.span(), format!("`{version}` is not a software release"))
+            .with_primary_label(allowed)
+            .with_help(
+                "write the release as `YYMM`, as `Get-HcsApplianceInfo` gives it in `FriendlySoftwareVersionNumber` \
+                 (`software_version = 2403`); it picks the layout of `device/network.json` (see \
+                 docs/device-facts.md#package-layouts)",
+            ),
+    );
+    None
 }
 
 /// The port a `[ports.X]` table is: its name's, or, for a misspelt name (`port3`), the one
