@@ -61,11 +61,8 @@ fn to_json<T: Serialize>(value: &T) -> String {
 pub fn package(network: &Network) -> Result<Package, Vec<String>> {
     let mut reasons = Vec::new();
     let layout = network.device.package_layout();
-    let names: Option<Vec<&str>> = network
-        .device
-        .node_names
-        .as_ref()
-        .map(|names| names.value.iter().map(|name| name.value.as_str()).collect());
+    let names: Option<Vec<&str>> =
+        network.device.node_names.as_ref().map(|names| names.value.iter().map(|name| name.value.as_str()).collect());
     if names.is_none() {
         reasons.push(
             "`device/network.json` is not written: `[device]` has no `node_names`, and the device applies a \
@@ -116,9 +113,7 @@ pub fn package(network: &Network) -> Result<Package, Vec<String>> {
     let interfaces = network.ports.iter().flat_map(|port| interfaces(port, &names)).collect();
     let switches = network.switches.iter().map(|switch| virtual_switch(network, switch, layout)).collect();
     let virtual_networks = network.virtual_networks.iter().map(|vnet| virtual_network(vnet, layout)).collect();
-    Ok(Package {
-        device: PackageDevice { network: PackageNetwork { interfaces, switches, virtual_networks } },
-    })
+    Ok(Package { device: PackageDevice { network: PackageNetwork { interfaces, switches, virtual_networks } } })
 }
 
 /// Port1 of every node keeps the device's one static setup address (see
