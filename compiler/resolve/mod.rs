@@ -36,7 +36,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
     let known_nodes = match raw.device.as_ref() {
         Some(raw_device) if unreadable(&raw_device.unreadable, "nodes") => None,
         Some(raw_device) => match raw_device.nodes.as_ref() {
-            Some(given) if device.nodes.span != Span::from(given.span()) => None,
+            Some(given) if device.nodes.span != given.span() => None,
             _ => Some(device.nodes),
         },
         None => Some(device.nodes),
