@@ -421,7 +421,9 @@ fn merge_ports(
                 &entry.node,
                 format!(
                     "{} of node `{}` is listed twice (first at `{}`)",
-                    entry.port, nodes[entry.node_index], first.node.path
+                    entry.port,
+                    nodes[entry.node_index],
+                    first.node.path()
                 ),
             );
             valid = false;

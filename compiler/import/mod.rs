@@ -16,8 +16,10 @@
 //!   and the reader that keeps each value's JSON path.
 //! - `device.rs`: the configuration export (both vSwitch layouts, both `network` forms).
 //! - `vip.rs`: the virtual IPs.
+//! - `cluster.rs`: the cluster's services and MetalLB's BGP peers.
 //! - `write.rs`: the device file's text.
 
+mod cluster;
 mod device;
 mod json;
 mod vip;
@@ -31,7 +33,7 @@ pub struct Inputs<'a> {
     pub device: &'a [u8],
     /// `Get-DeviceVip | to-json`.
     pub vip: Option<&'a [u8]>,
-    /// `kubectl get services,ipaddresspools.metallb.io,... -A -o json` (not read yet).
+    /// `kubectl get services,ipaddresspools.metallb.io,... -A -o json`.
     pub cluster: Option<&'a [u8]>,
     /// The model, where the export cannot tell it (`--model`).
     pub model: Option<DeviceModel>,
@@ -88,7 +90,8 @@ impl std::fmt::Display for Problem {
 impl std::fmt::Display for NotImported {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let path = crate::escape::terminal::line(&self.path);
-        write!(formatter, "{}: {path}: {}", crate::escape::terminal::line(&self.source), self.why)
+        let why = crate::escape::terminal::line(&self.why);
+        write!(formatter, "{}: {path}: {why}", crate::escape::terminal::line(&self.source))
     }
 }
 
@@ -116,17 +119,22 @@ pub fn import(inputs: &Inputs<'_>) -> Result<Imported, Vec<Problem>> {
             })
         }
     };
-    if let Some(bytes) = inputs.cluster {
-        let source = inputs.sources.cluster.unwrap_or("CLUSTER.json");
-        if let Some(value) = read(bytes, source, &mut problems) {
-            let mut reader = json::Reader::new(source);
-            reader.not_imported(&json::Node::root(&value), "the cluster's services are not imported yet");
-            not_imported.append(&mut reader.not_imported);
+    let cluster = match inputs.cluster {
+        None => Some(None),
+        Some(bytes) => {
+            let source = inputs.sources.cluster.unwrap_or("CLUSTER.json");
+            read(bytes, source, &mut problems).and_then(|value| {
+                let mut reader = json::Reader::new(source);
+                let cluster = cluster::read(&value, device.as_ref(), &mut reader);
+                problems.append(&mut reader.problems);
+                not_imported.append(&mut reader.not_imported);
+                cluster.map(Some)
+            })
         }
-    }
-    match (device, vips) {
-        (Some(device), Some(vips)) if problems.is_empty() => {
-            let text = write::device_file(&device, &vips, &inputs.sources, &not_imported);
+    };
+    match (device, vips, cluster) {
+        (Some(device), Some(vips), Some(cluster)) if problems.is_empty() => {
+            let text = write::device_file(&device, &vips, cluster.as_ref(), &inputs.sources, &not_imported);
             Ok(Imported { text, not_imported })
         }
         _ => Err(problems),

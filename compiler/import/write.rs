@@ -6,6 +6,8 @@
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
+use super::cluster::Cluster;
+use super::cluster::{ClusterIp, TargetPort};
 use super::device::{Addressing, Device, Lease};
 use super::vip::{VipAddress, VirtualIp};
 use super::{NotImported, Sources};
@@ -15,6 +17,7 @@ use crate::model::Keyword;
 pub(super) fn device_file(
     device: &Device,
     vips: &[VirtualIp],
+    cluster: Option<&Cluster>,
     sources: &Sources<'_>,
     not_imported: &[NotImported],
 ) -> String {
@@ -89,6 +92,10 @@ pub(super) fn device_file(
         if let Some(pool) = network.ip_pool {
             line(&mut out, "ip_pool", &string(&range(pool)));
         }
+    }
+
+    if let Some(cluster) = cluster {
+        services_and_peers(&mut out, cluster);
     }
 
     for vip in vips {
@@ -167,5 +174,54 @@ fn lease_comment(out: &mut String, lease: &Lease, per_node: bool) {
         let _ = writeln!(out, "# DHCP{node}: no lease now");
     } else {
         let _ = writeln!(out, "# DHCP lease{node}: {}", parts.join(", "));
+    }
+}
+
+fn services_and_peers(out: &mut String, cluster: &Cluster) {
+    for service in &cluster.services {
+        out.push_str("\n[[services]]\n");
+        line(out, "name", &string(&service.name));
+        line(out, "namespace", &string(&service.namespace));
+        line(out, "type", &string(service.kind.as_str()));
+        let ports = service.ports.iter().map(|port| {
+            let mut fields =
+                vec![format!("port = {}", port.port), format!("protocol = {}", string(port.protocol.as_str()))];
+            match &port.target_port {
+                Some(TargetPort::Number(number)) => fields.push(format!("target_port = {number}")),
+                Some(TargetPort::Name(name)) => fields.push(format!("target_port = {}", string(name))),
+                None => {}
+            }
+            if let Some(node_port) = port.node_port {
+                fields.push(format!("node_port = {node_port}"));
+            }
+            format!("{{ {} }}", fields.join(", "))
+        });
+        line(out, "ports", &list(ports));
+        match service.cluster_ip {
+            Some(ClusterIp::Headless) => line(out, "cluster_ip", &string("None")),
+            Some(ClusterIp::Address(address)) => line(out, "cluster_ip", &string(&address.to_string())),
+            None => {}
+        }
+        if let Some(address) = service.load_balancer_ip {
+            line(out, "load_balancer_ip", &string(&address.to_string()));
+        }
+        if let Some(key) = &service.share_ip {
+            line(out, "share_ip", &string(key));
+        }
+        if !service.selector.is_empty() {
+            let pairs: Vec<String> =
+                service.selector.iter().map(|(label, value)| format!("{} = {}", key(label), string(value))).collect();
+            line(out, "selector", &format!("{{ {} }}", pairs.join(", ")));
+        }
+    }
+    for peer in &cluster.bgp_peers {
+        out.push_str("\n[[bgp_peers]]\n");
+        line(out, "switch", &string(&peer.switch));
+        line(out, "peer_address", &string(&peer.peer_address.to_string()));
+        line(out, "peer_asn", &peer.peer_asn.to_string());
+        line(out, "self_asn", &peer.self_asn.to_string());
+        if let Some(hold_time) = peer.hold_time {
+            line(out, "hold_time", &hold_time.to_string());
+        }
     }
 }

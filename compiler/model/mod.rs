@@ -335,6 +335,21 @@ impl Keyword for VirtualIpType {
     }
 }
 
+/// The device's system namespaces (see docs/device-facts.md#reserved-namespaces): where a
+/// service is the device's own (`reserved-namespace` refuses them in a file, `asenet import`
+/// leaves the cluster's out).
+pub const RESERVED_NAMESPACES: &[&str] = &[
+    "kube-system",
+    "metallb-system",
+    "dbe-namespace",
+    "default",
+    "kubernetes-dashboard",
+    "kube-node-lease",
+    "kube-public",
+    "iotedge",
+    "azure-arc",
+];
+
 /// Why `name` is not a node name (1 to 15 letters, digits or hyphens, as Windows names a
 /// computer; see docs/device-facts.md#node-names); `None` when it is one.
 pub fn node_name_problem(name: &str) -> Option<String> {

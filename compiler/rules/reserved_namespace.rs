@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
 use crate::model::Network;
+use crate::model::RESERVED_NAMESPACES as RESERVED;
 
 declare_rule! {
     /// ## What it does
@@ -52,19 +53,6 @@ declare_rule! {
         summary: "a service in a system namespace, `default` included, also when `namespace` is left out",
     };
 }
-
-/// The device's system namespaces (see docs/device-facts.md#reserved-namespaces).
-const RESERVED: &[&str] = &[
-    "kube-system",
-    "metallb-system",
-    "dbe-namespace",
-    "default",
-    "kubernetes-dashboard",
-    "kube-node-lease",
-    "kube-public",
-    "iotedge",
-    "azure-arc",
-];
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
     if network.kubernetes.is_none() {

@@ -133,22 +133,42 @@ pub fn allocation(network: &Network) {
 }
 
 /// `bytes` as each export `asenet import` reads (the configuration, with and without a
-/// model given; the virtual IPs beside a two-node export): it never panics, gives the same
-/// answer twice, every problem has a path, and what it imports reads without input errors
-/// (ASE0xx) and checks as every file does.
-pub fn import_holds(bytes: &[u8], two_node_export: &[u8]) {
+/// model given; the virtual IPs beside `two_node`, a two-node configuration export; the
+/// cluster's objects beside `with_kubernetes`, one with Kubernetes): it never panics, gives
+/// the same answer twice, every problem has a path, and what it imports reads without input
+/// errors (ASE0xx) and holds every invariant of a checked file.
+pub fn import_holds(bytes: &[u8], two_node: &[u8], with_kubernetes: &[u8]) {
     use crate::import::{Inputs, Sources, import};
     use crate::model::DeviceModel;
-    let sources = Sources { device: "CONFIG.json", vip: Some("VIP.json"), cluster: None };
-    /// The configuration export, the VIP export, `--model`.
-    type Case<'a> = (&'a [u8], Option<&'a [u8]>, Option<DeviceModel>);
-    let cases: [Case<'_>; 3] = [
-        (bytes, None, None),
-        (bytes, None, Some(DeviceModel::Pro2)),
-        (two_node_export, Some(bytes), Some(DeviceModel::Pro2)),
+    let none = Sources { device: "CONFIG.json", vip: None, cluster: None };
+    let cases = [
+        Inputs { device: bytes, vip: None, cluster: None, model: None, name: None, sources: Sources { ..none } },
+        Inputs {
+            device: bytes,
+            vip: None,
+            cluster: None,
+            model: Some(DeviceModel::Pro2),
+            name: None,
+            sources: Sources { ..none },
+        },
+        Inputs {
+            device: two_node,
+            vip: Some(bytes),
+            cluster: None,
+            model: Some(DeviceModel::Pro2),
+            name: None,
+            sources: Sources { vip: Some("VIP.json"), ..none },
+        },
+        Inputs {
+            device: with_kubernetes,
+            vip: None,
+            cluster: Some(bytes),
+            model: None,
+            name: None,
+            sources: Sources { cluster: Some("CLUSTER.json"), ..none },
+        },
     ];
-    for (device, vip, model) in cases {
-        let inputs = Inputs { device, vip, cluster: None, model, name: None, sources: Sources { ..sources } };
+    for inputs in cases {
         let result = import(&inputs);
         match &result {
             Ok(imported) => {

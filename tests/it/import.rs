@@ -274,6 +274,7 @@ fn no_mutation_of_an_export_panics_or_imports_an_input_error() {
     ];
     let mut random = SplitMix64::new(19);
     let two_node = bytes("exports/two-node-pro-2.json");
+    let store = std::fs::read(repo_root().join("examples/import/store042.config.json")).unwrap();
     for case in CASES {
         let text = asenet_text(&bytes(case.device));
         let original: Value = serde_json::from_str(&text).unwrap();
@@ -289,7 +290,7 @@ fn no_mutation_of_an_export_panics_or_imports_an_input_error() {
             }
             // The fuzz target's invariants (fuzz/fuzz_targets/import_json.rs), on every 10th.
             if random.below(10) == 0 {
-                asenet::testing::invariants::import_holds(&bytes, &two_node);
+                asenet::testing::invariants::import_holds(&bytes, &two_node, &store);
             }
         }
     }
@@ -424,4 +425,144 @@ fn the_example_export_imports_to_the_example_file() {
     .unwrap();
     assert_eq!(imported.text, std::fs::read_to_string(dir.join("store042.toml")).unwrap());
     assert_eq!(crate::support::codes(&imported.text), Vec::<&str>::new());
+}
+
+fn run_with_cluster(device: &[u8], cluster: &[u8], model: Option<DeviceModel>) -> Result<Imported, Vec<Problem>> {
+    import(&Inputs {
+        device,
+        vip: None,
+        cluster: Some(cluster),
+        model,
+        name: None,
+        sources: Sources { device: "CONFIG.json", vip: None, cluster: Some("CLUSTER.json") },
+    })
+}
+
+fn store() -> Vec<u8> {
+    std::fs::read(repo_root().join("examples/import/store042.config.json")).unwrap()
+}
+
+#[test]
+fn the_cluster_pins_todays_addresses_and_leaves_the_devices_own_out() {
+    let imported = run_with_cluster(&store(), &bytes("exports/store042.cluster.json"), None).unwrap();
+    let text = &imported.text;
+    insta::assert_snapshot!("import_store042_with_cluster", text);
+    assert_eq!(crate::support::codes(text), Vec::<&str>::new(), "{text}");
+    // The device's namespaces (default, kube-system, iotedge) stay out; edgehub is said.
+    for own in ["name = \"kubernetes\"", "kube-dns", "edgehub\"", "172.28.0.1\"", "172.28.0.10\""] {
+        assert!(!text.contains(own), "{own} in:\n{text}");
+    }
+    let paths: Vec<&str> = imported.not_imported.iter().map(|item| item.path.as_str()).collect();
+    assert_eq!(paths, ["items[2]", "items[9]"]);
+    assert!(!text.contains("SECRET") && !text.contains("keepalive"), "{text}");
+    // Today's addresses, pinned: allocation moves nothing.
+    let network = asenet::check(text).network.unwrap();
+    let pinned: Vec<(String, Option<String>, Option<String>)> = network
+        .services
+        .iter()
+        .map(|service| {
+            (
+                service.name.value.clone(),
+                service.cluster_ip.as_ref().map(|ip| ip.value.to_string()),
+                service.load_balancer_ip.as_ref().map(|ip| ip.value.to_string()),
+            )
+        })
+        .collect();
+    let expected = [
+        ("api", Some("172.28.0.60"), None),
+        ("historian", Some("172.28.0.70"), None),
+        ("sensors", None, None),
+        ("web", Some("172.28.0.50"), Some("192.168.10.41")),
+        ("web-udp", Some("172.28.0.51"), Some("192.168.10.41")),
+    ];
+    let expected: Vec<(String, Option<String>, Option<String>)> = expected
+        .iter()
+        .map(|(name, cluster, external)| (name.to_string(), cluster.map(str::to_owned), external.map(str::to_owned)))
+        .collect();
+    assert_eq!(pinned, expected);
+    assert!(text.contains("[[bgp_peers]]\nswitch = \"vswitch-port3\"\npeer_address = \"192.168.10.1\"\npeer_asn = 64512\nself_asn = 64513\nhold_time = 90\n"));
+}
+
+#[test]
+fn bad_cluster_values_are_reported_with_their_paths() {
+    let cluster: Value = serde_json::from_slice(&bytes("exports/store042.cluster.json")).unwrap();
+    let mutate = |edit: &dyn Fn(&mut Value)| {
+        let mut cluster = cluster.clone();
+        edit(&mut cluster);
+        problems(run_with_cluster(&store(), &serde_json::to_vec(&cluster).unwrap(), None))
+    };
+    let found = mutate(&|cluster| cluster["items"][12]["spec"]["holdTime"] = "90".into());
+    assert_eq!(found[0].0, "items[12].spec.holdTime");
+    assert!(found[0].1.contains("a number without a unit"), "{found:?}");
+    let found = mutate(&|cluster| cluster["items"][5]["spec"]["ports"][0]["protocol"] = "HTTP".into());
+    assert_eq!(
+        found,
+        [("items[5].spec.ports[0].protocol".to_owned(), "expected TCP, UDP or SCTP, found `HTTP`".to_owned())]
+    );
+    let found = mutate(&|cluster| cluster["items"][3]["spec"]["clusterIP"] = "None".into());
+    assert_eq!(found[0].0, "items[3].spec.clusterIP");
+    let found = mutate(&|cluster| cluster["items"][3]["spec"]["selector"]["app"] = "not a label!".into());
+    assert_eq!(found[0].0, "items[3].spec.selector.app");
+    let found = mutate(&|cluster| cluster["kind"] = "ServiceList".into());
+    assert_eq!(found[0].0, "kind");
+    // Services need the device's Kubernetes; BGP peers its compute switch.
+    let found = problems(run_with_cluster(
+        &bytes("exports/secrets-mini-r.json"),
+        &bytes("exports/store042.cluster.json"),
+        Some(DeviceModel::MiniR),
+    ));
+    let paths: Vec<&str> = found.iter().map(|(path, _)| path.as_str()).collect();
+    assert_eq!(paths, ["items[12]", "items"], "{found:?}");
+}
+
+#[test]
+fn no_mutation_of_a_cluster_export_panics_or_imports_an_input_error() {
+    // One JSON value each, separated by `|`.
+    const VALUES: &str = r#"null|true|0|-1|70000|""|"None"|"LoadBalancer"|"NodePort"|"ExternalName"|"10.0.0.300"|"fd00::1"|"192.168.10.41"|"1.5s"|"1m"|"kube-system"|"a b"|[]|{}|"SCTP"|31000"#;
+    let values: Vec<&str> = VALUES.split('|').collect();
+    let (store, two_node) = (store(), bytes("exports/two-node-pro-2.json"));
+    let original: Value = serde_json::from_slice(&bytes("exports/store042.cluster.json")).unwrap();
+    let leaves = leaf_paths(&original, &mut Vec::new());
+    let mut random = SplitMix64::new(25);
+    for round in 0..400 {
+        let path = &leaves[random.below(leaves.len() as u64) as usize];
+        let value: Value = serde_json::from_str(values[random.below(values.len() as u64) as usize]).unwrap();
+        let mut mutated = original.clone();
+        *pointer(&mut mutated, path) = value;
+        let cluster = serde_json::to_vec(&mutated).unwrap();
+        if let Ok(imported) = run_with_cluster(&store, &cluster, None) {
+            assert_eq!(input_errors(&imported.text), Vec::<String>::new(), "at {path:?}");
+        }
+        if round % 20 == 0 {
+            asenet::testing::invariants::import_holds(&cluster, &two_node, &store);
+        }
+    }
+}
+
+/// Import reproduces, check judges: a device whose Kubernetes node IPs are off its compute
+/// subnet imports as it is, and `check` names the problem.
+#[test]
+fn a_misconfigured_device_imports_and_check_names_its_problem() {
+    let text = asenet_text(&bytes("exports/ap5gc-2312.json"));
+    let text = text.replace("10.232.40.20-10.232.40.25", "10.99.40.20-10.99.40.25");
+    let imported = run(text.as_bytes(), None, None).unwrap();
+    assert!(imported.text.contains("node_ips = \"10.99.40.20-10.99.40.25\""), "{}", imported.text);
+    let codes = crate::support::codes(&imported.text);
+    assert!(codes.contains(&"ASE103"), "{codes:?}");
+    assert!(!codes.iter().any(|code| code.starts_with("ASE0")), "{codes:?}");
+}
+
+#[test]
+fn the_name_given_replaces_the_exports() {
+    let imported = import(&Inputs {
+        device: &bytes("exports/ap5gc-2403.json"),
+        vip: None,
+        cluster: None,
+        model: None,
+        name: Some("site-7"),
+        sources: Sources { device: "CONFIG.json", vip: None, cluster: None },
+    })
+    .unwrap();
+    assert!(imported.text.contains("[device]\nname = \"site-7\"\n"), "{}", imported.text);
+    assert!(!imported.text.contains("DBE-2QBV9Y3"));
 }
