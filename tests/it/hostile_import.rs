@@ -107,3 +107,16 @@ fn bidirectional_controls_are_escaped_and_names_still_round_trip() {
     assert!(stderr(&output).contains("\\u{202e}"), "{}", stderr(&output));
     assert!(!raw(&stderr(&output)) && !raw(&stdout(&output)), "{}", stderr(&output));
 }
+
+/// Finding 3: `-o -` wrote a new file named `-` in the working directory, where `--device -`
+/// reads standard input and every other tool's `-o -` writes standard output. Now `-o -` is
+/// standard output, and no file `-` appears.
+#[test]
+fn dash_as_the_output_is_standard_output_not_a_file_named_dash() {
+    let dir = scratch_dir("import-dash");
+    std::fs::write(dir.join("config.json"), export()).unwrap();
+    let output = crate::support::run_in(&dir, &[], &["import", "--device", "config.json", "-o", "-"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("name = \"DBE-2QBV9Y3\""), "{}", stdout(&output));
+    assert!(!dir.join("-").exists(), "a file named `-` was written");
+}
