@@ -120,3 +120,67 @@ fn dash_as_the_output_is_standard_output_not_a_file_named_dash() {
     assert!(stdout(&output).contains("name = \"DBE-2QBV9Y3\""), "{}", stdout(&output));
     assert!(!dir.join("-").exists(), "a file named `-` was written");
 }
+
+/// Names of any characters (controls, quotes, brackets, `#`, bidirectional controls, letters
+/// of every script), hostile ones weighted in.
+fn any_name() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let hostile = prop::sample::select(vec![
+        "\"", "'", "\\", "\n", "\r", "\t", "\0", "\u{7f}", "\u{85}", "\u{2028}", "]", "[", "#", "=", ".", "`", "$(",
+        "\u{202E}", "\u{2066}", "\u{200F}", "\u{feff}", "ü", "店", "😀", "e\u{301}", " ", "\\u0041", "'''", "\"\"\"",
+    ]);
+    prop::collection::vec(prop_oneof![hostile.prop_map(str::to_owned), any::<char>().prop_map(String::from)], 0..12)
+        .prop_map(|parts| parts.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(64),
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Import writes every name of the export so that the device file reads back exactly
+    /// that name, in its place, and the file has no input error (ASE0xx) whatever the names.
+    #[test]
+    fn every_name_reads_back_exactly_and_the_file_has_no_input_error(
+        device in any_name(),
+        domain in any_name(),
+        switch in any_name(),
+        network in any_name(),
+    ) {
+        let mut value: Value = serde_json::from_str(&export()).unwrap();
+        value["device"]["deviceEndpoint"]["name"] = Value::String(device.clone());
+        value["device"]["deviceEndpoint"]["dnsDomain"] = Value::String(domain.clone());
+        value["device"]["network"]["vSwitches"][1]["name"] = Value::String(switch.clone());
+        for index in 0..2 {
+            value["device"]["network"]["virtualNetworks"][index]["vSwitchName"] = Value::String(switch.clone());
+        }
+        value["device"]["network"]["virtualNetworks"][0]["name"] = Value::String(network.clone());
+        let imported = match run(&serde_json::to_string(&value).unwrap()) {
+            Ok(imported) => imported,
+            // The one name the export cannot hold: a switch named as another.
+            Err(problems) if ["vswitch-port2", "vswitch-port6"].contains(&switch.as_str()) => {
+                proptest::prop_assert!(problems.iter().any(|problem| problem.message.contains("listed twice")));
+                return Ok(());
+            }
+            Err(problems) => return Err(proptest::test_runner::TestCaseError::fail(format!("{problems:#?}"))),
+        };
+        let parsed: toml::Table = toml::from_str(&imported.text).map_err(|error| {
+            proptest::test_runner::TestCaseError::fail(format!("{error}\n{}", imported.text))
+        })?;
+        proptest::prop_assert_eq!(parsed["device"]["name"].as_str(), Some(device.as_str()));
+        let read_domain = parsed["device"].get("domain").and_then(toml::Value::as_str).unwrap_or("");
+        proptest::prop_assert_eq!(read_domain, domain.as_str());
+        proptest::prop_assert!(parsed["switches"].as_table().unwrap().contains_key(&switch), "{}", imported.text);
+        let networks = parsed["virtual_networks"].as_array().unwrap();
+        proptest::prop_assert_eq!(networks[0]["name"].as_str(), Some(network.as_str()));
+        proptest::prop_assert_eq!(networks[1]["switch"].as_str(), Some(switch.as_str()));
+        let input_errors: Vec<String> = asenet::check(&imported.text)
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.code().starts_with("ASE0"))
+            .map(|diagnostic| format!("{} {}", diagnostic.code(), diagnostic.message))
+            .collect();
+        proptest::prop_assert!(input_errors.is_empty(), "{input_errors:?}\n{}", imported.text);
+    }
+}
