@@ -103,68 +103,6 @@ fn parse_value(text: &str) -> Result<Value, String> {
     })
 }
 
-/// Any JSON value with no key given twice in any of its objects (deserializing one reads the
-/// whole text, keeping only each object's keys, and fails at the second of two same keys).
-struct NoKeyTwice;
-
-impl<'de> serde::Deserialize<'de> for NoKeyTwice {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NoKeyTwice, D::Error> {
-        deserializer.deserialize_any(NoKeyTwice)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for NoKeyTwice {
-    type Value = NoKeyTwice;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<NoKeyTwice, E> {
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<NoKeyTwice, E> {
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<NoKeyTwice, E> {
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<NoKeyTwice, E> {
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<NoKeyTwice, E> {
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_unit<E>(self) -> Result<NoKeyTwice, E> {
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<NoKeyTwice, A::Error> {
-        while items.next_element::<NoKeyTwice>()?.is_some() {}
-        Ok(NoKeyTwice)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut members: A) -> Result<NoKeyTwice, A::Error> {
-        let mut keys = std::collections::BTreeSet::new();
-        while let Some(key) = members.next_key::<String>()? {
-            if keys.contains(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "the key `{}` is given twice in one object",
-                    crate::escape::terminal::line(&key)
-                )));
-            }
-            members.next_value::<NoKeyTwice>()?;
-            keys.insert(key);
-        }
-        Ok(NoKeyTwice)
-    }
-}
-
 /// A value of the export and its JSON path; `value` is `None` where the key is absent.
 #[derive(Clone)]
 pub(super) struct Node<'v> {
@@ -403,6 +341,68 @@ pub(super) fn prefix_of_mask(mask: Ipv4Addr) -> Option<u8> {
     let length = bits.leading_ones();
     let contiguous = bits.checked_shl(length).unwrap_or(0) == 0;
     contiguous.then(|| u8::try_from(length).expect("at most 32"))
+}
+
+/// Any JSON value with no key given twice in any of its objects (deserializing one reads the
+/// whole text, keeping only each object's keys, and fails at the second of two same keys).
+struct NoKeyTwice;
+
+impl<'de> serde::Deserialize<'de> for NoKeyTwice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NoKeyTwice, D::Error> {
+        deserializer.deserialize_any(NoKeyTwice)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoKeyTwice {
+    type Value = NoKeyTwice;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_unit<E>(self) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<NoKeyTwice, A::Error> {
+        while items.next_element::<NoKeyTwice>()?.is_some() {}
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut members: A) -> Result<NoKeyTwice, A::Error> {
+        let mut keys = std::collections::BTreeSet::new();
+        while let Some(key) = members.next_key::<String>()? {
+            if keys.contains(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{}` is given twice in one object",
+                    crate::escape::terminal::line(&key)
+                )));
+            }
+            members.next_value::<NoKeyTwice>()?;
+            keys.insert(key);
+        }
+        Ok(NoKeyTwice)
+    }
 }
 
 #[cfg(test)]

@@ -52,7 +52,9 @@ fn a_key_given_twice_in_one_object_is_refused_with_where() {
         let problems = run(&twice).expect_err("an export with a key given twice was imported");
         let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(
-            messages.iter().any(|message| message.contains("is given twice in one object") && message.contains("line ")),
+            messages
+                .iter()
+                .any(|message| message.contains("is given twice in one object") && message.contains("line ")),
             "{messages:#?}"
         );
     }
@@ -91,10 +93,16 @@ fn bidirectional_controls_are_escaped_and_names_still_round_trip() {
     // Every one of them, in a string and as a key.
     for c in BIDI {
         let text = format!("x{c}y");
-        for toml in [format!("v = {}", asenet::escape::toml_file::string(&text)), format!("{} = 1", asenet::escape::toml_file::key(&text))] {
+        for toml in [
+            format!("v = {}", asenet::escape::toml_file::string(&text)),
+            format!("{} = 1", asenet::escape::toml_file::key(&text)),
+        ] {
             assert!(!raw(&toml), "{toml:?}");
             let parsed: toml::Table = toml::from_str(&toml).unwrap();
-            assert!(parsed.get("v").and_then(toml::Value::as_str) == Some(&text) || parsed.contains_key(&text), "{toml}");
+            assert!(
+                parsed.get("v").and_then(toml::Value::as_str) == Some(&text) || parsed.contains_key(&text),
+                "{toml}"
+            );
         }
     }
     // And on the terminal, in the message that echoes a bad value.
