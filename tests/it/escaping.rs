@@ -183,7 +183,8 @@ fn toml_strings_keys_and_comments_read_every_name_back() {
 
 /// Finding (adversarial pass, 2026-12-07): a file name from the repository (in CI the pull
 /// request's) was printed as itself in the human report's `[name:line:col]` header, its
-/// closing `name: 0 errors, 1 warning` line, `name: 1 fix applied` and `cannot read `name``:
+/// closing `name: 0 errors, 1 warning` line, `name: 1 fix applied`, `--diff`'s headers and
+/// `cannot read `name``:
 /// a name with a newline wrote a line of its own, such as a GitHub Actions workflow command
 /// (`::error ...`, `::add-mask::`, `::stop-commands::`), and an ESC drove the terminal. Each
 /// name is now one line of visible characters there. Run first against main b155cb8: failed.
@@ -196,7 +197,7 @@ fn a_file_name_never_starts_a_line_or_drives_the_terminal_in_the_human_report() 
     std::fs::create_dir(dir.join(names[0])).unwrap();
     std::os::unix::fs::symlink("nowhere", dir.join(names[1])).unwrap();
     std::fs::write(dir.join(names[2]), &fixable).unwrap();
-    for args in [&["check"][..], &["check", "--fix"][..]] {
+    for args in [&["check"][..], &["check", "--diff"][..], &["check", "--fix"][..]] {
         let mut args = args.to_vec();
         args.extend(names);
         let output = run_in(&dir, &[], &args);
