@@ -120,6 +120,9 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
     /// Every artifact, `manifest.json` included, sorted by path.
     pub files: Vec<OutputFile>,
+    /// Why an artifact the file could have was not written (`device/network.json` without
+    /// `node_names`, see [`emit::package::notes`]), one sentence each.
+    pub notes: Vec<String>,
 }
 
 /// Checks `source` and, when it has no error, emits every artifact. `previous` is what the
@@ -131,7 +134,7 @@ pub fn build(source: &str, previous: &PreviousManifest) -> Result<Built, Vec<Dia
     let checked = check(source);
     match checked.network {
         Some(network) if !checked.has_errors() => match emit::emit(&network, source, previous) {
-            Ok(files) => Ok(Built { files, diagnostics: checked.diagnostics }),
+            Ok(files) => Ok(Built { files, diagnostics: checked.diagnostics, notes: emit::package::notes(&network) }),
             Err(refused) => {
                 let mut sink = Sink::default();
                 checked.diagnostics.into_iter().chain(refused).for_each(|diagnostic| sink.push(diagnostic));

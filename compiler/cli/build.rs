@@ -70,6 +70,7 @@ fn try_run(args: &Args) -> Result<ExitCode, String> {
         };
         let Some(built) = compile(&name, source, &previous, out) else { return Ok(ExitCode::from(FAILURE)) };
         report_human(&name, source, &built.diagnostics);
+        report_notes(&built.notes);
         check_artifacts(&built.files)?;
         return Ok(check(dir.as_ref(), out, &built.files, &previous, args.diff));
     }
@@ -99,6 +100,7 @@ fn try_run(args: &Args) -> Result<ExitCode, String> {
         },
     };
     report_human(&name, source, &built.diagnostics);
+    report_notes(&built.notes);
     check_artifacts(&built.files)?;
     match write::tree::replace(&dir, &built.files, &previous) {
         Ok(written) => {
@@ -120,6 +122,13 @@ fn try_run(args: &Args) -> Result<ExitCode, String> {
             };
             Err(format!("{}; `{}`: {state}", failure.message, out.display()))
         }
+    }
+}
+
+/// Why an artifact was not written, one `note:` line each on stderr.
+fn report_notes(notes: &[String]) {
+    for note in notes {
+        say!("note: {note}");
     }
 }
 

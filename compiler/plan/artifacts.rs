@@ -15,6 +15,14 @@ pub fn feeds(path: &str) -> &'static [Section] {
         "routes/apply-bgp.ps1" | "routes/remove-bgp.ps1" => &[Section::BgpPeer],
         _ if path.starts_with("dns/") => &[Section::Dns, Section::Device, Section::Service, Section::Kubernetes],
         _ if path.starts_with("private5g/") => &[Section::PacketCore, Section::VirtualNetwork, Section::Device],
+        _ if path.starts_with("device/") => &[
+            Section::Device,
+            Section::Port,
+            Section::Switch,
+            Section::VirtualNetwork,
+            Section::Kubernetes,
+            Section::VirtualIp,
+        ],
         _ => &[],
     }
 }

@@ -1,4 +1,5 @@
-//! The `device` section: the model, the node count, the name, the domain and the node names.
+//! The `device` section: the model, the node count, the name, the domain, the node names and
+//! the package layout.
 
 use super::{Change, Class, Section, Side, facts};
 use crate::model::Keyword;
@@ -34,6 +35,18 @@ pub(super) fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
                     "device/network.json names each port's node: the rebuilt package applies only to a device whose \
                      nodes have these names",
                     &facts::NODE_NAMES,
+                ),
+        );
+    }
+    let (old_layout, new_layout) = (old.package_layout(), new.package_layout());
+    if old_layout != new_layout {
+        out.push(
+            Change::new(Class::Reapply, Section::Device, "device", "package layout")
+                .values(Some(old_layout.release()), Some(new_layout.release()))
+                .because(
+                    "device/network.json is written in the layout of another release: apply the rebuilt package to \
+                     a device that runs it",
+                    &facts::PACKAGE_LAYOUTS,
                 ),
         );
     }

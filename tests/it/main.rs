@@ -42,6 +42,7 @@ mod output_directory;
 // Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
 #[cfg(unix)]
 mod output_safety;
+mod package;
 mod private5g;
 mod properties;
 mod resources;
