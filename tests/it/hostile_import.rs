@@ -192,3 +192,19 @@ proptest::proptest! {
         proptest::prop_assert!(input_errors.is_empty(), "{input_errors:?}\n{}", imported.text);
     }
 }
+
+/// Finding 5: a value that is not what its field holds is echoed in its problem, and was
+/// echoed whole: a megabyte string where an address belongs printed a megabyte line (up to
+/// the 128 MiB input limit, times the escapes of its control characters). Now a problem's
+/// message is cut after a few hundred characters, saying how many more there were.
+#[test]
+fn a_huge_bad_value_is_echoed_cut() {
+    let mut value: Value = serde_json::from_str(&export()).unwrap();
+    value["device"]["network"]["interfaces"][0]["iPv4"]["address"] = Value::String("\u{1b}".repeat(1 << 20));
+    let problems = run(&serde_json::to_string(&value).unwrap()).unwrap_err();
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].len() < 4096, "a problem of {} bytes", shown[0].len());
+    assert!(shown[0].contains("device.network.interfaces[0].iPv4.address: expected"), "{}", shown[0]);
+    assert!(shown[0].ends_with("more characters)"), "{}", shown[0]);
+}
