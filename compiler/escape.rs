@@ -46,12 +46,22 @@ fn breaks_lines(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// `text` with every line-breaking or control character written as its Rust escape
-/// (`\n`, `\u{1b}`): visible, on one line.
+/// Unicode's bidirectional controls (marks, embeddings, overrides, isolates): each reorders
+/// how the text around it is shown, so that an editor, a review page or a terminal shows a
+/// line other than the one it holds ("Trojan Source", CVE-2021-42574). Never written as
+/// themselves: as escapes, like control characters.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{61C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every line-breaking, control or bidirectional control character written as
+/// its Rust escape (`\n`, `\u{1b}`, `\u{202e}`): visible, on one line, in its order.
 fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if breaks_lines(c) {
+        if reorders(c) {
+            out.extend(c.escape_unicode());
+        } else if breaks_lines(c) {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
@@ -248,7 +258,8 @@ pub mod json {
 /// TOML, the device file itself (`asenet import` writes one from the device's export).
 pub mod toml_file {
     /// `text` as a TOML basic string, quotes included: `"` and `\` escaped, every control
-    /// character (TOML allows none but tab unescaped) as `\n`, `\t`, ... or `\uXXXX`;
+    /// character (TOML allows none but tab unescaped) as `\n`, `\t`, ... or `\uXXXX`, and
+    /// every bidirectional control as `\uXXXX` (it would reorder the line as shown);
     /// everything else, non-ASCII letters included, as itself.
     pub fn string(text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 2);
@@ -262,7 +273,7 @@ pub mod toml_file {
                 '\t' => out.push_str("\\t"),
                 '\u{8}' => out.push_str("\\b"),
                 '\u{c}' => out.push_str("\\f"),
-                c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c if c.is_control() || super::reorders(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
                 c => out.push(c),
             }
         }

@@ -61,9 +61,14 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         };
         let fixed = crate::fix_all(&source, mode.unsafe_fixes);
         let Some(original) = original else {
-            diffs += &crate::text::unified_diff(&name, Some(&source), &fixed.source);
+            diffs += &crate::text::unified_diff(&crate::escape::terminal::line(&name), Some(&source), &fixed.source);
             if fixed.applied > 0 {
-                say!("{name}: {} fix{} to apply", fixed.applied, plural(fixed.applied));
+                say!(
+                    "{}: {} fix{} to apply",
+                    crate::escape::terminal::line(&name),
+                    fixed.applied,
+                    plural(fixed.applied)
+                );
             }
             continue;
         };
@@ -72,7 +77,12 @@ pub fn run(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_filenam
         } else {
             match write::single::replace(original, fixed.source.as_bytes()) {
                 Ok(()) => {
-                    say!("{name}: {} fix{} applied", fixed.applied, plural(fixed.applied));
+                    say!(
+                        "{}: {} fix{} applied",
+                        crate::escape::terminal::line(&name),
+                        fixed.applied,
+                        plural(fixed.applied)
+                    );
                     (fixed.source, fixed.checked.diagnostics)
                 }
                 Err(message) => {

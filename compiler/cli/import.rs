@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
     /// Write the device file to FILE, a new file (never over an existing one or through a
-    /// link), instead of standard output.
+    /// link), instead of standard output; `-` is standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -82,7 +82,8 @@ pub fn run(args: &Args) -> ExitCode {
     for item in &imported.not_imported {
         say!("warning: not imported: {item}");
     }
-    match &args.output {
+    // `-o -` as `--device -`: standard output, never a file named `-`.
+    match args.output.as_deref().filter(|path| path.as_os_str() != "-") {
         None => print_stdout(&imported.text),
         Some(path) => match write::fresh::create_file(path, imported.text.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,

@@ -17,12 +17,14 @@ pub fn read_input(path: &Path, stdin_filename: &str) -> Result<(String, Vec<u8>)
         return Ok((stdin_filename.to_owned(), bytes));
     }
     let name = path.display().to_string();
+    // On one line whatever the name (a repository's file name is a pull request's to choose).
+    let shown = crate::escape::terminal::line(&name);
     if path.is_dir() {
-        return Err(format!("cannot read `{name}`: it is a directory"));
+        return Err(format!("cannot read `{shown}`: it is a directory"));
     }
     let bytes = std::fs::File::open(path)
         .and_then(read_bounded)
-        .map_err(|error| format!("cannot read `{name}`: {}", describe(&error)))?;
+        .map_err(|error| format!("cannot read `{shown}`: {}", describe(&error)))?;
     Ok((name, bytes))
 }
 

@@ -68,7 +68,7 @@ pub fn render(path: &str, source: &str, diagnostics: &[Diagnostic], style: Style
 
 /// The closing line: `store042.toml: 2 errors, 1 warning`.
 pub fn summary(path: &str, diagnostics: &[Diagnostic]) -> String {
-    let path = clip_text(path);
+    let path = clip_name(path);
     let (errors, warnings) = count(diagnostics);
     if errors + warnings == 0 {
         return format!("{path}: ok\n");
@@ -126,7 +126,7 @@ impl Excerpt {
             runs.partition(|run| run.contains(&primary_line));
         let numbers: Vec<usize> = primary_run.into_iter().chain(other_runs).flatten().copied().collect();
         let mut excerpt = Excerpt {
-            name: clip_text(name),
+            name: clip_name(name),
             text: String::new(),
             lines: Vec::new(),
             labels: Vec::new(),
@@ -345,6 +345,21 @@ fn push_visible(text: &mut String, c: char) {
         '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => text.push('\u{fffd}'),
         c => text.push(c),
     }
+}
+
+/// A file's name as printed: on one line (a newline in a repository's file name must not
+/// start a line of its own, such as a CI system's workflow command), control characters
+/// made visible, cut after [`TEXT_MAX`] characters.
+fn clip_name(name: &str) -> String {
+    let mut out = String::new();
+    for (count, c) in name.chars().enumerate() {
+        if count == TEXT_MAX {
+            out.push(ELLIPSIS);
+            break;
+        }
+        push_visible(&mut out, c);
+    }
+    out
 }
 
 /// A message, label or help line as printed: control characters made visible, and cut

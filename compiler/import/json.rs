@@ -79,8 +79,26 @@ fn utf16(bytes: &[u8], offset: usize, unit: fn([u8; 2]) -> u16, name: &str) -> R
 }
 
 /// The text as JSON, or what is wrong with it and where (serde_json's line and column; its
-/// depth limit, 128, bounds what a hostile file costs).
+/// depth limit, 128, bounds what a hostile file costs). A key given twice in one object is
+/// refused: `Value` would keep its last value and say nothing, and which one the device has
+/// cannot be told (no PowerShell writes one; a hand edit or a bad merge does).
 pub(super) fn parse(text: &str) -> Result<Value, String> {
+    let value = parse_value(text)?;
+    if let Err(error) = serde_json::from_str::<NoKeyTwice>(text) {
+        let message = error.to_string();
+        let place = format!(" at line {} column {}", error.line(), error.column());
+        let message = message.strip_suffix(&place).unwrap_or(&message);
+        return Err(format!(
+            "{message} (line {}, column {}): which value the device has cannot be told; export it again, or \
+             remove one",
+            error.line(),
+            error.column()
+        ));
+    }
+    Ok(value)
+}
+
+fn parse_value(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|error| {
         let message = error.to_string();
         // serde_json ends its message with " at line L column C": say it once, in front.
@@ -383,6 +401,68 @@ pub(super) fn prefix_of_mask(mask: Ipv4Addr) -> Option<u8> {
     let length = bits.leading_ones();
     let contiguous = bits.checked_shl(length).unwrap_or(0) == 0;
     contiguous.then(|| u8::try_from(length).expect("at most 32"))
+}
+
+/// Any JSON value with no key given twice in any of its objects (deserializing one reads the
+/// whole text, keeping only each object's keys, and fails at the second of two same keys).
+struct NoKeyTwice;
+
+impl<'de> serde::Deserialize<'de> for NoKeyTwice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NoKeyTwice, D::Error> {
+        deserializer.deserialize_any(NoKeyTwice)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoKeyTwice {
+    type Value = NoKeyTwice;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_unit<E>(self) -> Result<NoKeyTwice, E> {
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<NoKeyTwice, A::Error> {
+        while items.next_element::<NoKeyTwice>()?.is_some() {}
+        Ok(NoKeyTwice)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut members: A) -> Result<NoKeyTwice, A::Error> {
+        let mut keys = std::collections::BTreeSet::new();
+        while let Some(key) = members.next_key::<String>()? {
+            if keys.contains(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{}` is given twice in one object",
+                    crate::escape::terminal::line(&key)
+                )));
+            }
+            members.next_value::<NoKeyTwice>()?;
+            keys.insert(key);
+        }
+        Ok(NoKeyTwice)
+    }
 }
 
 #[cfg(test)]

@@ -180,3 +180,33 @@ fn toml_strings_keys_and_comments_read_every_name_back() {
         assert_eq!(parsed.len(), 2, "{text}");
     }
 }
+
+/// Finding (adversarial pass, 2026-12-07): a file name from the repository (in CI the pull
+/// request's) was printed as itself in the human report's `[name:line:col]` header, its
+/// closing `name: 0 errors, 1 warning` line, `name: 1 fix applied`, `--diff`'s headers and
+/// `cannot read `name``:
+/// a name with a newline wrote a line of its own, such as a GitHub Actions workflow command
+/// (`::error ...`, `::add-mask::`, `::stop-commands::`), and an ESC drove the terminal. Each
+/// name is now one line of visible characters there. Run first against main b155cb8: failed.
+#[cfg(unix)]
+#[test]
+fn a_file_name_never_starts_a_line_or_drives_the_terminal_in_the_human_report() {
+    let dir = scratch_dir("hostile-file-names");
+    let fixable = std::fs::read_to_string(repo_root().join("tests/fixtures/ASE208/fires.toml")).unwrap();
+    let names = ["a\n::error file=x::injected\n.toml", "b\n::add-mask::\u{1b}[31m.toml", "c\n::notice::fixed.toml"];
+    std::fs::create_dir(dir.join(names[0])).unwrap();
+    std::os::unix::fs::symlink("nowhere", dir.join(names[1])).unwrap();
+    std::fs::write(dir.join(names[2]), &fixable).unwrap();
+    for args in [&["check"][..], &["check", "--diff"][..], &["check", "--fix"][..]] {
+        let mut args = args.to_vec();
+        args.extend(names);
+        let output = run_in(&dir, &[], &args);
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            assert!(!text.contains('\u{1b}'), "{args:?}: ESC on {stream}:\n{text}");
+            for line in text.lines() {
+                assert!(!line.trim_start().starts_with("::"), "{args:?}: a line of a name on {stream}:\n{text}");
+            }
+        }
+    }
+}

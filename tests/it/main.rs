@@ -30,6 +30,7 @@ mod generator;
 // Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
 #[cfg(unix)]
 mod hostile_git;
+mod hostile_import;
 mod ide;
 mod import;
 mod layers;

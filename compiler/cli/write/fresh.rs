@@ -102,7 +102,7 @@ fn remove_if_same(dir: &Directory, file: &NewFile) {
 /// there. Whatever is at `path` already (a file, a directory, a symbolic link planted there,
 /// dangling or not) is left alone and the write refused; a failure leaves nothing behind.
 pub fn create_file(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let shown = path.display();
+    let shown = crate::escape::terminal::line(&path.display().to_string());
     let Some(name) = path.file_name().map(Path::new) else {
         return Err(format!("cannot write `{shown}`: it is not a file name"));
     };

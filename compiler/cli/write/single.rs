@@ -68,7 +68,7 @@ impl Original {
 /// Reads the regular file at `path` (at most `limit` bytes), never through a symbolic link
 /// as its last component: `--fix` replaces files, not what links point at.
 pub fn read(path: &Path, limit: u64) -> Result<Original, String> {
-    let shown = path.display();
+    let shown = crate::escape::terminal::line(&path.display().to_string());
     let Some(name) = path.file_name() else {
         return Err(format!("cannot fix `{shown}`: it is not a file name"));
     };
@@ -135,7 +135,7 @@ pub fn read(path: &Path, limit: u64) -> Result<Original, String> {
 
 /// Replaces `original` with `text`, keeping its metadata, if it is still as it was read.
 pub fn replace(mut original: Original, text: &[u8]) -> Result<(), String> {
-    let shown = original.path.display();
+    let shown = crate::escape::terminal::line(&original.path.display().to_string());
     let status = &original.status;
     if status.links > 1 {
         return Err(format!(
@@ -243,7 +243,7 @@ fn create_staging(original: &Original) -> Result<(PathBuf, File), String> {
 
 /// The staging file gets the original's metadata, then the text, synced.
 fn fill(original: &Original, staging: &Path, file: &mut File, text: &[u8]) -> Result<(), String> {
-    let shown = original.path.display();
+    let shown = crate::escape::terminal::line(&original.path.display().to_string());
     let read = original.file.as_ref().expect("the original is open until the swap");
     sys::copy_metadata(read, &original.status, file).map_err(|kept| match kept {
         sys::Kept::Owner(error) => format!(
@@ -283,7 +283,7 @@ fn unchanged(original: &Original, name: &Path) -> bool {
 }
 
 fn swap(original: &Original, staging: &Path, staged: &Staged) -> Result<(), String> {
-    let shown = original.path.display();
+    let shown = crate::escape::terminal::line(&original.path.display().to_string());
     let name = Path::new(&original.name);
     let remove_staging = || {
         let _ = sys::remove_file_at(&original.parent, staging);
