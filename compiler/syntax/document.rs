@@ -87,11 +87,23 @@ pub struct Document<'i> {
     pub(super) arrays: Vec<ArrayData>,
     pub(super) decoded: Vec<Box<str>>,
     pub(super) root: u32,
+    /// Tables and arrays whose element was read and released ([`Document::release`]):
+    /// their slots are used again, so a streamed array of tables takes the room of one.
+    free_tables: Vec<u32>,
+    free_arrays: Vec<u32>,
 }
 
 impl<'i> Document<'i> {
     pub(super) fn new(source: &'i str) -> Self {
-        let mut document = Document { source, tables: Vec::new(), arrays: Vec::new(), decoded: Vec::new(), root: 0 };
+        let mut document = Document {
+            source,
+            tables: Vec::new(),
+            arrays: Vec::new(),
+            decoded: Vec::new(),
+            root: 0,
+            free_tables: Vec::new(),
+            free_arrays: Vec::new(),
+        };
         document.root = document.new_table();
         document
     }
@@ -106,13 +118,42 @@ impl<'i> Document<'i> {
     }
 
     pub(super) fn new_table(&mut self) -> u32 {
+        if let Some(index) = self.free_tables.pop() {
+            return index;
+        }
         self.tables.push(TableData::default());
         (self.tables.len() - 1) as u32
     }
 
     pub(super) fn new_array(&mut self, of_tables: bool) -> u32 {
+        if let Some(index) = self.free_arrays.pop() {
+            self.arrays[index as usize].of_tables = of_tables;
+            return index;
+        }
         self.arrays.push(ArrayData { values: Vec::new(), of_tables });
         (self.arrays.len() - 1) as u32
+    }
+
+    /// Empties `value`'s tables and arrays, all the way down, and gives their slots back.
+    /// Its decoded strings stay: they are rare (an escape) and small.
+    pub(super) fn release(&mut self, value: Value) {
+        match value.kind {
+            Kind::Table(index) => {
+                let table = std::mem::take(&mut self.tables[index as usize]);
+                table.entries.into_iter().for_each(|entry| self.release(entry.value));
+                self.free_tables.push(index);
+            }
+            Kind::Array(index) => {
+                let values = std::mem::take(&mut self.arrays[index as usize].values);
+                values.into_iter().for_each(|element| self.release(element));
+                self.free_arrays.push(index);
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn value_ref(&self, value: Value) -> ValueRef<'_> {
+        ValueRef { document: self, value }
     }
 
     /// A string as written, or decoded: borrowed text of the source is kept as its range.

@@ -19,27 +19,58 @@ mod syntax_error;
 mod table;
 
 use crate::diagnostic::{Sink, Span};
-use document::{Document, TableRef};
+use document::{Document, Shape, TableRef};
 use raw::*;
 use table::{Table, keys_of};
 
 /// Parses `source`; `None` when it is not TOML (the errors are in `sink`).
+///
+/// The elements of the top level's arrays of tables (`[[routes]]`, `[[services]]`, ...) are
+/// read as the stream reader completes them, into a sink of their own that joins `sink` only
+/// when the whole text turns out to be TOML; the rest is read from the document at the end.
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
+    let mut elements = Elements::new();
+    let mut early = Sink::default();
+    let streamed = stream::read(source, &mut |key, element| match element.shape() {
+        Shape::Table(table) => elements.read(key, table, element.span(), &mut early),
+        _ => false,
+    });
+    let document = match streamed {
+        Some(document) => {
+            early.into_sorted().into_iter().for_each(|diagnostic| sink.push(diagnostic));
+            document
+        }
+        None => {
+            elements = Elements::new();
+            toml_crate_document(source, sink)?
+        }
+    };
+    let top = Table::new(document.root(), "the top level", &top_keys(), sink);
+    Some(read_top(&top, elements, sink))
+}
+
+/// [`parse`] without reading any element early: the whole document first, then every table
+/// from it. The equivalence test holds `parse` to it.
+#[cfg(feature = "testing")]
+pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
-    let top = Table::new(document.root(), "the top level", &keys_of(read_top), sink);
-    Some(read_top(&top, sink))
+    let top = Table::new(document.root(), "the top level", &top_keys(), sink);
+    Some(read_top(&top, Elements::new(), sink))
 }
 
 /// The TOML document, or `None` with every syntax error in `sink`.
-///
-/// The stream reader answers for every document the `toml` crate accepts; for the others
-/// the `toml` crate's recovering parser finds the errors, as it always has. Should it find
-/// none (the reader refused a document `toml` takes: a bug the equivalence tests look
-/// for), its tree is read instead, so the answer never depends on the reader's mistakes.
 fn parse_document<'i>(source: &'i str, sink: &mut Sink) -> Option<Document<'i>> {
-    if let Some(document) = stream::read(source) {
-        return Some(document);
+    match stream::read(source, &mut |_, _| false) {
+        Some(document) => Some(document),
+        None => toml_crate_document(source, sink),
     }
+}
+
+/// What the `toml` crate makes of a text the stream reader refused: its syntax errors in
+/// `sink`, as it always reported them. Should it find none (the reader refused a document
+/// `toml` takes: a bug the equivalence tests look for), its tree is read instead, so the
+/// answer never depends on the reader's mistakes.
+fn toml_crate_document<'i>(source: &'i str, sink: &mut Sink) -> Option<Document<'i>> {
     let (document, errors) = toml::de::DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         syntax_error::diagnostics(source, &errors).into_iter().for_each(|diagnostic| sink.push(diagnostic));
@@ -51,7 +82,7 @@ fn parse_document<'i>(source: &'i str, sink: &mut Sink) -> Option<Document<'i>> 
 /// Each table's keys, as its reader reads them (the JSON Schema test compares them).
 pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
-        ("the top level", keys_of(read_top)),
+        ("the top level", top_keys()),
         ("[device]", device_keys()),
         ("[ports.X]", port_keys()),
         ("[switches.X]", switch_keys()),
@@ -71,6 +102,9 @@ pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
 
 // Each table's keys, as its reader reads them: the one place each is asked (`keys_of` runs
 // the reader over an empty table; the spans and names it is given are never read).
+fn top_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_top(t, Elements::new(), sink))
+}
 fn device_keys() -> Vec<&'static str> {
     keys_of(|t, sink| read_device(t, Span::default(), sink))
 }
@@ -124,79 +158,127 @@ fn read<T>(
     reader(&table, sink)
 }
 
-fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
+/// The elements of the top level's arrays of tables, each read by its table's reader: as the
+/// stream reader completes them (`parse`), and the rest with the top level (`read_top`).
+struct Elements {
+    service_keys: Vec<&'static str>,
+    service_port_keys: Vec<&'static str>,
+    route_keys: Vec<&'static str>,
+    virtual_network_keys: Vec<&'static str>,
+    bgp_peer_keys: Vec<&'static str>,
+    virtual_ip_keys: Vec<&'static str>,
+    services: Vec<RawService>,
+    routes: Vec<RawRoute>,
+    virtual_networks: Vec<RawVirtualNetwork>,
+    bgp_peers: Vec<RawBgpPeer>,
+    virtual_ips: Vec<RawVirtualIp>,
+}
+
+/// The top level's arrays of tables, in the order `read_top` asks for them.
+const ARRAYS_OF_TABLES: [&str; 5] = ["services", "routes", "virtual_networks", "bgp_peers", "virtual_ips"];
+
+impl Elements {
+    fn new() -> Self {
+        Elements {
+            service_keys: service_keys(),
+            service_port_keys: service_port_keys(),
+            route_keys: route_keys(),
+            virtual_network_keys: virtual_network_keys(),
+            bgp_peer_keys: bgp_peer_keys(),
+            virtual_ip_keys: virtual_ip_keys(),
+            services: Vec::new(),
+            routes: Vec::new(),
+            virtual_networks: Vec::new(),
+            bgp_peers: Vec::new(),
+            virtual_ips: Vec::new(),
+        }
+    }
+
+    /// Reads `table`, an element of the top level's array of tables `key` whose header is at
+    /// `header`; `false` for a key that is none of [`ARRAYS_OF_TABLES`].
+    fn read(&mut self, key: &str, table: TableRef, header: Span, sink: &mut Sink) -> bool {
+        match key {
+            "services" => {
+                let port_keys = &self.service_port_keys;
+                let service = read(table, "[[services]]", &self.service_keys, sink, |t, sink| {
+                    read_service(t, header, port_keys, sink)
+                });
+                self.services.push(service);
+            }
+            "routes" => {
+                let route = read(table, "[[routes]]", &self.route_keys, sink, |t, sink| read_route(t, header, sink));
+                self.routes.push(route);
+            }
+            "virtual_networks" => {
+                let network = read(table, "[[virtual_networks]]", &self.virtual_network_keys, sink, |t, sink| {
+                    read_virtual_network(t, header, sink)
+                });
+                self.virtual_networks.push(network);
+            }
+            "bgp_peers" => {
+                let peer =
+                    read(table, "[[bgp_peers]]", &self.bgp_peer_keys, sink, |t, sink| read_bgp_peer(t, header, sink));
+                self.bgp_peers.push(peer);
+            }
+            "virtual_ips" => {
+                let ip = read(table, "[[virtual_ips]]", &self.virtual_ip_keys, sink, |t, sink| {
+                    read_virtual_ip(t, header, sink)
+                });
+                self.virtual_ips.push(ip);
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Reads the top level; `elements` holds the elements of its arrays of tables read already.
+fn read_top(top: &Table, mut elements: Elements, sink: &mut Sink) -> RawConfig {
     let port_keys = port_keys();
     let switch_keys = switch_keys();
-    let service_keys = service_keys();
-    let route_keys = route_keys();
-    let service_port_keys = service_port_keys();
-    let virtual_network_keys = virtual_network_keys();
-    let bgp_peer_keys = bgp_peer_keys();
-    let virtual_ip_keys = virtual_ip_keys();
+    let device = top
+        .table("device", sink)
+        .map(|(device, header)| read(device, "[device]", &device_keys(), sink, |t, sink| read_device(t, header, sink)));
+    let ports = top
+        .named_tables("ports", &port_keys, sink)
+        .into_iter()
+        .map(|(name, table)| {
+            let context = format!("[ports.{}]", name.get_ref());
+            read(table, &context, &port_keys, sink, |t, sink| read_port(name, t, sink))
+        })
+        .collect();
+    let switches = top
+        .named_tables("switches", &switch_keys, sink)
+        .into_iter()
+        .map(|(name, table)| {
+            let context = format!("[switches.{}]", name.get_ref());
+            read(table, &context, &switch_keys, sink, |t, sink| read_switch(name, t, sink))
+        })
+        .collect();
+    let kubernetes = top.table("kubernetes", sink).map(|(table, header)| {
+        read(table, "[kubernetes]", &kubernetes_keys(), sink, |t, sink| read_kubernetes(t, header, sink))
+    });
+    for key in ARRAYS_OF_TABLES {
+        for (table, header) in top.array_of_tables(key, sink) {
+            elements.read(key, table, header, sink);
+        }
+    }
+    let packet_core = top.table("packet_core", sink).map(|(table, header)| {
+        read(table, "[packet_core]", &packet_core_keys(), sink, |t, sink| read_packet_core(t, header, sink))
+    });
+    let lint = top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint));
     RawConfig {
-        device: top.table("device", sink).map(|(device, header)| {
-            read(device, "[device]", &device_keys(), sink, |t, sink| read_device(t, header, sink))
-        }),
-        ports: top
-            .named_tables("ports", &port_keys, sink)
-            .into_iter()
-            .map(|(name, table)| {
-                let context = format!("[ports.{}]", name.get_ref());
-                read(table, &context, &port_keys, sink, |t, sink| read_port(name, t, sink))
-            })
-            .collect(),
-        switches: top
-            .named_tables("switches", &switch_keys, sink)
-            .into_iter()
-            .map(|(name, table)| {
-                let context = format!("[switches.{}]", name.get_ref());
-                read(table, &context, &switch_keys, sink, |t, sink| read_switch(name, t, sink))
-            })
-            .collect(),
-        kubernetes: top.table("kubernetes", sink).map(|(table, header)| {
-            read(table, "[kubernetes]", &kubernetes_keys(), sink, |t, sink| read_kubernetes(t, header, sink))
-        }),
-        services: top
-            .array_of_tables("services", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[services]]", &service_keys, sink, |t, sink| {
-                    read_service(t, header, &service_port_keys, sink)
-                })
-            })
-            .collect(),
-        routes: top
-            .array_of_tables("routes", sink)
-            .into_iter()
-            .map(|(table, header)| read(table, "[[routes]]", &route_keys, sink, |t, sink| read_route(t, header, sink)))
-            .collect(),
-        virtual_networks: top
-            .array_of_tables("virtual_networks", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[virtual_networks]]", &virtual_network_keys, sink, |t, sink| {
-                    read_virtual_network(t, header, sink)
-                })
-            })
-            .collect(),
-        bgp_peers: top
-            .array_of_tables("bgp_peers", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[bgp_peers]]", &bgp_peer_keys, sink, |t, sink| read_bgp_peer(t, header, sink))
-            })
-            .collect(),
-        virtual_ips: top
-            .array_of_tables("virtual_ips", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[virtual_ips]]", &virtual_ip_keys, sink, |t, sink| read_virtual_ip(t, header, sink))
-            })
-            .collect(),
-        packet_core: top.table("packet_core", sink).map(|(table, header)| {
-            read(table, "[packet_core]", &packet_core_keys(), sink, |t, sink| read_packet_core(t, header, sink))
-        }),
-        lint: top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint)),
+        device,
+        ports,
+        switches,
+        kubernetes,
+        services: elements.services,
+        routes: elements.routes,
+        virtual_networks: elements.virtual_networks,
+        bgp_peers: elements.bgp_peers,
+        virtual_ips: elements.virtual_ips,
+        packet_core,
+        lint,
     }
 }
 

@@ -26,7 +26,7 @@ use toml_parser::lexer::{Token, TokenKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace, parse_document};
 use toml_parser::{ErrorSink, ParseError, Source};
 
-use super::document::{Document, Key, Kind, Span32, Value};
+use super::document::{Document, Key, Kind, Span32, Value, ValueRef};
 
 /// The nesting the `toml` crate allows (its `LIMIT`).
 const LIMIT: u32 = 80;
@@ -37,11 +37,22 @@ struct Rejected;
 
 type Read<T> = Result<T, Rejected>;
 
+/// Takes an element of an array of tables of the top level (`[[routes]]`) once it is
+/// complete: the document, the array's key, the element. `true` when it read the element;
+/// the reader then releases it.
+pub type OnElement<'c> = dyn FnMut(&str, ValueRef) -> bool + 'c;
+
 /// `source` as a document, or `None` when it is not a TOML document the `toml` crate accepts.
-pub fn read(text: &str) -> Option<Document<'_>> {
+///
+/// An element of an array of tables of the top level is complete when the next one starts:
+/// only the last element can still be extended (`[routes.x]` after `[[routes]]`). Each
+/// complete one is handed to `on_element`, and released if it was taken: an array of
+/// 100,000 routes is never held whole. What was taken is what the caller must drop if the
+/// answer is `None`.
+pub fn read<'i>(text: &'i str, on_element: &mut OnElement) -> Option<Document<'i>> {
     u32::try_from(text.len()).ok()?;
     let source = Source::new(text);
-    let mut reader = Reader { document: Document::new(text), source, current: None, header: None };
+    let mut reader = Reader { document: Document::new(text), source, current: None, header: None, on_element };
     reader.current = Some(reader.document.root);
     let mut tokens: Vec<Token> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
@@ -85,8 +96,9 @@ struct Header {
     is_array: bool,
 }
 
-struct Reader<'i> {
+struct Reader<'i, 'c, 'e> {
     document: Document<'i>,
+    on_element: &'c mut OnElement<'e>,
     source: Source<'i>,
     /// The table the key-value pairs go into (`toml`'s `current_table`); `None` between a
     /// table's end and the next one's start.
@@ -120,7 +132,7 @@ fn reject<T>() -> Read<T> {
     Err(Rejected)
 }
 
-impl<'i> Reader<'i> {
+impl Reader<'_, '_, '_> {
     /// Parses the tokens of whole expressions and adds them to the document.
     fn expressions(&mut self, tokens: &[Token], events: &mut Vec<Event>) -> Read<()> {
         events.clear();
@@ -214,6 +226,9 @@ impl<'i> Reader<'i> {
                 let existing = self.document.tables[parent as usize].entries[at].value;
                 match existing.kind {
                     Kind::Array(array) if self.document.arrays[array as usize].of_tables => {
+                        if header.path.is_empty() {
+                            self.complete(&name, array);
+                        }
                         self.document.arrays[array as usize].values.push(table);
                     }
                     _ => return reject(),
@@ -224,6 +239,17 @@ impl<'i> Reader<'i> {
             Ok(at) => self.document.tables[parent as usize].entries[at].value = table,
         }
         Ok(())
+    }
+
+    /// Hands the last element of the top level's array of tables `array` (`name`), complete
+    /// now that another one starts, to `on_element`, and releases it if it was taken (the
+    /// elements before it were handed over when it started).
+    fn complete(&mut self, name: &str, array: u32) {
+        let Some(&last) = self.document.arrays[array as usize].values.last() else { return };
+        if (self.on_element)(name, self.document.value_ref(last)) {
+            self.document.arrays[array as usize].values.pop();
+            self.document.release(last);
+        }
     }
 
     fn start_table(&mut self, header: Header) -> Read<()> {
@@ -488,7 +514,7 @@ mod tests {
     use super::*;
 
     fn accepts(source: &str) -> bool {
-        read(source).is_some()
+        read(source, &mut |_, _| false).is_some()
     }
 
     #[test]
@@ -511,9 +537,13 @@ mod tests {
         assert!(!accepts("a = 1]\nb = 2\n"));
     }
 
+    fn read_all(source: &str) -> Option<Document<'_>> {
+        read(source, &mut |_, _| false)
+    }
+
     #[test]
     fn values_and_spans_are_read() {
-        let document = read("[t]\nname = \"a\\tb\"\nn = 0x1F\nbig = 99999999999999999999\n").unwrap();
+        let document = read_all("[t]\nname = \"a\\tb\"\nn = 0x1F\nbig = 99999999999999999999\n").unwrap();
         let (key, table) = document.root().iter().next().unwrap();
         assert_eq!((key.name, table.span().range()), ("t", 0..3));
         let super::super::document::Shape::Table(table) = table.shape() else { panic!() };

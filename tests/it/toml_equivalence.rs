@@ -111,7 +111,23 @@ fn the_reader_and_toml_agree_on_every_toml_file_of_the_repository() {
         if let Err(why) = compare_with_toml(&source) {
             panic!("{}: {why}", path.display());
         }
+        assert_eq!(streamed(&source), whole(&source), "{}", path.display());
     }
+}
+
+/// What `syntax::parse` reads, the arrays of tables element by element as the stream reader
+/// completes them, and its diagnostics.
+fn streamed(source: &str) -> String {
+    let mut sink = asenet::diagnostic::Sink::default();
+    let raw = asenet::syntax::parse(source, &mut sink);
+    format!("{raw:#?}\n{:#?}", sink.into_sorted())
+}
+
+/// The same, the whole document read first.
+fn whole(source: &str) -> String {
+    let mut sink = asenet::diagnostic::Sink::default();
+    let raw = asenet::syntax::parse_whole(source, &mut sink);
+    format!("{raw:#?}\n{:#?}", sink.into_sorted())
 }
 
 #[test]
@@ -119,6 +135,7 @@ fn the_reader_and_toml_agree_on_generated_device_files() {
     for (routes, seed, conflicts) in [(0, 1, false), (10, 2, true), (300, 42, false), (2_000, 7, true)] {
         let source = device_file(Shape { routes, conflicts, seed });
         assert_eq!(compare_with_toml(&source), Ok(true), "{routes} routes, seed {seed}");
+        assert!(streamed(&source) == whole(&source), "{routes} routes, seed {seed}");
     }
 }
 
@@ -209,6 +226,9 @@ fn the_reader_and_toml_agree_on_mutated_documents() {
         let mut source = bases[round % bases.len()].clone();
         for _ in 0..=random.below(3) {
             source = mutate(&source, &mut random);
+        }
+        if round % 10 == 0 {
+            assert!(streamed(&source) == whole(&source), "round {round}, {source:?}");
         }
         match compare_with_toml(&source) {
             Ok(true) => accepted += 1,
