@@ -184,9 +184,25 @@ impl<'i> Document<'i> {
         }
     }
 
+    /// The bytes of a string, for comparing keys (`str` orders as its bytes do) without the
+    /// character boundary checks of slicing a `str`.
+    fn bytes(&self, text: Str) -> &[u8] {
+        match text {
+            Str::Source(span) => &self.source.as_bytes()[span.range()],
+            Str::Decoded(index) => self.decoded[index as usize].as_bytes(),
+        }
+    }
+
     /// Where `name` is or would be in the table's sorted entries.
     pub(super) fn find(&self, table: u32, name: &str) -> Result<usize, usize> {
-        self.tables[table as usize].entries.binary_search_by(|entry| self.text(entry.key.text).cmp(name))
+        let name = name.as_bytes();
+        self.tables[table as usize].entries.binary_search_by(|entry| self.bytes(entry.key.text).cmp(name))
+    }
+
+    /// Where the key `text` is or would be in the table's sorted entries.
+    pub(super) fn find_key(&self, table: u32, text: Str) -> Result<usize, usize> {
+        let name = self.bytes(text);
+        self.tables[table as usize].entries.binary_search_by(|entry| self.bytes(entry.key.text).cmp(name))
     }
 
     pub(super) fn insert_at(&mut self, table: u32, at: usize, key: Key, value: Value) {

@@ -56,6 +56,15 @@ fn span(range: std::ops::Range<usize>) -> Span32 {
 #[cfg(feature = "testing")]
 pub fn compare_with_toml(source: &str) -> Result<bool, String> {
     let ours = super::stream::read(source, &mut |_, _| false);
+    // Each expression parsed alone reads the same as many at once.
+    let alone = super::stream::read_in_pieces(source, 1, &mut |_, _| false);
+    match (&ours, &alone) {
+        (Some(ours), Some(alone)) if dump(ours) != dump(alone) => {
+            return Err("read differently one expression at a time".to_owned());
+        }
+        (Some(_), None) | (None, Some(_)) => return Err("accepted or refused one expression at a time".to_owned()),
+        _ => {}
+    }
     let theirs = DeTable::parse(source);
     match (ours, theirs) {
         (None, Err(_)) => Ok(false),

@@ -2,9 +2,10 @@
 //! vectors.
 //!
 //! `toml_parser` (the lexer and push parser the `toml` crate itself is built on) lexes the
-//! text token by token; the tokens of one top-level expression (up to a newline outside any
-//! bracket) are parsed into events, and the events go straight into the document. Only one
-//! expression's tokens and events are held at a time, never the whole file's.
+//! text token by token; the tokens of whole top-level expressions (each up to a newline
+//! outside any bracket), a few thousand at a time, are parsed into events, and the events go
+//! straight into the document. Only that piece's tokens and events are held at a time, never
+//! the whole file's.
 //!
 //! The rules that make a document out of events are the `toml` crate's, ported one for one
 //! from its `de::parser` (`document.rs`, `key.rs`, `value.rs`, `array.rs`,
@@ -26,10 +27,15 @@ use toml_parser::lexer::{Token, TokenKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace, parse_document};
 use toml_parser::{ErrorSink, ParseError, Source};
 
-use super::document::{Document, Key, Kind, Span32, Value, ValueRef};
+use super::document::{Document, Key, Kind, Span32, Str, Value, ValueRef};
 
 /// The nesting the `toml` crate allows (its `LIMIT`).
 const LIMIT: u32 = 80;
+
+/// How many tokens are parsed at once, at least: whole expressions up to this many (about
+/// 100 KiB of tokens and as much of events), so that the parser's set-up is paid once per
+/// hundreds of lines, not once per line.
+const PIECE: usize = 4096;
 
 /// A problem was found; the `toml` crate will say which.
 #[derive(Debug)]
@@ -50,6 +56,12 @@ pub type OnElement<'c> = dyn FnMut(&str, ValueRef) -> bool + 'c;
 /// 100,000 routes is never held whole. What was taken is what the caller must drop if the
 /// answer is `None`.
 pub fn read<'i>(text: &'i str, on_element: &mut OnElement) -> Option<Document<'i>> {
+    read_in_pieces(text, PIECE, on_element)
+}
+
+/// [`read`], parsing at least `piece` tokens at a time (1: each expression alone, as the
+/// equivalence test also reads).
+pub fn read_in_pieces<'i>(text: &'i str, piece: usize, on_element: &mut OnElement) -> Option<Document<'i>> {
     u32::try_from(text.len()).ok()?;
     let source = Source::new(text);
     let mut reader = Reader { document: Document::new(text), source, current: None, header: None, on_element };
@@ -70,7 +82,7 @@ pub fn read<'i>(text: &'i str, on_element: &mut OnElement) -> Option<Document<'i
             _ => {}
         }
         tokens.push(token);
-        if token.kind() == TokenKind::Newline && depth == 0 && balanced {
+        if token.kind() == TokenKind::Newline && depth == 0 && balanced && tokens.len() >= piece {
             reader.expressions(&tokens, &mut events).ok()?;
             tokens.clear();
         }
@@ -214,8 +226,7 @@ impl Reader<'_, '_, '_> {
         let table = Value { span: header.span, kind: Kind::Table(previous) };
         let root = self.document.root;
         let parent = self.descend(root, &header.path, false)?;
-        let name = self.document.text(key.text).to_owned();
-        match self.document.find(parent, &name) {
+        match self.document.find_key(parent, key.text) {
             Err(at) if header.is_array => {
                 let array = self.document.new_array(true);
                 self.document.arrays[array as usize].values.push(table);
@@ -227,7 +238,7 @@ impl Reader<'_, '_, '_> {
                 match existing.kind {
                     Kind::Array(array) if self.document.arrays[array as usize].of_tables => {
                         if header.path.is_empty() {
-                            self.complete(&name, array);
+                            self.complete(key.text, array);
                         }
                         self.document.arrays[array as usize].values.push(table);
                     }
@@ -244,9 +255,9 @@ impl Reader<'_, '_, '_> {
     /// Hands the last element of the top level's array of tables `array` (`name`), complete
     /// now that another one starts, to `on_element`, and releases it if it was taken (the
     /// elements before it were handed over when it started).
-    fn complete(&mut self, name: &str, array: u32) {
+    fn complete(&mut self, name: Str, array: u32) {
         let Some(&last) = self.document.arrays[array as usize].values.last() else { return };
-        if (self.on_element)(name, self.document.value_ref(last)) {
+        if (self.on_element)(self.document.text(name), self.document.value_ref(last)) {
             self.document.arrays[array as usize].values.pop();
             self.document.release(last);
         }
@@ -258,8 +269,7 @@ impl Reader<'_, '_, '_> {
             let root = self.document.root;
             let parent = self.descend(root, &header.path, false)?;
             if let Some(key) = header.key {
-                let name = self.document.text(key.text).to_owned();
-                if let Ok(at) = self.document.find(parent, &name) {
+                if let Ok(at) = self.document.find_key(parent, key.text) {
                     let old = self.document.tables[parent as usize].entries.remove(at);
                     match old.value.kind {
                         Kind::Table(table)
@@ -289,8 +299,7 @@ impl Reader<'_, '_, '_> {
         if dotted && !self.document.tables[parent as usize].implicit {
             return reject();
         }
-        let name = self.document.text(key.text).to_owned();
-        match self.document.find(parent, &name) {
+        match self.document.find_key(parent, key.text) {
             Err(at) => self.document.insert_at(parent, at, key, value),
             Ok(_) => return reject(),
         }
@@ -300,8 +309,7 @@ impl Reader<'_, '_, '_> {
     /// `toml`'s `document::descend_path`: the table `path` names under `table`, made when absent.
     fn descend(&mut self, mut table: u32, path: &[Key], dotted: bool) -> Read<u32> {
         for key in path {
-            let name = self.document.text(key.text).to_owned();
-            table = match self.document.find(table, &name) {
+            table = match self.document.find_key(table, key.text) {
                 Err(at) => {
                     let child = self.document.new_table();
                     let data = &mut self.document.tables[child as usize];
@@ -480,8 +488,7 @@ impl Reader<'_, '_, '_> {
         let (Some((path, key)), Some(value)) = (key, value) else { return Ok(()) };
         let mut parent = table;
         for step in &path {
-            let name = self.document.text(step.text).to_owned();
-            parent = match self.document.find(parent, &name) {
+            parent = match self.document.find_key(parent, step.text) {
                 Err(at) => {
                     let child = self.document.new_table();
                     let data = &mut self.document.tables[child as usize];
@@ -500,8 +507,7 @@ impl Reader<'_, '_, '_> {
         if self.document.tables[parent as usize].dotted == path.is_empty() {
             return reject();
         }
-        let name = self.document.text(key.text).to_owned();
-        match self.document.find(parent, &name) {
+        match self.document.find_key(parent, key.text) {
             Err(at) => self.document.insert_at(parent, at, key, value),
             Ok(_) => return reject(),
         }
@@ -514,7 +520,9 @@ mod tests {
     use super::*;
 
     fn accepts(source: &str) -> bool {
-        read(source, &mut |_, _| false).is_some()
+        let whole = read(source, &mut |_, _| false).is_some();
+        assert_eq!(whole, read_in_pieces(source, 1, &mut |_, _| false).is_some(), "{source:?}");
+        whole
     }
 
     #[test]
