@@ -195,14 +195,29 @@ impl<'i> Document<'i> {
 
     /// Where `name` is or would be in the table's sorted entries.
     pub(super) fn find(&self, table: u32, name: &str) -> Result<usize, usize> {
-        let name = name.as_bytes();
-        self.tables[table as usize].entries.binary_search_by(|entry| self.bytes(entry.key.text).cmp(name))
+        self.search(table, name.as_bytes())
     }
 
     /// Where the key `text` is or would be in the table's sorted entries.
     pub(super) fn find_key(&self, table: u32, text: Str) -> Result<usize, usize> {
-        let name = self.bytes(text);
-        self.tables[table as usize].entries.binary_search_by(|entry| self.bytes(entry.key.text).cmp(name))
+        self.search(table, self.bytes(text))
+    }
+
+    /// A table of a few keys (nearly all of them) is searched in order: cheaper than halving
+    /// it, since most keys differ in their length or first byte.
+    fn search(&self, table: u32, name: &[u8]) -> Result<usize, usize> {
+        let entries = &self.tables[table as usize].entries;
+        if entries.len() > 8 {
+            return entries.binary_search_by(|entry| self.bytes(entry.key.text).cmp(name));
+        }
+        for (at, entry) in entries.iter().enumerate() {
+            match self.bytes(entry.key.text).cmp(name) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Ok(at),
+                std::cmp::Ordering::Greater => return Err(at),
+            }
+        }
+        Err(entries.len())
     }
 
     pub(super) fn insert_at(&mut self, table: u32, at: usize, key: Key, value: Value) {
