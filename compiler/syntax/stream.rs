@@ -268,18 +268,18 @@ impl Reader<'_, '_, '_> {
         if !header.is_array {
             let root = self.document.root;
             let parent = self.descend(root, &header.path, false)?;
-            if let Some(key) = header.key {
-                if let Ok(at) = self.document.find_key(parent, key.text) {
-                    let old = self.document.tables[parent as usize].entries.remove(at);
-                    match old.value.kind {
-                        Kind::Table(table)
-                            if self.document.tables[table as usize].implicit
-                                && !self.document.tables[table as usize].dotted =>
-                        {
-                            current = Some(table);
-                        }
-                        _ => return reject(),
+            if let Some(key) = header.key
+                && let Ok(at) = self.document.find_key(parent, key.text)
+            {
+                let old = self.document.tables[parent as usize].entries.remove(at);
+                match old.value.kind {
+                    Kind::Table(table)
+                        if self.document.tables[table as usize].implicit
+                            && !self.document.tables[table as usize].dotted =>
+                    {
+                        current = Some(table);
                     }
+                    _ => return reject(),
                 }
             }
         }
@@ -383,7 +383,7 @@ impl Reader<'_, '_, '_> {
 
     fn close_key(&mut self, current: &mut Option<Event>, path: &mut Vec<Key>, last: &mut Option<Key>) -> Read<()> {
         let Some(event) = current.take() else { return Ok(()) };
-        let Some(raw) = self.source.get(&event) else { return reject() };
+        let Some(raw) = self.source.get(event) else { return reject() };
         let mut decoded = Cow::Borrowed("");
         let mut errors = Errors(false);
         raw.decode_key(&mut decoded, &mut errors);
