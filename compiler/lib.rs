@@ -1,7 +1,8 @@
 //! asenet compiles one TOML description of an Azure Stack Edge device's network into
 //! deployment artifacts, and lints it. ARCHITECTURE.md is the contributor's map: a line for
 //! every module and command, the invariants with the test that holds each, and the recipes
-//! for a rule, an artifact, a key, a command, a language server request.
+//! for a rule, a fleet rule, an artifact, a key, a command, a language server request and a
+//! `diff` section.
 //!
 //! # The pipeline
 //! ```text
@@ -30,9 +31,11 @@
 //!   only for a network without errors. Beside it [`query`] (who owns an address, which
 //!   prefixes are free), [`plan`] (two networks to the classified changes between them,
 //!   `asenet diff`) and [`fix`] (edits at spans of the source, applied without
-//!   re-serialising).
-//! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions), as
-//!   functions of the text and the network; `cli/server/` only speaks the protocol.
+//!   re-serialising). And [`import`]: the device's own exports (`Get-DeviceConfiguration`,
+//!   `Get-DeviceVip`) to a device file's text, every problem with its JSON path.
+//! - [`ide`]: what an editor shows (hovers, inlay hints, code lenses, definitions, outline,
+//!   actions), as functions of the text and the network; `cli/server/` only speaks the
+//!   protocol.
 //! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline, and
 //!   [`cli`] is the edge: files, terminal, exit codes, the language server.
 //! - `testing`, with the `testing` feature only: the device file generator and the
@@ -58,6 +61,7 @@ pub mod escape;
 pub mod fix;
 pub mod fleet;
 pub mod ide;
+pub mod import;
 pub mod model;
 pub mod plan;
 pub mod query;
@@ -116,6 +120,9 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
     /// Every artifact, `manifest.json` included, sorted by path.
     pub files: Vec<OutputFile>,
+    /// Why an artifact the file could have was not written (`device/network.json` without
+    /// `node_names`, see [`emit::package::notes`]), one sentence each.
+    pub notes: Vec<String>,
 }
 
 /// Checks `source` and, when it has no error, emits every artifact. `previous` is what the
@@ -127,7 +134,7 @@ pub fn build(source: &str, previous: &PreviousManifest) -> Result<Built, Vec<Dia
     let checked = check(source);
     match checked.network {
         Some(network) if !checked.has_errors() => match emit::emit(&network, source, previous) {
-            Ok(files) => Ok(Built { files, diagnostics: checked.diagnostics }),
+            Ok(files) => Ok(Built { files, diagnostics: checked.diagnostics, notes: emit::package::notes(&network) }),
             Err(refused) => {
                 let mut sink = Sink::default();
                 checked.diagnostics.into_iter().chain(refused).for_each(|diagnostic| sink.push(diagnostic));

@@ -4,25 +4,38 @@
 //! docs/build.md states the promises for users.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::write::{self, Directory, Lock, Target};
 use super::{CANNOT_RUN, FAILURE, read_input, report_human};
 use crate::emit::{OutputFile, PreviousManifest, path_problem};
 
-/// What `asenet build` was asked to do besides writing.
-pub struct Options {
-    /// Write nothing; report what differs.
-    pub check: bool,
-    /// With `check`: a unified diff of each differing file on stdout.
-    pub diff: bool,
-    /// Exit 2 at once when another build holds DIR, instead of waiting.
-    pub no_wait: bool,
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The device file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The output directory: each artifact replaced atomically, the files asenet did not
+    /// write left alone (see docs/build.md).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write nothing; fail (exit 1) if DIR differs from what would be written.
+    #[arg(long)]
+    check: bool,
+    /// With `--check`: print a unified diff of each differing file on stdout.
+    #[arg(long, requires = "check")]
+    diff: bool,
+    /// Exit 2 at once when another build is writing DIR, instead of waiting for it.
+    #[arg(long)]
+    no_wait: bool,
+    /// The name to report standard input under.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    stdin_filename: String,
 }
 
-pub fn run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> ExitCode {
-    match try_run(file, out, options, stdin_filename) {
+pub fn run(args: &Args) -> ExitCode {
+    match try_run(args) {
         Ok(code) => code,
         Err(message) => {
             say!("error: {message}");
@@ -36,8 +49,9 @@ const DIFF_MAX: u64 = 16 << 20;
 /// What the lock messages call the holder of DIR.
 const HOLDER: &str = "build";
 
-fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> Result<ExitCode, String> {
-    let (name, bytes) = read_input(file, stdin_filename)?;
+fn try_run(args: &Args) -> Result<ExitCode, String> {
+    let (file, out) = (args.file.as_path(), args.out.as_path());
+    let (name, bytes) = read_input(file, &args.stdin_filename)?;
     let Ok(source) = std::str::from_utf8(&bytes) else {
         let checked = crate::check_bytes(&bytes);
         report_human(&name, &String::from_utf8_lossy(&bytes), &checked.diagnostics);
@@ -45,10 +59,10 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
     };
     refuse_unsafe_out(out, (file.as_os_str() != "-").then_some(file))?;
 
-    if options.check {
+    if args.check {
         let dir = Directory::open(out)?;
         if let Some(dir) = &dir {
-            dir.lock(Lock::Shared, options.no_wait, HOLDER)?;
+            dir.lock(Lock::Shared, args.no_wait, HOLDER)?;
         }
         let previous = match &dir {
             Some(dir) => write::tree::previous(dir)?,
@@ -56,8 +70,9 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
         };
         let Some(built) = compile(&name, source, &previous, out) else { return Ok(ExitCode::from(FAILURE)) };
         report_human(&name, source, &built.diagnostics);
+        report_notes(&built.notes);
         check_artifacts(&built.files)?;
-        return Ok(check(dir.as_ref(), out, &built.files, &previous, options.diff));
+        return Ok(check(dir.as_ref(), out, &built.files, &previous, args.diff));
     }
 
     // A first build checks the input before it creates DIR: a config with errors creates
@@ -74,7 +89,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
             (dir, Some(created))
         }
     };
-    dir.lock(Lock::Exclusive, options.no_wait, HOLDER)?;
+    dir.lock(Lock::Exclusive, args.no_wait, HOLDER)?;
     let dir = dir.still_at(out, HOLDER)?;
     let previous = write::tree::previous(&dir)?;
     let built = match first {
@@ -85,6 +100,7 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
         },
     };
     report_human(&name, source, &built.diagnostics);
+    report_notes(&built.notes);
     check_artifacts(&built.files)?;
     match write::tree::replace(&dir, &built.files, &previous) {
         Ok(written) => {
@@ -106,6 +122,13 @@ fn try_run(file: &Path, out: &Path, options: &Options, stdin_filename: &str) -> 
             };
             Err(format!("{}; `{}`: {state}", failure.message, out.display()))
         }
+    }
+}
+
+/// Why an artifact was not written, one `note:` line each on stderr.
+fn report_notes(notes: &[String]) {
+    for note in notes {
+        say!("note: {note}");
     }
 }
 

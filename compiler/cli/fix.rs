@@ -10,7 +10,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{CANNOT_RUN, FAILURE, Format, INPUT_MAX, Input, deny, input_name, print_stdout, read_input, report, write};
+use super::check::{Format, Input, deny, report};
+use super::{CANNOT_RUN, FAILURE, INPUT_MAX, input_name, print_stdout, read_input, write};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Mode {

@@ -1,7 +1,11 @@
 //! Each command's examples and exit statuses: one text, shown at the end of `asenet COMMAND
-//! --help` and as the EXAMPLES and EXIT STATUS sections of its manual page, asenet-COMMAND(1).
+//! --help` and as the EXAMPLES and EXIT STATUS sections of its manual page, asenet-COMMAND(1);
+//! and `asenet man [COMMAND]`, which prints that page.
 
 use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
 
 /// What the end of a command's help and its manual page say.
 pub struct Page {
@@ -115,6 +119,23 @@ pub static PAGES: &[Page] = &[
         ],
     },
     Page {
+        command: "import",
+        examples: &[
+            ("asenet import --device config.json -o sites/store042.toml", "a device file from the export"),
+            (
+                "asenet import --device config.json --vip vip.json --model pro-2 -o sites/plant7.toml",
+                "a two-node Pro 2 with its virtual IPs",
+            ),
+        ],
+        exit_status: &[
+            (0, "The device file was printed or written; what was not imported is said on stderr."),
+            (
+                2,
+                "An export has a value that is not what its field holds (each one is said), or cannot be read: nothing written.",
+            ),
+        ],
+    },
+    Page {
         command: "explain",
         examples: &[
             ("asenet explain ASE203", "a rule's documentation, by code"),
@@ -124,7 +145,14 @@ pub static PAGES: &[Page] = &[
     },
     Page {
         command: "rules",
-        examples: &[("asenet rules", "every rule, one a line"), ("asenet rules --format json", "for scripts")],
+        examples: &[
+            ("asenet rules", "every rule, one a line"),
+            ("asenet rules --format json", "for scripts"),
+            (
+                "asenet rules --format markdown > rules.md",
+                "a table for a wiki or a pull request, linked to docs/rules.md",
+            ),
+        ],
         exit_status: &[(0, "The rules were printed."), (2, "Standard output cannot be written.")],
     },
     Page {
@@ -192,4 +220,47 @@ pub fn roff_sections(page: &Page) -> (String, String) {
 fn roff(text: &str) -> String {
     let escaped = text.replace('\\', "\\e").replace('-', "\\-");
     if escaped.starts_with(['.', '\'']) { format!("\\&{escaped}") } else { escaped }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The subcommand whose page to print (`check`, …).
+    #[arg(value_parser = super::Candidates(subcommand_candidates), hide_possible_values = true)]
+    command: Option<String>,
+}
+
+/// Every subcommand, for shell completion.
+fn subcommand_candidates() -> Vec<clap::builder::PossibleValue> {
+    static COMMAND: std::sync::LazyLock<clap::Command> = std::sync::LazyLock::new(super::Cli::command);
+    COMMAND.get_subcommands().map(|sub| clap::builder::PossibleValue::new(sub.get_name())).collect()
+}
+
+/// `asenet man [COMMAND]`: clap's page of the command, with the EXIT STATUS and EXAMPLES
+/// sections of its `Page`.
+pub fn run(args: &Args) -> ExitCode {
+    let subcommand = args.command.as_deref();
+    let mut command = super::Cli::command().disable_help_subcommand(true);
+    command.build();
+    let clap_page = match subcommand {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            Some(subcommand) => subcommand.clone(),
+            None => {
+                let names: Vec<&str> = command.get_subcommands().map(|sub| sub.get_name()).collect();
+                say!("error: no subcommand `{name}`; pages: {}", names.join(", "));
+                return ExitCode::from(super::CANNOT_RUN);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    let source = format!("asenet {}", env!("CARGO_PKG_VERSION"));
+    let name = subcommand.unwrap_or("asenet");
+    clap_mangen::Man::new(clap_page).source(source).render(&mut out).expect("writing to a Vec cannot fail");
+    let rendered = String::from_utf8(out).expect("clap_mangen writes UTF-8");
+    // EXIT STATUS after the options and commands, before VERSION; EXAMPLES at the end
+    // (man-pages(7) order). Both from the text `--help` ends with.
+    let (exit_status, examples) = self::page(name).map(roff_sections).unwrap_or_default();
+    let at = rendered.find("\n.SH VERSION").map_or(rendered.len(), |at| at + 1);
+    let page = format!("{}{exit_status}{}{examples}", &rendered[..at], &rendered[at..]);
+    super::print_stdout(page)
 }

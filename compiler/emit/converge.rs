@@ -154,24 +154,22 @@ pub fn render(script: Script, items: &[Item], quote: fn(&str) -> String, comment
     let mut out = String::from("\n$ErrorActionPreference = 'Stop'\n$states = @{}\n$computeOn = @{}\n$stops = @()\n");
     for (index, item) in items.iter().enumerate() {
         let n = index + 1;
-        write!(out, "\n# {}\n", comment(&item.label)).expect("writing to a String");
+        let _ = write!(out, "\n# {}\n", comment(&item.label));
         if script == Script::Apply {
             for note in &item.notes {
-                writeln!(out, "# {}", comment(note)).expect("writing to a String");
+                let _ = writeln!(out, "# {}", comment(note));
             }
         }
-        writeln!(out, "$found = @({})", item.find).expect("writing to a String");
-        write!(out, "if ($found.Count -eq 0) {{ $states[{n}] = 'absent' }}").expect("writing to a String");
+        let _ = writeln!(out, "$found = @({})", item.find);
+        let _ = write!(out, "if ($found.Count -eq 0) {{ $states[{n}] = 'absent' }}");
         for compared in &item.compared {
-            write!(out, "\nelseif ({}) {{ $states[{n}] = {} }}", compared.differs, quote(compared.name))
-                .expect("writing to a String");
+            let _ = write!(out, "\nelseif ({}) {{ $states[{n}] = {} }}", compared.differs, quote(compared.name));
         }
-        writeln!(out, "\nelse {{ $states[{n}] = 'present' }}").expect("writing to a String");
-        match item.compute_property {
+        let _ = writeln!(out, "\nelse {{ $states[{n}] = 'present' }}");
+        let _ = match item.compute_property {
             Some(property) => writeln!(out, "$computeOn[{n}] = [bool]($found | Where-Object {{ $_.{property} }})"),
             None => writeln!(out, "$computeOn[{n}] = $false"),
-        }
-        .expect("writing to a String");
+        };
         write_stops(&mut out, script, item, n, quote);
     }
     out.push_str(
@@ -219,14 +217,13 @@ fn write_stops(out: &mut String, script: Script, item: &Item, n: usize, quote: f
             "{}: {verb} it is what `asenet diff` classes as redeploy, so this script does not. {procedure}",
             item.label
         );
-        writeln!(
+        let _ = writeln!(
             out,
             "if ({}$states[{n}] -in @({})) {{ $stops += {} + ' (found: ' + $states[{n}] + ')' }}",
             guard.replace("[n]", &format!("[{n}]")),
             list.join(", "),
             quote(&message)
-        )
-        .expect("writing to a String");
+        );
     }
 }
 
@@ -239,7 +236,7 @@ fn write_actions(
     quote: fn(&str) -> String,
     comment: fn(&str) -> String,
 ) {
-    write!(out, "\n# {}\nswitch ($states[{n}]) {{\n", comment(&item.label)).expect("writing to a String");
+    let _ = write!(out, "\n# {}\nswitch ($states[{n}]) {{\n", comment(&item.label));
     for found in states(item) {
         // After the stops, the action is the one without compute on the device's object,
         // unless that one stops too (then the state never gets here).
@@ -259,11 +256,11 @@ fn write_actions(
             Action::Remove => (item.remove.iter().collect(), format!("removed: {}", item.label)),
             Action::Stop => unreachable!("filtered above"),
         };
-        writeln!(out, "    {} {{", quote(found.as_str())).expect("writing to a String");
+        let _ = writeln!(out, "    {} {{", quote(found.as_str()));
         for command in commands {
-            writeln!(out, "        {command}").expect("writing to a String");
+            let _ = writeln!(out, "        {command}");
         }
-        write!(out, "        Write-Output {}\n    }}\n", quote(&said)).expect("writing to a String");
+        let _ = write!(out, "        Write-Output {}\n    }}\n", quote(&said));
     }
     out.push_str("}\n");
 }

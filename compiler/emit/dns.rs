@@ -87,11 +87,14 @@ fn zone_text(zone: &Zone, serial: u32) -> String {
     let width = records.iter().map(|(name, _)| name.len()).max().unwrap_or(0).max(1);
     let nameserver = zone.nameserver;
     let mut out = format!("; {GENERATED}\n{}$ORIGIN {}.\n$TTL {ttl}\n", header(zone), escape::name(&zone.origin));
-    writeln!(out, "{:<width$} IN SOA {nameserver} hostmaster ( {serial} {refresh} {retry} {expire} {minimum} )", "@")
-        .expect("writing to a String");
-    writeln!(out, "{:<width$} IN NS  {nameserver}", "@").expect("writing to a String");
+    let _ = writeln!(
+        out,
+        "{:<width$} IN SOA {nameserver} hostmaster ( {serial} {refresh} {retry} {expire} {minimum} )",
+        "@"
+    );
+    let _ = writeln!(out, "{:<width$} IN NS  {nameserver}", "@");
     for (name, address) in records {
-        writeln!(out, "{name:<width$} IN A   {address}").expect("writing to a String");
+        let _ = writeln!(out, "{name:<width$} IN A   {address}");
     }
     out
 }

@@ -10,6 +10,7 @@ mod data_network_routes;
 mod dns;
 pub mod manifest;
 mod metallb;
+pub mod package;
 pub mod powershell;
 mod routes;
 mod services;
@@ -53,6 +54,7 @@ pub fn emit(network: &Network, source: &str, previous: &PreviousManifest) -> Res
     files.extend(zones.files);
     files.extend(services::emit(network));
     files.extend(private5g(network));
+    files.extend(package::emit(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = manifest::emit(source, &files, &zones.serials);
     files.push(manifest);
@@ -88,6 +90,7 @@ pub fn emit_compared(network: &Network) -> Result<Vec<OutputFile>, Vec<Diagnosti
     files.extend(dns::emit(network, &PreviousManifest::default()).files);
     files.extend(services::emit(network));
     files.extend(private5g(network));
+    files.extend(package::emit(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -66,7 +66,7 @@ pub(crate) fn set_peer_command(peer: &BgpPeer) -> String {
         quote(&peer.switch.value)
     );
     if let Some(hold_time) = peer.hold_time {
-        write!(set, " -HoldTimeInSeconds {}", hold_time.value).expect("writing to a String");
+        let _ = write!(set, " -HoldTimeInSeconds {}", hold_time.value);
     }
     set
 }
@@ -164,7 +164,7 @@ pub(crate) fn add_vnet_command(vnet: &VirtualNetwork) -> String {
         vnet.gateway.value
     );
     if !dns.is_empty() {
-        write!(add, " -DnsServers {}", dns.join(",")).expect("writing to a String");
+        let _ = write!(add, " -DnsServers {}", dns.join(","));
     }
     add
 }

@@ -142,15 +142,14 @@ fn json_table(node: &str, address: Ipv4Addr, vm_interface: &str, rows: &[Row]) -
 fn ip_batch_rows(vm_interface: &str, rows: &[Row]) -> String {
     let mut out = String::with_capacity(rows.len() * 72);
     for row in rows {
-        match row.next_hop {
+        let _ = match row.next_hop {
             None => writeln!(out, "# {} dev {vm_interface} is connected: the VM's address gives it.", row.destination),
             Some(next_hop) => writeln!(
                 out,
                 "route replace {} via {next_hop} dev {vm_interface} metric {}",
                 row.destination, row.metric
             ),
-        }
-        .expect("writing to a String");
+        };
     }
     out
 }
@@ -235,7 +234,7 @@ fn write_line(out: &mut String, cells: [Cell; TABLE_COLUMNS], widths: &[usize; T
     out.push_str("  ");
     for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
         let start = out.len();
-        write!(out, "{cell}").expect("writing to a String");
+        let _ = write!(out, "{cell}");
         if column + 1 < cells.len() {
             let padding = width.saturating_sub(out.len() - start) + 2;
             out.extend(std::iter::repeat_n(' ', padding));
@@ -263,7 +262,7 @@ fn text_tables(device: &str, nodes: &[(&str, Ipv4Addr)], vm_interface: &str, row
     );
     out.reserve(nodes.len() * (table.len() + 64));
     for (node, address) in nodes {
-        write!(out, "\n{node} (source {address}, {vm_interface})\n").expect("writing to a String");
+        let _ = write!(out, "\n{node} (source {address}, {vm_interface})\n");
         out.push_str(&table);
     }
     out
@@ -273,12 +272,11 @@ fn text_tables(device: &str, nodes: &[(&str, Ipv4Addr)], vm_interface: &str, row
 /// and destination, the key of `Remove-HcsNetRoute` (see docs/device-facts.md#route-cmdlets), is
 /// present already.
 fn write_present(out: &mut String, row: &Row) {
-    write!(
+    let _ = write!(
         out,
         "Get-HcsNetRoute -InterfaceAlias \"{}\" | Where-Object {{ $_.DestinationPrefix -eq \"{}\" }}",
         row.interface, row.destination
-    )
-    .expect("writing to a String");
+    );
 }
 
 /// What the route scripts may do in each state, from `plan::classes` (a route is never
@@ -329,14 +327,14 @@ fn set_route_function() -> String {
                 ),
             ),
         };
-        writeln!(out, "        '{}' {{", found.as_str()).expect("writing to a String");
+        let _ = writeln!(out, "        '{}' {{", found.as_str());
         for command in commands {
-            writeln!(out, "            {command}").expect("writing to a String");
+            let _ = writeln!(out, "            {command}");
         }
         if said.starts_with("throw") {
-            writeln!(out, "            {said}").expect("writing to a String");
+            let _ = writeln!(out, "            {said}");
         } else {
-            writeln!(out, "            Write-Output {said}").expect("writing to a String");
+            let _ = writeln!(out, "            Write-Output {said}");
         }
         out.push_str("        }\n");
     }
@@ -362,8 +360,11 @@ fn apply_script(device: &str, custom: &[&Row]) -> String {
     out.reserve(custom.len() * 64);
     for row in custom {
         let next_hop = row.next_hop.expect("custom routes have a next hop");
-        writeln!(out, "Set-AsenetRoute \"{}\" \"{}\" \"{next_hop}\" {}", row.interface, row.destination, row.metric)
-            .expect("writing to a String");
+        let _ = writeln!(
+            out,
+            "Set-AsenetRoute \"{}\" \"{}\" \"{next_hop}\" {}",
+            row.interface, row.destination, row.metric
+        );
     }
     out
 }
@@ -389,12 +390,11 @@ fn remove_script(device: &str, custom: &[&Row]) -> String {
     for row in custom {
         out.push_str("\nif (");
         write_present(&mut out, row);
-        write!(
+        let _ = write!(
             out,
             ") {{\n    Remove-HcsNetRoute -InterfaceAlias \"{}\" -DestinationPrefix \"{}\"\n}}\n",
             row.interface, row.destination
-        )
-        .expect("writing to a String");
+        );
     }
     out
 }

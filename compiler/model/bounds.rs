@@ -144,6 +144,14 @@ pub static NODE_NAME: Bound = Bound {
     source: "docs/device-facts.md#node-names",
 };
 
+pub static SOFTWARE_VERSION: Bound = Bound {
+    table: "[device]",
+    key: "software_version",
+    allowed: Allowed::Integers { ranges: &[(2001, 9912)], except: &[] },
+    code: "ASE003",
+    source: "docs/device-facts.md#package-layouts",
+};
+
 /// The longest DNS name, without its final dot (RFC 1035).
 pub const DNS_NAME_MAX: usize = 253;
 
@@ -337,6 +345,7 @@ pub static ALL: &[&Bound] = &[
     &DEVICE_NODES,
     &DEVICE_DOMAIN,
     &NODE_NAME,
+    &SOFTWARE_VERSION,
     &PORT_MTU,
     &CLUSTER_DOMAIN,
     &VM_INTERFACE,

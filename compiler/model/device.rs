@@ -70,6 +70,43 @@ impl NodeCount {
     }
 }
 
+/// The layout of `Set-DeviceConfiguration`'s `network` declaration, which changed with the
+/// device's software (see docs/device-facts.md#package-layouts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PackageLayout {
+    /// Up to 2309: a virtual switch names its one port in `interfaceName`; a virtual
+    /// network's `network` is its network address.
+    Release2309,
+    /// 2312: a virtual switch lists its ports in `interfaces`.
+    Release2312,
+    /// From 2403: as 2312, and a virtual network's `network` is a prefix (`10.0.0.0/24`).
+    Release2403,
+}
+
+impl PackageLayout {
+    /// The newest layout asenet documents, for a file that names no release.
+    pub const NEWEST: PackageLayout = PackageLayout::Release2403;
+
+    /// The layout of release `YYMM`: releases before 2309 are written as 2309's, and those
+    /// after 2403 as 2403's, the nearest documented.
+    pub fn of_release(release: u16) -> PackageLayout {
+        match release {
+            ..2312 => PackageLayout::Release2309,
+            2312..2403 => PackageLayout::Release2312,
+            _ => PackageLayout::Release2403,
+        }
+    }
+
+    /// The release whose layout this is, as the docs name it.
+    pub fn release(self) -> u16 {
+        match self {
+            PackageLayout::Release2309 => 2309,
+            PackageLayout::Release2312 => 2312,
+            PackageLayout::Release2403 => 2403,
+        }
+    }
+}
+
 /// A physical port, `Port1`..`Port6`: the device's InterfaceAlias (see
 /// docs/device-facts.md#port-names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

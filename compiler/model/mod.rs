@@ -13,7 +13,7 @@ mod packet_core;
 pub mod uses;
 
 pub use address::{AddrRange, OnSubnet, Overlap, network_and_broadcast, on_subnet, overlaps};
-pub use device::{DeviceModel, NodeCount, PortId};
+pub use device::{DeviceModel, NodeCount, PackageLayout, PortId};
 pub use packet_core::*;
 
 use std::collections::BTreeMap;
@@ -268,9 +268,18 @@ pub struct Device {
     /// `node_names`: one name per node, in the device's order; the span is the array's.
     /// `None` when the file gives none (or they did not resolve).
     pub node_names: Option<Located<Vec<Located<String>>>>,
+    /// `software_version`: the device's release as `YYMM`, inside
+    /// [`bounds::SOFTWARE_VERSION`]; `None` when the file gives none.
+    pub software_version: Option<Located<u16>>,
 }
 
 impl Device {
+    /// The layout of the configuration package for the device's release: the newest one
+    /// documented when the file names no release (see docs/device-facts.md#package-layouts).
+    pub fn package_layout(&self) -> PackageLayout {
+        self.software_version.map_or(PackageLayout::NEWEST, |version| PackageLayout::of_release(version.value))
+    }
+
     /// The name of node `index` (0 for the first), when the file names the nodes.
     pub fn node_name(&self, index: usize) -> Option<&str> {
         self.node_names.as_ref()?.value.get(index).map(|name| name.value.as_str())

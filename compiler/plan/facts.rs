@@ -142,6 +142,12 @@ fact!(
     "a configuration package applies to the device whose nodeName it names"
 );
 fact!(
+    PACKAGE_LAYOUTS,
+    "package-layouts",
+    "https://learn.microsoft.com/azure/databox-online/azure-stack-edge-powershell-based-configuration",
+    "a configuration package is the device's Network declaration, in the layout of the device's software release"
+);
+fact!(
     AP5GC_DEVICE_CHANGES,
     "ap5gc-device-changes",
     "https://learn.microsoft.com/azure/private-5g-core/commission-cluster",
@@ -169,7 +175,7 @@ fact!(
 );
 
 /// Every fact `asenet diff` cites, for the docs test.
-pub const ALL: [&Fact; 22] = [
+pub const ALL: [&Fact; 23] = [
     &EXTERNAL_SERVICE_IPS,
     &POD_AND_SERVICE_SUBNETS,
     &COMPUTE_IPS,
@@ -188,6 +194,7 @@ pub const ALL: [&Fact; 22] = [
     &IP_POOLS,
     &VIRTUAL_IPS,
     &NODE_NAMES,
+    &PACKAGE_LAYOUTS,
     &AP5GC_DEVICE_CHANGES,
     &AP5GC_REINSTALL,
     &AP5GC_TECHNOLOGY,

@@ -33,12 +33,11 @@ pub fn headline(change: &Change) -> String {
     let mut line =
         if change.subject == section { format!("{section}: ") } else { format!("{section} {}: ", subject(change)) };
     line.push_str(&change.what);
-    match (&change.before, &change.after) {
+    let _ = match (&change.before, &change.after) {
         (Some(before), Some(after)) => write!(line, " {before} → {after}"),
         (Some(value), None) | (None, Some(value)) => write!(line, ": {value}"),
         (None, None) => Ok(()),
-    }
-    .expect("writing to a String");
+    };
     line
 }
 
@@ -56,32 +55,30 @@ pub fn human(compared: &[Compared]) -> String {
         }
         let plan = pair.plan;
         let Some(class) = plan.class() else {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "{} → {}: no change (both mean the same)",
                 terminal::line(pair.old),
                 terminal::line(pair.new)
-            )
-            .expect("writing to a String");
+            );
             continue;
         };
         let (old, new) = (terminal::line(pair.old), terminal::line(pair.new));
-        writeln!(out, "{old} → {new}: {}, {}", count(plan.changes.len()), class.as_str()).expect("writing to a String");
+        let _ = writeln!(out, "{old} → {new}: {}, {}", count(plan.changes.len()), class.as_str());
         for class in Class::ALL.iter().rev() {
             let changes: Vec<&Change> = plan.changes.iter().filter(|change| change.class == *class).collect();
             if changes.is_empty() {
                 continue;
             }
-            writeln!(out, "\n{} ({})", class.as_str(), changes.len()).expect("writing to a String");
+            let _ = writeln!(out, "\n{} ({})", class.as_str(), changes.len());
             for change in changes {
-                writeln!(out, "  {}", terminal::line(&headline(change))).expect("writing to a String");
+                let _ = writeln!(out, "  {}", terminal::line(&headline(change)));
                 if let Some(cause) = &change.cause {
-                    writeln!(out, "    {}", terminal::line(cause)).expect("writing to a String");
+                    let _ = writeln!(out, "    {}", terminal::line(cause));
                 }
-                writeln!(out, "    {} (see {})", terminal::line(&change.reason), change.fact.link())
-                    .expect("writing to a String");
+                let _ = writeln!(out, "    {} (see {})", terminal::line(&change.reason), change.fact.link());
                 if let Some(help) = &change.help {
-                    writeln!(out, "    help: {}", terminal::line(help)).expect("writing to a String");
+                    let _ = writeln!(out, "    help: {}", terminal::line(help));
                 }
             }
         }
@@ -89,7 +86,7 @@ pub fn human(compared: &[Compared]) -> String {
         if !commands.is_empty() {
             out.push_str("\ncommands for the device's PowerShell interface, in this order:\n");
             for command in commands {
-                writeln!(out, "  {}", terminal::line(command)).expect("writing to a String");
+                let _ = writeln!(out, "  {}", terminal::line(command));
             }
         }
     }
@@ -116,67 +113,66 @@ pub fn markdown(compared: &[Compared]) -> String {
     let mut out = String::from("## asenet diff\n");
     for pair in compared {
         let plan = pair.plan;
-        writeln!(out, "\n### {} → {}\n", markdown::code(pair.old), markdown::code(pair.new))
-            .expect("writing to a String");
+        let _ = writeln!(out, "\n### {} → {}\n", markdown::code(pair.old), markdown::code(pair.new));
         let Some(worst) = plan.class() else {
             out.push_str("No change: both sides mean the same.\n");
             continue;
         };
-        writeln!(out, "**{}**, {}.\n", worst.as_str(), count(plan.changes.len())).expect("writing to a String");
+        let _ = writeln!(out, "**{}**, {}.\n", worst.as_str(), count(plan.changes.len()));
         out.push_str("| class | changes | what applying takes |\n|---|---:|---|\n");
         for class in Class::ALL.iter().rev() {
             let n = plan.changes.iter().filter(|change| change.class == *class).count();
-            writeln!(out, "| `{}` | {n} | {} |", class.as_str(), takes(*class)).expect("writing to a String");
+            let _ = writeln!(out, "| `{}` | {n} | {} |", class.as_str(), takes(*class));
         }
         for class in Class::ALL.iter().rev() {
             let changes: Vec<&Change> = plan.changes.iter().filter(|change| change.class == *class).collect();
             if changes.is_empty() {
                 continue;
             }
-            writeln!(out, "\n<details><summary><code>{}</code>: {}</summary>\n", class.as_str(), count(changes.len()))
-                .expect("writing to a String");
+            let _ = writeln!(
+                out,
+                "\n<details><summary><code>{}</code>: {}</summary>\n",
+                class.as_str(),
+                count(changes.len())
+            );
             for change in changes.iter().take(MARKDOWN_CHANGES) {
-                write!(out, "- {}", markdown_headline(change)).expect("writing to a String");
+                let _ = write!(out, "- {}", markdown_headline(change));
                 if let Some(cause) = &change.cause {
-                    write!(out, ", {}", markdown::prose(cause)).expect("writing to a String");
+                    let _ = write!(out, ", {}", markdown::prose(cause));
                 }
                 let reason = markdown::prose(&capitalised(&change.reason));
-                write!(out, ". {reason} ([{}]({})).", change.fact.anchor, change.fact.source)
-                    .expect("writing to a String");
+                let _ = write!(out, ". {reason} ([{}]({})).", change.fact.anchor, change.fact.source);
                 if let Some(help) = &change.help {
-                    write!(out, " Help: {}.", markdown::prose(help)).expect("writing to a String");
+                    let _ = write!(out, " Help: {}.", markdown::prose(help));
                 }
                 out.push('\n');
             }
             if changes.len() > MARKDOWN_CHANGES {
-                writeln!(
+                let _ = writeln!(
                     out,
                     "- … and {} more (`asenet diff --format json` lists all)",
                     changes.len() - MARKDOWN_CHANGES
-                )
-                .expect("writing to a String");
+                );
             }
             out.push_str("\n</details>\n");
         }
         let commands = plan.commands();
         if !commands.is_empty() {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "\n<details><summary>Commands for the device's PowerShell interface ({})</summary>\n",
                 commands.len()
-            )
-            .expect("writing to a String");
+            );
             let mut block = String::new();
             for command in commands.iter().take(MARKDOWN_COMMANDS) {
-                writeln!(block, "{command}").expect("writing to a String");
+                let _ = writeln!(block, "{command}");
             }
             if commands.len() > MARKDOWN_COMMANDS {
-                writeln!(
+                let _ = writeln!(
                     block,
                     "# … and {} more (`asenet diff --emit DIR` writes them all)",
                     commands.len() - MARKDOWN_COMMANDS
-                )
-                .expect("writing to a String");
+                );
             }
             out.push_str(&markdown::code_block("powershell", &block));
             out.push_str("\n</details>\n");
@@ -199,12 +195,11 @@ fn markdown_headline(change: &Change) -> String {
         format!("{section} {}: ", markdown::code(&change.subject))
     };
     line.push_str(&markdown::prose(&change.what));
-    match (&change.before, &change.after) {
+    let _ = match (&change.before, &change.after) {
         (Some(before), Some(after)) => write!(line, " {} → {}", markdown::code(before), markdown::code(after)),
         (Some(value), None) | (None, Some(value)) => write!(line, ": {}", markdown::code(value)),
         (None, None) => Ok(()),
-    }
-    .expect("writing to a String");
+    };
     line
 }
 
@@ -301,7 +296,7 @@ pub fn route_script(name: &str, plan: &Plan, purpose: &str) -> String {
          before additions.\n"
     );
     for command in plan.commands() {
-        writeln!(out, "{command}").expect("writing to a String");
+        let _ = writeln!(out, "{command}");
     }
     out
 }

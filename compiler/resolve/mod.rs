@@ -32,7 +32,16 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         raw.ports.iter().filter_map(|port| port_table_id(&port.name, &raw.ports, model)).collect();
     let references = PortReferences { model, declared: &declared };
 
-    let ports = resolve_ports(&raw.ports, model, device.nodes, sink);
+    // `nodes` written but not 1 or 2 (reported): what depends on the count is not judged.
+    let known_nodes = match raw.device.as_ref() {
+        Some(raw_device) if unreadable(&raw_device.unreadable, "nodes") => None,
+        Some(raw_device) => match raw_device.nodes.as_ref() {
+            Some(given) if device.nodes.span != given.span() => None,
+            _ => Some(device.nodes),
+        },
+        None => Some(device.nodes),
+    };
+    let ports = resolve_ports(&raw.ports, model, known_nodes, sink);
     let switches: Vec<Switch> =
         raw.switches.iter().filter_map(|switch| resolve_switch(switch, &references, sink)).collect();
     let mut kubernetes = raw.kubernetes.as_ref().and_then(|k| resolve_kubernetes(k, device.nodes.value, sink));
@@ -57,7 +66,7 @@ pub fn resolve(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Networ
         raw.virtual_networks.iter().filter_map(|vnet| resolve_virtual_network(vnet, &switch_names, sink)).collect();
     report_duplicate_virtual_networks(&virtual_networks, sink);
     let bgp_peers = raw.bgp_peers.iter().filter_map(|peer| resolve_bgp_peer(peer, &switch_names, sink)).collect();
-    let virtual_ips = resolve_virtual_ips(&raw.virtual_ips, device.nodes, sink);
+    let virtual_ips = resolve_virtual_ips(&raw.virtual_ips, known_nodes, sink);
     let packet_core = raw.packet_core.as_ref().and_then(|core| {
         packet_core::require_kubernetes(core, raw.kubernetes.is_some(), sink);
         packet_core::resolve_packet_core(core, &raw.virtual_networks, sink)
@@ -114,6 +123,22 @@ fn unreadable(keys: &[String], key: &str) -> bool {
     keys.iter().any(|written| written == key)
 }
 
+/// Reports each required key of a table that is absent, `(key, absent, help)`, unless it was
+/// written with a value `syntax` could not read (that was reported already).
+fn report_missing<'k, Help: AsRef<str>>(
+    header: Span,
+    table: &str,
+    unreadable_keys: &[String],
+    required: impl IntoIterator<Item = (&'k str, bool, Help)>,
+    sink: &mut Sink,
+) {
+    for (key, absent, help) in required {
+        if absent && !unreadable(unreadable_keys, key) {
+            sink.push(missing(header, key, table, help.as_ref()));
+        }
+    }
+}
+
 /// An optional key's value: absent (`Ok(None)`), valid (`Ok(Some)`), or written but invalid
 /// (`Err`, already reported).
 type Optional<T> = Result<Option<T>, Invalid>;
@@ -147,6 +172,7 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
             nodes: Located::new(NodeCount::One, header),
             domain: None,
             node_names: None,
+            software_version: None,
         };
     };
     if raw.name.is_none() && !unreadable(&raw.unreadable, "name") {
@@ -186,15 +212,38 @@ fn resolve_device(raw: Option<&RawDevice>, sink: &mut Sink) -> Device {
         }
         _ => nodes,
     };
+    // Written but not 1 or 2 (reported): what depends on the count is not judged.
+    let unknown = unreadable(&raw.unreadable, "nodes") || (raw.nodes.is_some() && nodes.is_none());
     let nodes = nodes.unwrap_or(Located::new(NodeCount::One, raw.header));
+    let known_nodes = (!unknown).then_some(nodes);
     Device {
         header: raw.header,
         name: raw.name.as_ref().map(located),
         model: model.unwrap_or(Located::new(DeviceModel::ProGpu, raw.header)),
         nodes,
         domain: raw.domain.as_ref().map(located),
-        node_names: raw.node_names.as_ref().and_then(|names| resolve_node_names(names, nodes, sink)),
+        node_names: raw.node_names.as_ref().and_then(|names| resolve_node_names(names, known_nodes, sink)),
+        software_version: raw.software_version.as_ref().and_then(|version| resolve_software_version(version, sink)),
     }
+}
+
+/// `software_version`: a release `YYMM` inside [`bounds::SOFTWARE_VERSION`].
+fn resolve_software_version(raw: &Spanned<i64>, sink: &mut Sink) -> Option<Located<u16>> {
+    let version = *raw.get_ref();
+    if let (true, Ok(release)) = (bounds::SOFTWARE_VERSION.allows(version), u16::try_from(version)) {
+        return Some(Located::new(release, raw.span()));
+    }
+    let allowed = bounds::SOFTWARE_VERSION.describe();
+    sink.push(
+        Diagnostic::new(&INVALID_VALUE, raw.span(), format!("`{version}` is not a software release"))
+            .with_primary_label(allowed)
+            .with_help(
+                "write the release as `YYMM`, as `Get-HcsApplianceInfo` gives it in `FriendlySoftwareVersionNumber` \
+                 (`software_version = 2403`); it picks the layout of `device/network.json` (see \
+                 docs/device-facts.md#package-layouts)",
+            ),
+    );
+    None
 }
 
 /// The port a `[ports.X]` table is: its name's, or, for a misspelt name (`port3`), the one
@@ -219,12 +268,14 @@ fn meant_port(name: &str, model: DeviceModel, fixable: &dyn Fn(&str) -> bool) ->
 /// `node_names`: one valid name per node, no name twice (see docs/device-facts.md#node-names).
 fn resolve_node_names(
     raw: &Spanned<Vec<Text>>,
-    nodes: Located<NodeCount>,
+    nodes: Option<Located<NodeCount>>,
     sink: &mut Sink,
 ) -> Option<Located<Vec<Located<String>>>> {
-    let count = usize::from(nodes.value.get());
     let mut valid = true;
-    if raw.get_ref().len() != count {
+    if let Some(nodes) = nodes
+        && let count = usize::from(nodes.value.get())
+        && raw.get_ref().len() != count
+    {
         valid = false;
         let written = raw.get_ref().len();
         sink.push(
@@ -269,7 +320,7 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Located<NodeCount>, sink: &mut Sink) -> Vec<Port> {
+fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Option<Located<NodeCount>>, sink: &mut Sink) -> Vec<Port> {
     let mut ports: Vec<Port> = raw
         .iter()
         .filter_map(|port| {
@@ -290,7 +341,7 @@ fn resolve_ports(raw: &[RawPort], model: DeviceModel, nodes: Located<NodeCount>,
     ports
 }
 
-fn resolve_port_config(port: &RawPort, nodes: Located<NodeCount>, sink: &mut Sink) -> Option<PortConfig> {
+fn resolve_port_config(port: &RawPort, nodes: Option<Located<NodeCount>>, sink: &mut Sink) -> Option<PortConfig> {
     // How the port is addressed was written but could not be read (reported): the port is
     // left out, as for an address that does not parse, not read as unconfigured.
     if ["address", "addresses", "dhcp"].iter().any(|key| unreadable(&port.unreadable, key)) {
@@ -373,11 +424,13 @@ fn resolve_port_config(port: &RawPort, nodes: Located<NodeCount>, sink: &mut Sin
 fn resolve_node_addresses(
     port: &RawPort,
     addresses: &Spanned<Vec<Text>>,
-    nodes: Located<NodeCount>,
+    nodes: Option<Located<NodeCount>>,
     sink: &mut Sink,
 ) -> Option<PortConfig> {
     let name = port.name.get_ref();
-    if nodes.value == NodeCount::One {
+    if let Some(nodes) = nodes
+        && nodes.value == NodeCount::One
+    {
         sink.push(
             Diagnostic::new(
                 &MISSING_OR_CONFLICTING,
@@ -731,15 +784,12 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
 
 fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -> Option<Route> {
     let header = raw.header;
-    for (key, value, help) in [
-        ("interface", &raw.interface, "add `interface = \"PortN\"`, the compute port"),
-        ("destination", &raw.destination, "add `destination = \"a.b.c.d/n\"`"),
-        ("next_hop", &raw.next_hop, "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
-    ] {
-        if value.is_none() && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, "[[routes]]", help));
-        }
-    }
+    let required = [
+        ("interface", raw.interface.is_none(), "add `interface = \"PortN\"`, the compute port"),
+        ("destination", raw.destination.is_none(), "add `destination = \"a.b.c.d/n\"`"),
+        ("next_hop", raw.next_hop.is_none(), "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
+    ];
+    report_missing(header, "[[routes]]", &raw.unreadable, required, sink);
     let interface = raw.interface.as_ref().and_then(|name| references.resolve(name, sink));
     let destination = raw.destination.as_ref().and_then(|text| values::ipv4_net(text, "route destination", true, sink));
     let next_hop = raw.next_hop.as_ref().and_then(|text| values::ipv4(text, "next hop", sink));
@@ -828,11 +878,7 @@ fn resolve_virtual_network(
         ("subnet", raw.subnet.is_none(), "add `subnet = \"a.b.c.d/n\"`, the network's address space"),
         ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
     ];
-    for (key, absent, help) in required {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, table, help));
-        }
-    }
+    report_missing(header, table, &raw.unreadable, required, sink);
     let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
     let subnet = raw.subnet.as_ref().and_then(|text| values::ipv4_net(text, "virtual network subnet", false, sink));
     let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
@@ -886,11 +932,7 @@ fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink
         ("peer_asn", raw.peer_asn.is_none(), "add `peer_asn = N`, the router's AS number"),
         ("self_asn", raw.self_asn.is_none(), "add `self_asn = N`, the device's AS number"),
     ];
-    for (key, absent, help) in required {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, table, help));
-        }
-    }
+    report_missing(header, table, &raw.unreadable, required, sink);
     let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
     let peer_address = raw.peer_address.as_ref().and_then(|text| values::ipv4(text, "BGP peer address", sink));
     Some(BgpPeer {
@@ -903,7 +945,7 @@ fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink
     })
 }
 
-fn resolve_virtual_ips(raw: &[RawVirtualIp], nodes: Located<NodeCount>, sink: &mut Sink) -> Vec<VirtualIp> {
+fn resolve_virtual_ips(raw: &[RawVirtualIp], nodes: Option<Located<NodeCount>>, sink: &mut Sink) -> Vec<VirtualIp> {
     let resolved: Vec<VirtualIp> = raw.iter().filter_map(|vip| resolve_virtual_ip(vip, nodes, sink)).collect();
     for (first, again) in repeats(&resolved, |vip| vip.kind.value) {
         let kind = again.kind.value.as_str();
@@ -917,21 +959,18 @@ fn resolve_virtual_ips(raw: &[RawVirtualIp], nodes: Located<NodeCount>, sink: &m
     resolved
 }
 
-fn resolve_virtual_ip(raw: &RawVirtualIp, nodes: Located<NodeCount>, sink: &mut Sink) -> Option<VirtualIp> {
+fn resolve_virtual_ip(raw: &RawVirtualIp, nodes: Option<Located<NodeCount>>, sink: &mut Sink) -> Option<VirtualIp> {
     let header = raw.header;
     let table = "[[virtual_ips]]";
-    for (key, absent, help) in [
+    let required = [
         ("type", raw.kind.is_none(), "add `type = \"ACS\"` or `type = \"NFS\"`"),
         (
             "cluster_network",
             raw.cluster_network.is_none(),
             "add `cluster_network = \"a.b.c.0/n\"`, the network the nodes share",
         ),
-    ] {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, table, help));
-        }
-    }
+    ];
+    report_missing(header, table, &raw.unreadable, required, sink);
     let dhcp = raw.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
     let address = match (&raw.address, dhcp) {
         (Some(address), Some(dhcp)) => {
@@ -985,7 +1024,9 @@ fn resolve_virtual_ip(raw: &RawVirtualIp, nodes: Located<NodeCount>, sink: &mut 
         }
         Some(network)
     });
-    if nodes.value == NodeCount::One {
+    if let Some(nodes) = nodes
+        && nodes.value == NodeCount::One
+    {
         sink.push(
             Diagnostic::new(&MISSING_OR_CONFLICTING, header, "virtual IPs belong to a two-node cluster")
                 .with_primary_label("a virtual IP")
@@ -1037,6 +1078,21 @@ fn lint_rule(code: &Text, catalogue: Catalogue, sink: &mut Sink) -> Option<&'sta
 #[cfg(test)]
 mod tests {
     /// `(code, message, the text at the primary span)` of each input error of `source`.
+    /// `nodes` that is not 1 or 2 is one report: node names, per-node addresses and virtual
+    /// IPs are not judged against a count the file did not give.
+    #[test]
+    fn an_unknown_node_count_is_the_one_report() {
+        for nodes in ["7", "\"7\""] {
+            let source = format!(
+                "[device]\nname = \"x\"\nnodes = {nodes}\nnode_names = [\"A1\", \"A2\"]\n\
+                 [ports.Port2]\naddresses = [\"10.0.0.5/24\", \"10.0.0.6/24\"]\n\
+                 [[virtual_ips]]\ntype = \"ACS\"\naddress = \"10.0.0.9\"\ncluster_network = \"10.0.0.0/24\"\n"
+            );
+            let found: Vec<String> = crate::check(&source).diagnostics.iter().map(|d| d.message.clone()).collect();
+            assert_eq!(found.len(), 1, "{nodes}: {found:?}");
+        }
+    }
+
     fn diagnostics(source: &str) -> Vec<(String, String, String)> {
         crate::check(source)
             .diagnostics

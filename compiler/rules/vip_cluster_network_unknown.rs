@@ -39,7 +39,9 @@ declare_rule! {
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    if network.ports.iter().any(|port| !matches!(port.config, PortConfig::Static(_))) {
+    // A port that did not resolve (its error is reported) may be the one on that network.
+    if network.unresolved.input_errors || network.ports.iter().any(|port| !matches!(port.config, PortConfig::Static(_)))
+    {
         return;
     }
     let subnets: Vec<String> = {

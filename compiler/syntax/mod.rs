@@ -346,6 +346,7 @@ fn read_device(t: &Table, header: Span, sink: &mut Sink) -> RawDevice {
         nodes: t.integer("nodes", sink),
         domain: t.string("domain", sink),
         node_names: t.string_list("node_names", sink),
+        software_version: t.integer("software_version", sink),
         unreadable: t.unreadable(),
     }
 }

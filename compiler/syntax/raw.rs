@@ -147,6 +147,13 @@ pub struct RawDevice {
         example = ["HWDH1T2", "1D9NHQ2"]
     )]
     pub node_names: Option<Spanned<Vec<Text>>>,
+    /// The device's software release as `YYMM` (`2403`), as `Get-HcsApplianceInfo` names it
+    /// (`FriendlySoftwareVersionNumber`). It picks the layout of `device/network.json`: up
+    /// to 2309 a virtual switch names its port in `interfaceName`, from 2312 in `interfaces`,
+    /// and from 2403 a virtual network's `network` is a prefix (see
+    /// docs/device-facts.md#package-layouts). Default: 2403, the newest layout documented.
+    #[schemars(with = "Option<i64>", extend("default" = 2403), example = 2309)]
+    pub software_version: Option<Spanned<i64>>,
     #[schemars(skip)]
     pub unreadable: Vec<String>,
 }

@@ -31,6 +31,7 @@ mod generator;
 #[cfg(unix)]
 mod hostile_git;
 mod ide;
+mod import;
 mod layers;
 mod malformed;
 mod one_cause;
@@ -40,6 +41,7 @@ mod output_directory;
 // Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
 #[cfg(unix)]
 mod output_safety;
+mod package;
 mod private5g;
 mod properties;
 mod resources;

@@ -81,3 +81,39 @@ fn data_network_routes_are_each_ue_pool_via_its_interface() {
     }
     assert!(routed_sites >= 2, "the Pro GPU and 4G examples route a data network");
 }
+
+/// Each packet core interface's virtual network reaches the device through
+/// `device/network.json` enabled for Kubernetes, with a pool of exactly the interface's
+/// address (see docs/device-facts.md#ap5gc-interface-pools); the AP5GC examples name their
+/// nodes, so each writes the package.
+#[test]
+fn interface_networks_are_enabled_for_kubernetes_with_a_one_address_pool_in_the_package() {
+    let mut packages = 0;
+    for path in sites() {
+        let files = build_file(&path);
+        let is_example = path.starts_with(repo_root().join("examples"));
+        let Some(package) = artifact(&files, "device/network.json") else {
+            assert!(!is_example, "{}: an AP5GC example writes no device/network.json", relative(&path));
+            continue;
+        };
+        packages += 1;
+        let package: Value = serde_json::from_str(&package).unwrap();
+        let networks = package["device"]["network"]["virtualNetworks"].as_array().unwrap();
+        let network = asenet::check(&std::fs::read_to_string(&path).unwrap()).network.unwrap();
+        let core = network.packet_core.as_ref().unwrap();
+        for interface in core.interfaces() {
+            let name = &interface.virtual_network.value;
+            let written = networks.iter().find(|vnet| vnet["name"] == name.as_str());
+            let written = written.unwrap_or_else(|| panic!("{}: no virtual network `{name}`", relative(&path)));
+            assert_eq!(written["enabledForKubernetes"], true, "{}: `{name}`", relative(&path));
+            let address = interface.address.value;
+            assert_eq!(
+                written["ipAddressPools"],
+                serde_json::json!([{ "name": "VirtualMachineIPs", "ipAddressRange": format!("{address}-{address}") }]),
+                "{}: `{name}`",
+                relative(&path)
+            );
+        }
+    }
+    assert!(packages >= 3, "only {packages} AP5GC packages");
+}

@@ -85,6 +85,7 @@ fn placement(bound: &Bound) -> (&'static str, &'static str) {
         ("[device]", "nodes") => ("[device]", "nodes = {}"),
         ("[device]", "domain") => ("domain = \"contoso.local\"", "domain = {}"),
         ("[device]", "node_names") => ("[device]", "node_names = [{}]"),
+        ("[device]", "software_version") => ("[device]", "software_version = {}"),
         ("[ports.X]", "mtu") => ("address = \"192.168.10.20/24\"", "mtu = {}"),
         ("[kubernetes]", "cluster_domain") => ("[kubernetes]", "cluster_domain = {}"),
         ("[kubernetes]", "vm_interface") => ("[kubernetes]", "vm_interface = {}"),

@@ -14,6 +14,7 @@
 //! nothing.
 
 mod bounds;
+mod device_package;
 mod dns;
 mod escaping;
 mod graphviz;

@@ -1,6 +1,5 @@
-//! Virtual networks and BGP peers. A virtual network is known by its switch and name, as
-//! `Remove-HcsVirtualNetwork` knows it; a BGP peer by its switch and address, as
-//! `Remove-HcsBGPPeer` knows it. No cmdlet changes either in place: a change is a removal
+//! The `virtual-network` section. A virtual network is known by its switch and name, as
+//! `Remove-HcsVirtualNetwork` knows it. No cmdlet changes one in place: a change is a removal
 //! and an addition, the commands the change carries. A virtual network with compute on it,
 //! on either side, cannot be modified once the cluster is deployed: any change to it is a
 //! redeploy, and it carries no commands (they come after compute is torn down).
@@ -8,10 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use super::classes::{self, Difference, NetworkField, NetworkUse, PeerField};
+use super::classes::{self, Difference, NetworkField, NetworkUse};
 use super::{Change, Class, Section, Side, facts};
 use crate::emit::powershell;
-use crate::model::{BgpPeer, Keyword, Network, VirtualIp, VirtualIpAddress, VirtualNetwork};
+use crate::model::{Network, VirtualNetwork};
 
 /// `VLAN 10, 10.20.10.0/24 via 10.20.10.1, DNS 10.20.10.53, compute`.
 fn describe(vnet: &VirtualNetwork) -> String {
@@ -54,7 +53,7 @@ const FROZEN_POOLS: &str = "pods attach to this virtual network (enabled for Kub
                             settings can't be modified once the Kubernetes cluster is deployed: tear compute down, \
                             change the network, configure compute again";
 
-pub fn virtual_networks(old: &Side, new: &Side, out: &mut Vec<Change>) {
+pub(super) fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
     let by_key = |network: &'_ Network| -> BTreeMap<(String, String), usize> {
         network
             .virtual_networks
@@ -180,121 +179,5 @@ pub(crate) fn network_use(
         NetworkUse::Attached
     } else {
         NetworkUse::Free
-    }
-}
-
-/// `peer AS 64512, self AS 64513, hold time 90 s`.
-fn describe_peer(peer: &BgpPeer) -> String {
-    let mut text = format!("peer AS {}, self AS {}", peer.peer_asn.value, peer.self_asn.value);
-    if let Some(hold_time) = peer.hold_time {
-        text.push_str(&format!(", hold time {} s", hold_time.value));
-    }
-    text
-}
-
-const PEERS: &str = "run routes/apply-bgp.ps1 (Set-HcsBGPPeer, Remove-HcsBGPPeer) on the device's PowerShell \
-                     interface; the external IPs stay what they are";
-
-pub fn bgp_peers(old: &Side, new: &Side, out: &mut Vec<Change>) {
-    let (old, new) = (old.network, new.network);
-    let by_key = |network: &'_ Network| -> BTreeMap<(String, Ipv4Addr), usize> {
-        network
-            .bgp_peers
-            .iter()
-            .enumerate()
-            .map(|(index, peer)| ((peer.switch.value.clone(), peer.peer_address.value), index))
-            .collect()
-    };
-    let mode = |network: &Network| if network.bgp_peers.is_empty() { "layer 2" } else { "BGP" };
-    if mode(old) != mode(new) {
-        out.push(
-            Change::new(Class::Disruptive, Section::BgpPeer, "MetalLB", "mode")
-                .values(Some(mode(old)), Some(mode(new)))
-                .because(
-                    "MetalLB announces the external service IPs another way (ARP on the compute network, or routes to \
-                     the BGP peers): until the network follows, clients do not reach the services",
-                    &facts::BGP_MODE,
-                ),
-        );
-    }
-    let (before, after) = (by_key(old), by_key(new));
-    let keys: BTreeSet<&(String, Ipv4Addr)> = before.keys().chain(after.keys()).collect();
-    for key in keys {
-        let was = before.get(key).map(|&index| &old.bgp_peers[index]);
-        let is = after.get(key).map(|&index| &new.bgp_peers[index]);
-        let subject = format!("{} on {}", key.1, key.0);
-        let (difference, commands) = match (was, is) {
-            (None, Some(peer)) => (Difference::Added, vec![powershell::set_peer_command(peer)]),
-            (Some(peer), None) => (Difference::Removed, vec![powershell::remove_peer_command(peer)]),
-            (Some(was), Some(is)) if describe_peer(was) == describe_peer(is) => continue,
-            (Some(was), Some(is)) => {
-                let field = if was.peer_asn.value != is.peer_asn.value || was.self_asn.value != is.self_asn.value {
-                    PeerField::AsNumbers
-                } else {
-                    PeerField::HoldTime
-                };
-                (
-                    Difference::Changed(field),
-                    vec![powershell::remove_peer_command(was), powershell::set_peer_command(is)],
-                )
-            }
-            (None, None) => continue,
-        };
-        let what = match difference {
-            Difference::Added => "added",
-            Difference::Removed => "removed",
-            Difference::Changed(field) => field.as_str(),
-        };
-        let hold_time = |peer: &BgpPeer| peer.hold_time.map_or("default".to_owned(), |t| format!("{} s", t.value));
-        let (before, after) = match (was, is) {
-            (Some(was), Some(is)) if what == "hold time" => (Some(hold_time(was)), Some(hold_time(is))),
-            _ => (was.map(describe_peer), is.map(describe_peer)),
-        };
-        let mut change = Change::new(classes::bgp_peer(difference), Section::BgpPeer, subject, what)
-            .values(before, after)
-            .because(PEERS, &facts::BGP_MODE);
-        change.commands = commands;
-        out.push(change);
-    }
-}
-
-/// `192.168.181.10 on 192.168.0.0/16`, or `DHCP on 192.168.0.0/16`.
-fn describe_vip(vip: &VirtualIp) -> String {
-    let address = match vip.address {
-        VirtualIpAddress::Static(address) => address.value.to_string(),
-        VirtualIpAddress::Dhcp(_) => "DHCP".to_owned(),
-    };
-    format!("{address} on {}", vip.cluster_network.value)
-}
-
-/// The virtual IPs, known by their type (ACS, NFS): what `Set-DeviceVip` sets.
-pub fn virtual_ips(old: &Side, new: &Side, out: &mut Vec<Change>) {
-    let by_type = |network: &Network| -> BTreeMap<&'static str, String> {
-        network.virtual_ips.iter().map(|vip| (vip.kind.value.as_str(), describe_vip(vip))).collect()
-    };
-    let (before, after) = (by_type(old.network), by_type(new.network));
-    let kinds: BTreeSet<&&str> = before.keys().chain(after.keys()).collect();
-    for kind in kinds {
-        let (was, is) = (before.get(kind), after.get(kind));
-        if was == is {
-            continue;
-        }
-        let subject = format!("{kind} virtual IP");
-        let change = match (was, is) {
-            (None, Some(_)) => Change::new(Class::Reapply, Section::VirtualIp, subject, "added")
-                .because("apply device/vip.json with Set-DeviceVip; nothing that runs moves", &facts::VIRTUAL_IPS),
-            _ => Change::new(
-                Class::Disruptive,
-                Section::VirtualIp,
-                subject,
-                if is.is_none() { "removed" } else { "address" },
-            )
-            .because(
-                "clients that reach the cluster's services at the old virtual IP lose them; apply device/vip.json \
-                     with Set-DeviceVip",
-                &facts::VIRTUAL_IPS,
-            ),
-        };
-        out.push(change.values(was, is));
     }
 }

@@ -1,0 +1,60 @@
+//! What every command reads with, in one place: an input file or standard input, bounded,
+//! and an IO error as the end of a one-line message.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The largest device file asenet reads: far beyond any real device (a thousand services
+/// take 100 kB), and a bound on what a link to `/dev/zero` or a runaway generator costs.
+pub const INPUT_MAX: u64 = 128 << 20;
+
+/// Reads `path` (`-` is standard input, reported as `stdin_filename`): the name to report
+/// it under and its bytes, or a one-line message saying why it cannot be read.
+pub fn read_input(path: &Path, stdin_filename: &str) -> Result<(String, Vec<u8>), String> {
+    if path.as_os_str() == "-" {
+        let bytes = read_bounded(std::io::stdin().lock())
+            .map_err(|error| format!("cannot read standard input: {}", describe(&error)))?;
+        return Ok((stdin_filename.to_owned(), bytes));
+    }
+    let name = path.display().to_string();
+    if path.is_dir() {
+        return Err(format!("cannot read `{name}`: it is a directory"));
+    }
+    let bytes = std::fs::File::open(path)
+        .and_then(read_bounded)
+        .map_err(|error| format!("cannot read `{name}`: {}", describe(&error)))?;
+    Ok((name, bytes))
+}
+
+/// The name an input is reported under.
+pub fn input_name(path: &Path, stdin_filename: &str) -> String {
+    if path.as_os_str() == "-" { stdin_filename.to_owned() } else { path.display().to_string() }
+}
+
+/// Reads everything, up to [`INPUT_MAX`] bytes.
+fn read_bounded(reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(INPUT_MAX + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > INPUT_MAX {
+        return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "larger than 128 MiB"));
+    }
+    Ok(bytes)
+}
+
+/// An IO error as the end of a one-line message: `no such file`, `not a directory`.
+pub fn describe(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "no such file".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::NotADirectory => "a part of the path is not a directory".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "read-only file system".to_owned(),
+        ErrorKind::StorageFull => "no space left on the device".to_owned(),
+        ErrorKind::FileTooLarge => error.to_string(),
+        _ => {
+            // The OS text without Rust's "(os error N)".
+            let text = error.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
+}
