@@ -8,7 +8,8 @@
 # It installs nothing. It needs cargo, hyperfine and GNU time (/usr/bin/time), and for the
 # peer netplan (Debian: apt-get install -y hyperfine time netplan.io). It builds the release
 # binary, generates the device files (1k, 10k and 100k routes, valid and with 1% conflicts)
-# into target/bench-data/, runs the divan benchmarks (parse, check, build in memory), times
+# into target/bench-data/, runs the divan benchmarks (parse, the toml crate's parse of the same
+# text beside it, check, build in memory), times
 # the whole `asenet check`, `asenet build` and `asenet diff` processes with hyperfine, measures peak memory
 # against a parse-only process, and prints a summary with the targets of the issue.
 #
@@ -176,6 +177,7 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores
     "load before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-52s %10s %10s %10s\n' "median, ms" "1k" "10k" "100k"
 printf '%-52s %10s %10s %10s\n' "parse only (divan)" "$(divan_ms parse 1000)" "$parse_10k" "$parse_100k"
+printf '%-52s %10s %10s %10s\n' "the toml crate's parse, same text (divan)" "$(divan_ms parse_toml_crate 1000)" "$(divan_ms parse_toml_crate 10000)" "$(divan_ms parse_toml_crate 100000)"
 printf '%-52s %10s %10s %10s\n' "check (divan)" "$check_1k" "$check_10k" "$check_100k"
 printf '%-52s %10s %10s %10s\n' "check, 1% conflicts (divan)" "$(divan_ms check_conflicts 1000)" "$(divan_ms check_conflicts 10000)" "$conflicts_100k"
 printf '%-52s %10s %10s %10s\n' "build in memory (divan)" "$build_1k" "$build_10k" "$build_100k"

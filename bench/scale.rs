@@ -1,5 +1,6 @@
 //! How asenet scales with the size of a device file: parse only (TOML text to the raw input
-//! types), a full check, and a full build in memory (no disk), over generated files of 1k,
+//! types, through the stream reader), the `toml` crate's parse of the same text beside it
+//! (`parse_toml_crate`, what `syntax` did before), a full check, and a full build in memory (no disk), over generated files of 1k,
 //! 10k and 100k routes (and a tenth as many services). `check_conflicts` checks the variant
 //! with 1% conflicts, whose diagnostics are made too.
 //!
@@ -27,6 +28,17 @@ fn parse(bencher: Bencher, routes: usize) {
         let mut sink = asenet::diagnostic::Sink::default();
         let raw = asenet::syntax::parse(divan::black_box(&source), &mut sink).expect("generated files are TOML");
         divan::black_box_drop((raw, sink));
+    });
+}
+
+/// The `toml` crate's parse of the same text into its document tree (`DeTable::parse`), what
+/// `syntax` used before its stream reader: side by side with `parse` in one run.
+#[divan::bench(args = ROUTES, sample_count = 20)]
+fn parse_toml_crate(bencher: Bencher, routes: usize) {
+    let source = generator::device_file(Shape::valid(routes));
+    bencher.counter(BytesCount::of_str(&source)).bench(|| {
+        let document = toml::de::DeTable::parse(divan::black_box(&source)).expect("generated files are TOML");
+        divan::black_box_drop(document);
     });
 }
 

@@ -44,7 +44,7 @@ pub struct RawSite {
 /// Reads the fleet file's text; `None` only when it is not TOML.
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawFleet> {
     let document = parse_document(source, sink)?;
-    let top = Table::new(document.get_ref(), "the fleet file", &keys_of(read_top), sink);
+    let top = Table::new(document.root(), "the fleet file", &keys_of(read_top), sink);
     Some(read_top(&top, sink))
 }
 
@@ -53,14 +53,22 @@ pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
         ("the fleet file", keys_of(read_top)),
         ("[fleet]", keys_of(read_fleet)),
-        ("[[networks]]", keys_of(|t, sink| read_network(t, Span::default(), sink))),
-        ("[[sites]]", keys_of(|t, sink| read_site(t, Span::default(), sink))),
+        ("[[networks]]", network_keys()),
+        ("[[sites]]", site_keys()),
     ]
 }
 
+fn network_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_network(t, Span::default(), sink))
+}
+
+fn site_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_site(t, Span::default(), sink))
+}
+
 fn read_top(top: &Table, sink: &mut Sink) -> RawFleet {
-    let network_keys = keys_of(|t, sink| read_network(t, Span::default(), sink));
-    let site_keys = keys_of(|t, sink| read_site(t, Span::default(), sink));
+    let network_keys = network_keys();
+    let site_keys = site_keys();
     RawFleet {
         fleet: top
             .table("fleet", sink)

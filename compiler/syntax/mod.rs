@@ -1,66 +1,154 @@
 //! Stage 1: TOML text -> [`RawConfig`].
 //!
-//! The TOML parser gives a tree with a span on every key and value; this module walks it by
-//! hand instead of through serde so that it can report every unknown key and every wrong type
-//! in one run (serde stops at the first). Only a TOML syntax error stops the pipeline.
+//! The stream reader (`stream.rs`) turns the text into a compact [`Document`] with a span on
+//! every key and value, by the `toml` crate's rules; this module walks it by hand instead of
+//! through serde so that it can report every unknown key and every wrong type in one run
+//! (serde stops at the first). Only a TOML syntax error stops the pipeline, and the `toml`
+//! crate's recovering parser says what it is (`syntax_error.rs`).
 
 mod aliases;
+mod document;
 pub mod encoding;
 pub mod fleet;
+pub mod oracle;
 pub mod raw;
 pub mod schema;
+mod stream;
 pub mod suppression;
 mod syntax_error;
 mod table;
 
-use toml::de::{DeTable, DeValue};
-
 use crate::diagnostic::{Sink, Span};
+use document::{Document, Shape, TableRef};
 use raw::*;
 use table::{Table, keys_of};
 
 /// Parses `source`; `None` when it is not TOML (the errors are in `sink`).
+///
+/// The elements of the top level's arrays of tables (`[[routes]]`, `[[services]]`, ...) are
+/// read as the stream reader completes them, into a sink of their own that joins `sink` only
+/// when the whole text turns out to be TOML; the rest is read from the document at the end.
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
+    let mut elements = Elements::new();
+    let mut early = Sink::default();
+    let streamed = stream::read(source, &mut |key, element| match element.shape() {
+        Shape::Table(table) => elements.read(key, table, element.span(), &mut early),
+        _ => false,
+    });
+    let document = match streamed {
+        Some(document) => {
+            early.into_sorted().into_iter().for_each(|diagnostic| sink.push(diagnostic));
+            document
+        }
+        None => {
+            elements = Elements::new();
+            toml_crate_document(source, sink)?
+        }
+    };
+    let top = Table::new(document.root(), "the top level", &top_keys(), sink);
+    Some(read_top(&top, elements, sink))
+}
+
+/// [`parse`] without reading any element early: the whole document first, then every table
+/// from it. The equivalence test holds `parse` to it.
+#[cfg(feature = "testing")]
+pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
-    let top = Table::new(document.get_ref(), "the top level", &keys_of(read_top), sink);
-    Some(read_top(&top, sink))
+    let top = Table::new(document.root(), "the top level", &top_keys(), sink);
+    Some(read_top(&top, Elements::new(), sink))
 }
 
 /// The TOML document, or `None` with every syntax error in `sink`.
-fn parse_document<'i>(source: &'i str, sink: &mut Sink) -> Option<toml::Spanned<DeTable<'i>>> {
-    let (document, errors) = DeTable::parse_recoverable(source);
+fn parse_document<'i>(source: &'i str, sink: &mut Sink) -> Option<Document<'i>> {
+    match stream::read(source, &mut |_, _| false) {
+        Some(document) => Some(document),
+        None => toml_crate_document(source, sink),
+    }
+}
+
+/// What the `toml` crate makes of a text the stream reader refused: its syntax errors in
+/// `sink`, as it always reported them. Should it find none (the reader refused a document
+/// `toml` takes: a bug the equivalence tests look for), its tree is read instead, so the
+/// answer never depends on the reader's mistakes.
+fn toml_crate_document<'i>(source: &'i str, sink: &mut Sink) -> Option<Document<'i>> {
+    let (document, errors) = toml::de::DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         syntax_error::diagnostics(source, &errors).into_iter().for_each(|diagnostic| sink.push(diagnostic));
         return None;
     }
-    Some(document)
+    Some(oracle::document(source, document.get_ref()))
 }
 
 /// Each table's keys, as its reader reads them (the JSON Schema test compares them).
 pub fn table_keys() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
-        ("the top level", keys_of(read_top)),
-        ("[device]", keys_of(|t, sink| read_device(t, Span::default(), sink))),
-        ("[ports.X]", keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink))),
-        ("[switches.X]", keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink))),
-        ("[kubernetes]", keys_of(|t, sink| read_kubernetes(t, Span::default(), sink))),
-        ("[[services]]", keys_of(|t, sink| read_service(t, Span::default(), &[], sink))),
-        ("a service port", keys_of(|t, sink| read_service_port(t, Span::default(), sink))),
-        ("[[routes]]", keys_of(|t, sink| read_route(t, Span::default(), sink))),
-        ("[[virtual_networks]]", keys_of(|t, sink| read_virtual_network(t, Span::default(), sink))),
-        ("[[bgp_peers]]", keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink))),
-        ("[[virtual_ips]]", keys_of(|t, sink| read_virtual_ip(t, Span::default(), sink))),
-        ("[packet_core]", keys_of(|t, sink| read_packet_core(t, Span::default(), sink))),
-        ("a packet core interface", keys_of(|t, sink| read_interface(t, Span::default(), sink))),
-        ("[[packet_core.data_networks]]", keys_of(|t, sink| read_data_network(t, Span::default(), sink))),
+        ("the top level", top_keys()),
+        ("[device]", device_keys()),
+        ("[ports.X]", port_keys()),
+        ("[switches.X]", switch_keys()),
+        ("[kubernetes]", kubernetes_keys()),
+        ("[[services]]", service_keys()),
+        ("a service port", service_port_keys()),
+        ("[[routes]]", route_keys()),
+        ("[[virtual_networks]]", virtual_network_keys()),
+        ("[[bgp_peers]]", bgp_peer_keys()),
+        ("[[virtual_ips]]", virtual_ip_keys()),
+        ("[packet_core]", packet_core_keys()),
+        ("a packet core interface", interface_keys()),
+        ("[[packet_core.data_networks]]", data_network_keys()),
         ("[lint]", keys_of(read_lint)),
     ]
+}
+
+// Each table's keys, as its reader reads them: the one place each is asked (`keys_of` runs
+// the reader over an empty table; the spans and names it is given are never read).
+fn top_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_top(t, Elements::new(), sink))
+}
+fn device_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_device(t, Span::default(), sink))
+}
+fn port_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink))
+}
+fn switch_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink))
+}
+fn kubernetes_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_kubernetes(t, Span::default(), sink))
+}
+fn service_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_service(t, Span::default(), &[], sink))
+}
+fn service_port_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_service_port(t, Span::default(), sink))
+}
+fn route_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_route(t, Span::default(), sink))
+}
+fn virtual_network_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_virtual_network(t, Span::default(), sink))
+}
+fn bgp_peer_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink))
+}
+fn virtual_ip_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_virtual_ip(t, Span::default(), sink))
+}
+fn packet_core_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_packet_core(t, Span::default(), sink))
+}
+fn interface_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_interface(t, Span::default(), sink))
+}
+fn data_network_keys() -> Vec<&'static str> {
+    keys_of(|t, sink| read_data_network(t, Span::default(), sink))
 }
 
 /// Reads `entries` as a table with `reader`, which reads the keys in `known` (its
 /// [`keys_of`], computed once for a whole array of tables).
 fn read<T>(
-    entries: &DeTable,
+    entries: TableRef,
     context: &str,
     known: &[&'static str],
     sink: &mut Sink,
@@ -70,89 +158,133 @@ fn read<T>(
     reader(&table, sink)
 }
 
-fn read_top(top: &Table, sink: &mut Sink) -> RawConfig {
-    let port_keys = keys_of(|t, sink| read_port(Text::new(0..0, String::new()), t, sink));
-    let switch_keys = keys_of(|t, sink| read_switch(Text::new(0..0, String::new()), t, sink));
-    let service_keys = keys_of(|t, sink| read_service(t, Span::default(), &[], sink));
-    let route_keys = keys_of(|t, sink| read_route(t, Span::default(), sink));
-    let service_port_keys = keys_of(|t, sink| read_service_port(t, Span::default(), sink));
-    let virtual_network_keys = keys_of(|t, sink| read_virtual_network(t, Span::default(), sink));
-    let bgp_peer_keys = keys_of(|t, sink| read_bgp_peer(t, Span::default(), sink));
-    let virtual_ip_keys = keys_of(|t, sink| read_virtual_ip(t, Span::default(), sink));
-    RawConfig {
-        device: top.table("device", sink).map(|(device, header)| {
-            read(device, "[device]", &keys_of(|t, sink| read_device(t, header, sink)), sink, |t, sink| {
-                read_device(t, header, sink)
-            })
-        }),
-        ports: top
-            .named_tables("ports", &port_keys, sink)
-            .into_iter()
-            .map(|(name, table)| {
-                let context = format!("[ports.{}]", name.get_ref());
-                read(table, &context, &port_keys, sink, |t, sink| read_port(name, t, sink))
-            })
-            .collect(),
-        switches: top
-            .named_tables("switches", &switch_keys, sink)
-            .into_iter()
-            .map(|(name, table)| {
-                let context = format!("[switches.{}]", name.get_ref());
-                read(table, &context, &switch_keys, sink, |t, sink| read_switch(name, t, sink))
-            })
-            .collect(),
-        kubernetes: top.table("kubernetes", sink).map(|(table, header)| {
-            let known = keys_of(|t, sink| read_kubernetes(t, header, sink));
-            read(table, "[kubernetes]", &known, sink, |t, sink| read_kubernetes(t, header, sink))
-        }),
-        services: top
-            .array_of_tables("services", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[services]]", &service_keys, sink, |t, sink| {
-                    read_service(t, header, &service_port_keys, sink)
-                })
-            })
-            .collect(),
-        routes: top
-            .array_of_tables("routes", sink)
-            .into_iter()
-            .map(|(table, header)| read(table, "[[routes]]", &route_keys, sink, |t, sink| read_route(t, header, sink)))
-            .collect(),
-        virtual_networks: top
-            .array_of_tables("virtual_networks", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[virtual_networks]]", &virtual_network_keys, sink, |t, sink| {
+/// The elements of the top level's arrays of tables, each read by its table's reader: as the
+/// stream reader completes them (`parse`), and the rest with the top level (`read_top`).
+struct Elements {
+    service_keys: Vec<&'static str>,
+    service_port_keys: Vec<&'static str>,
+    route_keys: Vec<&'static str>,
+    virtual_network_keys: Vec<&'static str>,
+    bgp_peer_keys: Vec<&'static str>,
+    virtual_ip_keys: Vec<&'static str>,
+    services: Vec<RawService>,
+    routes: Vec<RawRoute>,
+    virtual_networks: Vec<RawVirtualNetwork>,
+    bgp_peers: Vec<RawBgpPeer>,
+    virtual_ips: Vec<RawVirtualIp>,
+}
+
+/// The top level's arrays of tables, in the order `read_top` asks for them.
+const ARRAYS_OF_TABLES: [&str; 5] = ["services", "routes", "virtual_networks", "bgp_peers", "virtual_ips"];
+
+impl Elements {
+    fn new() -> Self {
+        Elements {
+            service_keys: service_keys(),
+            service_port_keys: service_port_keys(),
+            route_keys: route_keys(),
+            virtual_network_keys: virtual_network_keys(),
+            bgp_peer_keys: bgp_peer_keys(),
+            virtual_ip_keys: virtual_ip_keys(),
+            services: Vec::new(),
+            routes: Vec::new(),
+            virtual_networks: Vec::new(),
+            bgp_peers: Vec::new(),
+            virtual_ips: Vec::new(),
+        }
+    }
+
+    /// Reads `table`, an element of the top level's array of tables `key` whose header is at
+    /// `header`; `false` for a key that is none of [`ARRAYS_OF_TABLES`].
+    fn read(&mut self, key: &str, table: TableRef, header: Span, sink: &mut Sink) -> bool {
+        match key {
+            "services" => {
+                let port_keys = &self.service_port_keys;
+                let service = read(table, "[[services]]", &self.service_keys, sink, |t, sink| {
+                    read_service(t, header, port_keys, sink)
+                });
+                self.services.push(service);
+            }
+            "routes" => {
+                let route = read(table, "[[routes]]", &self.route_keys, sink, |t, sink| read_route(t, header, sink));
+                self.routes.push(route);
+            }
+            "virtual_networks" => {
+                let network = read(table, "[[virtual_networks]]", &self.virtual_network_keys, sink, |t, sink| {
                     read_virtual_network(t, header, sink)
-                })
-            })
-            .collect(),
-        bgp_peers: top
-            .array_of_tables("bgp_peers", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[bgp_peers]]", &bgp_peer_keys, sink, |t, sink| read_bgp_peer(t, header, sink))
-            })
-            .collect(),
-        virtual_ips: top
-            .array_of_tables("virtual_ips", sink)
-            .into_iter()
-            .map(|(table, header)| {
-                read(table, "[[virtual_ips]]", &virtual_ip_keys, sink, |t, sink| read_virtual_ip(t, header, sink))
-            })
-            .collect(),
-        packet_core: top.table("packet_core", sink).map(|(table, header)| {
-            let known = keys_of(|t, sink| read_packet_core(t, header, sink));
-            read(table, "[packet_core]", &known, sink, |t, sink| read_packet_core(t, header, sink))
-        }),
-        lint: top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint)),
+                });
+                self.virtual_networks.push(network);
+            }
+            "bgp_peers" => {
+                let peer =
+                    read(table, "[[bgp_peers]]", &self.bgp_peer_keys, sink, |t, sink| read_bgp_peer(t, header, sink));
+                self.bgp_peers.push(peer);
+            }
+            "virtual_ips" => {
+                let ip = read(table, "[[virtual_ips]]", &self.virtual_ip_keys, sink, |t, sink| {
+                    read_virtual_ip(t, header, sink)
+                });
+                self.virtual_ips.push(ip);
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Reads the top level; `elements` holds the elements of its arrays of tables read already.
+fn read_top(top: &Table, mut elements: Elements, sink: &mut Sink) -> RawConfig {
+    let port_keys = port_keys();
+    let switch_keys = switch_keys();
+    let device = top
+        .table("device", sink)
+        .map(|(device, header)| read(device, "[device]", &device_keys(), sink, |t, sink| read_device(t, header, sink)));
+    let ports = top
+        .named_tables("ports", &port_keys, sink)
+        .into_iter()
+        .map(|(name, table)| {
+            let context = format!("[ports.{}]", name.get_ref());
+            read(table, &context, &port_keys, sink, |t, sink| read_port(name, t, sink))
+        })
+        .collect();
+    let switches = top
+        .named_tables("switches", &switch_keys, sink)
+        .into_iter()
+        .map(|(name, table)| {
+            let context = format!("[switches.{}]", name.get_ref());
+            read(table, &context, &switch_keys, sink, |t, sink| read_switch(name, t, sink))
+        })
+        .collect();
+    let kubernetes = top.table("kubernetes", sink).map(|(table, header)| {
+        read(table, "[kubernetes]", &kubernetes_keys(), sink, |t, sink| read_kubernetes(t, header, sink))
+    });
+    for key in ARRAYS_OF_TABLES {
+        for (table, header) in top.array_of_tables(key, sink) {
+            elements.read(key, table, header, sink);
+        }
+    }
+    let packet_core = top.table("packet_core", sink).map(|(table, header)| {
+        read(table, "[packet_core]", &packet_core_keys(), sink, |t, sink| read_packet_core(t, header, sink))
+    });
+    let lint = top.table("lint", sink).map(|(table, _)| read(table, "[lint]", &keys_of(read_lint), sink, read_lint));
+    RawConfig {
+        device,
+        ports,
+        switches,
+        kubernetes,
+        services: elements.services,
+        routes: elements.routes,
+        virtual_networks: elements.virtual_networks,
+        bgp_peers: elements.bgp_peers,
+        virtual_ips: elements.virtual_ips,
+        packet_core,
+        lint,
     }
 }
 
 fn read_packet_core(t: &Table, header: Span, sink: &mut Sink) -> RawPacketCore {
-    let interface_keys = keys_of(|t, sink| read_interface(t, Span::default(), sink));
-    let data_network_keys = keys_of(|t, sink| read_data_network(t, Span::default(), sink));
+    let interface_keys = interface_keys();
+    let data_network_keys = data_network_keys();
     let interface = |key, context, sink: &mut Sink| {
         t.table(key, sink)
             .map(|(table, span)| read(table, context, &interface_keys, sink, |t, sink| read_interface(t, span, sink)))
@@ -348,17 +480,4 @@ fn read_bgp_peer(t: &Table, header: Span, sink: &mut Sink) -> RawBgpPeer {
 fn read_lint(t: &Table, sink: &mut Sink) -> RawLint {
     let list = |key, sink: &mut Sink| t.string_list(key, sink).map(|l| l.into_inner()).unwrap_or_default();
     RawLint { allow: list("allow", sink), deny: list("deny", sink) }
-}
-
-/// The article for a TOML type name in messages ("a string", "an integer").
-fn a_type(value: &DeValue) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
 }

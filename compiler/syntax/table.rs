@@ -8,38 +8,34 @@
 
 use std::cell::RefCell;
 
-use toml::de::{DeTable, DeValue};
-
-use super::a_type;
 use super::aliases::{self, Meaning};
+use super::document::{Document, KeyRef, Shape, TableRef, ValueRef};
 use super::raw::{RawTargetPort, Spanned, Text};
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
 use crate::diagnostic::{Diagnostic, Sink, Span};
 use crate::text::{did_you_mean, list, only_suggestion};
 
-pub struct Table<'a, 'i> {
-    entries: &'a DeTable<'i>,
+pub struct Table<'a> {
+    entries: TableRef<'a>,
     /// The keys asked for, in order: what [`keys_of`] returns.
     asked: RefCell<Vec<&'static str>>,
     context: String,
     /// Misspelt keys read as the known key they were meant to be (`next_hpo` as
     /// `next_hop`), so that the typo is reported once, as ASE002, and not again as a
     /// missing key, and the rest of the file is checked with the value.
-    recovered: Vec<(String, Value<'a, 'i>)>,
+    recovered: Vec<(String, ValueRef<'a>)>,
     /// Keys written with a value that could not be read (wrong type, out of range): already
     /// reported, so `resolve` must not report them again as missing.
     unreadable: std::cell::RefCell<Vec<String>>,
 }
 
-type Value<'a, 'i> = &'a toml::Spanned<DeValue<'i>>;
-
-impl<'a, 'i> Table<'a, 'i> {
+impl<'a> Table<'a> {
     /// Wraps `entries` and reports each key that is not in `known`.
-    pub fn new(entries: &'a DeTable<'i>, context: &str, known: &[&str], sink: &mut Sink) -> Self {
+    pub fn new(entries: TableRef<'a>, context: &str, known: &[&str], sink: &mut Sink) -> Self {
         let mut recovered = Vec::new();
         for (key, value) in entries.iter() {
-            let name = key.get_ref().as_ref();
+            let name = key.name;
             if known.contains(&name) {
                 continue;
             }
@@ -51,11 +47,11 @@ impl<'a, 'i> Table<'a, 'i> {
                 Some((Meaning::Written(_), _)) => (None, None),
                 None => (did_you_mean(name, known.iter().copied()), only_suggestion(name, known.iter().copied())),
             };
-            let meant_is_absent = |meant: &str| entries.keys().all(|other| other.get_ref() != meant);
+            let meant_is_absent = |meant: &str| !entries.contains(meant);
             let mut diagnostic = unknown_key(key, suggestion, context, known, vocabulary);
             // Renaming to a key the table has already would make a duplicate key.
             if let Some(meant) = suggestion.filter(|meant| meant_is_absent(meant) && only == Some(*meant)) {
-                diagnostic = diagnostic.with_fix(Fix::rename(key.span(), name, meant));
+                diagnostic = diagnostic.with_fix(Fix::rename(key.span, name, meant));
                 recovered.push((meant.to_owned(), value));
             }
             sink.push(diagnostic);
@@ -69,9 +65,9 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    fn value(&self, key: &'static str) -> Option<Value<'a, 'i>> {
+    fn value(&self, key: &'static str) -> Option<ValueRef<'a>> {
         self.asked.borrow_mut().push(key);
-        let written = self.entries.iter().find(|(name, _)| name.get_ref() == key).map(|(_, value)| value);
+        let written = self.entries.get(key);
         written.or_else(|| self.recovered.iter().find(|(meant, _)| meant == key).map(|(_, value)| *value))
     }
 
@@ -80,9 +76,9 @@ impl<'a, 'i> Table<'a, 'i> {
         self.unreadable.borrow().clone()
     }
 
-    fn type_error(&self, key: &str, expected: &str, value: Value, sink: &mut Sink) {
+    fn type_error(&self, key: &str, expected: &str, value: ValueRef, sink: &mut Sink) {
         self.unreadable.borrow_mut().push(key.to_owned());
-        let message = format!("`{key}` in {} must be {expected}, found {}", self.context, a_type(value.get_ref()));
+        let message = format!("`{key}` in {} must be {expected}, found {}", self.context, value.a_type());
         sink.push(
             Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label(format!("expected {expected}")),
         );
@@ -90,8 +86,8 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn string(&self, key: &'static str, sink: &mut Sink) -> Option<Text> {
         let value = self.value(key)?;
-        match value.get_ref() {
-            DeValue::String(text) => Some(Spanned::new(value.span(), text.to_string())),
+        match value.shape() {
+            Shape::String(text) => Some(Spanned::new(value.span(), text.to_owned())),
             _ => {
                 self.type_error(key, "a string", value, sink);
                 None
@@ -101,8 +97,8 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn boolean(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<bool>> {
         let value = self.value(key)?;
-        match value.get_ref() {
-            DeValue::Boolean(flag) => Some(Spanned::new(value.span(), *flag)),
+        match value.shape() {
+            Shape::Boolean(flag) => Some(Spanned::new(value.span(), flag)),
             _ => {
                 self.type_error(key, "`true` or `false`", value, sink);
                 None
@@ -112,13 +108,13 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn integer(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<i64>> {
         let value = self.value(key)?;
-        let DeValue::Integer(integer) = value.get_ref() else {
+        let Shape::Integer(integer) = value.shape() else {
             self.type_error(key, "an integer", value, sink);
             return None;
         };
-        match i64::from_str_radix(integer.as_str(), integer.radix()) {
-            Ok(number) => Some(Spanned::new(value.span(), number)),
-            Err(_) => {
+        match integer {
+            Some(number) => Some(Spanned::new(value.span(), number)),
+            None => {
                 self.unreadable.borrow_mut().push(key.to_owned());
                 let message = format!("`{key}` in {} is out of range", self.context);
                 sink.push(Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label("too large"));
@@ -130,11 +126,11 @@ impl<'a, 'i> Table<'a, 'i> {
     /// An integer or a string, such as a `target_port` that is a number or a name.
     pub fn integer_or_string(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<RawTargetPort>> {
         let value = self.value(key)?;
-        match value.get_ref() {
-            DeValue::String(text) => Some(Spanned::new(value.span(), RawTargetPort::Name(text.to_string()))),
-            DeValue::Integer(integer) => match i64::from_str_radix(integer.as_str(), integer.radix()) {
-                Ok(number) => Some(Spanned::new(value.span(), RawTargetPort::Number(number))),
-                Err(_) => {
+        match value.shape() {
+            Shape::String(text) => Some(Spanned::new(value.span(), RawTargetPort::Name(text.to_owned()))),
+            Shape::Integer(integer) => match integer {
+                Some(number) => Some(Spanned::new(value.span(), RawTargetPort::Number(number))),
+                None => {
                     self.unreadable.borrow_mut().push(key.to_owned());
                     let message = format!("`{key}` in {} is out of range", self.context);
                     sink.push(Diagnostic::new(&INVALID_VALUE, value.span(), message).with_primary_label("too large"));
@@ -150,14 +146,14 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn string_list(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<Text>>> {
         let value = self.value(key)?;
-        let DeValue::Array(array) = value.get_ref() else {
+        let Shape::Array(array) = value.shape() else {
             self.type_error(key, "an array of strings", value, sink);
             return None;
         };
         let mut strings = Vec::new();
         for element in array.iter() {
-            match element.get_ref() {
-                DeValue::String(text) => strings.push(Spanned::new(element.span(), text.to_string())),
+            match element.shape() {
+                Shape::String(text) => strings.push(Spanned::new(element.span(), text.to_owned())),
                 _ => self.type_error(key, "an array of strings", element, sink),
             }
         }
@@ -168,16 +164,16 @@ impl<'a, 'i> Table<'a, 'i> {
     /// span, in the order written.
     pub fn string_table(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<(Text, Text)>>> {
         let value = self.value(key)?;
-        let DeValue::Table(table) = value.get_ref() else {
+        let Shape::Table(table) = value.shape() else {
             self.type_error(key, "a table of strings", value, sink);
             return None;
         };
         let mut pairs = Vec::new();
         for (name, element) in table.iter() {
-            match element.get_ref() {
-                DeValue::String(text) => pairs.push((
-                    Spanned::new(name.span(), name.get_ref().to_string()),
-                    Spanned::new(element.span(), text.to_string()),
+            match element.shape() {
+                Shape::String(text) => pairs.push((
+                    Spanned::new(name.span, name.name.to_owned()),
+                    Spanned::new(element.span(), text.to_owned()),
                 )),
                 _ => self.type_error(key, "a table of strings", element, sink),
             }
@@ -186,10 +182,10 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A sub-table such as `[device]`, with the span of its header.
-    pub fn table(&self, key: &'static str, sink: &mut Sink) -> Option<(&'a DeTable<'i>, Span)> {
+    pub fn table(&self, key: &'static str, sink: &mut Sink) -> Option<(TableRef<'a>, Span)> {
         let value = self.value(key)?;
-        match value.get_ref() {
-            DeValue::Table(table) => Some((table, value.span().into())),
+        match value.shape() {
+            Shape::Table(table) => Some((table, value.span())),
             _ => {
                 self.type_error(key, "a table", value, sink);
                 None
@@ -198,19 +194,19 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A table of named tables such as `[ports.Port2]`: each name with its span.
-    pub fn named_tables(&self, key: &'static str, known: &[&str], sink: &mut Sink) -> Vec<(Text, &'a DeTable<'i>)> {
+    pub fn named_tables(&self, key: &'static str, known: &[&str], sink: &mut Sink) -> Vec<(Text, TableRef<'a>)> {
         let Some((outer, _)) = self.table(key, sink) else { return Vec::new() };
         let mut tables = Vec::new();
         for (name, value) in outer.iter() {
-            let name = Spanned::new(name.span(), name.get_ref().to_string());
-            match value.get_ref() {
-                DeValue::Table(table) => tables.push((name, table)),
+            let name = Spanned::new(name.span, name.name.to_owned());
+            match value.shape() {
+                Shape::Table(table) => tables.push((name, table)),
                 _ => {
                     let message =
                         format!("`{key}.{}` must be a table with the keys {}", name.get_ref(), known.join(", "));
                     sink.push(
                         Diagnostic::new(&INVALID_VALUE, value.span(), message)
-                            .with_primary_label(format!("found {}", a_type(value.get_ref()))),
+                            .with_primary_label(format!("found {}", value.a_type())),
                     );
                 }
             }
@@ -219,20 +215,20 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An array of tables such as `[[routes]]`: each table with the span of its header.
-    pub fn array_of_tables(&self, key: &'static str, sink: &mut Sink) -> Vec<(&'a DeTable<'i>, Span)> {
+    pub fn array_of_tables(&self, key: &'static str, sink: &mut Sink) -> Vec<(TableRef<'a>, Span)> {
         self.table_list(key, sink).map(Spanned::into_inner).unwrap_or_default()
     }
 
-    pub fn table_list(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<(&'a DeTable<'i>, Span)>>> {
+    pub fn table_list(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<Vec<(TableRef<'a>, Span)>>> {
         let value = self.value(key)?;
-        let DeValue::Array(array) = value.get_ref() else {
+        let Shape::Array(array) = value.shape() else {
             self.type_error(key, "an array of tables", value, sink);
             return None;
         };
         let mut tables = Vec::new();
         for element in array.iter() {
-            match element.get_ref() {
-                DeValue::Table(table) => tables.push((table, element.span().into())),
+            match element.shape() {
+                Shape::Table(table) => tables.push((table, element.span())),
                 _ => self.type_error(key, "an array of tables", element, sink),
             }
         }
@@ -242,22 +238,22 @@ impl<'a, 'i> Table<'a, 'i> {
 
 /// The keys `reader` reads, in the order it reads them: the table's known keys.
 pub fn keys_of<T>(reader: impl FnOnce(&Table, &mut Sink) -> T) -> Vec<&'static str> {
-    let empty = DeTable::default();
+    let empty = Document::empty();
     let mut scratch = Sink::default();
-    let table = Table::new(&empty, "", &[], &mut scratch);
+    let table = Table::new(empty.root(), "", &[], &mut scratch);
     reader(&table, &mut scratch);
     table.asked.into_inner()
 }
 
 fn unknown_key(
-    key: &toml::Spanned<std::borrow::Cow<str>>,
+    key: KeyRef,
     suggestion: Option<&str>,
     context: &str,
     known: &[&str],
     vocabulary: Option<(Meaning, &str)>,
 ) -> Diagnostic {
-    let name = key.get_ref();
-    let diagnostic = Diagnostic::new(&UNKNOWN_KEY, key.span(), format!("unknown key `{name}` in {context}"));
+    let name = key.name;
+    let diagnostic = Diagnostic::new(&UNKNOWN_KEY, key.span, format!("unknown key `{name}` in {context}"));
     match (suggestion, vocabulary) {
         (Some(suggestion), Some((_, source))) => diagnostic
             .with_primary_label(format!("did you mean `{suggestion}`?"))

@@ -51,6 +51,7 @@ mod server;
 mod server_properties;
 mod support;
 mod suppressions;
+mod toml_equivalence;
 mod wine;
 // Unix only: links, permissions, mounts, FIFOs or a Unix git (docs/windows.md).
 #[cfg(unix)]
