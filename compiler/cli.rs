@@ -25,6 +25,7 @@ mod explain;
 mod fix;
 mod free;
 mod graph;
+mod import;
 mod manual;
 mod rules;
 pub mod server;
@@ -67,6 +68,8 @@ enum Command {
     Graph(graph::Args),
     /// Show what changing a device file does to the running device, classified.
     Diff(diff::Args),
+    /// Write a device file from the device's own exports (`Get-DeviceConfiguration`, ...).
+    Import(import::Args),
     /// Print a rule's documentation.
     Explain(explain::Args),
     /// List every rule.
@@ -136,6 +139,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Free(args) => free::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Server => server::run(),

@@ -1,10 +1,11 @@
 //! One escaper per output language: every place a name or a user's text lands in a
-//! PowerShell script, Markdown, a DNS zone, DOT, Mermaid, a GitHub workflow command, JSON or
-//! a terminal line goes through the function here for that language, never through a
-//! hand-written `format!`. Each function is total (any text in, safe text out) and is tested
-//! against the same hostile names ([`HOSTILE_NAMES`]: newline, CR, every kind of quote,
-//! backtick, `$(...)`, `<`, `]`, `#`, NUL, a non-ASCII letter) in `tests/it/escaping.rs`,
-//! where each output is also read back by a parser of its language.
+//! PowerShell script, Markdown, a DNS zone, DOT, Mermaid, a GitHub workflow command, JSON, a
+//! device file written by `asenet import` (TOML) or a terminal line goes through the function
+//! here for that language, never through a hand-written `format!`. Each function is total
+//! (any text in, safe text out) and is tested against the same hostile names
+//! ([`HOSTILE_NAMES`]: newline, CR, every kind of quote, backtick, `$(...)`, `<`, `]`, `#`,
+//! NUL, a non-ASCII letter) in `tests/it/escaping.rs`, where each output is also read back by
+//! a parser of its language.
 //!
 //! YAML has no escaper here: every YAML artifact is written by `serde_saphyr` from typed
 //! values (`emit::yaml`), and the tests read the hostile names back through a YAML parser.
@@ -142,6 +143,12 @@ pub mod markdown {
         text.chars().map(|c| if super::breaks_lines(c) { ' ' } else { c }).collect()
     }
 
+    /// asenet's own sentence as one cell of a table row: on one line, and a `|` (even inside a
+    /// code span, as GitHub reads tables) cannot end the cell.
+    pub fn table_cell(text: &str) -> String {
+        prose(text).replace('|', "\\|")
+    }
+
     /// `text` as a fenced code block of `language`, whose fence no line of `text` can close.
     pub fn code_block(language: &str, text: &str) -> String {
         let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
@@ -238,6 +245,44 @@ pub mod json {
     }
 }
 
+/// TOML, the device file itself (`asenet import` writes one from the device's export).
+pub mod toml_file {
+    /// `text` as a TOML basic string, quotes included: `"` and `\` escaped, every control
+    /// character (TOML allows none but tab unescaped) as `\n`, `\t`, ... or `\uXXXX`;
+    /// everything else, non-ASCII letters included, as itself.
+    pub fn string(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    /// `text` as a key: bare when TOML allows it (`A-Za-z0-9_-`, not empty), else quoted.
+    pub fn key(text: &str) -> String {
+        let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if bare { text.to_owned() } else { string(text) }
+    }
+
+    /// `text` for the rest of a `#` comment line: TOML allows no control character but tab
+    /// in a comment, and nothing in it may end the line.
+    pub fn comment(text: &str) -> String {
+        super::visible(text)
+    }
+}
+
 /// A terminal or a CI log (the human output).
 pub mod terminal {
     /// `text` on one line of a terminal: control characters (newlines, and ESC, which
@@ -250,6 +295,12 @@ pub mod terminal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_cell_stays_one_cell_on_one_line() {
+        assert_eq!(markdown::table_cell("a `b` c"), "a `b` c");
+        assert_eq!(markdown::table_cell("a | b\nc"), "a \\| b c");
+    }
 
     #[test]
     fn powershell_strings_expand_nothing_and_keep_controls_outside_quotes() {
@@ -289,5 +340,11 @@ mod tests {
         assert_eq!(github::data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
         assert_eq!(github::property("C:\\sites\\a,b.toml"), "C%3A\\sites\\a%2Cb.toml");
         assert_eq!(terminal::line("a\u{1b}[31m"), "a\\u{1b}[31m");
+        assert_eq!(toml_file::string("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
+        assert_eq!(toml_file::string("a\nb\0\u{7f}ü"), "\"a\\nb\\u0000\\u007Fü\"");
+        assert_eq!(toml_file::key("vswitch-port3"), "vswitch-port3");
+        assert_eq!(toml_file::key("a.b"), "\"a.b\"");
+        assert_eq!(toml_file::key(""), "\"\"");
+        assert_eq!(toml_file::comment("x\ny"), "x\\ny");
     }
 }

@@ -30,7 +30,8 @@
 //!   only for a network without errors. Beside it [`query`] (who owns an address, which
 //!   prefixes are free), [`plan`] (two networks to the classified changes between them,
 //!   `asenet diff`) and [`fix`] (edits at spans of the source, applied without
-//!   re-serialising).
+//!   re-serialising). And [`import`]: the device's own exports (`Get-DeviceConfiguration`,
+//!   `Get-DeviceVip`) to a device file's text, every problem with its JSON path.
 //! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions), as
 //!   functions of the text and the network; `cli/server/` only speaks the protocol.
 //! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline, and
@@ -58,6 +59,7 @@ pub mod escape;
 pub mod fix;
 pub mod fleet;
 pub mod ide;
+pub mod import;
 pub mod model;
 pub mod plan;
 pub mod query;

@@ -176,6 +176,16 @@ fn position(file: &Loaded, offset: usize) -> String {
     format!("{}:{}:{}", file.name, position.line, position.column)
 }
 
+/// The arguments of a question asked of device files or of the fleet (`which`, `free`).
+#[derive(clap::Args, Debug)]
+pub struct ScopeArgs {
+    /// Device files; without any, the fleet.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    fleet: Option<PathBuf>,
+}
+
 /// The networks to query: the device files given, else the fleet's.
 pub enum Scope {
     Files(Vec<Loaded>),
@@ -183,7 +193,8 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn open(files: &[PathBuf], fleet: Option<&Path>) -> Result<Scope, String> {
+    pub fn open(args: &ScopeArgs) -> Result<Scope, String> {
+        let (files, fleet) = (&args.files, args.fleet.as_deref());
         if fleet.is_none() && !files.is_empty() {
             let mut loaded = Vec::new();
             for path in files {

@@ -3,12 +3,11 @@
 //! [`crate::query::free_prefixes`].
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ipnet::Ipv4Net;
 
-use super::fleet::Scope;
+use super::fleet::{Scope, ScopeArgs};
 use super::{AnswerFormat, CANNOT_RUN, FAILURE, print_stdout};
 use crate::fleet::{self, FLEET_FILE_NAME};
 use crate::model::{AddrRange, Network};
@@ -28,11 +27,8 @@ pub struct Args {
     /// How many prefixes to list.
     #[arg(long, default_value_t = 1)]
     count: usize,
-    /// Device files; without any, the fleet.
-    #[arg(value_name = "FILE")]
-    files: Vec<PathBuf>,
-    #[arg(long, value_name = "FILE", conflicts_with = "files")]
-    fleet: Option<PathBuf>,
+    #[command(flatten)]
+    scope: ScopeArgs,
     #[arg(long, value_enum, default_value_t = AnswerFormat::Human)]
     format: AnswerFormat,
 }
@@ -62,7 +58,7 @@ fn taken_by(network: &Network, taken: &mut Vec<AddrRange>) {
 /// without `--site`, anything in the fleet) can reach.
 pub fn run(args: &Args) -> ExitCode {
     let (size, within, site, count) = (args.size, args.within, args.site.as_deref(), args.count);
-    let scope = match Scope::open(&args.files, args.fleet.as_deref()) {
+    let scope = match Scope::open(&args.scope) {
         Ok(scope) => scope,
         Err(message) => {
             say!("error: {message}");

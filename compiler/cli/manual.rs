@@ -119,6 +119,23 @@ pub static PAGES: &[Page] = &[
         ],
     },
     Page {
+        command: "import",
+        examples: &[
+            ("asenet import --device config.json -o sites/store042.toml", "a device file from the export"),
+            (
+                "asenet import --device config.json --vip vip.json --model pro-2 -o sites/plant7.toml",
+                "a two-node Pro 2 with its virtual IPs",
+            ),
+        ],
+        exit_status: &[
+            (0, "The device file was printed or written; what was not imported is said on stderr."),
+            (
+                2,
+                "An export has a value that is not what its field holds (each one is said), or cannot be read: nothing written.",
+            ),
+        ],
+    },
+    Page {
         command: "explain",
         examples: &[
             ("asenet explain ASE203", "a rule's documentation, by code"),
@@ -128,7 +145,14 @@ pub static PAGES: &[Page] = &[
     },
     Page {
         command: "rules",
-        examples: &[("asenet rules", "every rule, one a line"), ("asenet rules --format json", "for scripts")],
+        examples: &[
+            ("asenet rules", "every rule, one a line"),
+            ("asenet rules --format json", "for scripts"),
+            (
+                "asenet rules --format markdown > rules.md",
+                "a table for a wiki or a pull request, linked to docs/rules.md",
+            ),
+        ],
         exit_status: &[(0, "The rules were printed."), (2, "Standard output cannot be written.")],
     },
     Page {

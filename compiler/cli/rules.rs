@@ -1,4 +1,5 @@
-//! `asenet rules [--format F]`: the catalogue of every rule, from the registry.
+//! `asenet rules [--format F]`: the catalogue of every rule, from the registry: a line per
+//! rule, JSON, or the Markdown table that starts `docs/rules.md` ([`crate::rules::markdown_table`]).
 
 use std::process::ExitCode;
 
@@ -9,6 +10,8 @@ use crate::rules::RULES;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// `human` (a line per rule), `json`, or `markdown` (a table, each code linked to its
+    /// section of docs/rules.md).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -17,12 +20,14 @@ pub struct Args {
 enum Format {
     Human,
     Json,
+    Markdown,
 }
 
 pub fn run(args: &Args) -> ExitCode {
     let output = match args.format {
         Format::Human => table(),
         Format::Json => json(),
+        Format::Markdown => crate::rules::markdown_table(&crate::diagnostic::rules_page()),
     };
     print_stdout(&output)
 }

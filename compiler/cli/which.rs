@@ -2,10 +2,9 @@
 //! device files given or the fleet's, answered by [`crate::query::owners`].
 
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::fleet::Scope;
+use super::fleet::{Scope, ScopeArgs};
 use super::{AnswerFormat, CANNOT_RUN, FAILURE, print_stdout};
 use crate::diagnostic::LineIndex;
 use crate::query;
@@ -13,11 +12,8 @@ use crate::query;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     address: Ipv4Addr,
-    /// Device files; without any, the fleet.
-    #[arg(value_name = "FILE")]
-    files: Vec<PathBuf>,
-    #[arg(long, value_name = "FILE", conflicts_with = "files")]
-    fleet: Option<PathBuf>,
+    #[command(flatten)]
+    scope: ScopeArgs,
     #[arg(long, value_enum, default_value_t = AnswerFormat::Human)]
     format: AnswerFormat,
 }
@@ -36,7 +32,7 @@ struct WhichOwner<'a> {
 /// networks that hold it. Exit 0 when something owns it, 1 when nothing does.
 pub fn run(args: &Args) -> ExitCode {
     let address = args.address;
-    let scope = match Scope::open(&args.files, args.fleet.as_deref()) {
+    let scope = match Scope::open(&args.scope) {
         Ok(scope) => scope,
         Err(message) => {
             say!("error: {message}");

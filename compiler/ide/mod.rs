@@ -71,6 +71,39 @@ pub fn inlay_hints(network: &Network) -> Vec<InlayHint> {
     hints
 }
 
+/// A line an editor shows above a span: what asenet knows of what is there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLens {
+    pub span: Span,
+    pub title: String,
+}
+
+/// Above each service's table, every address it gets, pinned or allocated
+/// (`external IP 192.168.10.40, cluster IP 172.27.0.12 (pinned)`), and the one it does not
+/// get because its pool ran out. Nothing without a `[kubernetes]` table: nothing is allocated.
+pub fn code_lenses(network: &Network) -> Vec<CodeLens> {
+    if network.kubernetes.is_none() {
+        return Vec::new();
+    }
+    let pinned = |pin: bool| if pin { " (pinned)" } else { "" };
+    let lens = |service: &crate::model::Service| {
+        let mut parts = Vec::new();
+        if service.kind.value == ServiceType::LoadBalancer {
+            parts.push(match service.allocated.external_ip {
+                Some(address) => format!("external IP {address}{}", pinned(service.load_balancer_ip.is_some())),
+                None => "no external IP: the pool ran out".to_owned(),
+            });
+        }
+        parts.push(match (service.allocated.cluster_ip, service.headless) {
+            (Some(address), _) => format!("cluster IP {address}{}", pinned(service.cluster_ip.is_some())),
+            (None, Some(_)) => "headless: no cluster IP".to_owned(),
+            (None, None) => "no cluster IP: the service CIDR ran out".to_owned(),
+        });
+        CodeLens { span: service.header, title: parts.join(", ") }
+    };
+    network.services.iter().map(lens).collect()
+}
+
 /// Where the name at `offset` is defined: a port reference (in a switch's `ports`, a route's
 /// `interface`) goes to its `[ports.X]` table; a switch reference (a virtual network's or a
 /// BGP peer's `switch`) to its `[switches.X]` table; a packet core interface's
@@ -312,6 +345,34 @@ ports = [{ port = 443 }]
         assert_eq!(target.len(), 1, "{target:?}");
         assert_eq!(&source[target[0].start..target[0].end], "\"N6-DN2\"");
         assert!(source[..target[0].start].ends_with("[[virtual_networks]]\nname = "));
+    }
+
+    #[test]
+    fn each_service_has_a_lens_with_its_addresses_pinned_or_allocated() {
+        let pinned =
+            DEVICE.replace("type = \"LoadBalancer\"", "type = \"LoadBalancer\"\nload_balancer_ip = \"192.168.10.45\"");
+        let headless = format!(
+            "{DEVICE}\n[[services]]\nname = \"db\"\nnamespace = \"shop\"\ncluster_ip = \"None\"\nports = [{{ port = 5432 }}]\n"
+        );
+        let titles = |source: &str| -> Vec<String> {
+            let network = crate::check(source).network.unwrap();
+            let lenses = code_lenses(&network);
+            for lens in &lenses {
+                assert!(source[lens.span.start..].starts_with("[[services]]"), "{lens:?}");
+            }
+            lenses.into_iter().map(|lens| lens.title).collect()
+        };
+        let allocated = titles(DEVICE);
+        assert_eq!(allocated.len(), 1);
+        assert!(allocated[0].starts_with("external IP 192.168.10.40, cluster IP "), "{allocated:?}");
+        assert!(!allocated[0].contains("pinned"), "{allocated:?}");
+        assert!(titles(&pinned)[0].starts_with("external IP 192.168.10.45 (pinned), cluster IP "));
+        assert_eq!(titles(&headless)[1], "headless: no cluster IP");
+        let one_address = DEVICE.replace("192.168.10.40-192.168.10.49", "192.168.10.40-192.168.10.40");
+        let two = format!(
+            "{one_address}\n[[services]]\nname = \"pos\"\nnamespace = \"shop\"\ntype = \"LoadBalancer\"\nports = [{{ port = 80 }}]\n"
+        );
+        assert!(titles(&two)[1].starts_with("no external IP: the pool ran out, cluster IP "), "{:?}", titles(&two));
     }
 
     #[test]

@@ -230,7 +230,9 @@ mod tests {
         changes_between(STORE, new)
     }
 
-    fn changes_between(old: &str, new: &str) -> Vec<(Class, Section, String, String, Option<String>)> {
+    /// `(class, section, subject, what, cause)` of each change from `old` to `new` (the section
+    /// files' tests use it too).
+    pub(super) fn changes_between(old: &str, new: &str) -> Vec<(Class, Section, String, String, Option<String>)> {
         let side = |source: &str| {
             let network = crate::check(source).network.expect("TOML");
             let artifacts = crate::emit::emit_compared(&network).expect("no refusal");

@@ -210,23 +210,17 @@ fn compare_data_network(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Class, Section, Side, plan};
+    use super::super::tests::changes_between;
+    use super::super::{Class, Section};
 
     const SITE: &str = include_str!("../../examples/ap5gc-pro-gpu.toml");
 
     /// `(class, subject, what)` of each packet core change from the example to `new`.
     fn changes(new: &str) -> Vec<(Class, String, String)> {
-        let side = |source: &str| {
-            let network = crate::check(source).network.expect("TOML");
-            let artifacts = crate::emit::emit_compared(&network).expect("no refusal");
-            (network, artifacts)
-        };
-        let (old, new) = (side(SITE), side(new));
-        let plan = plan(Side { network: &old.0, artifacts: &old.1 }, Side { network: &new.0, artifacts: &new.1 });
-        plan.changes
+        changes_between(SITE, new)
             .into_iter()
-            .filter(|change| change.section == Section::PacketCore || change.section == Section::Artifact)
-            .map(|change| (change.class, change.subject, change.what))
+            .filter(|(_, section, ..)| *section == Section::PacketCore || *section == Section::Artifact)
+            .map(|(class, _, subject, what, _)| (class, subject, what))
             .collect()
     }
 
@@ -264,20 +258,11 @@ mod tests {
         let second = SITE.find("\n[[packet_core.data_networks]]\nname = \"plant-ot\"").unwrap();
         let detached = &SITE[..second + 1];
         assert_eq!(changes(detached), one(Class::Disruptive, "data network plant-ot", "removed"));
-        let (old, new) = (detached, SITE);
-        let side = |source: &str| {
-            let network = crate::check(source).network.unwrap();
-            let artifacts = crate::emit::emit_compared(&network).unwrap();
-            (network, artifacts)
-        };
-        let (old, new) = (side(old), side(new));
-        let plan = plan(Side { network: &old.0, artifacts: &old.1 }, Side { network: &new.0, artifacts: &new.1 });
-        let attached: Vec<_> = plan
-            .changes
-            .iter()
-            .filter(|c| c.section == Section::PacketCore)
-            .map(|c| (c.class, c.what.as_str()))
+        let attached: Vec<_> = changes_between(detached, SITE)
+            .into_iter()
+            .filter(|(_, section, ..)| *section == Section::PacketCore)
+            .map(|(class, _, _, what, _)| (class, what))
             .collect();
-        assert_eq!(attached, [(Class::Redeploy, "added")]);
+        assert_eq!(attached, [(Class::Redeploy, "added".to_owned())]);
     }
 }

@@ -308,13 +308,7 @@ next_hop = "172.16.43.1"
 "#;
 
     fn kinds(address: &str) -> Vec<(OwnerKind, String, String)> {
-        let checked = crate::check(DEVICE);
-        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
-        let network = checked.network.unwrap();
-        owners(&network, address.parse().unwrap())
-            .into_iter()
-            .map(|owner| (owner.kind, owner.description, DEVICE[owner.span.start..owner.span.end].to_owned()))
-            .collect()
+        found_in(DEVICE, address)
     }
 
     #[test]

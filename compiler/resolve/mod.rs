@@ -123,6 +123,22 @@ fn unreadable(keys: &[String], key: &str) -> bool {
     keys.iter().any(|written| written == key)
 }
 
+/// Reports each required key of a table that is absent, `(key, absent, help)`, unless it was
+/// written with a value `syntax` could not read (that was reported already).
+fn report_missing<'k, Help: AsRef<str>>(
+    header: Span,
+    table: &str,
+    unreadable_keys: &[String],
+    required: impl IntoIterator<Item = (&'k str, bool, Help)>,
+    sink: &mut Sink,
+) {
+    for (key, absent, help) in required {
+        if absent && !unreadable(unreadable_keys, key) {
+            sink.push(missing(header, key, table, help.as_ref()));
+        }
+    }
+}
+
 /// An optional key's value: absent (`Ok(None)`), valid (`Ok(Some)`), or written but invalid
 /// (`Err`, already reported).
 type Optional<T> = Result<Option<T>, Invalid>;
@@ -768,15 +784,12 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
 
 fn resolve_route(raw: &RawRoute, references: &PortReferences, sink: &mut Sink) -> Option<Route> {
     let header = raw.header;
-    for (key, value, help) in [
-        ("interface", &raw.interface, "add `interface = \"PortN\"`, the compute port"),
-        ("destination", &raw.destination, "add `destination = \"a.b.c.d/n\"`"),
-        ("next_hop", &raw.next_hop, "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
-    ] {
-        if value.is_none() && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, "[[routes]]", help));
-        }
-    }
+    let required = [
+        ("interface", raw.interface.is_none(), "add `interface = \"PortN\"`, the compute port"),
+        ("destination", raw.destination.is_none(), "add `destination = \"a.b.c.d/n\"`"),
+        ("next_hop", raw.next_hop.is_none(), "add `next_hop = \"a.b.c.d\"`, a router on the interface's subnet"),
+    ];
+    report_missing(header, "[[routes]]", &raw.unreadable, required, sink);
     let interface = raw.interface.as_ref().and_then(|name| references.resolve(name, sink));
     let destination = raw.destination.as_ref().and_then(|text| values::ipv4_net(text, "route destination", true, sink));
     let next_hop = raw.next_hop.as_ref().and_then(|text| values::ipv4(text, "next hop", sink));
@@ -865,11 +878,7 @@ fn resolve_virtual_network(
         ("subnet", raw.subnet.is_none(), "add `subnet = \"a.b.c.d/n\"`, the network's address space"),
         ("gateway", raw.gateway.is_none(), "add `gateway = \"a.b.c.d\"`, a host of the subnet"),
     ];
-    for (key, absent, help) in required {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, table, help));
-        }
-    }
+    report_missing(header, table, &raw.unreadable, required, sink);
     let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
     let subnet = raw.subnet.as_ref().and_then(|text| values::ipv4_net(text, "virtual network subnet", false, sink));
     let gateway = raw.gateway.as_ref().and_then(|text| values::ipv4(text, "gateway", sink));
@@ -923,11 +932,7 @@ fn resolve_bgp_peer(raw: &RawBgpPeer, switches: &BTreeSet<&str>, sink: &mut Sink
         ("peer_asn", raw.peer_asn.is_none(), "add `peer_asn = N`, the router's AS number"),
         ("self_asn", raw.self_asn.is_none(), "add `self_asn = N`, the device's AS number"),
     ];
-    for (key, absent, help) in required {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, table, help));
-        }
-    }
+    report_missing(header, table, &raw.unreadable, required, sink);
     let switch = raw.switch.as_ref().and_then(|name| switch_reference(name, switches, sink));
     let peer_address = raw.peer_address.as_ref().and_then(|text| values::ipv4(text, "BGP peer address", sink));
     Some(BgpPeer {
@@ -957,18 +962,15 @@ fn resolve_virtual_ips(raw: &[RawVirtualIp], nodes: Option<Located<NodeCount>>, 
 fn resolve_virtual_ip(raw: &RawVirtualIp, nodes: Option<Located<NodeCount>>, sink: &mut Sink) -> Option<VirtualIp> {
     let header = raw.header;
     let table = "[[virtual_ips]]";
-    for (key, absent, help) in [
+    let required = [
         ("type", raw.kind.is_none(), "add `type = \"ACS\"` or `type = \"NFS\"`"),
         (
             "cluster_network",
             raw.cluster_network.is_none(),
             "add `cluster_network = \"a.b.c.0/n\"`, the network the nodes share",
         ),
-    ] {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, table, help));
-        }
-    }
+    ];
+    report_missing(header, table, &raw.unreadable, required, sink);
     let dhcp = raw.dhcp.as_ref().filter(|dhcp| *dhcp.get_ref());
     let address = match (&raw.address, dhcp) {
         (Some(address), Some(dhcp)) => {

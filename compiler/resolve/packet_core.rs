@@ -238,11 +238,7 @@ fn data_network(
         ),
         ("address", raw.address.is_none(), format!("add `address = \"a.b.c.d\"`: its {interface} interface's address")),
     ];
-    for (key, absent, help) in required {
-        if absent && !unreadable(&raw.unreadable, key) {
-            sink.push(missing(header, key, DATA_NETWORK_TABLE, &help));
-        }
-    }
+    super::report_missing(header, DATA_NETWORK_TABLE, &raw.unreadable, required, sink);
     let unreadable_pool =
         unreadable(&raw.unreadable, "dynamic_ue_pool") || unreadable(&raw.unreadable, "static_ue_pool");
     if raw.dynamic_ue_pool.is_none() && raw.static_ue_pool.is_none() && !unreadable_pool {

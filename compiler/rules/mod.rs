@@ -212,6 +212,25 @@ pub fn explanation(rule: &Rule) -> String {
     text
 }
 
+/// The catalogue as a Markdown table, a row per rule: its code linked to its section of the
+/// rules page at `page` (`""` on that page itself, `docs/rules.md`), name, severity and
+/// summary. `asenet rules --format markdown` prints it; `docs/rules.md` starts with it.
+pub fn markdown_table(page: &str) -> String {
+    use crate::escape::markdown;
+    let mut table = String::from("| code | rule | severity | fires when |\n|---|---|---|---|\n");
+    for rule in RULES {
+        table.push_str(&format!(
+            "| [{}]({page}#{}) | {} | {} | {} |\n",
+            rule.code,
+            rule.anchor(),
+            markdown::code(rule.name),
+            rule.severity.as_str(),
+            markdown::table_cell(rule.summary)
+        ));
+    }
+    table
+}
+
 /// Runs every rule over `network`.
 pub fn check(network: &Network, sink: &mut Sink) {
     for (_, check) in CHECKS {
@@ -245,4 +264,19 @@ pub fn apply_lint_levels(network: &Network, suppressions: &[Suppression], diagno
         }
     }
     diagnostic::sort(diagnostics);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_markdown_table_has_one_row_of_four_cells_per_rule_linked_to_its_section() {
+        let table = super::markdown_table("https://example.com/rules.md");
+        let rows: Vec<&str> = table.lines().skip(2).collect();
+        assert_eq!(rows.len(), super::RULES.len());
+        for row in rows {
+            let unescaped = row.replace("\\|", "");
+            assert_eq!(unescaped.matches('|').count(), 5, "{row}");
+        }
+        assert!(table.contains("| [ASE203](https://example.com/rules.md#ase203) | `next-hop-off-link` | error |"));
+    }
 }

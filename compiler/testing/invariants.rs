@@ -131,3 +131,42 @@ pub fn allocation(network: &Network) {
         );
     }
 }
+
+/// `bytes` as each export `asenet import` reads (the configuration, with and without a
+/// model given; the virtual IPs beside a two-node export): it never panics, gives the same
+/// answer twice, every problem has a path, and what it imports reads without input errors
+/// (ASE0xx) and checks as every file does.
+pub fn import_holds(bytes: &[u8], two_node_export: &[u8]) {
+    use crate::import::{Inputs, Sources, import};
+    use crate::model::DeviceModel;
+    let sources = Sources { device: "CONFIG.json", vip: Some("VIP.json"), cluster: None };
+    /// The configuration export, the VIP export, `--model`.
+    type Case<'a> = (&'a [u8], Option<&'a [u8]>, Option<DeviceModel>);
+    let cases: [Case<'_>; 3] = [
+        (bytes, None, None),
+        (bytes, None, Some(DeviceModel::Pro2)),
+        (two_node_export, Some(bytes), Some(DeviceModel::Pro2)),
+    ];
+    for (device, vip, model) in cases {
+        let inputs = Inputs { device, vip, cluster: None, model, name: None, sources: Sources { ..sources } };
+        let result = import(&inputs);
+        match &result {
+            Ok(imported) => {
+                let input_errors: Vec<String> = crate::check(&imported.text)
+                    .diagnostics
+                    .iter()
+                    .filter(|diagnostic| diagnostic.code().starts_with("ASE0"))
+                    .map(|diagnostic| format!("{} {}", diagnostic.code(), diagnostic.message))
+                    .collect();
+                assert!(input_errors.is_empty(), "an import with input errors: {input_errors:?}\n{}", imported.text);
+                check_everything(imported.text.as_bytes());
+                assert_eq!(import(&inputs).map(|again| again.text).ok().as_ref(), Some(&imported.text));
+            }
+            Err(problems) => {
+                assert!(!problems.is_empty(), "a refused import says why");
+                assert!(problems.iter().all(|problem| !problem.path.is_empty() && !problem.message.is_empty()));
+                assert_eq!(import(&inputs).err().as_ref(), Some(problems), "import is deterministic");
+            }
+        }
+    }
+}

@@ -222,6 +222,12 @@ fn the_rule_catalogue_is_snapshotted() {
     insta::assert_snapshot!("rules_json", stdout(&json_output));
     let table = asenet(&["rules"], b"");
     insta::assert_snapshot!("rules_table", stdout(&table));
+    let markdown = stdout(&asenet(&["rules", "--format", "markdown"], b""));
+    insta::assert_snapshot!("rules_markdown", markdown);
+    // The same table starts docs/rules.md, there linked to its own sections.
+    let page = std::fs::read_to_string(crate::support::repo_root().join("docs/rules.md")).unwrap();
+    let relative = markdown.replace(&format!("]({}#", asenet::diagnostic::rules_page()), "](#");
+    assert!(page.contains(&relative), "docs/rules.md does not start with the table `rules --format markdown` prints");
 }
 
 #[test]

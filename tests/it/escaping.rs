@@ -161,3 +161,22 @@ fn switch_names_with_newlines_and_quotes_are_refused() {
     assert_eq!(output.status.code(), Some(1), "{}", err(&output));
     assert!(err(&output).contains("switch name `sw\\nx` contains the character \\u{a}"), "{}", err(&output));
 }
+
+/// `asenet import` writes device files: every name as a TOML string, a TOML key and a comment
+/// reads back as itself (the comment on one line, the rest of it still a comment).
+#[test]
+fn toml_strings_keys_and_comments_read_every_name_back() {
+    for name in HOSTILE_NAMES {
+        let text = format!(
+            "# {}\nname = {}\n[switches.{}]\nports = []\n",
+            escape::toml_file::comment(name),
+            escape::toml_file::string(name),
+            escape::toml_file::key(name)
+        );
+        let parsed: toml::Table = toml::from_str(&text).unwrap_or_else(|error| panic!("{name:?}: {error}\n{text}"));
+        assert_eq!(parsed["name"].as_str(), Some(*name), "{text}");
+        let keys: Vec<&String> = parsed["switches"].as_table().unwrap().keys().collect();
+        assert_eq!(keys, [name], "{text}");
+        assert_eq!(parsed.len(), 2, "{text}");
+    }
+}

@@ -14,19 +14,9 @@ fn rules_page() -> String {
          ASENET_UPDATE_GENERATED=1 cargo test rewrites it. -->\n\n\
          Every rule asenet checks, with what `asenet explain CODE` prints. Input errors (ASE0xx)\n\
          cannot be allowed or suppressed; every other rule can be moved with `[lint]` or a\n\
-         suppression comment (see [input-format.md](input-format.md#lint)).\n\n\
-         | code | rule | severity | fires when |\n|---|---|---|---|\n",
+         suppression comment (see [input-format.md](input-format.md#lint)).\n\n",
     );
-    for rule in asenet::rules::RULES {
-        page.push_str(&format!(
-            "| [{}](#{}) | `{}` | {} | {} |\n",
-            rule.code,
-            rule.anchor(),
-            rule.name,
-            rule.severity.as_str(),
-            rule.summary
-        ));
-    }
+    page.push_str(&asenet::rules::markdown_table(""));
     for rule in asenet::rules::RULES {
         page.push_str(&format!(
             "\n<a id=\"{}\"></a>\n\n## {} `{}` ({})\n\n{}\n\n",

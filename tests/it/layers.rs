@@ -16,7 +16,8 @@ const LAYERS: &[&[&str]] = &[
     &["resolve"],
     // The fleet rules are in the registry (`rules::RULES`) beside the device rules.
     &["rules", "fleet"],
-    &["emit", "query", "plan", "fix"],
+    // `import` reads the device's exports into a device file's text, beside the pipeline.
+    &["emit", "query", "plan", "fix", "import"],
     // What an editor shows, over the model, the queries and the fix engine.
     &["ide"],
     // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.

@@ -31,6 +31,7 @@ mod generator;
 #[cfg(unix)]
 mod hostile_git;
 mod ide;
+mod import;
 mod layers;
 mod malformed;
 mod one_cause;

@@ -336,6 +336,21 @@ fn inlay_hints_definitions_and_symbols() {
 }
 
 #[test]
+fn code_lenses_show_each_services_addresses_above_its_table() {
+    let mut client = Client::start(true);
+    let text = fixture("tests/fixtures/ASE405/quiet.toml");
+    client.open(URI, &text);
+    let lenses = client.ok("textDocument/codeLens", json!({ "textDocument": { "uri": URI } }));
+    let lenses = lenses.as_array().unwrap();
+    assert_eq!(lenses.len(), text.matches("[[services]]").count(), "{lenses:#?}");
+    assert_eq!(lenses[0]["range"]["start"], at(&text, "[[services]]", 0));
+    let titles: Vec<&str> = lenses.iter().map(|lens| lens["command"]["title"].as_str().unwrap()).collect();
+    assert!(titles.iter().any(|title| title.contains("external IP 192.168.10.4")), "{titles:?}");
+    assert!(titles.iter().all(|title| title.contains("cluster IP ")), "{titles:?}");
+    client.shutdown();
+}
+
+#[test]
 fn a_file_that_is_not_a_device_file_gets_nothing() {
     let mut client = Client::start(false);
     let uri = "file:///repo/Cargo.toml";
@@ -349,6 +364,7 @@ fn a_file_that_is_not_a_device_file_gets_nothing() {
     assert_eq!(client.ok("textDocument/codeAction", actions), Value::Null);
     let hints = json!({ "textDocument": { "uri": uri }, "range": range });
     assert_eq!(client.ok("textDocument/inlayHint", hints), Value::Null);
+    assert_eq!(client.ok("textDocument/codeLens", json!({ "textDocument": { "uri": uri } })), Value::Null);
     client.shutdown();
 }
 
@@ -719,6 +735,37 @@ fn a_huge_header_is_refused_at_its_limit_without_echoing_it() {
     assert_eq!(output.status.code(), Some(2), "{}", &stderr[..stderr.len().min(300)]);
     assert!(stderr.len() < 400, "{} bytes on stderr: {}", stderr.len(), &stderr[..stderr.len().min(300)]);
     assert!(stderr.starts_with("error: asenet server: a message header longer than"), "{stderr}");
+}
+
+/// CI, 2026-12-07: the test above saw exit code 1 under load. The server looked at whether
+/// its reader thread had finished to learn why the input ended, and the thread dropped its
+/// end of the channel (the server saw the input end) before it counted as finished: a
+/// refused header read as an input that simply ended. The testing build holds the reader in
+/// that window (`ASENET_TEST_READER_LINGERS`), where the old server answered 1 every time.
+#[test]
+fn a_refused_header_is_exit_code_2_however_late_the_reader_ends() {
+    use std::process::{Command, Stdio};
+    for input in [&b"Content-Length: 2\r\nX: "[..], &b"Content-Length: x\r\n\r\n"[..]] {
+        let mut input = input.to_vec();
+        input.resize(input.len() + (8 << 10), b'a');
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asenet"))
+            .arg("server")
+            .env("ASENET_TEST_READER_LINGERS", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.starts_with("error: asenet server: "), "{stderr}");
+    }
 }
 
 #[test]

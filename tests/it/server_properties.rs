@@ -158,6 +158,15 @@ fn everything_at(from: LineColumn, at: LineColumn) -> Vec<(&'static str, Value)>
     ]
 }
 
+/// Asks each request about the whole document (no position): it must answer with positions
+/// of the text only.
+fn ask_document_wide(client: &mut Client, text: &str, utf8: bool) {
+    for method in ["textDocument/documentSymbol", "textDocument/codeLens"] {
+        let answer = client.ok(method, json!({ "textDocument": { "uri": URI } }));
+        assert_positions_of(text, utf8, &answer, method);
+    }
+}
+
 /// Asks every kind of request at each of `probes` (each over the range from the one before);
 /// each must answer, with positions of the text only.
 fn ask_everything(client: &mut Client, text: &str, utf8: bool, probes: &[LineColumn]) {
@@ -207,8 +216,7 @@ fn every_request_at_every_position_answers_with_positions_of_the_text() {
         for text in texts() {
             let published = client.open(URI, &text);
             assert_positions_of(&text, utf8, &Value::Array(published), "publishDiagnostics");
-            let symbols = client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
-            assert_positions_of(&text, utf8, &symbols, "documentSymbol");
+            ask_document_wide(&mut client, &text, utf8);
             ask_everything(&mut client, &text, utf8, &probes(&text, utf8));
             assert_published_positions(&mut client, &text, utf8);
         }
@@ -286,8 +294,7 @@ proptest! {
         }
         let asks: Vec<LineColumn> = asks.into_iter().map(|ask| place(&text, utf8, ask)).collect();
         ask_everything(&mut client, &text, utf8, &asks);
-        let symbols = client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
-        assert_positions_of(&text, utf8, &symbols, "documentSymbol");
+        ask_document_wide(&mut client, &text, utf8);
         // "Fix all", when there is something to fix, is `fix_all` of the text the edits gave.
         let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
         let only = json!({ "textDocument": { "uri": URI }, "range": whole,

@@ -6,6 +6,7 @@
 //! `ASENET_BIN=/path/to/asenet cargo test --test it writer::` runs these against another
 //! build of asenet: that is how each regression test was first seen failing on the old code.
 
+use std::io::Write as _;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -320,63 +321,237 @@ fn fix_reports_every_unreadable_file_with_its_path_and_fixes_the_others() {
     }
 }
 
+/// A device file whose first line numbers an editor's save: `# save N`.
+fn save(n: usize) -> String {
+    format!("# save {n}\n{}", fixable())
+}
+
+/// The number of the save a file holds (0 when none).
+fn marker(text: &str) -> usize {
+    text.lines().next().and_then(|line| line.strip_prefix("# save ")).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// `asenet check --fix device.toml` in `dir`, stopped at `point` of the writer (the
+/// `testing` build's `ASENET_TEST_PAUSE`: `read` once the file is read, `exchanged` once
+/// the new text is in its place and before asenet checks what it swapped out), with
+/// `meanwhile` run there; its exit code and standard error.
+#[cfg(target_os = "linux")]
+fn fix_paused_at(dir: &Path, point: &str, meanwhile: impl FnOnce()) -> (Option<i32>, String) {
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(binary())
+        .args(["check", "--fix", "device.toml"])
+        .current_dir(dir)
+        .env("ASENET_TEST_PAUSE", point)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "asenet did not stop at `{point}`: {said}");
+        if line.trim_end() == format!("asenet-test-paused: {point}") {
+            break;
+        }
+        said.push_str(&line);
+    }
+    meanwhile();
+    // The end of its standard input lets it go on.
+    drop(child.stdin.take());
+    stderr.read_to_string(&mut said).unwrap();
+    (child.wait().unwrap().code(), said)
+}
+
+/// The brief's finding (CI, 2026-12-07): an editor that had opened the file just before
+/// `--fix` swapped it out, and wrote after asenet's last look at it, wrote into the old
+/// file, unlinked: its save was lost. Every step of the write is met here by a save, in
+/// place through the file the editor looked up before the fix started (its `open` for
+/// writing comes at that step) and by a new file renamed over: at each, the save wins.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_save_at_any_step_of_a_fix_wins() {
+    use rustix::fs::{Mode, OFlags};
+    use std::os::fd::AsRawFd;
+    for point in ["read", "exchanged"] {
+        for how in ["in place", "by rename"] {
+            let dir = scratch_dir(&format!("fix-paused-{point}-{}", how.replace(' ', "-")));
+            let device = dir.join("device.toml");
+            std::fs::write(&device, save(1)).unwrap();
+            // What the editor looked up: the file as it was before the fix.
+            let looked_up = rustix::fs::open(&device, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).unwrap();
+            let reopen = PathBuf::from(format!("/proc/self/fd/{}", looked_up.as_raw_fd()));
+            let open_for_writing =
+                |flags: OFlags| rustix::fs::open(&reopen, OFlags::WRONLY | OFlags::CLOEXEC | flags, Mode::empty());
+            let mut opened = None;
+            let (code, stderr) = fix_paused_at(&dir, point, || {
+                if how == "in place" {
+                    // An open that would wait (for asenet to let go of its lease) says so
+                    // when it is asked not to wait; the kernel has told asenet all the same.
+                    opened = open_for_writing(OFlags::NONBLOCK).ok();
+                } else {
+                    let temporary = dir.join(".device.toml.editor");
+                    std::fs::write(&temporary, save(2)).unwrap();
+                    std::fs::rename(&temporary, &device).unwrap();
+                }
+            });
+            if how == "in place" {
+                let mut editor =
+                    std::fs::File::from(opened.unwrap_or_else(|| open_for_writing(OFlags::empty()).unwrap()));
+                editor.set_len(0).unwrap();
+                editor.write_all(save(2).as_bytes()).unwrap();
+            }
+            let now = std::fs::read_to_string(&device).unwrap();
+            assert_eq!(marker(&now), 2, "a save {how} at `{point}` was lost (exit {code:?}): {stderr}");
+            let leftovers: Vec<String> = names(&dir).into_iter().filter(|name| name.contains("asenet")).collect();
+            assert!(leftovers.is_empty(), "{point}, {how}: {leftovers:?}");
+        }
+    }
+}
+
+/// An editor that holds the file open for writing while `--fix` runs (and writes to it
+/// after): the fix waits a moment for it to close, then is refused, and the save is kept.
+/// The old writer fixed the file under it, and the editor's write went to the old file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fix_refuses_a_file_another_program_has_open_for_writing() {
+    let dir = scratch_dir("fix-open-for-writing");
+    let device = dir.join("device.toml");
+    std::fs::write(&device, save(1)).unwrap();
+    let mut editor = std::fs::OpenOptions::new().write(true).open(&device).unwrap();
+    let output = run_in(&dir, &[], &["check", "--fix", "device.toml"]);
+    editor.set_len(0).unwrap();
+    editor.write_all(save(2).as_bytes()).unwrap();
+    drop(editor);
+    let now = std::fs::read_to_string(&device).unwrap();
+    assert_eq!(marker(&now), 2, "the editor's save was lost: {}", err(&output));
+    assert_eq!(output.status.code(), Some(2), "{}", err(&output));
+    assert!(
+        err(&output).contains("cannot fix `device.toml`: another program has it open for writing"),
+        "{}",
+        err(&output)
+    );
+}
+
 /// Finding 6: `--fix` read, fixed and renamed over the file with no check that it changed
 /// meanwhile, so an editor's save between the read and the rename was lost. Here an
-/// "editor" saves a new text (with a fixable problem and a numbered comment) a few hundred
-/// times, in both ways editors save (in place, and a new file renamed over), while `--fix`
-/// runs again and again; after each save the file must hold that save's number (fixed or
-/// not), never an older one.
+/// "editor" saves a new text (a fixable problem and a numbered comment) 240 times, in the
+/// three ways editors save: in place through the file held open a moment (open, truncate,
+/// write, close: an editor that opened the old file just before asenet's exchange and wrote
+/// after it lost its save in most runs until asenet took a lease), in place in one
+/// `open(O_TRUNC)` (as `fs::write`), and a new file renamed over, while `--fix` runs in a
+/// loop. Once the `--fix` that ran during a save has ended (none starts while the editor
+/// looks), the file holds that save's number, fixed or not, never an older one.
+///
+/// The editor looks only between runs: for the microseconds between asenet's exchange and
+/// its exchange back, a reader sees asenet's text, and that is not a lost save. And what is
+/// asserted is what asenet guarantees (docs/fixes.md, "What no writer can promise"): an
+/// in-place save whose `open` returned within asenet's grace period (`GRACE` in
+/// compiler/cli/write/single.rs, 10 ms) is never lost, since a loss needs the `open` to look
+/// the file up before the exchange and break the lease after the grace period. A slower
+/// `open` (blocked by the lease, or descheduled in the kernel on a loaded machine) that
+/// lost its save is reported, not failed: that is the residual no writer can close.
 #[test]
 fn concurrent_fixes_never_lose_an_editor_save() {
+    use std::sync::{Arc, Condvar, Mutex};
+    #[derive(Default)]
+    struct Turns {
+        fixing: bool,
+        looking: bool,
+        stop: bool,
+    }
     let dir = scratch_dir("fix-concurrent");
     let device = dir.join("device.toml");
-    let save = |n: usize| format!("# save {n}\n{}", fixable());
     std::fs::write(&device, save(0)).unwrap();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let turns = Arc::new((Mutex::new(Turns::default()), Condvar::new()));
     let fixer = {
-        let (dir, stop) = (dir.clone(), stop.clone());
+        let (dir, turns) = (dir.clone(), turns.clone());
         std::thread::spawn(move || {
-            let mut runs = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let (lock, changed) = &*turns;
+            let (mut runs, mut refused) = (0, 0);
+            loop {
+                {
+                    let mut turn = changed.wait_while(lock.lock().unwrap(), |turn| turn.looking).unwrap();
+                    if turn.stop {
+                        break;
+                    }
+                    turn.fixing = true;
+                }
                 let output = run_in(&dir, &[], &["check", "--fix", "device.toml"]);
                 let stderr = err(&output);
                 // Exit 1 is a half-written in-place save read as it was (it has errors, so
-                // nothing to fix); exit 2 a refused fix ("it changed since asenet read
-                // it"): the save won.
+                // nothing to fix); exit 2 a refused fix: the save won.
                 let code = output.status.code();
-                assert!(
-                    code == Some(0) || code == Some(1) || stderr.contains("changed since asenet read it"),
-                    "{stderr}"
-                );
+                let save_won = ["changed since asenet read it", "opened it for writing", "has it open for writing"]
+                    .iter()
+                    .any(|reason| stderr.contains(reason));
+                assert!(code == Some(0) || code == Some(1) || save_won, "{stderr}");
                 runs += 1;
+                refused += usize::from(save_won);
+                let mut turn = lock.lock().unwrap();
+                turn.fixing = false;
+                changed.notify_all();
             }
-            runs
+            (runs, refused)
         })
     };
-    let marker = |text: &str| -> usize {
-        text.lines().next().and_then(|line| line.strip_prefix("# save ")).and_then(|n| n.parse().ok()).unwrap_or(0)
-    };
+    let (lock, changed) = &*turns;
     let mut lost = Vec::new();
-    for n in 1..=300 {
-        if n % 2 == 0 {
-            std::fs::write(&device, save(n)).unwrap();
-        } else {
-            let temporary = dir.join(format!(".device.toml.editor-{n}"));
-            std::fs::write(&temporary, save(n)).unwrap();
-            std::fs::rename(&temporary, &device).unwrap();
+    let grace = std::time::Duration::from_millis(10);
+    let mut residual = Vec::new();
+    for n in 1..=240 {
+        // How long the in-place save's `open` took.
+        let mut opening = std::time::Duration::ZERO;
+        let mut open = |options: &mut std::fs::OpenOptions| {
+            let start = std::time::Instant::now();
+            let file = options.open(&device).unwrap();
+            opening = start.elapsed();
+            file
+        };
+        match n % 3 {
+            0 => {
+                let temporary = dir.join(format!(".device.toml.editor-{n}"));
+                std::fs::write(&temporary, save(n)).unwrap();
+                std::fs::rename(&temporary, &device).unwrap();
+            }
+            1 => {
+                let mut file = open(std::fs::OpenOptions::new().write(true));
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                file.set_len(0).unwrap();
+                file.write_all(save(n).as_bytes()).unwrap();
+            }
+            _ => open(std::fs::OpenOptions::new().write(true).truncate(true)).write_all(save(n).as_bytes()).unwrap(),
         }
-        std::thread::sleep(std::time::Duration::from_millis(if n % 3 == 0 { 0 } else { 4 }));
-        // An in-place save can be read half-written by the fixer, which then has nothing
-        // valid to fix; what matters is that no older save comes back.
-        let now = std::fs::read_to_string(&device).unwrap();
-        if marker(&now) != n {
-            lost.push((n, marker(&now)));
+        {
+            let mut turn = lock.lock().unwrap();
+            turn.looking = true;
+            let _turn = changed.wait_while(turn, |turn| turn.fixing).unwrap();
+            let now = std::fs::read_to_string(&device).unwrap();
+            if marker(&now) != n && opening >= grace {
+                residual.push((n, marker(&now), opening));
+            } else if marker(&now) != n {
+                lost.push((n, marker(&now)));
+            }
         }
+        let mut turn = lock.lock().unwrap();
+        turn.looking = false;
+        changed.notify_all();
+        drop(turn);
+        // The next save lands at a different point of the next run (a run takes 10-40 ms).
+        std::thread::sleep(std::time::Duration::from_millis((n as u64 * 7) % 20));
     }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let runs = fixer.join().unwrap();
+    lock.lock().unwrap().stop = true;
+    changed.notify_all();
+    let (runs, refused) = fixer.join().unwrap();
     assert!(runs > 10, "the fixer ran {runs} times");
-    assert!(lost.is_empty(), "saves lost (save, what the file held after it): {lost:?}");
+    assert!(
+        lost.is_empty(),
+        "saves lost (save, what the file held after it) in {runs} runs ({refused} refused): {lost:?}"
+    );
+    if !residual.is_empty() {
+        eprintln!("saves lost to an `open` slower than asenet's grace period (docs/fixes.md): {residual:?}");
+    }
     let leftovers: Vec<String> = names(&dir).into_iter().filter(|name| name.contains("asenet")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

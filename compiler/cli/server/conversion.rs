@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, LineColumn, LineIndex, Severity, Span, Units, rules_page};
 use crate::fix::{Applicability, Fix};
-use crate::ide::{InlayHint, Symbol, SymbolKind};
+use crate::ide::{CodeLens, InlayHint, Symbol, SymbolKind};
 
 /// What the client and the server agreed on at `initialize`.
 #[derive(Clone, Debug)]
@@ -207,6 +207,12 @@ pub fn inlay_hint(positions: &Positions, hint: InlayHint) -> lsp::InlayHint {
         padding_right: None,
         data: None,
     }
+}
+
+/// A lens that only says something: its command has a title and nothing to run.
+pub fn code_lens(positions: &Positions, lens: CodeLens) -> lsp::CodeLens {
+    let command = lsp::Command { title: lens.title, command: String::new(), arguments: None };
+    lsp::CodeLens { range: positions.range(lens.span), command: Some(command), data: None }
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated`, which the type still requires.

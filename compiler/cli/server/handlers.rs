@@ -35,6 +35,7 @@ pub fn capabilities(settings: &Settings) -> lsp::ServerCapabilities {
         definition_provider: Some(lsp::OneOf::Left(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![
                 lsp::CodeActionKind::QUICKFIX,
@@ -59,6 +60,7 @@ pub fn request(documents: &Documents, settings: &Settings, method: &str, params:
         request::InlayHintRequest::METHOD => answer(params, |params| inlay_hints(&context, params)),
         request::GotoDefinition::METHOD => answer(params, |params| definition(&context, params)),
         request::DocumentSymbolRequest::METHOD => answer(params, |params| symbols(&context, params)),
+        request::CodeLensRequest::METHOD => answer(params, |params| code_lenses(&context, params)),
         method => Err((ErrorCode::MethodNotFound, format!("asenet does not answer `{method}`"))),
     }
 }
@@ -226,4 +228,15 @@ fn symbols(context: &Context, params: lsp::DocumentSymbolParams) -> Option<lsp::
         .map(|symbol| conversion::symbol(&positions, symbol))
         .collect();
     Some(lsp::DocumentSymbolResponse::Nested(symbols))
+}
+
+/// Each service's addresses, above its table.
+fn code_lenses(context: &Context, params: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>> {
+    let (document, analysis) = context.device(&params.text_document.uri)?;
+    let positions = context.positions(document);
+    let lenses = ide::code_lenses(analysis.checked.network.as_ref()?)
+        .into_iter()
+        .map(|lens| conversion::code_lens(&positions, lens))
+        .collect();
+    Some(lenses)
 }

@@ -53,9 +53,22 @@ pub fn run() -> ExitCode {
     // Both write through `transport::write_frame` with standard output locked for the frame:
     // the writer the server's messages, the reader its answers to what is not JSON-RPC.
     let (connection, Connection { sender, receiver }) = Connection::memory();
-    let reader = std::thread::spawn(move || {
+    // How reading ended, sent before the reader drops its sender: when the server sees the
+    // input end, the reason is there. (Asking `JoinHandle::is_finished` instead raced: the
+    // sender went before the thread counted as finished, and a header refused at its limit
+    // ended the session as an input that simply ended, with exit code 1 instead of 2.)
+    let (reading_ended, how_reading_ended) = std::sync::mpsc::channel();
+    let _reader = std::thread::spawn(move || {
         let write = |json: &str| transport::write_frame(&mut std::io::stdout().lock(), json);
-        transport::read_messages(std::io::stdin().lock(), |message| sender.send(message).is_ok(), write)
+        let read = transport::read_messages(std::io::stdin().lock(), |message| sender.send(message).is_ok(), write);
+        let _ = reading_ended.send(read);
+        drop(sender);
+        // The testing build can hold the thread here, where the server once misread how its
+        // input ended (tests/it/server.rs).
+        #[cfg(feature = "testing")]
+        if std::env::var_os("ASENET_TEST_READER_LINGERS").is_some() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
     });
     let writer = std::thread::spawn(move || {
         let written =
@@ -68,16 +81,21 @@ pub fn run() -> ExitCode {
         }
         Ok(())
     });
-    let served = serve(&connection);
+    let served = session(&connection);
     drop(connection);
     let written = writer.join().unwrap_or_else(|_| Err("the writer failed".to_owned()));
-    // The reader may still wait on a client that keeps its end open: not joined.
-    let read = if reader.is_finished() { reader.join().unwrap_or(Ok(())) } else { Ok(()) };
+    // After `exit`, what follows in the input is not the session's: how reading ends does not
+    // matter, and the reader may still wait on a client that keeps its end open (it is not
+    // joined). When the input ended, it does: a broken frame is exit code 2.
+    let read = match served {
+        Ok((_, Stop::EndOfInput)) => how_reading_ended.recv().unwrap_or_else(|_| Err("the reader failed".to_owned())),
+        _ => Ok(()),
+    };
     match read.and(written).and(served) {
-        Ok(Ended::AfterShutdown) => ExitCode::SUCCESS,
+        Ok((Ended::AfterShutdown, _)) => ExitCode::SUCCESS,
         // LSP 3.17, `exit`: "The server should exit with success code 0 if the shutdown request
         // has been received before; otherwise with error code 1."
-        Ok(Ended::WithoutShutdown) => ExitCode::from(FAILURE),
+        Ok((Ended::WithoutShutdown, _)) => ExitCode::from(FAILURE),
         Err(message) => {
             say!("error: asenet server: {message}");
             ExitCode::from(CANNOT_RUN)
@@ -94,15 +112,29 @@ pub enum Ended {
     WithoutShutdown,
 }
 
+/// What ended a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// The client's `exit` notification.
+    Exit,
+    /// The end of the input: the client went away, or the reader stopped at a broken frame.
+    EndOfInput,
+}
+
 /// Answers `connection` until the client says `exit` or goes away. An error only when the
 /// answers cannot be sent.
 pub fn serve(connection: &Connection) -> Result<Ended, String> {
+    session(connection).map(|(ended, _)| ended)
+}
+
+/// [`serve`], saying what ended the session.
+fn session(connection: &Connection) -> Result<(Ended, Stop), String> {
     let mut session = Session::default();
     let send = |message: Message| connection.sender.send(message).map_err(|_| "the client went away".to_owned());
     for message in &connection.receiver {
         match message {
             Message::Notification(notification) if notification.method == notification::Exit::METHOD => {
-                return Ok(session.ended());
+                return Ok((session.ended(), Stop::Exit));
             }
             Message::Request(request) => {
                 // A request is answered from the newest text, checked.
@@ -127,7 +159,7 @@ pub fn serve(connection: &Connection) -> Result<Ended, String> {
             }
         }
     }
-    Ok(session.ended())
+    Ok((session.ended(), Stop::EndOfInput))
 }
 
 /// Where the session is in LSP's lifecycle.

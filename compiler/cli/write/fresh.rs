@@ -1,4 +1,5 @@
-//! New files in a new or empty directory (`asenet diff --emit DIR`): every name is planned
+//! New files in a new or empty directory (`asenet diff --emit DIR`), and one new file
+//! ([`create_file`], `asenet import -o FILE`): every name is planned
 //! and checked before the first file is written, the directory is never a symbolic link,
 //! and no file is ever written over another. A failure halfway removes what this run
 //! wrote (those files whose bytes are still what it wrote) and the directories it created,
@@ -93,5 +94,55 @@ fn remove_if_same(dir: &Directory, file: &NewFile) {
     let limit = file.contents.len() as u64 + 1;
     if dir.read(&file.name, limit).is_ok_and(|bytes| bytes == file.contents.as_bytes()) {
         let _ = sys::remove_file_at(&dir.handle, Path::new(&file.name));
+    }
+}
+
+/// Creates the one new file `path` (`asenet import -o FILE`) with `contents`: written under
+/// a random name beside it, synced, then renamed to its own name without replacing anything
+/// there. Whatever is at `path` already (a file, a directory, a symbolic link planted there,
+/// dangling or not) is left alone and the write refused; a failure leaves nothing behind.
+pub fn create_file(path: &Path, contents: &[u8]) -> Result<(), String> {
+    let shown = path.display();
+    let Some(name) = path.file_name().map(Path::new) else {
+        return Err(format!("cannot write `{shown}`: it is not a file name"));
+    };
+    let parent = sys::open_parent(path).map_err(|error| {
+        let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        format!("cannot write `{shown}`: {}", super::describe_at(&error, "write", directory))
+    })?;
+    let exists = || {
+        format!("cannot write `{shown}`: it exists already; asenet writes a new file only (remove it, or name another)")
+    };
+    match sys::status_at(&parent, name) {
+        Ok(None) => {}
+        Ok(Some(status)) if status.kind == sys::Kind::Link => {
+            return Err(format!(
+                "cannot write `{shown}`: it is a symbolic link; asenet writes a new file only, never through a link"
+            ));
+        }
+        Ok(Some(_)) => return Err(exists()),
+        Err(error) => return Err(format!("cannot write `{shown}`: {}", super::describe(&error))),
+    }
+    let staging = super::random_name(".asenet-new-").map_err(|error| format!("cannot get random bytes: {error}"))?;
+    let staging = Path::new(&staging);
+    let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut handle = sys::create_default(&parent, staging)
+        .map_err(|error| format!("cannot write `{shown}`: {}", super::describe_at(&error, "write", directory)))?;
+    let written = handle.write_all(contents).and_then(|()| handle.sync_data());
+    // Closed before the rename: Windows renames nothing a handle holds open.
+    drop(handle);
+    let result = written.and_then(|()| sys::rename_at(&parent, staging, &parent, name, sys::Rename::NoReplace));
+    match result {
+        Ok(()) => {
+            let _ = sys::sync_dir(&parent);
+            Ok(())
+        }
+        Err(error) => {
+            let _ = sys::remove_file_at(&parent, staging);
+            if error.kind() == io::ErrorKind::AlreadyExists {
+                return Err(exists());
+            }
+            Err(format!("cannot write `{shown}`: {}", super::describe_at(&error, "write", directory)))
+        }
     }
 }

@@ -13,8 +13,9 @@
 //!   private staging directory with a journal, the manifest last; stale files and a dead
 //!   build's debris removed **only when their bytes still hash to what asenet recorded**.
 //! - [`single::read`] and [`single::replace`] (`asenet check --fix`): one file replaced by a
-//!   new text **only if it did not change since it was read** (verify, then an atomic
-//!   exchange that is undone when the check after it fails), keeping owner, group, mode and
+//!   new text **only if it did not change since it was read** (a file lease on Linux, so
+//!   that another program's open for writing is seen; verify, then an atomic exchange that
+//!   is undone when the check after it fails), keeping owner, group, mode and
 //!   extended attributes (ACLs included), or refusing; never through a link, never
 //!   splitting hard links, never over a read-only file.
 //! - [`fresh::create`] (`asenet diff --emit`): new files in a new or empty directory, every
@@ -56,6 +57,20 @@ use std::time::Duration;
 use super::describe;
 pub use sys::Lock;
 use sys::{DirHandle, Kind, Mount, Status};
+
+/// What asking for a read lease on a file gave (`sys::lease`): what `--fix` knows of other
+/// programs writing the file it replaces (docs/fixes.md, "How `--fix` writes a file").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_os = "linux"), expect(dead_code, reason = "only Linux gives leases"))]
+pub enum Lease {
+    /// Held until the file is closed: an `open` for writing or a truncation by another
+    /// process breaks it and waits until then.
+    Held,
+    /// Refused: a process has the file open for writing now.
+    Busy,
+    /// Not given here (not the owner, NFS, leases turned off, not Linux).
+    Unavailable,
+}
 
 /// A directory the writer works in: opened once, every path below it reached from its
 /// handle.

@@ -1,6 +1,6 @@
 //! The writer's calls into the operating system, for Linux (and other Unix kernels rustix
-//! speaks to): every `openat`, `statx`, `flock`, `renameat`, `unlinkat`, `fchown` and xattr
-//! call of asenet is here, and nowhere else. The rest of `write` speaks only of this
+//! speaks to): every `openat`, `statx`, `flock`, `renameat`, `unlinkat`, `fchown`, xattr and
+//! lease (`fcntl`) call of asenet is here, and nowhere else. The rest of `write` speaks only of this
 //! module's types ([`DirHandle`], [`Status`], [`Kind`], [`Mount`]), so a Windows backend is a
 //! second file with the same functions beside this one.
 //!
@@ -341,6 +341,80 @@ fn attribute(file: &File, name: &[u8]) -> io::Result<Vec<u8>> {
     let length = rustix::fs::fgetxattr(file, name, &mut value[..])?;
     value.truncate(length);
     Ok(value)
+}
+
+/// A read lease on `file` (Linux's `F_SETLEASE`), or a renewal of the one it holds: while it
+/// is held, another process's `open` for writing or truncation of the file breaks it, and
+/// waits (up to `/proc/sys/fs/lease-break-time`, 45 s) until asenet closes the file.
+#[cfg(target_os = "linux")]
+pub fn lease(file: &File) -> super::Lease {
+    // A lease's holder is told of a break by a signal, SIGIO unless said otherwise, and SIGIO
+    // ends a process that does not handle it. SIGURG is ignored unless handled, and asenet
+    // handles none: it asks for the lease's state instead ([`lease_holds`]).
+    if lease_call(file, LeaseCall::SetSignal).is_err() {
+        return super::Lease::Unavailable;
+    }
+    match lease_call(file, LeaseCall::Take) {
+        Ok(_) => super::Lease::Held,
+        Err(error) if error.raw_os_error() == Some(Errno::AGAIN.raw_os_error()) => super::Lease::Busy,
+        // Not the file's owner (without CAP_LEASE), a file system without leases (NFS, FUSE),
+        // or leases turned off (`/proc/sys/fs/leases-enable`).
+        Err(_) => super::Lease::Unavailable,
+    }
+}
+
+/// Whether the lease on `file` still holds: not broken since it was taken (a break shows as
+/// `F_UNLCK`), and renewed now, which the kernel refuses while any process has the file open
+/// for writing.
+#[cfg(target_os = "linux")]
+pub fn lease_holds(file: &File) -> bool {
+    matches!(lease_call(file, LeaseCall::State), Ok(libc::F_RDLCK)) && lease(file) == super::Lease::Held
+}
+
+/// No leases but Linux's: the fix goes on without (docs/fixes.md says what that leaves).
+#[cfg(not(target_os = "linux"))]
+pub fn lease(_file: &File) -> super::Lease {
+    super::Lease::Unavailable
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn lease_holds(_file: &File) -> bool {
+    false
+}
+
+#[cfg(target_os = "linux")]
+#[derive(Clone, Copy)]
+enum LeaseCall {
+    /// `F_SETSIG`: the signal a break sends.
+    SetSignal,
+    /// `F_SETLEASE` with `F_RDLCK`.
+    Take,
+    /// `F_GETLEASE`.
+    State,
+}
+
+/// `F_SETSIG` of `<asm-generic/fcntl.h>`, 10 on every architecture Linux runs on; libc names
+/// it for a few targets only.
+#[cfg(target_os = "linux")]
+const F_SETSIG: libc::c_int = 10;
+
+/// The three `fcntl` commands of a lease, which rustix has no wrapper for.
+#[cfg(target_os = "linux")]
+#[expect(
+    unsafe_code,
+    reason = "rustix wraps neither F_SETLEASE, F_GETLEASE nor F_SETSIG; each takes an int and no pointer"
+)]
+fn lease_call(file: &File, call: LeaseCall) -> io::Result<libc::c_int> {
+    use std::os::fd::AsRawFd;
+    let (command, argument) = match call {
+        LeaseCall::SetSignal => (F_SETSIG, libc::SIGURG),
+        LeaseCall::Take => (libc::F_SETLEASE, libc::F_RDLCK),
+        LeaseCall::State => (libc::F_GETLEASE, 0),
+    };
+    // SAFETY: the descriptor stays open for the call (`file` is borrowed), and these commands
+    // read an `int` argument and write no memory of the process.
+    let result = unsafe { libc::fcntl(file.as_raw_fd(), command, argument) };
+    if result == -1 { Err(io::Error::last_os_error()) } else { Ok(result) }
 }
 
 /// Whether an error is `ELOOP`: a link where `O_NOFOLLOW` allowed none.

@@ -416,6 +416,15 @@ pub fn copy_metadata(_from: &File, _from_status: &Status, _to: &File) -> Result<
     Ok(())
 }
 
+/// No leases on Windows: the fix goes on without (docs/fixes.md says what that leaves).
+pub fn lease(_file: &File) -> super::Lease {
+    super::Lease::Unavailable
+}
+
+pub fn lease_holds(_file: &File) -> bool {
+    false
+}
+
 /// Whether an error is a link met where none may be followed.
 pub fn is_link_error(error: &io::Error) -> bool {
     error.get_ref().is_some_and(|inner| inner.is::<super::LinkRefused>())
