@@ -14,7 +14,7 @@ use crate::Checked;
 use crate::emit::OutputFile;
 use crate::import::{Inputs, Sources};
 use crate::plan::drift::{self, Exports, NotCompared};
-use crate::plan::render::{self, Compared};
+use crate::plan::render::Compared;
 use crate::plan::{self, Class, Side};
 
 #[derive(clap::Args, Debug)]
@@ -101,6 +101,10 @@ fn checked_side(name: &str, source: &str) -> Result<(Checked, Vec<OutputFile>), 
 }
 
 fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
+    let inputs = [Some(&args.file), Some(&args.device), args.vip.as_ref(), args.cluster.as_ref()];
+    if inputs.iter().flatten().filter(|path| path.as_os_str() == "-").count() > 1 {
+        return Err(Some("only one input can be `-` (standard input)".to_owned()));
+    }
     let (file_name, file_bytes) = read_input(&args.file, "<stdin>").map_err(Some)?;
     let Ok(file_source) = String::from_utf8(file_bytes.clone()) else {
         let checked = crate::check_bytes(&file_bytes);
@@ -137,7 +141,17 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
     };
     let device_label = format!("{device_name} (imported)");
     let (mut device_checked, _) = checked_side(&device_label, &imported.text)?;
-    let exports = Exports { vip: args.vip.is_some(), cluster: args.cluster.is_some() };
+    // An export the import read as a whole "not imported" (the cluster's, before import
+    // reads it) compares nothing.
+    let read = |source: Option<&str>| {
+        source.is_some_and(|source| {
+            !imported.not_imported.iter().any(|item| item.source == source && item.path == "(the whole file)")
+        })
+    };
+    let exports = Exports {
+        vip: read(vip.as_ref().map(|(name, _)| name.as_str())),
+        cluster: read(cluster.as_ref().map(|(name, _)| name.as_str())),
+    };
     // A second resolution of the file gives the parts no export shows, moved onto the device.
     let file_copy = crate::check(&file_source).network.expect("the file checked above");
     let device_network = device_checked.network.as_mut().expect("a checked side has a network");
@@ -149,9 +163,8 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
         });
     }
     let device_network = device_checked.network.as_ref().expect("a checked side has a network");
-    let device_artifacts = crate::emit::emit_compared(device_network).map_err(|_| {
-        Some(format!("{device_label}: its artifacts cannot be made, so there is nothing to compare"))
-    })?;
+    let device_artifacts = crate::emit::emit_compared(device_network)
+        .map_err(|_| Some(format!("{device_label}: its artifacts cannot be made, so there is nothing to compare")))?;
     let plan = drift::in_sides_words(plan::plan(
         Side { network: device_network, artifacts: &device_artifacts },
         Side { network: file_network, artifacts: &file_artifacts },

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::render::{self, Compared};
 use super::{Change, Plan, Section};
 use crate::escape::{markdown, terminal};
-use crate::model::Network;
+use crate::model::{DEFAULT_MTU, Network, PortId};
 
 /// Which exports the device side was imported from, beyond `Get-DeviceConfiguration`'s.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +70,25 @@ pub fn set_aside(device: &mut Network, file_copy: Network, exports: Exports) -> 
         note(format!("virtual IPs ({})", file.virtual_ips.len()), "pass `Get-DeviceVip`'s export with --vip");
         device.virtual_ips = file.virtual_ips;
     }
+    // An MTU reaches the export on its port's switch only; the device's default is no MTU.
+    let switched: std::collections::BTreeSet<PortId> =
+        file.switches.iter().flat_map(|switch| switch.ports.iter().map(|port| port.value)).collect();
+    let mut unswitched = 0;
+    for file_port in &file.ports {
+        let Some(port) = device.ports.iter_mut().find(|port| port.id == file_port.id) else { continue };
+        if file_port.mtu.is_some() && !switched.contains(&file_port.id) {
+            unswitched += 1;
+            port.mtu = file_port.mtu;
+        } else if port.mtu.is_none() && file_port.mtu.is_some_and(|mtu| mtu.value == DEFAULT_MTU) {
+            port.mtu = file_port.mtu;
+        }
+    }
+    if unswitched > 0 {
+        note(
+            format!("MTU of ports on no switch ({unswitched})"),
+            "the export gives an MTU per virtual switch only: compare the port in the local UI",
+        );
+    }
     let mut dns = 0;
     for file_vnet in file.virtual_networks {
         let same = |vnet: &&mut crate::model::VirtualNetwork| {
@@ -106,10 +125,7 @@ pub fn set_aside(device: &mut Network, file_copy: Network, exports: Exports) -> 
         }
     }
     if file.packet_core.is_some() {
-        note(
-            "the packet core".to_owned(),
-            "an Azure Private 5G Core site is Azure's: compare it in the Azure portal",
-        );
+        note("the packet core".to_owned(), "an Azure Private 5G Core site is Azure's: compare it in the Azure portal");
     }
     device.packet_core = file.packet_core;
     // The release is compared only when both sides name it: a file that names none takes the

@@ -235,3 +235,52 @@ fn the_package_is_the_same_bytes_every_time() {
         assert_eq!(built(DEVICE).files, first);
     }
 }
+
+/// What `Get-DeviceConfiguration | To-json` would show of a device configured with the
+/// package built from `source`: the package's `network`, with the `deviceInfo` and
+/// `deviceEndpoint` the device file names. `None` when no package is written.
+pub fn export_of(source: &str) -> Option<Value> {
+    let built = built(source);
+    let package = file(&built, NETWORK)?;
+    let network = asenet::check(source).network.unwrap();
+    let device = &network.device;
+    let names: Vec<String> = device.node_names.as_ref().unwrap().value.iter().map(|name| name.value.clone()).collect();
+    let nodes: Vec<Value> = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| json!({ "id": format!("00000000-0000-0000-0000-00000000000{index}"), "name": name }))
+        .collect();
+    Some(json!({ "device": {
+        "deviceInfo": { "model": "Azure Stack Edge", "softwareVersion": "3.2.2380.1548",
+                        "serialNumber": names[0], "isActivated": true, "nodes": nodes },
+        "deviceEndpoint": { "name": device.name.as_ref().unwrap().value,
+                            "dnsDomain": device.domain.as_ref().map(|domain| domain.value.clone()) },
+        "network": package["device"]["network"].clone(),
+    } }))
+}
+
+/// What `Get-DeviceVip | To-json` would show of a two-node device given `device/vip.json`.
+pub fn vip_export_of(source: &str) -> Option<Value> {
+    let vips = file(&built(source), VIP)?;
+    let network = asenet::check(source).network.unwrap();
+    let mut export = serde_json::Map::new();
+    for vip in vips.as_array().unwrap() {
+        let (key, name) = if vip["Type"] == "ACS" {
+            ("acsVIP", "Azure Consistent Services")
+        } else {
+            ("nfsVIP", "Network File System")
+        };
+        let address: std::net::Ipv4Addr = vip["ClusterNetworkAddress"].as_str().unwrap().parse().unwrap();
+        let net = network.virtual_ips.iter().find(|known| known.cluster_network.value.network() == address).unwrap();
+        let mask = net.cluster_network.value.netmask().to_string();
+        let dhcp = vip["IsDhcpEnabled"] == true;
+        export.insert(
+            key.to_owned(),
+            json!({ "type": vip["Type"], "name": name, "address": vip["VipAddress"],
+                    "network": { "name": "Cluster Network 1", "address": address.to_string(), "subnet": mask,
+                                 "dhcpEnabled": dhcp },
+                    "isDhcpEnabled": dhcp }),
+        );
+    }
+    Some(Value::Object(export))
+}
