@@ -1,7 +1,8 @@
 //! asenet compiles one TOML description of an Azure Stack Edge device's network into
 //! deployment artifacts, and lints it. ARCHITECTURE.md is the contributor's map: a line for
 //! every module and command, the invariants with the test that holds each, and the recipes
-//! for a rule, an artifact, a key, a command, a language server request.
+//! for a rule, a fleet rule, an artifact, a key, a command, a language server request and a
+//! `diff` section.
 //!
 //! # The pipeline
 //! ```text
@@ -32,8 +33,9 @@
 //!   `asenet diff`) and [`fix`] (edits at spans of the source, applied without
 //!   re-serialising). And [`import`]: the device's own exports (`Get-DeviceConfiguration`,
 //!   `Get-DeviceVip`) to a device file's text, every problem with its JSON path.
-//! - [`ide`]: what an editor shows (hovers, inlay hints, definitions, outline, actions), as
-//!   functions of the text and the network; `cli/server/` only speaks the protocol.
+//! - [`ide`]: what an editor shows (hovers, inlay hints, code lenses, definitions, outline,
+//!   actions), as functions of the text and the network; `cli/server/` only speaks the
+//!   protocol.
 //! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline, and
 //!   [`cli`] is the edge: files, terminal, exit codes, the language server.
 //! - `testing`, with the `testing` feature only: the device file generator and the

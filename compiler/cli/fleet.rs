@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::check::Format;
-use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human};
-use crate::diagnostic::json::FileReport;
-use crate::diagnostic::{Diagnostic, LineIndex, Severity, Sink, github, json, sarif};
+use super::check::{Format, Input, deny, report};
+use super::{CANNOT_RUN, read_input};
+use crate::diagnostic::{Diagnostic, LineIndex, Sink};
 use crate::fleet::rules::unmatched_glob;
 use crate::fleet::{self, FLEET_FILE_NAME, FileId, Fleet, FleetDevice, FleetDiagnostic};
 
@@ -104,17 +103,16 @@ pub fn load(path: &Path, keep: Keep) -> Result<LoadedFleet, String> {
 }
 
 /// `asenet check` over a fleet: every device file as `check` reports it, the fleet file's
-/// own problems, and the fleet rules, in one report. Exit 1 on an error (or a warning with
-/// `--deny-warnings`), 2 when a file cannot be read.
+/// own problems, and the fleet rules, in one report ([`super::check::report`]). Exit 1 on an
+/// error (or a warning with `--deny-warnings`), 2 when a file cannot be read.
 pub fn check(fleet: Option<&Path>, format: Format, deny_warnings: bool) -> ExitCode {
-    let loaded = match locate(fleet).and_then(|path| load(&path, Keep::FleetRules)) {
+    let mut loaded = match locate(fleet).and_then(|path| load(&path, Keep::FleetRules)) {
         Ok(loaded) => loaded,
         Err(message) => {
             say!("error: {message}");
             return ExitCode::from(CANNOT_RUN);
         }
     };
-    let mut loaded = loaded;
     let found = fleet::check_fleet(&loaded.fleet, &loaded.fleet_devices());
     let mut per_file: Vec<Vec<Diagnostic>> = std::iter::once(&mut loaded.file)
         .chain(&mut loaded.devices)
@@ -136,30 +134,19 @@ pub fn check(fleet: Option<&Path>, format: Format, deny_warnings: bool) -> ExitC
         }
         per_file[file_index(file)].push(diagnostic);
     }
-    for diagnostics in &mut per_file {
-        crate::diagnostic::sort(diagnostics);
-    }
-    let reports: Vec<FileReport> = files
-        .iter()
-        .zip(&per_file)
-        .map(|(file, diagnostics)| FileReport { path: &file.name, source: &file.source, diagnostics })
-        .collect();
-    let output = match format {
-        Format::Human => {
-            for report in &reports {
-                report_human(report.path, report.source, report.diagnostics);
+    // Each file reported as `check` reports it, `--deny-warnings` included.
+    let files = std::iter::once(loaded.file).chain(loaded.devices);
+    let inputs: Vec<Input> = files
+        .zip(per_file)
+        .map(|(file, mut diagnostics)| {
+            crate::diagnostic::sort(&mut diagnostics);
+            if deny_warnings {
+                deny(&mut diagnostics);
             }
-            String::new()
-        }
-        Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports, crate::rules::RULES),
-        Format::Github => github::render(&reports),
-    };
-    if !output.is_empty() && print_stdout(&output) != ExitCode::SUCCESS {
-        return ExitCode::from(CANNOT_RUN);
-    }
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
-    ExitCode::from(if per_file.iter().flatten().any(fails) { FAILURE } else { 0 })
+            Input { name: file.name, source: file.source, diagnostics }
+        })
+        .collect();
+    report(&inputs, &[], format)
 }
 
 fn file_index(file: FileId) -> usize {

@@ -123,6 +123,26 @@ fn check_without_files_finds_the_fleet_file_above() {
     assert!(err.contains("store043-a.toml: ok"), "{err}");
 }
 
+/// `check --fleet --deny-warnings` failed the run on a warning but showed it as a warning:
+/// a fleet is now reported as `check` reports files, a denied warning an error in every
+/// format (docs/reports.md).
+#[test]
+fn a_fleet_with_deny_warnings_reports_warnings_as_errors() {
+    let dir = scratch_dir("fleet-deny-warnings");
+    std::fs::write(dir.join("asenet-fleet.toml"), "[fleet]\ndevices = [\"*.toml\"]\n").unwrap();
+    std::fs::copy(repo_root().join("tests/fixtures/ASE202/fires.toml"), dir.join("store.toml")).unwrap();
+    let fleet = dir.join("asenet-fleet.toml");
+    let fleet = fleet.to_str().unwrap();
+    let warned = asenet(&["check", "--fleet", fleet, "--format", "json"], b"");
+    assert_eq!(warned.status.code(), Some(0), "{}", stdout(&warned));
+    assert!(stdout(&warned).contains("\"severity\": \"warning\""), "{}", stdout(&warned));
+    let denied = asenet(&["check", "--fleet", fleet, "--format", "json", "--deny-warnings"], b"");
+    assert_eq!(denied.status.code(), Some(1));
+    let report = stdout(&denied);
+    assert!(report.contains("\"severity\": \"error\"") && !report.contains("\"severity\": \"warning\""), "{report}");
+    assert!(report.contains("an error because of `--deny-warnings`"), "{report}");
+}
+
 #[test]
 fn check_without_files_and_without_a_fleet_exits_2() {
     let output =
