@@ -165,3 +165,18 @@ fn unusable_inputs_exit_2_and_compare_nothing() {
     let missing = asenet(&["drift", path.to_str().unwrap()], b"");
     assert_eq!(missing.status.code(), Some(2), "--device is required");
 }
+
+/// A device whose names asenet refuses (quotes, newlines, a NUL: `import` writes them
+/// escaped, `check` refuses them) is unusable input: exit 2, diagnostics on stderr, nothing
+/// on stdout, never a plan that prints such a name.
+#[test]
+fn a_device_with_names_asenet_refuses_is_unusable_input() {
+    let dir = scratch_dir("drift-hostile");
+    let file = dir.join("device.toml");
+    std::fs::write(&file, "[device]\nname = \"store042\"\nmodel = \"pro-2\"\n").unwrap();
+    let export = repo_root().join("tests/import/exports/hostile-names.json");
+    let output = drift(&file, &export, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(stderr(&output).contains("(imported): has errors, so there is nothing to compare"), "{}", stderr(&output));
+}

@@ -329,13 +329,22 @@ fn range(text: &str) -> (Ipv4Addr, Ipv4Addr) {
     (address, address)
 }
 
+/// A port on one node: its address and prefix, gateway and DNS servers; `None` on DHCP.
+type CarriedPort = Option<(Ipv4Net, Option<Ipv4Addr>, Vec<Ipv4Addr>)>;
+/// A pool's first and last address, by pool name.
+type CarriedPools = BTreeMap<String, (Ipv4Addr, Ipv4Addr)>;
+/// A switch: its ports, compute, pools and MTU (the default as none).
+type CarriedSwitch = (BTreeSet<String>, bool, CarriedPools, Option<i64>);
+/// A virtual network: switch, VLAN, subnet, gateway, enabled for Kubernetes, IP pool.
+type CarriedNetwork = (String, i64, Ipv4Net, Ipv4Addr, bool, Option<(Ipv4Addr, Ipv4Addr)>);
+
 /// Every field the package carries: ports by name and node, switches and virtual networks by
 /// name. A DHCP port is `None` (its lease is not carried).
 #[derive(Debug, PartialEq, Eq)]
 struct Carried {
-    ports: BTreeMap<(String, String), Option<(Ipv4Net, Option<Ipv4Addr>, Vec<Ipv4Addr>)>>,
-    switches: BTreeMap<String, (BTreeSet<String>, bool, BTreeMap<String, (Ipv4Addr, Ipv4Addr)>, Option<i64>)>,
-    vnets: BTreeMap<String, (String, i64, Ipv4Net, Ipv4Addr, bool, Option<(Ipv4Addr, Ipv4Addr)>)>,
+    ports: BTreeMap<(String, String), CarriedPort>,
+    switches: BTreeMap<String, CarriedSwitch>,
+    vnets: BTreeMap<String, CarriedNetwork>,
 }
 
 /// What a package (or an export's `network` section) says.
@@ -361,7 +370,7 @@ fn carried_json(network: &Value) -> Carried {
         };
         assert!(ports.insert(key, value).is_none(), "a port listed twice for one node");
     }
-    let pools = |value: &Value| -> BTreeMap<String, (Ipv4Addr, Ipv4Addr)> {
+    let pools = |value: &Value| -> CarriedPools {
         value
             .as_array()
             .unwrap()
