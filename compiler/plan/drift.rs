@@ -199,11 +199,11 @@ pub fn markdown(compared: &[Compared], not_compared: &[NotCompared]) -> String {
 /// The drift as `diff`'s JSON plan, with `sides` (`before` is the device, `after` the file),
 /// `in_sync` and `not_compared`.
 pub fn json(compared: &[Compared], not_compared: &[NotCompared]) -> String {
-    let mut value = render::json_value(compared);
+    #[derive(Serialize)]
+    struct Drift<'a> {
+        in_sync: bool,
+        not_compared: &'a [NotCompared],
+    }
     let in_sync = compared.iter().all(|pair| pair.plan.changes.is_empty());
-    value["in_sync"] = serde_json::Value::Bool(in_sync);
-    value["not_compared"] = serde_json::to_value(not_compared).expect("a list serializes");
-    let mut out = serde_json::to_string_pretty(&value).expect("a plan serializes");
-    out.push('\n');
-    out
+    render::json_with(compared, &Drift { in_sync, not_compared })
 }

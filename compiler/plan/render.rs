@@ -264,15 +264,29 @@ struct JsonSides<'a> {
 }
 
 pub fn json(compared: &[Compared]) -> String {
-    let mut out = serde_json::to_string_pretty(&json_value(compared)).expect("a plan serializes");
+    let mut out = serde_json::to_string_pretty(&json_plan(compared)).expect("a plan serializes");
     out.push('\n');
     out
 }
 
-/// The JSON plan as a value, for a command that adds to it (`asenet drift`).
-pub fn json_value(compared: &[Compared]) -> serde_json::Value {
+/// The JSON plan followed by the fields of `extra` (`asenet drift`'s), in one object.
+pub fn json_with<T: Serialize>(compared: &[Compared], extra: &T) -> String {
+    #[derive(Serialize)]
+    struct With<'a, T> {
+        #[serde(flatten)]
+        plan: JsonPlan<'a>,
+        #[serde(flatten)]
+        extra: &'a T,
+    }
+    let with = With { plan: json_plan(compared), extra };
+    let mut out = serde_json::to_string_pretty(&with).expect("a plan serializes");
+    out.push('\n');
+    out
+}
+
+fn json_plan(compared: &[Compared]) -> JsonPlan<'_> {
     let sides = compared.first().and_then(|pair| pair.sides).map(|(before, after)| JsonSides { before, after });
-    let plan = JsonPlan {
+    JsonPlan {
         version: 1,
         sides,
         class: worst(compared).map(Class::as_str),
@@ -309,8 +323,7 @@ pub fn json_value(compared: &[Compared]) -> serde_json::Value {
                 })
             })
             .collect(),
-    };
-    serde_json::to_value(&plan).expect("a plan serializes")
+    }
 }
 
 /// The device commands of a plan (routes, virtual networks, BGP peers) as a PowerShell script for `--emit`: `undo` is the plan of
