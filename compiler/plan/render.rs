@@ -284,7 +284,7 @@ pub fn json_with<T: Serialize>(compared: &[Compared], extra: &T) -> String {
     out
 }
 
-fn json_plan(compared: &[Compared]) -> JsonPlan<'_> {
+fn json_plan<'a>(compared: &'a [Compared]) -> JsonPlan<'a> {
     let sides = compared.first().and_then(|pair| pair.sides).map(|(before, after)| JsonSides { before, after });
     JsonPlan {
         version: 1,
