@@ -21,6 +21,7 @@ mod input;
 mod build;
 mod check;
 mod diff;
+mod drift;
 mod explain;
 mod fix;
 mod free;
@@ -68,6 +69,8 @@ enum Command {
     Graph(graph::Args),
     /// Show what changing a device file does to the running device, classified.
     Diff(diff::Args),
+    /// Compare a device file with what is on the device (its exports), classified as diff does.
+    Drift(drift::Args),
     /// Write a device file from the device's own exports (`Get-DeviceConfiguration`, ...).
     Import(import::Args),
     /// Print a rule's documentation.
@@ -139,6 +142,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Free(args) => free::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Drift(args) => drift::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Rules(args) => rules::run(&args),

@@ -125,8 +125,11 @@ fn try_run(args: &Args) -> Result<ExitCode, DiffError> {
         sides.push((old?, new?));
     }
     let plans: Vec<Plan> = sides.iter().map(|(old, new)| plan::plan(plan_side(old), plan_side(new))).collect();
-    let compared: Vec<Compared> =
-        sides.iter().zip(&plans).map(|((old, new), plan)| Compared { old: &old.name, new: &new.name, plan }).collect();
+    let compared: Vec<Compared> = sides
+        .iter()
+        .zip(&plans)
+        .map(|((old, new), plan)| Compared { old: &old.name, new: &new.name, plan, sides: None })
+        .collect();
     if let Some(dir) = &args.emit {
         emit(dir, &sides, &plans)?;
     }

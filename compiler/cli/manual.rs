@@ -136,6 +136,22 @@ pub static PAGES: &[Page] = &[
         ],
     },
     Page {
+        command: "drift",
+        examples: &[
+            ("asenet drift sites/store042.toml --device exports/store042.json", "is the device what its file says?"),
+            (
+                "asenet drift sites/plant7.toml --device plant7.json --vip plant7-vip.json --format markdown",
+                "a two-node device with its virtual IPs, as a comment",
+            ),
+            ("asenet drift sites/store042.toml --device store042.json --fail-on disruptive", "tolerate live drift"),
+        ],
+        exit_status: &[
+            (0, "In sync on everything compared, or the drift stays below --fail-on."),
+            (1, "The device has drifted from the file (with --fail-on: as far as that class)."),
+            (2, "An input cannot be read or imported, or a side has errors: nothing is compared."),
+        ],
+    },
+    Page {
         command: "explain",
         examples: &[
             ("asenet explain ASE203", "a rule's documentation, by code"),

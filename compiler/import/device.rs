@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 use serde_json::Value;
 
 use super::json::{Node, Reader};
-use crate::model::{DeviceModel, Keyword, PortId, node_name_problem};
+use crate::model::{DEFAULT_MTU, DeviceModel, Keyword, PortId, node_name_problem};
 
 /// The export, as the device file will say it.
 pub(super) struct Device {
@@ -127,9 +127,6 @@ const SWITCH_KEYS: &[&str] = &[
 const POOL_KEYS: &[&str] = &["name", "ipAddressRange"];
 const VNET_KEYS: &[&str] =
     &["name", "vSwitchName", "vlanId", "subnetMask", "gateway", "network", "enabledForKubernetes", "ipAddressPools"];
-
-/// The MTU a switch has unless it is set: what every switch of Microsoft's samples shows.
-const DEFAULT_MTU: i64 = 1500;
 
 /// One interface entry: a port on one node, and what was read of it (`None` after a
 /// problem, which is reported: the entry still counts as listed, so no second report follows).

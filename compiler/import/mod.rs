@@ -83,11 +83,13 @@ pub struct Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let path = crate::escape::terminal::line(&self.path);
-        // The value a message echoes is the export's, and can be megabytes long: cut.
+        // The value a message echoes is the export's: it can be megabytes long (cut), and hold
+        // any character (made visible here, whichever check wrote the message).
         const SHOWN_MAX: usize = 400;
         let message = &self.message;
         let cut = message.char_indices().nth(SHOWN_MAX).map_or(message.len(), |(index, _)| index);
-        write!(formatter, "{}: {path}: {}", crate::escape::terminal::line(&self.source), &message[..cut])?;
+        let shown = crate::escape::terminal::line(&message[..cut]);
+        write!(formatter, "{}: {path}: {shown}", crate::escape::terminal::line(&self.source))?;
         match message[cut..].chars().count() {
             0 => Ok(()),
             more => write!(formatter, "… ({more} more characters)"),

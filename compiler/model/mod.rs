@@ -350,6 +350,10 @@ pub const RESERVED_NAMESPACES: &[&str] = &[
     "azure-arc",
 ];
 
+/// The MTU a switch has unless it is set: what every switch of Microsoft's samples shows
+/// (`import` leaves it out, `drift` reads a port without an MTU as having it).
+pub const DEFAULT_MTU: i64 = 1500;
+
 /// Why `name` is not a node name (1 to 15 letters, digits or hyphens, as Windows names a
 /// computer; see docs/device-facts.md#node-names); `None` when it is one.
 pub fn node_name_problem(name: &str) -> Option<String> {

@@ -23,6 +23,7 @@ mod virtual_ips;
 mod virtual_networks;
 
 pub mod classes;
+pub mod drift;
 pub mod facts;
 pub mod render;
 

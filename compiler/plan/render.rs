@@ -13,6 +13,9 @@ pub struct Compared<'a> {
     pub old: &'a str,
     pub new: &'a str,
     pub plan: &'a Plan,
+    /// What each value is, when the two sides are not before and after: `asenet drift`'s
+    /// `("device", "file")` prints `device 10.0.0.5, file 10.0.0.6` instead of an arrow.
+    pub sides: Option<(&'a str, &'a str)>,
 }
 
 /// The worst class of several plans.
@@ -28,13 +31,17 @@ fn subject(change: &Change) -> String {
 }
 
 /// `service `shop/api`: external IP 192.168.10.42 → 192.168.10.43`.
-pub fn headline(change: &Change) -> String {
+/// With `sides`: `...: external IP: device 192.168.10.42, file 192.168.10.43`.
+pub fn headline(change: &Change, sides: Option<(&str, &str)>) -> String {
     let section = change.section.as_str();
     let mut line =
         if change.subject == section { format!("{section}: ") } else { format!("{section} {}: ", subject(change)) };
     line.push_str(&change.what);
     let _ = match (&change.before, &change.after) {
-        (Some(before), Some(after)) => write!(line, " {before} → {after}"),
+        (Some(before), Some(after)) => match sides {
+            Some((old, new)) => write!(line, ": {old} {before}, {new} {after}"),
+            None => write!(line, " {before} → {after}"),
+        },
         (Some(value), None) | (None, Some(value)) => write!(line, ": {value}"),
         (None, None) => Ok(()),
     };
@@ -72,7 +79,7 @@ pub fn human(compared: &[Compared]) -> String {
             }
             let _ = writeln!(out, "\n{} ({})", class.as_str(), changes.len());
             for change in changes {
-                let _ = writeln!(out, "  {}", terminal::line(&headline(change)));
+                let _ = writeln!(out, "  {}", terminal::line(&headline(change, pair.sides)));
                 if let Some(cause) = &change.cause {
                     let _ = writeln!(out, "    {}", terminal::line(cause));
                 }
@@ -136,7 +143,7 @@ pub fn markdown(compared: &[Compared]) -> String {
                 count(changes.len())
             );
             for change in changes.iter().take(MARKDOWN_CHANGES) {
-                let _ = write!(out, "- {}", markdown_headline(change));
+                let _ = write!(out, "- {}", markdown_headline(change, pair.sides));
                 if let Some(cause) = &change.cause {
                     let _ = write!(out, ", {}", markdown::prose(cause));
                 }
@@ -187,7 +194,7 @@ fn capitalised(text: &str) -> String {
 }
 
 /// The headline with values in code spans.
-fn markdown_headline(change: &Change) -> String {
+fn markdown_headline(change: &Change, sides: Option<(&str, &str)>) -> String {
     let section = change.section.as_str();
     let mut line = if change.subject == section {
         format!("{section}: ")
@@ -196,7 +203,10 @@ fn markdown_headline(change: &Change) -> String {
     };
     line.push_str(&markdown::prose(&change.what));
     let _ = match (&change.before, &change.after) {
-        (Some(before), Some(after)) => write!(line, " {} → {}", markdown::code(before), markdown::code(after)),
+        (Some(before), Some(after)) => match sides {
+            Some((old, new)) => write!(line, ": {old} {}, {new} {}", markdown::code(before), markdown::code(after)),
+            None => write!(line, " {} → {}", markdown::code(before), markdown::code(after)),
+        },
         (Some(value), None) | (None, Some(value)) => write!(line, ": {}", markdown::code(value)),
         (None, None) => Ok(()),
     };
@@ -207,6 +217,9 @@ fn markdown_headline(change: &Change) -> String {
 struct JsonPlan<'a> {
     /// Raised only when a field changes meaning or goes away.
     version: u32,
+    /// What `before` and `after` are, when not the old and the new file (`asenet drift`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sides: Option<JsonSides<'a>>,
     class: Option<&'static str>,
     files: Vec<JsonFile<'a>>,
     changes: Vec<JsonChange<'a>>,
@@ -244,9 +257,38 @@ struct JsonFact {
     source: &'static str,
 }
 
+#[derive(Serialize)]
+struct JsonSides<'a> {
+    before: &'a str,
+    after: &'a str,
+}
+
 pub fn json(compared: &[Compared]) -> String {
-    let plan = JsonPlan {
+    let mut out = serde_json::to_string_pretty(&json_plan(compared)).expect("a plan serializes");
+    out.push('\n');
+    out
+}
+
+/// The JSON plan followed by the fields of `extra` (`asenet drift`'s), in one object.
+pub fn json_with<T: Serialize>(compared: &[Compared], extra: &T) -> String {
+    #[derive(Serialize)]
+    struct With<'a, T> {
+        #[serde(flatten)]
+        plan: JsonPlan<'a>,
+        #[serde(flatten)]
+        extra: &'a T,
+    }
+    let with = With { plan: json_plan(compared), extra };
+    let mut out = serde_json::to_string_pretty(&with).expect("a plan serializes");
+    out.push('\n');
+    out
+}
+
+fn json_plan<'a>(compared: &'a [Compared]) -> JsonPlan<'a> {
+    let sides = compared.first().and_then(|pair| pair.sides).map(|(before, after)| JsonSides { before, after });
+    JsonPlan {
         version: 1,
+        sides,
         class: worst(compared).map(Class::as_str),
         files: compared
             .iter()
@@ -281,10 +323,7 @@ pub fn json(compared: &[Compared]) -> String {
                 })
             })
             .collect(),
-    };
-    let mut out = serde_json::to_string_pretty(&plan).expect("a plan serializes");
-    out.push('\n');
-    out
+    }
 }
 
 /// The device commands of a plan (routes, virtual networks, BGP peers) as a PowerShell script for `--emit`: `undo` is the plan of

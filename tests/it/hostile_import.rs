@@ -208,3 +208,37 @@ fn a_huge_bad_value_is_echoed_cut() {
     assert!(shown[0].contains("device.network.interfaces[0].iPv4.address: expected"), "{}", shown[0]);
     assert!(shown[0].ends_with("more characters)"), "{}", shown[0]);
 }
+
+/// Finding 6 (the `--cluster` import that landed at 04:40): a Kubernetes label with a
+/// character it may not hold was refused with that character echoed as itself (`resolve`'s
+/// label check, shared with `check`, whose renderers escape): an ESC, a newline or a
+/// bidirectional control reached the terminal from the export. Every problem and every
+/// "not imported" line is now one line of visible characters, whoever wrote its message.
+#[test]
+fn a_character_echoed_by_any_problem_reaches_the_terminal_escaped() {
+    let cluster: Value =
+        serde_json::from_slice(&std::fs::read(repo_root().join("tests/import/exports/store042.cluster.json")).unwrap())
+            .unwrap();
+    let dir = scratch_dir("import-cluster-echo");
+    let device = repo_root().join("examples/import/store042.config.json");
+    for bad in ["\u{1b}[31m", "a\n::error::x", "x\u{202E}y"] {
+        let mut cluster = cluster.clone();
+        let service = cluster["items"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|item| item["kind"] == "Service" && item["metadata"]["namespace"] == "shop")
+            .unwrap();
+        service["spec"]["selector"]["k"] = Value::String(bad.to_owned());
+        std::fs::write(dir.join("cluster.json"), serde_json::to_vec(&cluster).unwrap()).unwrap();
+        let output = crate::support::run_in(
+            &dir,
+            &[],
+            &["import", "--device", device.to_str().unwrap(), "--cluster", "cluster.json"],
+        );
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{said}");
+        assert!(!said.contains(['\u{1b}', '\u{202E}']), "{said:?}");
+        assert!(said.lines().all(|line| line.starts_with("error: ") || line.starts_with("warning: ")), "{said:?}");
+    }
+}

@@ -15,6 +15,7 @@ mod consumers;
 mod corpus;
 mod diff;
 mod docs;
+mod drift;
 mod encodings;
 mod escaping;
 mod examples;
