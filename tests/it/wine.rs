@@ -7,7 +7,7 @@
 //! both exit with the same status and print the same bytes; only path separators may differ
 //! (`\` and `/` are one character for the comparison). Without them, nothing here runs.
 //!
-//! A command line that writes files (`build`, `check --fix`, `diff --emit`) has both runs
+//! A command line that writes files (`build`, `check --fix`, `diff --emit`, `import -o`) has both runs
 //! start from the same files: what it may write is copied first and put back between the
 //! runs, and the two results must hold the same files with the same bytes. The Linux run's
 //! results are put back last, for the test to check as in a plain `cargo test`.
@@ -57,8 +57,19 @@ fn writes(args: &[&str]) -> bool {
         Some(&"build") => !args.contains(&"--check"),
         Some(&"check") => args.contains(&"--fix") && !args.contains(&"--diff"),
         Some(&"diff") => args.iter().any(|arg| arg.starts_with("--emit")),
+        Some(&"import") => import_output(args).is_some(),
         _ => false,
     }
+}
+
+/// The file `import -o FILE` (or `--output FILE`, `--output=FILE`) creates; `-o -` is
+/// standard output.
+fn import_output<'a>(args: &[&'a str]) -> Option<&'a str> {
+    let value = args.iter().enumerate().find_map(|(index, arg)| match arg.strip_prefix("--output=") {
+        Some(value) => Some(value),
+        None => matches!(*arg, "-o" | "--output").then(|| args.get(index + 1).copied()).flatten(),
+    })?;
+    (value != "-").then_some(value)
 }
 
 /// Where Windows words an error differently because it reports a different error, each
@@ -121,7 +132,7 @@ pub fn run_both(args: &[&str], stdin: &[u8], cwd: &Path, linux: impl FnOnce() ->
 }
 
 /// The files and directories a writing command line may change: `--out DIR`, `--emit DIR`,
-/// or each file `check --fix` is given.
+/// `import`'s `-o FILE`, or each file `check --fix` is given.
 fn written(args: &[&str], cwd: &Path) -> Vec<PathBuf> {
     let value_of = |option: &str| {
         let prefix = format!("{option}=");
@@ -133,6 +144,7 @@ fn written(args: &[&str], cwd: &Path) -> Vec<PathBuf> {
     let targets: Vec<&str> = match args.first() {
         Some(&"build") => value_of("--out").into_iter().collect(),
         Some(&"diff") => value_of("--emit").into_iter().collect(),
+        Some(&"import") => import_output(args).into_iter().collect(),
         _ => args[1..].iter().copied().filter(|arg| !arg.starts_with('-') && cwd.join(arg).is_file()).collect(),
     };
     targets.into_iter().map(|target| cwd.join(target)).collect()
@@ -319,9 +331,12 @@ fn only_what_wine_lacks_keeps_a_case_from_running_and_writes_are_found() {
     assert!(writes(&["build", "f", "--out", "d"]) && !writes(&["build", "f", "--out", "d", "--check"]));
     assert!(writes(&["check", "--fix", "f"]) && !writes(&["check", "--fix", "--diff", "f"]));
     assert!(writes(&["diff", "a", "b", "--emit", "d"]) && !writes(&["diff", "a", "b"]));
+    assert!(writes(&["import", "--device", "c.json", "-o", "f"]) && writes(&["import", "--output=f"]));
+    assert!(!writes(&["import", "--device", "c.json", "-o", "-"]) && !writes(&["import", "--device", "c.json"]));
     let root = crate::support::repo_root();
     assert_eq!(written(&["build", "f", "--out", "d", "--no-wait"], &root), [root.join("d")]);
     assert_eq!(written(&["diff", "a", "b", "--emit=d"], &root), [root.join("d")]);
+    assert_eq!(written(&["import", "--device", "c.json", "--output", "f.toml"], &root), [root.join("f.toml")]);
     let fixed = written(&["check", "--fix", "--format", "json", "examples/seed-scenario.toml", "nothing.toml"], &root);
     assert_eq!(fixed, [root.join("examples/seed-scenario.toml")]);
     assert_eq!(separators(br"a\\b\c/d"), "a/b/c/d");
