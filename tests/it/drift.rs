@@ -180,3 +180,32 @@ fn a_device_with_names_asenet_refuses_is_unusable_input() {
     assert_eq!(stdout(&output), "");
     assert!(stderr(&output).contains("(imported): has errors, so there is nothing to compare"), "{}", stderr(&output));
 }
+
+/// An import problem in a drift is said as `import` says it: a character the export echoes
+/// (here through resolve's Kubernetes-label check) reaches the terminal escaped, so an export
+/// cannot drive the terminal or start a GitHub workflow command in a CI log.
+#[test]
+fn an_import_problem_reaches_the_terminal_escaped() {
+    let cluster: Value =
+        serde_json::from_slice(&std::fs::read(repo_root().join("tests/import/exports/store042.cluster.json")).unwrap())
+            .unwrap();
+    let dir = scratch_dir("drift-problem-echo");
+    let file = repo_root().join("examples/import/store042.toml");
+    let device = repo_root().join("examples/import/store042.config.json");
+    for bad in ["\u{1b}[31m", "a\n::error::x", "x\u{202E}y"] {
+        let mut cluster = cluster.clone();
+        let service = cluster["items"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|item| item["kind"] == "Service" && item["metadata"]["namespace"] == "shop")
+            .unwrap();
+        service["spec"]["selector"]["k"] = Value::String(bad.to_owned());
+        let cluster = write(&dir, "cluster.json", &cluster);
+        let output = drift(&file, &device, &["--cluster", cluster.to_str().unwrap()]);
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{said}");
+        assert!(!said.contains(['\u{1b}', '\u{202E}']), "{said:?}");
+        assert!(!said.lines().any(|line| line.starts_with("::")), "{said:?}");
+    }
+}
