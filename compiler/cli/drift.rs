@@ -133,7 +133,7 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
         Ok(imported) => imported,
         Err(problems) => {
             for problem in &problems {
-                say!("error: {}: {}: {}", problem.source, problem.path, problem.message);
+                say!("error: {problem}");
             }
             say!("{device_name}: cannot be imported, so there is nothing to compare");
             return Err(None);
