@@ -44,15 +44,17 @@ pub struct Args {
     stdin_filename: String,
 }
 
+/// `diff`'s formats, which `drift` shares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(super) enum Format {
     Human,
     Markdown,
     Json,
 }
 
+/// How far a change may go before `diff` (or `drift`) exits 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FailOn {
+pub(super) enum FailOn {
     AppliesLive,
     Reapply,
     Disruptive,
@@ -60,7 +62,7 @@ enum FailOn {
 }
 
 impl FailOn {
-    fn class(self) -> Class {
+    pub(super) fn class(self) -> Class {
         match self {
             FailOn::AppliesLive => Class::AppliesLive,
             FailOn::Reapply => Class::Reapply,

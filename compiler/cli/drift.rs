@@ -7,15 +7,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::ValueEnum;
-
+use super::diff::{FailOn, Format};
 use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human};
 use crate::Checked;
 use crate::emit::OutputFile;
 use crate::import::{Inputs, Sources};
 use crate::plan::drift::{self, Exports, NotCompared};
 use crate::plan::render::Compared;
-use crate::plan::{self, Class, Side};
+use crate::plan::{self, Side};
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Exit status: 0 in sync (or the drift stays below --fail-on), 1 drift, 2 an input cannot \
@@ -41,32 +40,6 @@ pub struct Args {
     /// redeploy (by default any drift does).
     #[arg(long, value_enum, value_name = "CLASS")]
     fail_on: Option<FailOn>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Markdown,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    AppliesLive,
-    Reapply,
-    Disruptive,
-    Redeploy,
-}
-
-impl FailOn {
-    fn class(self) -> Class {
-        match self {
-            FailOn::AppliesLive => Class::AppliesLive,
-            FailOn::Reapply => Class::Reapply,
-            FailOn::Disruptive => Class::Disruptive,
-            FailOn::Redeploy => Class::Redeploy,
-        }
-    }
 }
 
 pub fn run(args: &Args) -> ExitCode {
