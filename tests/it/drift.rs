@@ -209,3 +209,29 @@ fn an_import_problem_reaches_the_terminal_escaped() {
         assert!(!said.lines().any(|line| line.starts_with("::")), "{said:?}");
     }
 }
+
+/// A file name holding a terminal escape or a line break is said on one visible line when
+/// the side it names cannot be compared (a repository's file name is a pull request's).
+#[cfg(unix)]
+#[test]
+fn a_side_that_cannot_be_compared_is_named_on_one_visible_line() {
+    let dir = scratch_dir("drift-hostile-names");
+    let device = repo_root().join("examples/import/store042.config.json");
+    let file = dir.join("a\u{1b}[31m\n::error::x.toml");
+    std::fs::write(&file, "[device\n").unwrap();
+    let output =
+        crate::support::run_in(&dir, &[], &["drift", file.to_str().unwrap(), "--device", device.to_str().unwrap()]);
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(!said.contains('\u{1b}'), "{said:?}");
+    assert!(!said.lines().any(|line| line.starts_with("::")), "{said:?}");
+    let export = dir.join("b\u{1b}[31m\n::error::x.json");
+    std::fs::write(&export, "[").unwrap();
+    let good = repo_root().join("examples/import/store042.toml");
+    let output =
+        crate::support::run_in(&dir, &[], &["drift", good.to_str().unwrap(), "--device", export.to_str().unwrap()]);
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(!said.contains('\u{1b}'), "{said:?}");
+    assert!(!said.lines().any(|line| line.starts_with("::")), "{said:?}");
+}
