@@ -67,7 +67,7 @@ fn checked_side(name: &str, source: &str) -> Result<(Checked, Vec<OutputFile>), 
             let mut diagnostics = checked.diagnostics;
             diagnostics.extend(refused);
             report_human(name, source, &diagnostics);
-            say!("{name}: has errors, so there is nothing to compare");
+            say!("{}: has errors, so there is nothing to compare", crate::escape::terminal::line(name));
             Err(None)
         }
     }
@@ -108,7 +108,7 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
             for problem in &problems {
                 say!("error: {problem}");
             }
-            say!("{device_name}: cannot be imported, so there is nothing to compare");
+            say!("{}: cannot be imported, so there is nothing to compare", crate::escape::terminal::line(&device_name));
             return Err(None);
         }
     };
