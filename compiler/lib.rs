@@ -62,6 +62,7 @@ pub mod fix;
 pub mod fleet;
 pub mod ide;
 pub mod import;
+pub mod incremental;
 pub mod model;
 pub mod plan;
 pub mod query;
@@ -97,8 +98,14 @@ pub fn check(source: &str) -> Checked {
     let Some(raw) = syntax::parse(source, &mut sink) else {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
+    check_raw(source, &raw, sink)
+}
+
+/// The pipeline after `syntax`: `raw` was read from `source`, and `sink` holds what reading
+/// it found. [`check`] and [`incremental::Session::check`] share it.
+fn check_raw(source: &str, raw: &syntax::raw::RawConfig, mut sink: Sink) -> Checked {
     let suppressions = syntax::suppression::scan(source, &mut sink);
-    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
+    let network = resolve::resolve(raw, rules::RULES, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);

@@ -13,6 +13,7 @@ pub mod fleet;
 pub mod oracle;
 pub mod raw;
 pub mod schema;
+pub mod sections;
 mod stream;
 pub mod suppression;
 mod syntax_error;
@@ -31,6 +32,13 @@ use table::{Table, keys_of};
 /// read as the stream reader completes them, into a sink of their own that joins `sink` only
 /// when the whole text turns out to be TOML; the rest is read from the document at the end.
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
+    parse_noting_arrays(source, sink).map(|(raw, _)| raw)
+}
+
+/// [`parse`], and whether the top level holds a key of one of [`ARRAYS_OF_TABLES`]
+/// (`sections.rs` reads the elements of those arrays itself, and a text of its other tables
+/// that names one falls back to the whole text).
+fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, bool)> {
     let mut elements = Elements::new();
     let mut early = Sink::default();
     let streamed = stream::read(source, &mut |key, element| match element.shape() {
@@ -47,8 +55,9 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
             toml_crate_document(source, sink)?
         }
     };
+    let arrays = ARRAYS_OF_TABLES.iter().any(|key| document.root().contains(key));
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, elements, sink))
+    Some((read_top(&top, elements, sink), arrays))
 }
 
 /// [`parse`] without reading any element early: the whole document first, then every table

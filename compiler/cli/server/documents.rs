@@ -4,7 +4,8 @@
 //! A change only edits the text and marks the document [`State::Stale`]; the main loop checks
 //! stale documents once no message is waiting, or before it answers a request. The state is
 //! the slot of a per-document cache: whatever is computed from the text lives in it, and
-//! every change resets it. Everything about positions is in the one line index
+//! every change resets it. Each document's [`crate::incremental::Session`] keeps what its
+//! checks read, so that a check after a keystroke reads again only the tables it touched. Everything about positions is in the one line index
 //! ([`crate::diagnostic::offset_in`]).
 
 use std::cell::OnceCell;
@@ -28,6 +29,8 @@ pub struct Document {
     text: String,
     version: i32,
     state: State,
+    /// What the last checks read, so that the next reads again only what changed.
+    session: crate::incremental::Session,
 }
 
 /// What is known of a document beyond its text.
@@ -119,6 +122,7 @@ impl Document {
     fn lose(&mut self, reason: String) {
         self.text = String::new();
         self.state = State::Lost(reason);
+        self.session = crate::incremental::Session::default();
     }
 }
 
@@ -134,7 +138,8 @@ impl Documents {
     /// Opens (or reopens) a document; the previous text and check of the same URI are dropped
     /// now, not kept beside the next.
     pub fn open(&mut self, uri: &str, text: String, version: i32) {
-        let mut document = Document { text: String::new(), version, state: State::Stale };
+        let mut document =
+            Document { text: String::new(), version, state: State::Stale, session: crate::incremental::Session::default() };
         document.replace_all(text);
         self.open.insert(uri.to_owned(), document);
     }
@@ -189,7 +194,8 @@ impl Documents {
         }
         super::inject_fault(&document.text, "check");
         document.state = if crate::ide::looks_like_device_file(&document.text) {
-            State::Checked(Box::new(Analysis { checked: crate::check(&document.text), fixed: OnceCell::new() }))
+            let checked = document.session.check(&document.text);
+            State::Checked(Box::new(Analysis { checked, fixed: OnceCell::new() }))
         } else {
             State::NotADeviceFile
         };
@@ -199,6 +205,8 @@ impl Documents {
     pub fn fail(&mut self, uri: &str, reason: String) {
         if let Some(document) = self.open.get_mut(uri) {
             document.state = State::Failed(reason);
+            // What the failed check kept may be half-made: the next check reads the text whole.
+            document.session = crate::incremental::Session::default();
         }
     }
 
