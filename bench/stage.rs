@@ -102,13 +102,19 @@ fn breakdown(path: &str) {
     let rows: Vec<(&str, f64)> = vec![
         ("looks_like_device_file", median(Box::new(|| assert!(ide::looks_like_device_file(&source))))),
         ("syntax::parse", median(Box::new(|| drop(syntax::parse(&source, &mut diagnostic::Sink::default()))))),
-        ("suppression::scan", median(Box::new(|| drop(syntax::suppression::scan(&source, &mut diagnostic::Sink::default()))))),
+        (
+            "suppression::scan",
+            median(Box::new(|| drop(syntax::suppression::scan(&source, &mut diagnostic::Sink::default())))),
+        ),
         ("resolve", median(Box::new(|| drop(resolve::resolve(&raw, rules::RULES, &mut diagnostic::Sink::default()))))),
         ("rules::check", median(Box::new(|| rules::check(&network, &mut diagnostic::Sink::default())))),
-        ("lint levels + fix attach", median(Box::new(|| {
-            rules::apply_lint_levels(&network, &suppressions, &mut found);
-            fix::attach_mixed_protocol_splits(&source, &network, &mut found);
-        }))),
+        (
+            "lint levels + fix attach",
+            median(Box::new(|| {
+                rules::apply_lint_levels(&network, &suppressions, &mut found);
+                fix::attach_mixed_protocol_splits(&source, &network, &mut found);
+            })),
+        ),
         ("LineIndex::new (publish)", median(Box::new(|| drop(diagnostic::LineIndex::new(&source))))),
         ("crate::check, whole", median(Box::new(|| drop(asenet::check(&source))))),
     ];

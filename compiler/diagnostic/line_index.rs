@@ -166,10 +166,19 @@ impl<'a> LineIndex<'a> {
 /// the text's last is the text's end.
 pub fn offset_in(text: &str, position: LineColumn, units: Units) -> usize {
     let mut start = 0;
-    for _ in 0..position.line {
-        match next_line_start(text, start) {
-            Some(next) => start = next,
+    if position.line > 0 && !text.as_bytes().contains(&b'\r') {
+        // Only `\n` ends lines: found by `memchr` (a keystroke at the end of a 700,000-line
+        // file found its line in 10 ms a byte at a time).
+        match text.match_indices('\n').nth(position.line - 1) {
+            Some((at, _)) => start = at + 1,
             None => return text.len(),
+        }
+    } else {
+        for _ in 0..position.line {
+            match next_line_start(text, start) {
+                Some(next) => start = next,
+                None => return text.len(),
+            }
         }
     }
     let line = &text[start..];

@@ -35,10 +35,10 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     parse_noting_arrays(source, sink).map(|(raw, _)| raw)
 }
 
-/// [`parse`], and whether the top level holds a key of one of [`ARRAYS_OF_TABLES`]
-/// (`sections.rs` reads the elements of those arrays itself, and a text of its other tables
-/// that names one falls back to the whole text).
-fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, bool)> {
+/// [`parse`], and which keys of [`ARRAYS_OF_TABLES`] the top level holds (`sections.rs`
+/// reads the elements of those arrays itself, and falls back to the whole text when the
+/// text of the other tables names one).
+fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, [bool; ARRAYS_OF_TABLES.len()])> {
     let mut elements = Elements::new();
     let mut early = Sink::default();
     let streamed = stream::read(source, &mut |key, element| match element.shape() {
@@ -55,7 +55,7 @@ fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, bool
             toml_crate_document(source, sink)?
         }
     };
-    let arrays = ARRAYS_OF_TABLES.iter().any(|key| document.root().contains(key));
+    let arrays = ARRAYS_OF_TABLES.map(|key| document.root().contains(key));
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
     Some((read_top(&top, elements, sink), arrays))
 }

@@ -94,9 +94,8 @@ fn apply(text: &str, edit: &Edit) -> String {
         4 => format!("{}{}", &text[..line_end(at)], &text[line_start(at)..]),
         // A whole table (from its header to the next) deleted, or moved to `to`.
         5 | 6 => {
-            let header = |from: usize| {
-                text[from..].match_indices("\n[").next().map_or(text.len(), |(n, _)| from + n + 1)
-            };
+            let header =
+                |from: usize| text[from..].match_indices("\n[").next().map_or(text.len(), |(n, _)| from + n + 1);
             let start = if text[..at].ends_with('\n') && text[at..].starts_with('[') { at } else { header(at) };
             let end = if start < text.len() { header(start + 1) } else { start };
             let rest = format!("{}{}", &text[..start], &text[end..]);
@@ -198,7 +197,10 @@ fn typing_a_route_through_a_syntax_error_stays_the_whole_check() {
         let typed = ["9", "\"", "é", "\n[x", "😀\"", "\n[[routes]]\n"][random.below(6) as usize];
         // Typed a character at a time, then deleted the same way.
         let ends: Vec<usize> = typed.char_indices().map(|(n, c)| n + c.len_utf8()).collect();
-        let texts = ends.iter().chain(ends.iter().rev().skip(1)).map(|&n| format!("{}{}{}", &clean[..at], &typed[..n], &clean[at..]));
+        let texts = ends
+            .iter()
+            .chain(ends.iter().rev().skip(1))
+            .map(|&n| format!("{}{}{}", &clean[..at], &typed[..n], &clean[at..]));
         for text in texts.chain([clean.clone()]) {
             steps += 1;
             let read = sections.update(&text);
@@ -255,7 +257,8 @@ fn the_server_publishes_after_edits_what_a_check_of_the_final_text_says() {
         // The change as an editor sends it: the range between the common prefix and suffix.
         let prefix = text.bytes().zip(edited.bytes()).take_while(|(a, b)| a == b).count();
         let prefix = (0..=prefix).rev().find(|&at| text.is_char_boundary(at) && edited.is_char_boundary(at)).unwrap();
-        let suffix = text[prefix..].bytes().rev().zip(edited[prefix..].bytes().rev()).take_while(|(a, b)| a == b).count();
+        let suffix =
+            text[prefix..].bytes().rev().zip(edited[prefix..].bytes().rev()).take_while(|(a, b)| a == b).count();
         let suffix = (0..=suffix)
             .rev()
             .find(|&n| text.is_char_boundary(text.len() - n) && edited.is_char_boundary(edited.len() - n))
@@ -278,7 +281,13 @@ fn the_server_publishes_after_edits_what_a_check_of_the_final_text_says() {
     let mut published: Vec<(Value, String, String)> = client
         .diagnostics_at(uri, version)
         .into_iter()
-        .map(|d| (d["range"]["start"].clone(), d["code"].as_str().unwrap().to_owned(), d["message"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["range"]["start"].clone(),
+                d["code"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let mut checked: Vec<(Value, String, String)> = asenet::check(&text)
         .diagnostics

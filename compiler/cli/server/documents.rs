@@ -138,8 +138,12 @@ impl Documents {
     /// Opens (or reopens) a document; the previous text and check of the same URI are dropped
     /// now, not kept beside the next.
     pub fn open(&mut self, uri: &str, text: String, version: i32) {
-        let mut document =
-            Document { text: String::new(), version, state: State::Stale, session: crate::incremental::Session::default() };
+        let mut document = Document {
+            text: String::new(),
+            version,
+            state: State::Stale,
+            session: crate::incremental::Session::default(),
+        };
         document.replace_all(text);
         self.open.insert(uri.to_owned(), document);
     }
