@@ -184,7 +184,8 @@ fn check_side(version: Version) -> Result<CheckedSide, DiffError> {
 fn read_side(spec: &str, stdin_filename: &str) -> Result<Version, String> {
     let path = Path::new(spec);
     if spec != "-" && path.symlink_metadata().is_err() && spec.contains(':') {
-        let bytes = git::show(spec)?.ok_or_else(|| format!("cannot read `{}`: git has no such file", terminal::line(spec)))?;
+        let bytes =
+            git::show(spec)?.ok_or_else(|| format!("cannot read `{}`: git has no such file", terminal::line(spec)))?;
         return Ok(Version { name: spec.to_owned(), bytes });
     }
     let (name, bytes) = read_input(path, stdin_filename)?;

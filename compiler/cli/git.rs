@@ -299,7 +299,8 @@ pub fn show(spec: &str) -> Result<Option<Vec<u8>>, String> {
     // On one visible line, as every name asenet prints.
     let shown = crate::escape::terminal::line(spec);
     revision(rev).map_err(|why| format!("cannot read `{shown}` with git: {why}"))?;
-    tree_of(rev).map_err(|_| format!("cannot read `{shown}` with git: no revision `{}`", crate::escape::terminal::line(rev)))?;
+    tree_of(rev)
+        .map_err(|_| format!("cannot read `{shown}` with git: no revision `{}`", crate::escape::terminal::line(rev)))?;
     if path.is_empty() {
         return Err(format!("cannot read `{shown}` with git: name a file after the `:`"));
     }

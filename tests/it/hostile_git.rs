@@ -194,15 +194,16 @@ fn diffs_own_lines_name_a_side_on_one_visible_line() {
     let broken = base.replacen("192.168.10.20/24", "192.168.10.20/33", 1);
     assert_ne!(broken, base);
     let name = "b\n::error file=x::injected\u{1b}[31m.toml";
-    let output = crate::support::asenet(
-        &["diff", "tests/diff/store.toml", "-", "--stdin-filename", name],
-        broken.as_bytes(),
-    );
+    let output =
+        crate::support::asenet(&["diff", "tests/diff/store.toml", "-", "--stdin-filename", name], broken.as_bytes());
     assert_eq!(output.status.code(), Some(2), "{}", err(&output));
     let errors = err(&output);
     assert!(!errors.contains('\u{1b}'), "ESC reached the terminal:\n{errors}");
     assert!(errors.lines().all(|line| !line.trim_start().starts_with("::")), "a line of the name's own:\n{errors}");
-    assert!(errors.contains("b\\n::error file=x::injected\\u{1b}[31m.toml: has errors, so there is no plan"), "{errors}");
+    assert!(
+        errors.contains("b\\n::error file=x::injected\\u{1b}[31m.toml: has errors, so there is no plan"),
+        "{errors}"
+    );
 
     let reordering = ["added\u{202e}lmot.toml", "removed\u{2067}x\u{2069}.toml"];
     let repo = repository("diff-bidi-side-names", &[(reordering[1], &base)], &[]);
