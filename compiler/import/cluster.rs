@@ -359,7 +359,7 @@ fn read_bgp_peer(item: &Node<'_>, device: Option<&Device>, reader: &mut Reader<'
         Some(text) => match duration_seconds(text) {
             Ok(seconds) => Some(Some(seconds)),
             Err(why) => {
-                reader.unexpected(&hold_node, "a hold time like `90s` or `1m30s`", text, Some(&why));
+                reader.unexpected(&hold_node, "a hold time like `90s` or `1m30s`", text, Some(why));
                 None
             }
         },
