@@ -37,6 +37,8 @@ pub const HOSTILE_NAMES: &[&str] = &[
     "pipe | semi; amp & lt < gt >",
     "line\u{2028}separator\u{85}next",
     "esc\u{1b}[31mred",
+    "bidi\u{202e}txt.exe\u{2066}x\u{2069}\u{200e}\u{200f}\u{61c}\u{202a}",
+    "zero\u{200b}width\u{200d}\u{feff}soft\u{ad}\u{2060}tag\u{e0041}\u{fe0f}\u{3164}\u{fff9}",
     "",
 ];
 
