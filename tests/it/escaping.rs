@@ -263,7 +263,8 @@ fn hidden_in(text: &str) -> Vec<String> {
 /// them, and `file=` must name the repository's file. Run first against main 5c43987: failed.
 #[test]
 fn no_escaper_writes_a_hidden_character_as_itself() {
-    let escapers: &[(&str, fn(&str) -> String)] = &[
+    type Escaper = fn(&str) -> String;
+    let escapers: &[(&str, Escaper)] = &[
         ("powershell::single_quoted", escape::powershell::single_quoted),
         ("powershell::comment", escape::powershell::comment),
         ("markdown::code", escape::markdown::code),
