@@ -160,7 +160,11 @@ impl Sections {
                 section.diagnostics.iter_mut().for_each(|diagnostic| diagnostic.respan(&mut |span| shift(span)));
             }
         }
-        self.sections.splice(first..end, fresh_sections);
+        if fresh_sections.len() == end - first {
+            self.sections[first..end].iter_mut().zip(fresh_sections).for_each(|(slot, section)| *slot = section);
+        } else {
+            self.sections.splice(first..end, fresh_sections);
+        }
         let RawConfig {
             device,
             ports,
@@ -202,7 +206,12 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// the elements after them with `shift`.
 fn splice<T: Respan>(kept: &mut Vec<T>, before: usize, removed: usize, fresh: Vec<T>, shift: impl Fn(Span) -> Span) {
     let added = fresh.len();
-    kept.splice(before..before + removed, fresh);
+    if added == removed {
+        // The usual keystroke: one element for one, without moving the elements after it.
+        kept[before..before + removed].iter_mut().zip(fresh).for_each(|(slot, element)| *slot = element);
+    } else {
+        kept.splice(before..before + removed, fresh);
+    }
     for element in &mut kept[before + added..] {
         element.respan(&mut |span| shift(span));
     }
