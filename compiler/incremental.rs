@@ -42,9 +42,4 @@ impl Session {
             _ => crate::check(source),
         }
     }
-
-    /// Whether the last check was incremental-ready: the sections of some text are kept.
-    pub fn has_sections(&self) -> bool {
-        self.sections.is_some()
-    }
 }

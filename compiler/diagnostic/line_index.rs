@@ -190,7 +190,8 @@ pub fn offset_in(text: &str, position: LineColumn, units: Units) -> usize {
 fn nth_newline(bytes: &[u8], mut n: usize) -> Option<usize> {
     let mut offset = 0;
     for block in bytes.chunks(CHUNK) {
-        let count = block.iter().filter(|&&byte| byte == b'\n').count();
+        // Counted into a `u32`, which the compiler vectorises wider than a `usize`.
+        let count = block.iter().fold(0_u32, |count, &byte| count + u32::from(byte == b'\n')) as usize;
         if n < count {
             return block.iter().enumerate().filter(|(_, byte)| **byte == b'\n').nth(n).map(|(at, _)| offset + at);
         }

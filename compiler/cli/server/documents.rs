@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use lsp_types as lsp;
 
 use super::conversion::line_column;
-use crate::diagnostic::{Units, offset_in};
+use crate::diagnostic::{LineColumn, Units, offset_in};
 
 /// The largest document the server keeps: what `asenet check` reads ([`crate::cli::INPUT_MAX`]).
 pub const TEXT_MAX: usize = crate::cli::INPUT_MAX as usize;
@@ -99,8 +99,17 @@ impl Document {
         if matches!(self.state, State::Lost(_)) {
             return;
         }
-        let start = offset_in(&self.text, line_column(range.start), units);
-        let end = offset_in(&self.text, line_column(range.end), units).max(start);
+        // The start's line is found once, and the end counted from it: a keystroke at the
+        // end of a 100,000-route file counted its 700,000 lines twice.
+        let (from, to) = (line_column(range.start), line_column(range.end));
+        let line_start = offset_in(&self.text, LineColumn { line: from.line, column: 0 }, units);
+        let after = &self.text[line_start..];
+        let start = line_start + offset_in(after, LineColumn { line: 0, column: from.column }, units);
+        let end = match to.line.checked_sub(from.line) {
+            Some(lines) => line_start + offset_in(after, LineColumn { line: lines, column: to.column }, units),
+            None => start,
+        };
+        let end = end.max(start);
         if self.text.len() - (end - start) + change.text.len() > TEXT_MAX {
             self.lose(too_large());
             return;
