@@ -36,8 +36,10 @@
 //! - [`ide`]: what an editor shows (hovers, inlay hints, code lenses, definitions, outline,
 //!   actions), as functions of the text and the network; `cli/server/` only speaks the
 //!   protocol.
-//! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline, and
-//!   [`cli`] is the edge: files, terminal, exit codes, the language server.
+//! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline;
+//!   [`incremental`] runs it again after an edit, reading again only the tables it touched
+//!   (a [`incremental::Session`] answers what [`check`] answers); and [`cli`] is the edge:
+//!   files, terminal, exit codes, the language server.
 //! - `testing`, with the `testing` feature only: the device file generator and the
 //!   invariants of any input, shared by the tests, benchmarks and fuzz targets.
 //!
