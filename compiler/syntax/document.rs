@@ -134,18 +134,21 @@ impl<'i> Document<'i> {
         (self.arrays.len() - 1) as u32
     }
 
-    /// Empties `value`'s tables and arrays, all the way down, and gives their slots back.
+    /// Empties `value`'s tables and arrays, all the way down, and gives their slots back with
+    /// their vectors' room, which the next element's tables fill again without allocating.
     /// Its decoded strings stay: they are rare (an escape) and small.
     pub(super) fn release(&mut self, value: Value) {
         match value.kind {
             Kind::Table(index) => {
-                let table = std::mem::take(&mut self.tables[index as usize]);
-                table.entries.into_iter().for_each(|entry| self.release(entry.value));
+                let mut entries = std::mem::take(&mut self.tables[index as usize].entries);
+                entries.drain(..).for_each(|entry| self.release(entry.value));
+                self.tables[index as usize] = TableData { entries, ..TableData::default() };
                 self.free_tables.push(index);
             }
             Kind::Array(index) => {
-                let values = std::mem::take(&mut self.arrays[index as usize].values);
-                values.into_iter().for_each(|element| self.release(element));
+                let mut values = std::mem::take(&mut self.arrays[index as usize].values);
+                values.drain(..).for_each(|element| self.release(element));
+                self.arrays[index as usize].values = values;
                 self.free_arrays.push(index);
             }
             _ => {}
@@ -201,7 +204,17 @@ impl<'i> Document<'i> {
         if entries.len() > 8 {
             return self.search(table, name.as_bytes()).ok();
         }
-        entries.iter().position(|entry| self.bytes(entry.key.text) == name.as_bytes())
+        entries.iter().position(|entry| self.equals(entry.key.text, name.as_bytes()))
+    }
+
+    /// Whether `text` is `name`, its length compared before its bytes are looked at.
+    fn equals(&self, text: Str, name: &[u8]) -> bool {
+        match text {
+            Str::Source(span) => {
+                (span.end - span.start) as usize == name.len() && &self.source.as_bytes()[span.range()] == name
+            }
+            Str::Decoded(index) => self.decoded[index as usize].as_bytes() == name,
+        }
     }
 
     /// Where the key `text` is or would be in the table's sorted entries.

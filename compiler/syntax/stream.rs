@@ -144,7 +144,17 @@ fn span(span: toml_parser::Span) -> Span32 {
 
 /// `unquoted-key = 1*( ALPHA / DIGIT / %x2D / %x5F )`.
 fn is_bare_key(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    const BARE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            byte += 1;
+        }
+        table
+    };
+    !text.is_empty() && text.bytes().all(|b| BARE[b as usize])
 }
 
 fn reject<T>() -> Read<T> {
@@ -474,7 +484,9 @@ impl<'i> Reader<'i, '_, '_> {
 
     /// `toml`'s `array::on_array`.
     fn array(&mut self, open: &Event, input: &mut Events) -> Read<Value> {
-        let mut values = Vec::new();
+        // Made first, so that its elements go straight into it (into the room of an array
+        // released before, in an array of tables).
+        let array = self.document.new_array(false);
         let mut pending = None;
         let mut close = open.span();
         while let Some(event) = input.next() {
@@ -483,17 +495,15 @@ impl<'i> Reader<'i, '_, '_> {
                 EventKind::InlineTableOpen => pending = Some(self.inline_table(event, input)?),
                 EventKind::ArrayOpen => pending = Some(self.array(event, input)?),
                 EventKind::Scalar => pending = Some(self.scalar(event)?),
-                EventKind::ValueSep => values.extend(pending.take()),
+                EventKind::ValueSep => self.document.arrays[array as usize].values.extend(pending.take()),
                 EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
                 EventKind::ArrayClose => {
-                    values.extend(pending.take());
+                    self.document.arrays[array as usize].values.extend(pending.take());
                     break;
                 }
                 _ => return reject(),
             }
         }
-        let array = self.document.new_array(false);
-        self.document.arrays[array as usize].values = values;
         Ok(Value { span: span(open.span().append(close)), kind: Kind::Array(array) })
     }
 
