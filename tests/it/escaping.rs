@@ -383,3 +383,44 @@ fn a_hidden_character_reaches_no_artifact() {
     // A plain key builds, as it did.
     assert!(asenet::build(&sharing("k"), &asenet::emit::PreviousManifest::default()).is_ok());
 }
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07, the red-team pass over the commands): a
+/// fleet file's names are free text of the repository (a pull request's), and `which` printed
+/// a fleet network's name as itself in its answer (`fleet network `NAME` 10.0.0.0/16`), `free
+/// --site` the sites' names in its error, and `graph FILE` the file's name in its "has errors"
+/// line: a newline in one wrote a GitHub workflow command of its own (`::error ...`), an ESC
+/// drove the terminal, a bidirectional control reordered the line. Each is printed on one
+/// visible line now (`escape::terminal::line`). Run first against main 5c43987: failed.
+#[cfg(unix)]
+#[test]
+fn fleet_names_and_file_names_reach_the_terminal_on_one_visible_line() {
+    let dir = scratch_dir("hostile-fleet-names");
+    let from = repo_root().join("examples/fleet");
+    for path in crate::support::repository_files(&["examples/fleet"], "toml") {
+        let to = dir.join(path.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&path, &to).unwrap();
+    }
+    let fleet = std::fs::read_to_string(dir.join("asenet-fleet.toml")).unwrap();
+    let hostile = fleet
+        .replacen("name = \"hq-lan\"", "name = \"hq-lan\\n::error file=x::injected\\u001b[31m\"", 1)
+        .replacen("name = \"store-043\"", "name = \"store\\u202e-043\\n::warning::x\"", 1);
+    assert_ne!(hostile, fleet);
+    std::fs::write(dir.join("asenet-fleet.toml"), hostile).unwrap();
+    let broken = dir.join("g\n::error::x\u{1b}[2J\u{202e}.toml");
+    std::fs::write(&broken, "[device]\nname = 1\n").unwrap();
+    for args in [
+        &["which", "10.0.0.5"][..],
+        &["free", "--size", "24", "--site", "nope\n::error::x"],
+        &["graph", broken.to_str().unwrap()],
+    ] {
+        let output = run_in(&dir, &[], args);
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            assert!(!text.contains(['\u{1b}', '\u{202e}']), "{args:?}: ESC or U+202E on {stream}:\n{text}");
+            for line in text.lines() {
+                assert!(!line.trim_start().starts_with("::"), "{args:?}: a line of a name's own on {stream}:\n{text}");
+            }
+        }
+    }
+}
