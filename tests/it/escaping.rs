@@ -382,6 +382,14 @@ fn a_hidden_character_reaches_no_artifact() {
     }
     // A plain key builds, as it did.
     assert!(asenet::build(&sharing("k"), &asenet::emit::PreviousManifest::default()).is_ok());
+    // A custom location's segments take any character but `/`, `?`, `#` and controls (resolve
+    // checks the ID's shape): the site template's JSON would carry U+202E as itself.
+    let site = std::fs::read_to_string(repo_root().join("examples/ap5gc-4g.toml")).unwrap();
+    let hidden_site = site.replacen("customLocations/mine-north-cl\"", "customLocations/mine-north-cl\\u202e\"", 1);
+    assert_ne!(hidden_site, site);
+    assert!(!asenet::check(&hidden_site).has_errors());
+    let refused = asenet::build(&hidden_site, &asenet::emit::PreviousManifest::default()).unwrap_err();
+    assert!(refused.iter().any(|d| d.message.contains("private5g/site.parameters.json")), "{refused:?}");
 }
 
 /// Finding (SAFETY pass of the leftovers, 2026-12-07, the red-team pass over the commands): a
