@@ -432,3 +432,36 @@ fn fleet_names_and_file_names_reach_the_terminal_on_one_visible_line() {
         }
     }
 }
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07): `build` printed its output directory
+/// as itself (`DIR: wrote 16 files`, `DIR: nothing written`, `--check`'s `DIR/FILE: missing`
+/// and summary), and the input's name in "it contains the input file": a CI job that names
+/// DIR after a repository's file (`--out artifacts/$(basename "$f" .toml)`) let a newline in
+/// that name write a GitHub workflow command, and an ESC drive the terminal. Each is on one
+/// visible line now. Run first against main 0633580: failed.
+#[cfg(unix)]
+#[test]
+fn builds_output_directory_and_input_are_named_on_one_visible_line() {
+    let dir = scratch_dir("hostile-out-names");
+    let (base, _) = store_pair();
+    std::fs::write(dir.join("store.toml"), &base).unwrap();
+    let out = "o\n::error file=x::injected\u{1b}[31m";
+    let inside = format!("{out}/i\n::warning::x.toml");
+    std::fs::create_dir(dir.join(out)).unwrap();
+    std::fs::write(dir.join(&inside), &base).unwrap();
+    for args in [
+        &["build", "store.toml", "--out", out][..],
+        &["build", "store.toml", "--out", out, "--check"],
+        &["build", "store.toml", "--out", "fresh\n::error::y", "--check"],
+        &["build", &inside, "--out", out],
+    ] {
+        let output = run_in(&dir, &[], args);
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            assert!(!text.contains('\u{1b}'), "{args:?}: ESC on {stream}:\n{text}");
+            for line in text.lines() {
+                assert!(!line.trim_start().starts_with("::"), "{args:?}: a line of a name's own on {stream}:\n{text}");
+            }
+        }
+    }
+}
