@@ -465,3 +465,28 @@ fn builds_output_directory_and_input_are_named_on_one_visible_line() {
         }
     }
 }
+
+/// Finding (as above, one layer down): where DIR, named after a repository's file, is a
+/// file, a symbolic link or holds one that the repository planted, the writer's refusal
+/// (`cannot write into `DIR`: it is a symbolic link`, `DIR/routes is a symbolic link`) named
+/// DIR as itself: the newline of its name wrote a workflow command. Run first against e123045:
+/// failed.
+#[cfg(unix)]
+#[test]
+fn the_writers_refusals_name_the_directory_on_one_visible_line() {
+    let dir = scratch_dir("hostile-out-refusals");
+    let (base, _) = store_pair();
+    std::fs::write(dir.join("store.toml"), &base).unwrap();
+    let (file, link, holder) = ("f\n::error::x\u{1b}[31m", "l\n::error::y\u{1b}[31m", "d\n::error::z\u{1b}[31m");
+    std::fs::write(dir.join(file), "").unwrap();
+    std::os::unix::fs::symlink("nowhere", dir.join(link)).unwrap();
+    std::fs::create_dir(dir.join(holder)).unwrap();
+    std::os::unix::fs::symlink("/tmp", dir.join(holder).join("routes")).unwrap();
+    for out in [file, link, holder] {
+        let output = run_in(&dir, &[], &["build", "store.toml", "--out", out]);
+        assert_eq!(output.status.code(), Some(2), "{out:?}: {}", err(&output));
+        let text = err(&output);
+        assert!(!text.contains('\u{1b}'), "{out:?}: ESC:\n{text}");
+        assert!(!text.lines().any(|line| line.trim_start().starts_with("::")), "{out:?}: a line of its own:\n{text}");
+    }
+}
