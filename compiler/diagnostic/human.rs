@@ -500,6 +500,18 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_not_shown_but_a_hidden_character_is() {
+        // Windows tools start a UTF-8 file with U+FEFF: it marks the encoding, it is no
+        // character of the first line. Anywhere else it is a hidden character, shown as `�`.
+        let report = human("\u{feff}[device] x\nname = 1\n");
+        assert!(report.contains("ASE001"), "{report}");
+        assert!(report.contains(" 1 │ [device] x"), "{report}");
+        assert!(!report.contains(['\u{feff}', '\u{fffd}']), "{report:?}");
+        let report = human("[device] # \u{feff}\u{200b}\u{200f}\nname = 1\nx\n");
+        assert!(report.contains("# \u{fffd}\u{fffd}\u{fffd}"), "{report}");
+    }
+
+    #[test]
     fn labels_over_many_lines_show_their_first_line() {
         let source = format!("a = \"\"\"{}", "line\n".repeat(10_000));
         let report = human(&source);
