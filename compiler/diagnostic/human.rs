@@ -135,7 +135,12 @@ impl Excerpt {
         // Where each span's ends land in `text`, filled in line by line.
         let mut moved: Vec<(usize, usize)> = vec![(0, 0); spans.len()];
         for number in numbers {
-            let range = index.line_range(number);
+            let mut range = index.line_range(number);
+            // A byte order mark before the first line marks the encoding: not shown, while
+            // U+FEFF anywhere else is a hidden character, shown as `�`.
+            if range.start == 0 && source.starts_with('\u{feff}') {
+                range.start = '\u{feff}'.len_utf8().min(range.end);
+            }
             let line = &source[range.clone()];
             // Where the labels start and end on this line, as offsets into it.
             let in_line = |offset: usize| offset.saturating_sub(range.start).min(range.len());
@@ -507,7 +512,7 @@ mod tests {
         assert!(report.contains("ASE001"), "{report}");
         assert!(report.contains(" 1 │ [device] x"), "{report}");
         assert!(!report.contains(['\u{feff}', '\u{fffd}']), "{report:?}");
-        let report = human("[device] # \u{feff}\u{200b}\u{200f}\nname = 1\nx\n");
+        let report = human("[device] x # \u{feff}\u{200b}\u{200f}\nname = 1\n");
         assert!(report.contains("# \u{fffd}\u{fffd}\u{fffd}"), "{report}");
     }
 
