@@ -135,7 +135,12 @@ impl Excerpt {
         // Where each span's ends land in `text`, filled in line by line.
         let mut moved: Vec<(usize, usize)> = vec![(0, 0); spans.len()];
         for number in numbers {
-            let range = index.line_range(number);
+            let mut range = index.line_range(number);
+            // A byte order mark before the first line marks the encoding: not shown, while
+            // U+FEFF anywhere else is a hidden character, shown as `�`.
+            if range.start == 0 && source.starts_with('\u{feff}') {
+                range.start = '\u{feff}'.len_utf8().min(range.end);
+            }
             let line = &source[range.clone()];
             // Where the labels start and end on this line, as offsets into it.
             let in_line = |offset: usize| offset.saturating_sub(range.start).min(range.len());
@@ -335,14 +340,16 @@ fn land(landmarks: &[(usize, usize)], offset: usize) -> usize {
 }
 
 /// Control characters would move the cursor or recolour the terminal: show them as their
-/// Unicode control pictures (`␛` for escape), and bidirectional overrides as `�`.
+/// Unicode control pictures (`␛` for escape). Hidden characters (`escape::is_hidden`:
+/// bidirectional controls, characters that show as nothing, U+2028 and U+2029) would show
+/// the line, or the name, as other than it is: `�`. One character for one, so that the
+/// underlines stay under what they mark.
 fn push_visible(text: &mut String, c: char) {
     match c {
         '\t' => text.push('\t'),
         '\u{0}'..='\u{1f}' => text.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
         '\u{7f}' => text.push('\u{2421}'),
-        c if c.is_control() => text.push('\u{fffd}'),
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => text.push('\u{fffd}'),
+        c if c.is_control() || crate::escape::is_hidden(c) => text.push('\u{fffd}'),
         c => text.push(c),
     }
 }
@@ -495,6 +502,18 @@ mod tests {
             assert!(!report.chars().any(|c| c.is_control() && c != '\n'), "{report:?}");
             assert!(!report.contains('\u{202e}'), "{report:?}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_shown_but_a_hidden_character_is() {
+        // Windows tools start a UTF-8 file with U+FEFF: it marks the encoding, it is no
+        // character of the first line. Anywhere else it is a hidden character, shown as `�`.
+        let report = human("\u{feff}[device] x\nname = 1\n");
+        assert!(report.contains("ASE001"), "{report}");
+        assert!(report.contains(" 1 │ [device] x"), "{report}");
+        assert!(!report.contains(['\u{feff}', '\u{fffd}']), "{report:?}");
+        let report = human("[device] x # \u{feff}\u{200b}\u{200f}\nname = 1\n");
+        assert!(report.contains("# \u{fffd}\u{fffd}\u{fffd}"), "{report}");
     }
 
     #[test]
