@@ -150,8 +150,17 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
         });
     }
     let device_network = device_checked.network.as_ref().expect("a checked side has a network");
-    let device_artifacts = crate::emit::emit_compared(device_network)
-        .map_err(|_| Some(format!("{device_label}: its artifacts cannot be made, so there is nothing to compare")))?;
+    let device_artifacts = match crate::emit::emit_compared(device_network) {
+        Ok(artifacts) => artifacts,
+        Err(refused) => {
+            // Why, as `check` says it (a name or value the exports hold, such as a sharing key
+            // with a hidden character), then which side, on one visible line.
+            report_human(&device_label, &imported.text, &refused);
+            let label = crate::escape::terminal::line(&device_label);
+            say!("error: {label}: its artifacts cannot be made, so there is nothing to compare");
+            return Err(None);
+        }
+    };
     let plan = drift::in_sides_words(plan::plan(
         Side { network: device_network, artifacts: &device_artifacts },
         Side { network: file_network, artifacts: &file_artifacts },

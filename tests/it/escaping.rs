@@ -382,4 +382,139 @@ fn a_hidden_character_reaches_no_artifact() {
     }
     // A plain key builds, as it did.
     assert!(asenet::build(&sharing("k"), &asenet::emit::PreviousManifest::default()).is_ok());
+    // A custom location's segments take any character but `/`, `?`, `#` and controls (resolve
+    // checks the ID's shape): the site template's JSON would carry U+202E as itself.
+    let site = std::fs::read_to_string(repo_root().join("examples/ap5gc-4g.toml")).unwrap();
+    let hidden_site = site.replacen("customLocations/mine-north-cl\"", "customLocations/mine-north-cl\\u202e\"", 1);
+    assert_ne!(hidden_site, site);
+    assert!(!asenet::check(&hidden_site).has_errors());
+    let refused = asenet::build(&hidden_site, &asenet::emit::PreviousManifest::default()).unwrap_err();
+    assert!(refused.iter().any(|d| d.message.contains("private5g/site.parameters.json")), "{refused:?}");
+}
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07, the red-team pass over the commands): a
+/// fleet file's names are free text of the repository (a pull request's), and `which` printed
+/// a fleet network's name as itself in its answer (`fleet network `NAME` 10.0.0.0/16`), `free
+/// --site` the sites' names in its error, and `graph FILE` the file's name in its "has errors"
+/// line: a newline in one wrote a GitHub workflow command of its own (`::error ...`), an ESC
+/// drove the terminal, a bidirectional control reordered the line. Each is printed on one
+/// visible line now (`escape::terminal::line`). Run first against main 5c43987: failed.
+#[cfg(unix)]
+#[test]
+fn fleet_names_and_file_names_reach_the_terminal_on_one_visible_line() {
+    let dir = scratch_dir("hostile-fleet-names");
+    let from = repo_root().join("examples/fleet");
+    for path in crate::support::repository_files(&["examples/fleet"], "toml") {
+        let to = dir.join(path.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&path, &to).unwrap();
+    }
+    let fleet = std::fs::read_to_string(dir.join("asenet-fleet.toml")).unwrap();
+    let hostile = fleet
+        .replacen("name = \"hq-lan\"", "name = \"hq-lan\\n::error file=x::injected\\u001b[31m\"", 1)
+        .replacen("name = \"store-043\"", "name = \"store\\u202e-043\\n::warning::x\"", 1);
+    assert_ne!(hostile, fleet);
+    std::fs::write(dir.join("asenet-fleet.toml"), hostile).unwrap();
+    let broken = dir.join("g\n::error::x\u{1b}[2J\u{202e}.toml");
+    std::fs::write(&broken, "[device]\nname = 1\n").unwrap();
+    for args in [
+        &["which", "10.0.0.5"][..],
+        &["free", "--size", "24", "--site", "nope\n::error::x"],
+        &["graph", broken.to_str().unwrap()],
+    ] {
+        let output = run_in(&dir, &[], args);
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            assert!(!text.contains(['\u{1b}', '\u{202e}']), "{args:?}: ESC or U+202E on {stream}:\n{text}");
+            for line in text.lines() {
+                assert!(!line.trim_start().starts_with("::"), "{args:?}: a line of a name's own on {stream}:\n{text}");
+            }
+        }
+    }
+}
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07): `build` printed its output directory
+/// as itself (`DIR: wrote 16 files`, `DIR: nothing written`, `--check`'s `DIR/FILE: missing`
+/// and summary), and the input's name in "it contains the input file": a CI job that names
+/// DIR after a repository's file (`--out artifacts/$(basename "$f" .toml)`) let a newline in
+/// that name write a GitHub workflow command, and an ESC drive the terminal. Each is on one
+/// visible line now. Run first against main 0633580: failed.
+#[cfg(unix)]
+#[test]
+fn builds_output_directory_and_input_are_named_on_one_visible_line() {
+    let dir = scratch_dir("hostile-out-names");
+    let (base, _) = store_pair();
+    std::fs::write(dir.join("store.toml"), &base).unwrap();
+    let out = "o\n::error file=x::injected\u{1b}[31m";
+    let inside = format!("{out}/i\n::warning::x.toml");
+    std::fs::create_dir(dir.join(out)).unwrap();
+    std::fs::write(dir.join(&inside), &base).unwrap();
+    for args in [
+        &["build", "store.toml", "--out", out][..],
+        &["build", "store.toml", "--out", out, "--check"],
+        &["build", "store.toml", "--out", "fresh\n::error::y", "--check"],
+        &["build", &inside, "--out", out],
+    ] {
+        let output = run_in(&dir, &[], args);
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            assert!(!text.contains('\u{1b}'), "{args:?}: ESC on {stream}:\n{text}");
+            for line in text.lines() {
+                assert!(!line.trim_start().starts_with("::"), "{args:?}: a line of a name's own on {stream}:\n{text}");
+            }
+        }
+    }
+}
+
+/// Finding (as above, one layer down): where DIR, named after a repository's file, is a
+/// file, a symbolic link or holds one that the repository planted, the writer's refusal
+/// (`cannot write into `DIR`: it is a symbolic link`, `DIR/routes is a symbolic link`) named
+/// DIR as itself: the newline of its name wrote a workflow command. Run first against e123045:
+/// failed.
+#[cfg(unix)]
+#[test]
+fn the_writers_refusals_name_the_directory_on_one_visible_line() {
+    let dir = scratch_dir("hostile-out-refusals");
+    let (base, _) = store_pair();
+    std::fs::write(dir.join("store.toml"), &base).unwrap();
+    let (file, link, holder) = ("f\n::error::x\u{1b}[31m", "l\n::error::y\u{1b}[31m", "d\n::error::z\u{1b}[31m");
+    std::fs::write(dir.join(file), "").unwrap();
+    std::os::unix::fs::symlink("nowhere", dir.join(link)).unwrap();
+    std::fs::create_dir(dir.join(holder)).unwrap();
+    std::os::unix::fs::symlink("/tmp", dir.join(holder).join("routes")).unwrap();
+    for out in [file, link, holder] {
+        let output = run_in(&dir, &[], &["build", "store.toml", "--out", out]);
+        assert_eq!(output.status.code(), Some(2), "{out:?}: {}", err(&output));
+        let text = err(&output);
+        assert!(!text.contains('\u{1b}'), "{out:?}: ESC:\n{text}");
+        assert!(!text.lines().any(|line| line.trim_start().starts_with("::")), "{out:?}: a line of its own:\n{text}");
+    }
+}
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07): `build --check --diff` printed an
+/// artifact of DIR as it found it, and DIR's files are the repository's (a pull request's): an
+/// ESC sequence in one cleared the terminal or set its title, a CR not followed by LF started
+/// a line of its own for a reader that splits lines at CR (the Actions runner does), there a
+/// `::error` workflow command, and a bidirectional control reordered the line. The diff shows
+/// such characters as visible escapes now (a hunk with them no longer applies with `git
+/// apply`: `asenet build` writes the artifact). Run first against 76eb396: failed.
+#[test]
+fn builds_diff_shows_a_stale_artifacts_controls_as_escapes() {
+    let dir = scratch_dir("hostile-stale-artifact");
+    let (base, _) = store_pair();
+    std::fs::write(dir.join("store.toml"), &base).unwrap();
+    let built = run_in(&dir, &[], &["build", "store.toml", "--out", "out"]);
+    assert_eq!(built.status.code(), Some(0), "{}", err(&built));
+    let script = dir.join("out/routes/apply-routes.ps1");
+    let mut contents = std::fs::read(&script).unwrap();
+    contents.extend_from_slice(b"x\r::error file=a::injected\n\x1b[2J\x1b]0;title\x07\nrlo \xe2\x80\xae txt.exe\n");
+    std::fs::write(&script, contents).unwrap();
+    let output = run_in(&dir, &[], &["build", "store.toml", "--out", "out", "--check", "--diff"]);
+    assert_eq!(output.status.code(), Some(1), "{}", err(&output));
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(diff.contains("injected") && diff.contains("txt.exe"), "{diff}");
+    assert!(!diff.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{diff:?}");
+    for line in diff.split(['\n', '\r']) {
+        assert!(!line.starts_with("::"), "a line of its own: {diff:?}");
+    }
 }
