@@ -107,7 +107,7 @@ fn try_run(args: &Args) -> Result<ExitCode, String> {
             for note in &written.notes {
                 say!("warning: {note}");
             }
-            say!("{}: {}", out.display(), written.summary);
+            say!("{}: {}", shown_path(out), written.summary);
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {
@@ -120,9 +120,14 @@ fn try_run(args: &Args) -> Result<ExitCode, String> {
             } else {
                 "it is as it was"
             };
-            Err(format!("{}; `{}`: {state}", failure.message, out.display()))
+            Err(format!("{}; `{}`: {state}", failure.message, shown_path(out)))
         }
     }
+}
+
+/// A path as printed: on one visible line (DIR may be named after a repository's file).
+fn shown_path(path: &Path) -> String {
+    crate::escape::terminal::line(&path.display().to_string())
 }
 
 /// Why an artifact was not written, one `note:` line each on stderr.
@@ -138,7 +143,7 @@ fn compile(name: &str, source: &str, previous: &PreviousManifest, out: &Path) ->
         Ok(built) => Some(built),
         Err(diagnostics) => {
             report_human(name, source, &diagnostics);
-            say!("{}: nothing written", out.display());
+            say!("{}: nothing written", shown_path(out));
             None
         }
     }
@@ -160,7 +165,7 @@ fn check_artifacts(files: &[OutputFile]) -> Result<(), String> {
 /// `--out` may not name a directory that holds the working directory, the input or a
 /// repository: artifacts would be mixed into them.
 fn refuse_unsafe_out(out: &Path, input: Option<&Path>) -> Result<(), String> {
-    let shown = out.display();
+    let shown = shown_path(out);
     // A DIR that does not exist yet holds nothing.
     let Ok(dir) = std::fs::canonicalize(out) else { return Ok(()) };
     if dir.parent().is_none() {
@@ -180,7 +185,7 @@ fn refuse_unsafe_out(out: &Path, input: Option<&Path>) -> Result<(), String> {
     {
         return Err(format!(
             "cannot use `{shown}` as the output directory: it contains the input file `{}`",
-            input.display()
+            shown_path(input)
         ));
     }
     if dir.join(".git").symlink_metadata().is_ok() {
@@ -200,7 +205,7 @@ fn check(
     previous: &PreviousManifest,
     diff: bool,
 ) -> ExitCode {
-    let shown = |relative: &str| out.join(relative).display().to_string();
+    let shown = |relative: &str| shown_path(&out.join(relative));
     let mut differences = 0;
     let mut diffs = String::new();
     for file in files {
@@ -242,10 +247,10 @@ fn check(
         let _ = stdout.write_all(diffs.as_bytes()).and_then(|()| stdout.flush());
     }
     if differences > 0 {
-        say!("{}: {differences} file(s) differ from the build; run `asenet build` and commit", out.display());
+        say!("{}: {differences} file(s) differ from the build; run `asenet build` and commit", shown_path(out));
         return ExitCode::from(FAILURE);
     }
-    say!("{}: up to date ({} files)", out.display(), files.len());
+    say!("{}: up to date ({} files)", shown_path(out), files.len());
     ExitCode::SUCCESS
 }
 

@@ -14,6 +14,7 @@ use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human, write};
 use crate::Checked;
 use crate::diagnostic::Span;
 use crate::emit::OutputFile;
+use crate::escape::terminal;
 use crate::plan::render::{self, Compared};
 use crate::plan::{self, Class, Plan, Side};
 
@@ -165,7 +166,7 @@ fn check_side(version: Version) -> Result<CheckedSide, DiffError> {
     let source = String::from_utf8_lossy(&version.bytes);
     if checked.has_errors() || checked.network.is_none() {
         report_human(&version.name, &source, &checked.diagnostics);
-        say!("{}: has errors, so there is no plan", version.name);
+        say!("{}: has errors, so there is no plan", terminal::line(&version.name));
         return Err(DiffError::Reported);
     }
     let network = checked.network.as_ref().expect("checked above");
@@ -173,7 +174,7 @@ fn check_side(version: Version) -> Result<CheckedSide, DiffError> {
         Ok(artifacts) => Ok(CheckedSide { name: version.name, checked, artifacts }),
         Err(refused) => {
             report_human(&version.name, &source, &refused);
-            say!("{}: has errors, so there is no plan", version.name);
+            say!("{}: has errors, so there is no plan", terminal::line(&version.name));
             Err(DiffError::Reported)
         }
     }
@@ -183,7 +184,8 @@ fn check_side(version: Version) -> Result<CheckedSide, DiffError> {
 fn read_side(spec: &str, stdin_filename: &str) -> Result<Version, String> {
     let path = Path::new(spec);
     if spec != "-" && path.symlink_metadata().is_err() && spec.contains(':') {
-        let bytes = git::show(spec)?.ok_or_else(|| format!("cannot read `{spec}`: git has no such file"))?;
+        let bytes =
+            git::show(spec)?.ok_or_else(|| format!("cannot read `{}`: git has no such file", terminal::line(spec)))?;
         return Ok(Version { name: spec.to_owned(), bytes });
     }
     let (name, bytes) = read_input(path, stdin_filename)?;
@@ -200,10 +202,12 @@ fn git_pairs(rev: &str, paths: &[String]) -> Result<Vec<(Version, Version)>, Str
                 pairs.push((old, new));
             }
             git::Found::Added(new) if has_device_table(&new.bytes) => {
-                say!("{}: a new device file, not in {rev}: nothing to compare it with", new.name);
+                let (new, rev) = (terminal::line(&new.name), terminal::line(rev));
+                say!("{new}: a new device file, not in {rev}: nothing to compare it with");
             }
             git::Found::Removed(old) if has_device_table(&old.bytes) => {
-                say!("{}: a device file removed since {rev}: not compared", old.name);
+                let (old, rev) = (terminal::line(&old.name), terminal::line(rev));
+                say!("{old}: a device file removed since {rev}: not compared");
             }
             _ => {}
         }
@@ -239,7 +243,7 @@ fn emit(dir: &Path, sides: &[(CheckedSide, CheckedSide)], plans: &[Plan]) -> Res
         }
     }
     write::fresh::create(dir, &files, "diff --emit")?;
-    say!("{}: wrote {} scripts", dir.display(), files.len());
+    say!("{}: wrote {} scripts", terminal::line(&dir.display().to_string()), files.len());
     Ok(())
 }
 

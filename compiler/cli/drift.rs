@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use super::diff::{FailOn, Format};
 use super::{CANNOT_RUN, FAILURE, print_stdout, read_input, report_human};
 use crate::Checked;
+use crate::diagnostic::Diagnostic;
 use crate::emit::OutputFile;
 use crate::import::{Inputs, Sources};
 use crate::plan::drift::{self, Exports, NotCompared};
@@ -53,24 +54,35 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// One side checked: its name, text, check and compared artifacts. `Err(None)` when its
-/// diagnostics are printed already.
-fn checked_side(name: &str, source: &str) -> Result<(Checked, Vec<OutputFile>), Option<String>> {
+/// One side checked as `check` checks it. `Err(None)` when it has errors, printed already.
+fn checked(name: &str, source: &str) -> Result<Checked, Option<String>> {
     let checked = crate::check(source);
-    let artifacts = match &checked.network {
-        Some(network) if !checked.has_errors() => crate::emit::emit_compared(network),
-        _ => Err(Vec::new()),
-    };
-    match artifacts {
+    if checked.network.is_some() && !checked.has_errors() {
+        return Ok(checked);
+    }
+    Err(nothing_to_compare(name, source, &checked.diagnostics))
+}
+
+/// One side checked, with its compared artifacts. `Err(None)` when it has errors or its
+/// artifacts are refused, printed already.
+fn checked_side(name: &str, source: &str) -> Result<(Checked, Vec<OutputFile>), Option<String>> {
+    let checked = checked(name, source)?;
+    let network = checked.network.as_ref().expect("a checked side has a network");
+    match crate::emit::emit_compared(network) {
         Ok(artifacts) => Ok((checked, artifacts)),
         Err(refused) => {
             let mut diagnostics = checked.diagnostics;
             diagnostics.extend(refused);
-            report_human(name, source, &diagnostics);
-            say!("{}: has errors, so there is nothing to compare", crate::escape::terminal::line(name));
-            Err(None)
+            Err(nothing_to_compare(name, source, &diagnostics))
         }
     }
+}
+
+/// Prints a side's errors as `check` does, and that there is nothing to compare.
+fn nothing_to_compare(name: &str, source: &str, diagnostics: &[Diagnostic]) -> Option<String> {
+    report_human(name, source, diagnostics);
+    say!("{}: has errors, so there is nothing to compare", crate::escape::terminal::line(name));
+    None
 }
 
 fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
@@ -113,7 +125,10 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
         }
     };
     let device_label = format!("{device_name} (imported)");
-    let (mut device_checked, _) = checked_side(&device_label, &imported.text)?;
+    // Its artifacts are made once, below, after what no export shows is set aside: an
+    // imported file has no `[lint]` and no suppression, so any name they would refuse is an
+    // error of this check already.
+    let mut device_checked = checked(&device_label, &imported.text)?;
     // An export the import read as a whole "not imported" (the cluster's, before import
     // reads it) compares nothing.
     let read = |source: Option<&str>| {
@@ -125,10 +140,9 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
         vip: read(vip.as_ref().map(|(name, _)| name.as_str())),
         cluster: read(cluster.as_ref().map(|(name, _)| name.as_str())),
     };
-    // A second resolution of the file gives the parts no export shows, moved onto the device.
-    let file_copy = crate::check(&file_source).network.expect("the file checked above");
+    // A copy of the file's network gives the parts no export shows, moved onto the device.
     let device_network = device_checked.network.as_mut().expect("a checked side has a network");
-    let mut not_compared = drift::set_aside(device_network, file_copy, exports);
+    let mut not_compared = drift::set_aside(device_network, file_network.clone(), exports);
     for item in &imported.not_imported {
         not_compared.push(NotCompared {
             what: format!("{}: {}", item.source, item.path),
@@ -136,8 +150,17 @@ fn try_run(args: &Args) -> Result<ExitCode, Option<String>> {
         });
     }
     let device_network = device_checked.network.as_ref().expect("a checked side has a network");
-    let device_artifacts = crate::emit::emit_compared(device_network)
-        .map_err(|_| Some(format!("{device_label}: its artifacts cannot be made, so there is nothing to compare")))?;
+    let device_artifacts = match crate::emit::emit_compared(device_network) {
+        Ok(artifacts) => artifacts,
+        Err(refused) => {
+            // Why, as `check` says it (a name or value the exports hold, such as a sharing key
+            // with a hidden character), then which side, on one visible line.
+            report_human(&device_label, &imported.text, &refused);
+            let label = crate::escape::terminal::line(&device_label);
+            say!("error: {label}: its artifacts cannot be made, so there is nothing to compare");
+            return Err(None);
+        }
+    };
     let plan = drift::in_sides_words(plan::plan(
         Side { network: device_network, artifacts: &device_artifacts },
         Side { network: file_network, artifacts: &file_artifacts },

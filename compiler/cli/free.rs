@@ -9,6 +9,7 @@ use ipnet::Ipv4Net;
 
 use super::fleet::{Scope, ScopeArgs};
 use super::{AnswerFormat, CANNOT_RUN, FAILURE, print_stdout};
+use crate::escape::terminal;
 use crate::fleet::{self, FLEET_FILE_NAME};
 use crate::model::{AddrRange, Network};
 use crate::query;
@@ -81,9 +82,10 @@ pub fn run(args: &Args) -> ExitCode {
                 None => None,
                 Some(site) => {
                     let Some(entry) = loaded.fleet.sites.iter().find(|entry| entry.name.value == site) else {
-                        let names: Vec<&str> =
-                            loaded.fleet.sites.iter().map(|entry| entry.name.value.as_str()).collect();
-                        say!("error: no site `{site}` in the fleet; sites: {}", names.join(", "));
+                        // The fleet file's names are free text: on one visible line.
+                        let names: Vec<String> =
+                            loaded.fleet.sites.iter().map(|entry| terminal::line(&entry.name.value)).collect();
+                        say!("error: no site `{}` in the fleet; sites: {}", terminal::line(site), names.join(", "));
                         return ExitCode::from(CANNOT_RUN);
                     };
                     let members: BTreeSet<&str> = entry.devices.iter().map(|device| device.value.as_str()).collect();

@@ -296,10 +296,13 @@ fn old_label(rev: &str, shown: &str, in_subdirectory: bool) -> String {
 /// file, an error when git does not know the revision.
 pub fn show(spec: &str) -> Result<Option<Vec<u8>>, String> {
     let (rev, path) = spec.split_once(':').unwrap_or((spec, ""));
-    revision(rev).map_err(|why| format!("cannot read `{spec}` with git: {why}"))?;
-    tree_of(rev).map_err(|_| format!("cannot read `{spec}` with git: no revision `{rev}`"))?;
+    // On one visible line, as every name asenet prints.
+    let shown = crate::escape::terminal::line(spec);
+    revision(rev).map_err(|why| format!("cannot read `{shown}` with git: {why}"))?;
+    tree_of(rev)
+        .map_err(|_| format!("cannot read `{shown}` with git: no revision `{}`", crate::escape::terminal::line(rev)))?;
     if path.is_empty() {
-        return Err(format!("cannot read `{spec}` with git: name a file after the `:`"));
+        return Err(format!("cannot read `{shown}` with git: name a file after the `:`"));
     }
     let output = run(&[b"rev-parse", b"--verify", b"--quiet", b"--end-of-options", spec.as_bytes()])?;
     if !output.status.success() {
@@ -308,7 +311,7 @@ pub fn show(spec: &str) -> Result<Option<Vec<u8>>, String> {
     let id = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     let kind = run(&[b"cat-file", b"-t", b"--end-of-options", id.as_bytes()])?;
     if kind.stdout.trim_ascii() != b"blob" {
-        return Err(format!("cannot read `{spec}` with git: it is not a file"));
+        return Err(format!("cannot read `{shown}` with git: it is not a file"));
     }
     Blobs::start()?.read(&id, spec).map(Some)
 }

@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
             (Some(network), false) => fleet::graph::device_drawing(network),
             _ => {
                 report_human(&name, &String::from_utf8_lossy(&bytes), &checked.diagnostics);
-                say!("error: `{name}` has errors; fix them to draw it");
+                say!("error: `{}` has errors; fix them to draw it", crate::escape::terminal::line(&name));
                 return ExitCode::from(FAILURE);
             }
         }

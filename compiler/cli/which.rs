@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::fleet::{Scope, ScopeArgs};
 use super::{AnswerFormat, CANNOT_RUN, FAILURE, print_stdout};
 use crate::diagnostic::LineIndex;
+use crate::escape::terminal;
 use crate::query;
 
 #[derive(clap::Args, Debug)]
@@ -76,13 +77,13 @@ pub fn run(args: &Args) -> ExitCode {
     } else if owners.is_empty() {
         format!("{address}: nothing owns or contains it\n")
     } else {
+        // Names and descriptions are the files' text (a fleet network's name is free text): on
+        // one visible line each.
         let mut text = format!("{address}:\n");
         for owner in &owners {
-            let device = owner.device.map(|name| format!("{name}: ")).unwrap_or_default();
-            text += &format!(
-                "  {device}{} [{}] ({}:{}:{})\n",
-                owner.description, owner.kind, owner.file, owner.line, owner.column
-            );
+            let device = owner.device.map(|name| format!("{}: ", terminal::line(name))).unwrap_or_default();
+            let (description, file) = (terminal::line(&owner.description), terminal::line(owner.file));
+            text += &format!("  {device}{description} [{}] ({file}:{}:{})\n", owner.kind, owner.line, owner.column);
         }
         text
     };

@@ -335,14 +335,16 @@ fn land(landmarks: &[(usize, usize)], offset: usize) -> usize {
 }
 
 /// Control characters would move the cursor or recolour the terminal: show them as their
-/// Unicode control pictures (`␛` for escape), and bidirectional overrides as `�`.
+/// Unicode control pictures (`␛` for escape). Hidden characters (`escape::is_hidden`:
+/// bidirectional controls, characters that show as nothing, U+2028 and U+2029) would show
+/// the line, or the name, as other than it is: `�`. One character for one, so that the
+/// underlines stay under what they mark.
 fn push_visible(text: &mut String, c: char) {
     match c {
         '\t' => text.push('\t'),
         '\u{0}'..='\u{1f}' => text.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
         '\u{7f}' => text.push('\u{2421}'),
-        c if c.is_control() => text.push('\u{fffd}'),
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => text.push('\u{fffd}'),
+        c if c.is_control() || crate::escape::is_hidden(c) => text.push('\u{fffd}'),
         c => text.push(c),
     }
 }

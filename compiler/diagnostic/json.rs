@@ -1,10 +1,13 @@
 //! The machine-readable report: one JSON document per run.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{Applicability, Fix};
 
 use super::{Diagnostic, LineIndex, Severity, Span, count};
+use crate::escape::report;
 
 /// One checked file: its name as the user gave it, its text and what was found in it.
 pub struct FileReport<'a> {
@@ -43,11 +46,12 @@ struct JsonDiagnostic<'a> {
     code: &'static str,
     rule: &'static str,
     severity: Severity,
-    message: &'a str,
+    /// Message, labels and help through `escape::report::text`: a hidden character shows.
+    message: Cow<'a, str>,
     #[serde(flatten)]
     region: Region,
     labels: Vec<JsonLabel<'a>>,
-    help: Option<&'a str>,
+    help: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<JsonFix<'a>>,
 }
@@ -81,7 +85,7 @@ impl<'a> JsonFix<'a> {
 
 #[derive(Serialize)]
 struct JsonLabel<'a> {
-    message: &'a str,
+    message: Cow<'a, str>,
     #[serde(flatten)]
     region: Region,
 }
@@ -141,14 +145,17 @@ fn json_file<'a>(file: &FileReport<'a>) -> JsonFile<'a> {
             code: diagnostic.rule.code,
             rule: diagnostic.rule.name,
             severity: diagnostic.severity,
-            message: &diagnostic.message,
+            message: report::text(&diagnostic.message),
             region: Region::of(diagnostic.span, &index),
             labels: diagnostic
                 .labels
                 .iter()
-                .map(|label| JsonLabel { message: &label.message, region: Region::of(label.span, &index) })
+                .map(|label| JsonLabel {
+                    message: report::text(&label.message),
+                    region: Region::of(label.span, &index),
+                })
                 .collect(),
-            help: diagnostic.help.as_deref(),
+            help: diagnostic.help.as_deref().map(report::text),
             fix: diagnostic.fix.as_ref().map(|fix| JsonFix::of(fix, &index)),
         })
         .collect();

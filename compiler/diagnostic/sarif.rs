@@ -260,7 +260,7 @@ fn file_results<'a>(file: &FileReport<'a>, uri: &'a str, catalogue: Catalogue) -
             artifact_location: ArtifactLocation { uri: uri.into() },
             region: SarifRegion::of(span, &index),
         },
-        message: message.map(|text| Message { text: text.into() }),
+        message: message.map(|text| Message { text: crate::escape::report::text(text) }),
     };
     let mut seen: BTreeMap<u64, usize> = BTreeMap::new();
     file.diagnostics
@@ -309,11 +309,13 @@ fn file_results<'a>(file: &FileReport<'a>, uri: &'a str, catalogue: Catalogue) -
 }
 
 /// The message, then the help on a line of its own: code-scanning shows no other place for it.
+/// A hidden character in either shows as a visible escape (`escape::report::text`).
 fn message_text(diagnostic: &Diagnostic) -> String {
-    match &diagnostic.help {
+    let text = match &diagnostic.help {
         Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
         None => diagnostic.message.clone(),
-    }
+    };
+    crate::escape::report::text(&text).into_owned()
 }
 
 /// A hash of what identifies a problem independently of where it sits in the file: the code,

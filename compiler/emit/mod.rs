@@ -74,7 +74,7 @@ pub fn emit(network: &Network, source: &str, previous: &PreviousManifest) -> Res
     if !unsafe_paths.is_empty() {
         return Err(unsafe_paths);
     }
-    Ok(files)
+    refuse_hidden_characters(network, files)
 }
 
 /// The artifacts `asenet diff` compares as text, with the refusals of [`emit`]: all but the
@@ -92,7 +92,42 @@ pub fn emit_compared(network: &Network) -> Result<Vec<OutputFile>, Vec<Diagnosti
     files.extend(private5g(network));
     files.extend(package::emit(network));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    refuse_hidden_characters(network, files)
+}
+
+/// `files`, or a refusal for each that would hold a hidden character (`escape::is_hidden`: a
+/// bidirectional control, a character that shows as nothing, U+2028 or U+2029), whatever put
+/// it there. The escapers write such characters as visible escapes, but a serializer (YAML,
+/// JSON) writes a string as it is: a `share_ip` key, or a target port name where `[lint]`
+/// allows its rule, would reach `services.yaml` as itself, and its reviewer would read a key
+/// other than MetalLB's. Files of ASCII, nearly all, are passed over at once.
+fn refuse_hidden_characters(network: &Network, files: Vec<OutputFile>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let refused: Vec<Diagnostic> = files
+        .iter()
+        .filter(|file| !file.contents.is_ascii())
+        .filter_map(|file| {
+            let (number, hidden) = file.contents.lines().enumerate().find_map(|(number, line)| {
+                line.chars().find(|&c| crate::escape::is_hidden(c)).map(|c| (number + 1, c))
+            })?;
+            let (path, hidden) = (clip(&file.path), hidden.escape_unicode());
+            Some(
+                Diagnostic::new(
+                    &INVALID_NAME,
+                    network.device.header,
+                    format!(
+                        "artifact `{path}` would hold the character {hidden} on its line {number}, which shows as \
+                         nothing or reorders the text around it"
+                    ),
+                )
+                .with_primary_label("a name or value of this file reaches that line with it")
+                .with_help(format!(
+                    "asenet writes nothing: remove {hidden} from the name or value written on that line (a \
+                     `share_ip`, a target port name, ...); its reader would see other text than its consumer reads"
+                )),
+            )
+        })
+        .collect();
+    if refused.is_empty() { Ok(files) } else { Err(refused) }
 }
 
 /// The Azure Private 5G Core artifacts, with `[packet_core]`.

@@ -174,13 +174,7 @@ fn read_service(item: &Node<'_>, reader: &mut Reader<'_>) -> Option<Option<Servi
         word => match ServiceType::ALL.iter().find(|kind| kind.as_str() == word) {
             Some(kind) => *kind,
             None => {
-                reader.problem(
-                    &spec.key("type"),
-                    format!(
-                        "expected ClusterIP, NodePort or LoadBalancer, found `{}`",
-                        crate::escape::terminal::line(word)
-                    ),
-                );
+                reader.unexpected(&spec.key("type"), "ClusterIP, NodePort or LoadBalancer", word, None);
                 return None;
             }
         },
@@ -228,10 +222,7 @@ fn read_port(node: &Node<'_>, reader: &mut Reader<'_>) -> Option<Port> {
         Some(word) => {
             let found = Protocol::ALL.iter().find(|protocol| protocol.as_str() == word).copied();
             if found.is_none() {
-                reader.problem(
-                    &node.key("protocol"),
-                    format!("expected TCP, UDP or SCTP, found `{}`", crate::escape::terminal::line(word)),
-                );
+                reader.unexpected(&node.key("protocol"), "TCP, UDP or SCTP", word, None);
             }
             found
         }
@@ -368,13 +359,7 @@ fn read_bgp_peer(item: &Node<'_>, device: Option<&Device>, reader: &mut Reader<'
         Some(text) => match duration_seconds(text) {
             Ok(seconds) => Some(Some(seconds)),
             Err(why) => {
-                reader.problem(
-                    &hold_node,
-                    format!(
-                        "expected a hold time like `90s` or `1m30s`, found `{}`: {why}",
-                        crate::escape::terminal::line(text)
-                    ),
-                );
+                reader.unexpected(&hold_node, "a hold time like `90s` or `1m30s`", text, Some(why));
                 None
             }
         },

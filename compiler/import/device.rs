@@ -244,13 +244,7 @@ fn read_nodes(node: &Node<'_>, reader: &mut Reader<'_>) -> Option<Vec<String>> {
         let name_node = item.key("name");
         let name = reader.string(&name_node, "the node's name")?;
         if let Some(problem) = node_name_problem(name) {
-            reader.problem(
-                &name_node,
-                format!(
-                    "expected a node name (1 to 15 letters, digits or hyphens), found `{}`: {problem}",
-                    crate::escape::terminal::line(name)
-                ),
-            );
+            reader.unexpected(&name_node, "a node name (1 to 15 letters, digits or hyphens)", name, Some(&problem));
             return None;
         }
         if names.iter().any(|other: &String| other.eq_ignore_ascii_case(name)) {
@@ -290,6 +284,18 @@ fn device_model(
     (DeviceModel::ProGpu, "--model")
 }
 
+/// The port `node` names (`what` says what it is), one of `model`'s.
+fn read_port(node: &Node<'_>, what: &str, model: DeviceModel, reader: &mut Reader<'_>) -> Option<PortId> {
+    let name = reader.string(node, what)?;
+    let port = model.port(name);
+    if port.is_none() {
+        let (model, count) = (model.as_str(), model.port_count());
+        let name = crate::escape::terminal::line(name);
+        reader.problem(node, format!("a {model} has no port `{name}`: its ports are Port1 to Port{count}"));
+    }
+    port
+}
+
 fn read_interface<'v>(
     entry: &Node<'v>,
     model: DeviceModel,
@@ -298,19 +304,7 @@ fn read_interface<'v>(
 ) -> Option<Entry<'v>> {
     reader.object(entry, "a port (an object)", INTERFACE_KEYS)?;
     let name_node = entry.key("name");
-    let name = reader.string(&name_node, "the port's name, like `Port3`")?;
-    let Some(port) = model.port(name) else {
-        reader.problem(
-            &name_node,
-            format!(
-                "a {} has no port `{}`: its ports are Port1 to Port{}",
-                model.as_str(),
-                crate::escape::terminal::line(name),
-                model.port_count()
-            ),
-        );
-        return None;
-    };
+    let port = read_port(&name_node, "the port's name, like `Port3`", model, reader)?;
     let node_name = entry.key("nodeName");
     let node_index = match reader.optional_string(&node_name, "the node's name")? {
         None if nodes.len() == 1 => 0,
@@ -321,14 +315,8 @@ fn read_interface<'v>(
         Some(given) => match nodes.iter().position(|node| node.eq_ignore_ascii_case(given)) {
             Some(index) => index,
             None => {
-                reader.problem(
-                    &node_name,
-                    format!(
-                        "expected one of the nodes of `deviceInfo.nodes` ({}), found `{}`",
-                        nodes.join(", "),
-                        crate::escape::terminal::line(given)
-                    ),
-                );
+                let expected = format!("one of the nodes of `deviceInfo.nodes` ({})", nodes.join(", "));
+                reader.unexpected(&node_name, &expected, given, None);
                 return None;
             }
         },
@@ -632,19 +620,7 @@ fn read_members(
     }
     let mut members = Vec::new();
     for name_node in &named {
-        let name = reader.string(name_node, "a port's name, like `Port3`")?;
-        let Some(port) = model.port(name) else {
-            reader.problem(
-                name_node,
-                format!(
-                    "a {} has no port `{}`: its ports are Port1 to Port{}",
-                    model.as_str(),
-                    crate::escape::terminal::line(name),
-                    model.port_count()
-                ),
-            );
-            return None;
-        };
+        let port = read_port(name_node, "a port's name, like `Port3`", model, reader)?;
         if !listed.contains(&port) {
             reader.problem(name_node, format!("{port} is not among the ports of `device.network.interfaces`"));
             return None;
@@ -753,13 +729,7 @@ fn read_virtual_network(
     if let (Some(switch), Some(switches)) = (switch, switches)
         && !switches.iter().any(|known| known.name == switch)
     {
-        reader.problem(
-            &switch_node,
-            format!(
-                "expected the name of a switch of `device.network.vSwitches`, found `{}`",
-                crate::escape::terminal::line(switch)
-            ),
-        );
+        reader.unexpected(&switch_node, "the name of a switch of `device.network.vSwitches`", switch, None);
         return None;
     }
     let vlan = reader.integer(&item.key("vlanId"), "the VLAN ID");
@@ -817,20 +787,16 @@ fn read_network(item: &Node<'_>, reader: &mut Reader<'_>) -> Option<(Ipv4Addr, u
         Some((address, written)) => (address, Some(written)),
         None => (text, None),
     };
-    let found = crate::escape::terminal::line(text);
     let expected = "the network's address, `a.b.c.0` (software up to 2312) or `a.b.c.0/n` (from 2403)";
     let Ok(address) = address.parse::<Ipv4Addr>() else {
-        reader.problem(&network_node, format!("expected {expected}, found `{found}`"));
+        reader.unexpected(&network_node, expected, text, None);
         return None;
     };
     let written_length = match written_length.map(str::parse::<u8>) {
         None => None,
         Some(Ok(length)) if length <= 32 => Some(length),
         Some(_) => {
-            reader.problem(
-                &network_node,
-                format!("expected {expected}, found `{found}`: the prefix length is not 0 to 32"),
-            );
+            reader.unexpected(&network_node, expected, text, Some("the prefix length is not 0 to 32"));
             return None;
         }
     };
@@ -838,7 +804,10 @@ fn read_network(item: &Node<'_>, reader: &mut Reader<'_>) -> Option<(Ipv4Addr, u
         (Some(mask), Some(written)) if mask != written => {
             reader.problem(
                 &network_node,
-                format!("`{found}` has the prefix length /{written}, but `subnetMask` says /{mask}"),
+                format!(
+                    "`{}` has the prefix length /{written}, but `subnetMask` says /{mask}",
+                    crate::escape::terminal::line(text)
+                ),
             );
             None
         }

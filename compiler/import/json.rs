@@ -214,6 +214,17 @@ impl<'s> Reader<'s> {
         self.not_imported.push(NotImported { source: self.source.to_owned(), path: node.path(), why: why.into() });
     }
 
+    /// A string that is not what was expected: "expected EXPECTED, found `TEXT`", the text on
+    /// one visible line, then ": WHY" when there is more to say. The one place such a message
+    /// is made.
+    pub fn unexpected(&mut self, node: &Node<'_>, expected: &str, text: &str, why: Option<&str>) {
+        let found = crate::escape::terminal::line(text);
+        match why {
+            Some(why) => self.problem(node, format!("expected {expected}, found `{found}`: {why}")),
+            None => self.problem(node, format!("expected {expected}, found `{found}`")),
+        }
+    }
+
     fn expected(&mut self, node: &Node<'_>, what: &str) {
         let found = node.value.map_or_else(|| "nothing (the key is absent)".to_owned(), kind);
         self.problem(node, format!("expected {what}, found {found}"));
@@ -314,13 +325,7 @@ impl<'s> Reader<'s> {
         match parse_address(text) {
             Ok(address) => Some(address),
             Err(why) => {
-                self.problem(
-                    node,
-                    format!(
-                        "expected {what}, an IPv4 address like `192.168.1.10`, found `{}`: {why}",
-                        crate::escape::terminal::line(text)
-                    ),
-                );
+                self.unexpected(node, &format!("{what}, an IPv4 address like `192.168.1.10`"), text, Some(why));
                 None
             }
         }
@@ -341,15 +346,14 @@ impl<'s> Reader<'s> {
     pub fn mask(&mut self, node: &Node<'_>) -> Option<u8> {
         const WHAT: &str = "a subnet mask like `255.255.255.0`";
         let text = self.string(node, WHAT)?;
-        let found = crate::escape::terminal::line(text);
         let Ok(mask) = parse_address(text) else {
-            self.problem(node, format!("expected {WHAT}, found `{found}`"));
+            self.unexpected(node, WHAT, text, None);
             return None;
         };
         match prefix_of_mask(mask) {
             Some(length) => Some(length),
             None => {
-                self.problem(node, format!("expected {WHAT}, found `{found}`: its one bits are not contiguous"));
+                self.unexpected(node, WHAT, text, Some("its one bits are not contiguous"));
                 None
             }
         }
@@ -363,18 +367,14 @@ impl<'s> Reader<'s> {
             Some((first, last)) => (parse_address(first.trim()), parse_address(last.trim())),
             None => (parse_address(text.trim()), parse_address(text.trim())),
         };
-        let found = crate::escape::terminal::line(text);
         match bounds {
             (Ok(first), Ok(last)) if first <= last => Some((first, last)),
             (Ok(_), Ok(_)) => {
-                self.problem(
-                    node,
-                    format!("expected {expected}, found `{found}`: its last address is before its first"),
-                );
+                self.unexpected(node, &expected, text, Some("its last address is before its first"));
                 None
             }
             _ => {
-                self.problem(node, format!("expected {expected}, found `{found}`"));
+                self.unexpected(node, &expected, text, None);
                 None
             }
         }

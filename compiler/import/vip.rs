@@ -59,8 +59,7 @@ fn read_vip(node: &Node<'_>, kind: &'static str, reader: &mut Reader<'_>) -> Opt
     if let Some(written) = reader.optional_string(&type_node, "the virtual IP's type")?
         && written != kind
     {
-        reader
-            .problem(&type_node, format!("expected `{kind}` here, found `{}`", crate::escape::terminal::line(written)));
+        reader.unexpected(&type_node, &format!("`{kind}` here"), written, None);
         return None;
     }
     let dhcp = reader.flag(&node.key("isDhcpEnabled"), "whether the virtual IP uses DHCP")?;

@@ -37,7 +37,7 @@ impl<T> Located<T> {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Network {
     pub device: Device,
     /// Declared ports whose settings resolved, by id.
@@ -215,7 +215,7 @@ pub struct ComputeSubnet {
 }
 
 /// `[[virtual_networks]]`: a VLAN on a virtual switch (`Add-HcsVirtualNetwork`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct VirtualNetwork {
     pub header: Span,
     pub name: Located<String>,
@@ -245,7 +245,7 @@ impl VirtualNetwork {
 }
 
 /// `[[bgp_peers]]`: a BGP router MetalLB peers with (`Set-HcsBGPPeer`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct BgpPeer {
     pub header: Span,
     /// A `[switches.X]` of the file (resolve checked the reference).
@@ -258,7 +258,7 @@ pub struct BgpPeer {
     pub hold_time: Option<Located<i64>>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Device {
     pub header: Span,
     pub name: Option<Located<String>>,
@@ -288,7 +288,7 @@ impl Device {
 
 /// `[[virtual_ips]]`: a virtual IP of a two-node cluster (`Set-DeviceVip`): an address on
 /// the cluster network that clients reach whichever node serves it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct VirtualIp {
     pub header: Span,
     pub kind: Located<VirtualIpType>,
@@ -363,7 +363,7 @@ pub fn node_name_problem(name: &str) -> Option<String> {
     bounds::NODE_NAME.length_problem(name.len())
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Port {
     pub id: PortId,
     /// The span of the name in `[ports.PortN]`.
@@ -397,7 +397,7 @@ impl Port {
 }
 
 /// How a port gets its address.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum PortConfig {
     Static(StaticAddressing),
     Dhcp {
@@ -407,7 +407,7 @@ pub enum PortConfig {
     Unconfigured,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct StaticAddressing {
     /// The port's own address with its prefix length, as written: the only one, or the
     /// first node's when the file gives one per node (`addresses`).
@@ -435,7 +435,7 @@ pub fn port_address_owner(port: PortId, node: Option<usize>) -> String {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Switch {
     pub name: Located<String>,
     pub ports: Vec<Located<PortId>>,
@@ -443,7 +443,7 @@ pub struct Switch {
     pub compute: Option<Span>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Kubernetes {
     pub header: Span,
     pub node_ips: Located<AddrRange>,
@@ -642,7 +642,7 @@ impl Keyword for Protocol {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Service {
     pub header: Span,
     pub name: Located<String>,
@@ -675,7 +675,7 @@ pub struct Allocation {
 }
 
 /// Port numbers stay as written: `invalid-service-port` judges their range.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ServicePort {
     pub span: Span,
     pub port: Located<i64>,
@@ -718,7 +718,7 @@ impl Keyword for RouteTarget {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Route {
     pub header: Span,
     pub interface: Located<PortId>,
@@ -730,7 +730,7 @@ pub struct Route {
 }
 
 /// `[lint]`: rules silenced and rules raised to errors, for this file.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LintLevels {
     pub allow: Vec<&'static Rule>,
     pub deny: Vec<&'static Rule>,

@@ -18,7 +18,8 @@ pub enum NameShape {
     /// An Azure virtual network name (Microsoft.Network/virtualNetworks): 2-64 letters,
     /// digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_`.
     AzureNetwork,
-    /// A virtual switch's name: printable text without a quote of any kind, a backtick,
+    /// A virtual switch's name: printable text (no control character, no bidirectional
+    /// control or character that shows as nothing) without a quote of any kind, a backtick,
     /// `$` or `\`, and no space at either end.
     Switch,
 }
@@ -79,6 +80,14 @@ fn switch_problem(name: &str) -> Option<String> {
             }
             c => format!("contains `{c}`"),
         });
+    }
+    // Not printable text: it reorders the name as shown, or shows as nothing, so that the
+    // script's or the package's reviewer reads another name than the device gets.
+    if let Some(bad) = name.chars().find(|&c| crate::escape::is_hidden(c)) {
+        return Some(format!(
+            "contains the character {}, which shows as nothing or reorders the text around it",
+            bad.escape_unicode()
+        ));
     }
     if name.starts_with(char::is_whitespace) {
         return Some("starts with a space".to_owned());

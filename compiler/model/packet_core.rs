@@ -119,7 +119,7 @@ impl PortLayout {
 }
 
 /// `[packet_core]`: the packet core instance of the site.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PacketCore {
     pub header: Span,
     pub technology: Located<CoreTechnology>,
@@ -151,7 +151,7 @@ pub struct Interface {
 }
 
 /// `[[packet_core.data_networks]]`: a data network attached to the packet core.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct DataNetwork {
     pub header: Span,
     pub name: Located<String>,

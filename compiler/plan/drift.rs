@@ -37,8 +37,8 @@ pub struct NotCompared {
 /// The labels of the two sides of a drift plan: `before` is the device, `after` the file.
 pub const SIDES: (&str, &str) = ("device", "file");
 
-/// Copies onto `device` what no export shows, taken from `file_copy` (a second resolution of
-/// the device file, moved piece by piece), and lists each such part the file has.
+/// Copies onto `device` what no export shows, taken from `file_copy` (a copy of the device
+/// file's network, moved piece by piece), and lists each such part the file has.
 pub fn set_aside(device: &mut Network, file_copy: Network, exports: Exports) -> Vec<NotCompared> {
     let mut not_compared = Vec::new();
     let mut note = |what: String, why: &str| not_compared.push(NotCompared { what, why: why.to_owned() });

@@ -17,7 +17,7 @@ declare_rule! {
     /// | service `namespace` | a DNS-1123 label: a-z, 0-9 and `-`, starting and ending with a letter or digit, at most 63 characters (see docs/device-facts.md#reserved-namespaces) |
     /// | service `hostname` | one DNS label, all lowercase, like a namespace |
     /// | virtual network `name` | an Azure virtual network name: 2-64 letters, digits, `_`, `.` and `-`, starting with a letter or digit, ending with one or `_` (see: docs/device-facts.md#virtual-network-names) |
-    /// | switch name (`[switches.NAME]`) | printable text without a quote of any kind (`'`, `"`, a backtick, or a typographic one), `$` or `\`, and no space at either end: the device names switches with plain words (`vSwitch1`, `vswitch-Port5`) and a switch name reaches its PowerShell (see docs/device-facts.md#switch-names) |
+    /// | switch name (`[switches.NAME]`) | printable text (no control character, bidirectional control or character that shows as nothing) without a quote of any kind (`'`, `"`, a backtick, or a typographic one), `$` or `\`, and no space at either end: the device names switches with plain words (`vSwitch1`, `vswitch-Port5`) and a switch name reaches its PowerShell (see docs/device-facts.md#switch-names) |
     /// | `kubernetes.vm_interface` | a Linux interface name: 1-15 printable ASCII characters, none of them `/`, `:` or a space, and not `.` or `..`; nor `#`, a quote or `\` (which `ip -batch`, where it is written, reads as a comment or quoting) |
     ///
     /// A DNS name here is at most 253 characters of labels joined by dots, without a
@@ -175,8 +175,9 @@ static VIRTUAL_NETWORK: NameRule = NameRule {
 
 static SWITCH: NameRule = NameRule {
     kind: "a switch name",
-    rule: "a switch name is printable text without quotes (`'`, `\"`, a backtick or a typographic quote), `$` or \
-           `\\`, and no space at either end, like the device's own `vswitch-port3`",
+    rule: "a switch name is printable text without quotes (`'`, `\"`, a backtick or a typographic quote), `$`, \
+           `\\` or invisible or bidirectional characters, and no space at either end, like the device's own \
+           `vswitch-port3`",
     bound: None,
     shape: NameShape::Switch,
 };

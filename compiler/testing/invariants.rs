@@ -56,11 +56,13 @@ pub fn check_everything(bytes: &[u8]) {
     }
 }
 
-/// Artifact paths are safe, unique and sorted; the manifest reads back and a rebuild
-/// with it changes nothing.
+/// Artifact paths are safe, unique and sorted; no artifact holds a hidden character
+/// (`escape::is_hidden`); the manifest reads back and a rebuild with it changes nothing.
 pub fn artifacts(source: &str, files: &[crate::emit::OutputFile]) {
     for file in files {
         assert_eq!(path_problem(&file.path), None, "unsafe artifact path {:?}", file.path);
+        let hidden = file.contents.chars().find(|&c| crate::escape::is_hidden(c));
+        assert_eq!(hidden, None, "a hidden character in {:?}", file.path);
     }
     let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
     assert!(paths.windows(2).all(|pair| pair[0] < pair[1]), "paths are unique and sorted: {paths:?}");

@@ -235,3 +235,45 @@ fn a_side_that_cannot_be_compared_is_named_on_one_visible_line() {
     assert!(!said.contains('\u{1b}'), "{said:?}");
     assert!(!said.lines().any(|line| line.starts_with("::")), "{said:?}");
 }
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07): the device side whose artifacts cannot
+/// be made (since c86cfe9, a sharing key with a bidirectional control from the cluster's
+/// export: `emit` refuses an artifact that would hold one) was named by its export's file name
+/// as itself in "its artifacts cannot be made": an ESC drove the terminal and a newline wrote a
+/// workflow command of its own. The name is on one visible line now. Run first against 24a6da1:
+/// failed.
+#[cfg(unix)]
+#[test]
+fn a_device_side_whose_artifacts_cannot_be_made_is_named_on_one_visible_line() {
+    let mut cluster: Value =
+        serde_json::from_slice(&std::fs::read(repo_root().join("tests/import/exports/store042.cluster.json")).unwrap())
+            .unwrap();
+    // `web` and `web-udp` share one address: both keys change.
+    for item in cluster["items"].as_array_mut().unwrap() {
+        if item["kind"] == "Service" && ["web", "web-udp"].contains(&item["metadata"]["name"].as_str().unwrap_or("")) {
+            item["metadata"]["annotations"] = serde_json::json!({ "metallb.universe.tf/allow-shared-ip": "k\u{202e}" });
+        }
+    }
+    let dir = scratch_dir("drift-refused-artifacts");
+    let cluster = write(&dir, "cluster.json", &cluster);
+    let device = dir.join("d\u{1b}[31m\n::error::x.json");
+    std::fs::copy(repo_root().join("examples/import/store042.config.json"), &device).unwrap();
+    let file = repo_root().join("examples/import/store042.toml");
+    let output = crate::support::run_in(
+        &dir,
+        &[],
+        &[
+            "drift",
+            file.to_str().unwrap(),
+            "--device",
+            device.to_str().unwrap(),
+            "--cluster",
+            cluster.to_str().unwrap(),
+        ],
+    );
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(said.contains("cannot be made"), "{said}");
+    assert!(!said.contains(['\u{1b}', '\u{202e}']), "{said:?}");
+    assert!(!said.lines().any(|line| line.starts_with("::")), "{said:?}");
+}

@@ -180,3 +180,39 @@ fn labels_from_a_subdirectory_can_be_pasted_back() {
     let replan: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(replan["changes"], plan["changes"], "the pasted labels name the same two files");
 }
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07): `diff`'s own lines about a side, "has
+/// errors, so there is no plan", "a new device file, not in REV" and "a device file removed
+/// since REV", printed the side's name as itself, where `check`'s report beside them shows it
+/// on one visible line: a `--stdin-filename` (or a file name) with a newline wrote a GitHub
+/// workflow command of its own, an ESC drove the terminal, and a repository's file name with a
+/// bidirectional control (which git's label leaves as it is) reordered the line. Run first
+/// against main 5c43987: failed.
+#[test]
+fn diffs_own_lines_name_a_side_on_one_visible_line() {
+    let (base, _) = store_pair();
+    let broken = base.replacen("192.168.10.20/24", "192.168.10.20/33", 1);
+    assert_ne!(broken, base);
+    let name = "b\n::error file=x::injected\u{1b}[31m.toml";
+    let output =
+        crate::support::asenet(&["diff", "tests/diff/store.toml", "-", "--stdin-filename", name], broken.as_bytes());
+    assert_eq!(output.status.code(), Some(2), "{}", err(&output));
+    let errors = err(&output);
+    assert!(!errors.contains('\u{1b}'), "ESC reached the terminal:\n{errors}");
+    assert!(errors.lines().all(|line| !line.trim_start().starts_with("::")), "a line of the name's own:\n{errors}");
+    assert!(
+        errors.contains("b\\n::error file=x::injected\\u{1b}[31m.toml: has errors, so there is no plan"),
+        "{errors}"
+    );
+
+    let reordering = ["added\u{202e}lmot.toml", "removed\u{2067}x\u{2069}.toml"];
+    let repo = repository("diff-bidi-side-names", &[(reordering[1], &base)], &[]);
+    std::fs::remove_file(repo.join(reordering[1])).unwrap();
+    std::fs::write(repo.join(reordering[0]), &base).unwrap();
+    let output = run_in(&repo, &[], &["diff", "--git", "main"]);
+    assert_eq!(output.status.code(), Some(0), "{}", err(&output));
+    let errors = err(&output);
+    assert!(errors.contains("a new device file") && errors.contains("a device file removed"), "{errors}");
+    assert!(!errors.contains(['\u{202e}', '\u{2067}', '\u{2069}']), "a bidirectional control as itself:\n{errors}");
+    assert!(errors.contains("added\\u{202e}lmot.toml: a new device file"), "{errors}");
+}

@@ -20,7 +20,7 @@ pub struct NewFile {
 
 /// Creates `files` in the directory at `path`, which must be new or empty.
 pub fn create(path: &Path, files: &[NewFile], what: &str) -> Result<(), String> {
-    let shown = path.display();
+    let shown = crate::escape::terminal::line(&path.display().to_string());
     // The plan first: a bad or repeated name stops the run before anything is written.
     let mut names = BTreeSet::new();
     for file in files {

@@ -107,19 +107,24 @@ pub enum Target {
     Differs(Vec<u8>),
 }
 
+/// A path as a message names it: on one visible line (DIR may be named after a repository's
+/// file, and what is below it is the repository's).
+fn line(path: &Path) -> String {
+    crate::escape::terminal::line(&path.display().to_string())
+}
+
 impl Directory {
     /// The directory at `path` when it exists; an error when it is a symbolic link, not a
     /// directory, or cannot be opened. A link as DIR itself is refused as one below it is:
     /// in a pull request's checkout, `out -> /home/runner/.ssh` is the attacker's.
     pub fn open(path: &Path) -> Result<Option<Directory>, String> {
-        let shown = path.display();
+        let shown = line(path);
         let handle = match sys::open_dir(path, false) {
             Ok(handle) => handle,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) if sys::is_link_error(&error) || is_link(path) => {
-                let target = std::fs::canonicalize(path)
-                    .map(|target| format!(" (to `{}`)", target.display()))
-                    .unwrap_or_default();
+                let target =
+                    std::fs::canonicalize(path).map(|target| format!(" (to `{}`)", line(&target))).unwrap_or_default();
                 return Err(format!(
                     "cannot write into `{shown}`: it is a symbolic link{target}; asenet writes only into a real \
                      directory: name the directory itself"
@@ -151,7 +156,7 @@ impl Directory {
                     Created { dirs: dirs.clone() }.remove();
                     return Err(format!(
                         "cannot write `{}`: {}; nothing written",
-                        path.display(),
+                        line(path),
                         describe_at(&error, "write", parent)
                     ));
                 }
@@ -159,7 +164,7 @@ impl Directory {
         }
         match Directory::open(path)? {
             Some(dir) => Ok((dir, Created { dirs })),
-            None => Err(format!("cannot write `{}`: it went away while asenet created it", path.display())),
+            None => Err(format!("cannot write `{}`: it went away while asenet created it", line(path))),
         }
     }
 
@@ -167,7 +172,7 @@ impl Directory {
     /// second, as `waiting for another asenet <what> to release DIR`), or with `no_wait`
     /// gives up at once.
     pub fn lock(&self, kind: Lock, no_wait: bool, what: &str) -> Result<(), String> {
-        let shown = self.shown.display().to_string();
+        let shown = line(&self.shown);
         let cannot =
             |error: io::Error| format!("cannot lock `{shown}`: {error} (asenet needs a file system with `flock`)");
         if sys::lock(&self.handle, kind, false).map_err(cannot)? {
@@ -206,12 +211,12 @@ impl Directory {
             };
             dir.lock(Lock::Exclusive, false, what)?;
         }
-        Err(format!("cannot use `{}`: it keeps being replaced", path.display()))
+        Err(format!("cannot use `{}`: it keeps being replaced", line(path)))
     }
 
-    /// `relative` below the directory, as the user would write it.
+    /// `relative` below the directory, as the user would write it, on one visible line.
     pub fn show(&self, relative: &str) -> String {
-        self.shown.join(relative).display().to_string()
+        line(&self.shown.join(relative))
     }
 
     fn is_foreign_mount(&self, status: &Status) -> bool {
@@ -296,7 +301,7 @@ impl Directory {
     /// An IO error on `relative` as one line that names the path and the permission missing.
     pub fn io_error(&self, action: &str, relative: &str, error: &io::Error) -> String {
         let path = self.shown.join(relative);
-        format!("cannot {action} `{}`: {}", path.display(), describe_at(error, action, &path))
+        format!("cannot {action} `{}`: {}", line(&path), describe_at(error, action, &path))
     }
 
     /// What `relative` holds now, reading at most `limit` bytes of a file there.
@@ -404,7 +409,7 @@ pub fn describe_at(error: &io::Error, action: &str, path: &Path) -> String {
         "read" => "read permission on it and search (x) permission on its directories",
         _ => "search (x) and read permission on the directory",
     };
-    format!("{described} (asenet needs {needs} `{}`)", path.display())
+    format!("{described} (asenet needs {needs} `{}`)", line(path))
 }
 
 /// The error of a read or write that met a symbolic link where it follows none.
