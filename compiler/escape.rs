@@ -414,6 +414,32 @@ pub mod terminal {
     pub fn line(text: &str) -> String {
         super::visible(text)
     }
+
+    /// Text of many lines for a terminal or a CI log, each line kept on its own (ended by
+    /// LF or CRLF), tabs kept; every other control character (a lone CR, which some readers
+    /// take as a line end, and ESC) and every hidden character written as a visible escape.
+    pub fn lines(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let (body, end) = match line.strip_suffix("\r\n") {
+                Some(body) => (body, "\r\n"),
+                None => line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n")),
+            };
+            for c in body.chars() {
+                if c == '\t' {
+                    out.push(c);
+                } else if c.is_control() || super::breaks_lines(c) {
+                    out.extend(c.escape_debug());
+                } else if super::is_hidden(c) {
+                    out.extend(c.escape_unicode());
+                } else {
+                    out.push(c);
+                }
+            }
+            out.push_str(end);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -488,5 +514,6 @@ mod tests {
         assert_eq!(toml_file::string("a\u{feff}\u{e0041}"), "\"a\\uFEFF\\U000E0041\"");
         assert_eq!(report::text("plain"), std::borrow::Cow::Borrowed("plain"));
         assert_eq!(report::text("a\u{61c}\nb"), "a\\u{61c}\nb");
+        assert_eq!(terminal::lines("a\tb\r\nc\rd\u{1b}\n\u{202e}"), "a\tb\r\nc\\rd\\u{1b}\n\\u{202e}");
     }
 }

@@ -243,6 +243,9 @@ fn check(
         }
     }
     if !diffs.is_empty() {
+        // DIR's files are the repository's: what they hold is shown, never sent to the
+        // terminal (an ESC) or the CI log (a lone CR that starts a workflow command's line).
+        let diffs = crate::escape::terminal::lines(&diffs);
         let mut stdout = io::stdout().lock();
         let _ = stdout.write_all(diffs.as_bytes()).and_then(|()| stdout.flush());
     }

@@ -135,7 +135,12 @@ impl Excerpt {
         // Where each span's ends land in `text`, filled in line by line.
         let mut moved: Vec<(usize, usize)> = vec![(0, 0); spans.len()];
         for number in numbers {
-            let range = index.line_range(number);
+            let mut range = index.line_range(number);
+            // A byte order mark before the first line marks the encoding: not shown, while
+            // U+FEFF anywhere else is a hidden character, shown as `�`.
+            if range.start == 0 && source.starts_with('\u{feff}') {
+                range.start = '\u{feff}'.len_utf8().min(range.end);
+            }
             let line = &source[range.clone()];
             // Where the labels start and end on this line, as offsets into it.
             let in_line = |offset: usize| offset.saturating_sub(range.start).min(range.len());
@@ -497,6 +502,18 @@ mod tests {
             assert!(!report.chars().any(|c| c.is_control() && c != '\n'), "{report:?}");
             assert!(!report.contains('\u{202e}'), "{report:?}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_shown_but_a_hidden_character_is() {
+        // Windows tools start a UTF-8 file with U+FEFF: it marks the encoding, it is no
+        // character of the first line. Anywhere else it is a hidden character, shown as `�`.
+        let report = human("\u{feff}[device] x\nname = 1\n");
+        assert!(report.contains("ASE001"), "{report}");
+        assert!(report.contains(" 1 │ [device] x"), "{report}");
+        assert!(!report.contains(['\u{feff}', '\u{fffd}']), "{report:?}");
+        let report = human("[device] x # \u{feff}\u{200b}\u{200f}\nname = 1\n");
+        assert!(report.contains("# \u{fffd}\u{fffd}\u{fffd}"), "{report}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (the network's address up to 2312, `address/length` from 2403) are read
 //! (docs/import.md says where each is documented).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use serde_json::Value;
@@ -527,6 +527,8 @@ fn read_switches(
     reader: &mut Reader<'_>,
 ) -> SwitchesAndKubernetes {
     let mut switches = Vec::new();
+    // The names so far, to find one listed twice without a pass over all the others.
+    let mut names: BTreeSet<String> = BTreeSet::new();
     let mut kubernetes: Option<(Kubernetes, String)> = None;
     let mut mtus: BTreeMap<PortId, (i64, String)> = BTreeMap::new();
     let mut valid = true;
@@ -538,7 +540,7 @@ fn read_switches(
         let name_node = item.key("name");
         let name = reader.string(&name_node, "the switch's name");
         if let Some(name) = name
-            && switches.iter().any(|switch: &Switch| switch.name == name)
+            && names.contains(name)
         {
             reader.problem(&name_node, format!("switch `{}` is listed twice", crate::escape::terminal::line(name)));
             valid = false;
@@ -575,6 +577,7 @@ fn read_switches(
                 kubernetes = Some((pools, name.to_owned()));
             }
         }
+        names.insert(name.to_owned());
         switches.push(Switch { name: name.to_owned(), ports: members, compute });
     }
     for port in ports.iter_mut() {
@@ -694,11 +697,15 @@ fn read_virtual_networks(
     reader: &mut Reader<'_>,
 ) -> Option<Vec<VirtualNetwork>> {
     let mut networks: Vec<VirtualNetwork> = Vec::new();
+    // Looked up by name, never by a pass over all the others: an export may list thousands.
+    let switch_names: Option<BTreeSet<&str>> =
+        switches.as_ref().map(|switches| switches.iter().map(|switch| switch.name.as_str()).collect());
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut valid = true;
     for item in reader.items(node, "the virtual networks, an array") {
-        match read_virtual_network(&item, switches, reader) {
+        match read_virtual_network(&item, switch_names.as_ref(), reader) {
             Some(network) => {
-                if networks.iter().any(|other| other.name == network.name && other.switch == network.switch) {
+                if !seen.insert((network.name.clone(), network.switch.clone())) {
                     reader.problem(
                         &item.key("name"),
                         format!(
@@ -719,7 +726,7 @@ fn read_virtual_networks(
 
 fn read_virtual_network(
     item: &Node<'_>,
-    switches: &Option<Vec<Switch>>,
+    switches: Option<&BTreeSet<&str>>,
     reader: &mut Reader<'_>,
 ) -> Option<VirtualNetwork> {
     reader.object(item, "a virtual network (an object)", VNET_KEYS)?;
@@ -727,7 +734,7 @@ fn read_virtual_network(
     let switch_node = item.key("vSwitchName");
     let switch = reader.string(&switch_node, "the name of the virtual network's switch");
     if let (Some(switch), Some(switches)) = (switch, switches)
-        && !switches.iter().any(|known| known.name == switch)
+        && !switches.contains(switch)
     {
         reader.unexpected(&switch_node, "the name of a switch of `device.network.vSwitches`", switch, None);
         return None;

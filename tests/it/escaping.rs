@@ -490,3 +490,31 @@ fn the_writers_refusals_name_the_directory_on_one_visible_line() {
         assert!(!text.lines().any(|line| line.trim_start().starts_with("::")), "{out:?}: a line of its own:\n{text}");
     }
 }
+
+/// Finding (SAFETY pass of the leftovers, 2026-12-07): `build --check --diff` printed an
+/// artifact of DIR as it found it, and DIR's files are the repository's (a pull request's): an
+/// ESC sequence in one cleared the terminal or set its title, a CR not followed by LF started
+/// a line of its own for a reader that splits lines at CR (the Actions runner does), there a
+/// `::error` workflow command, and a bidirectional control reordered the line. The diff shows
+/// such characters as visible escapes now (a hunk with them no longer applies with `git
+/// apply`: `asenet build` writes the artifact). Run first against 76eb396: failed.
+#[test]
+fn builds_diff_shows_a_stale_artifacts_controls_as_escapes() {
+    let dir = scratch_dir("hostile-stale-artifact");
+    let (base, _) = store_pair();
+    std::fs::write(dir.join("store.toml"), &base).unwrap();
+    let built = run_in(&dir, &[], &["build", "store.toml", "--out", "out"]);
+    assert_eq!(built.status.code(), Some(0), "{}", err(&built));
+    let script = dir.join("out/routes/apply-routes.ps1");
+    let mut contents = std::fs::read(&script).unwrap();
+    contents.extend_from_slice(b"x\r::error file=a::injected\n\x1b[2J\x1b]0;title\x07\nrlo \xe2\x80\xae txt.exe\n");
+    std::fs::write(&script, contents).unwrap();
+    let output = run_in(&dir, &[], &["build", "store.toml", "--out", "out", "--check", "--diff"]);
+    assert_eq!(output.status.code(), Some(1), "{}", err(&output));
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(diff.contains("injected") && diff.contains("txt.exe"), "{diff}");
+    assert!(!diff.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{diff:?}");
+    for line in diff.split(['\n', '\r']) {
+        assert!(!line.starts_with("::"), "a line of its own: {diff:?}");
+    }
+}
