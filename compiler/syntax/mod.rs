@@ -9,6 +9,7 @@
 mod aliases;
 mod document;
 pub mod encoding;
+mod hidden;
 pub mod fleet;
 pub mod oracle;
 pub mod raw;
@@ -20,6 +21,7 @@ mod table;
 
 use std::sync::OnceLock;
 
+use crate::diagnostic::input::HIDDEN_CHARACTER;
 use crate::diagnostic::{Sink, Span};
 use document::{Document, Shape, TableRef};
 use raw::*;
@@ -48,7 +50,9 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
         }
     };
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, elements, sink))
+    let raw = read_top(&top, elements, sink);
+    hidden::in_source(source, &sink.spans_of(&HIDDEN_CHARACTER), sink);
+    Some(raw)
 }
 
 /// [`parse`] without reading any element early: the whole document first, then every table
@@ -57,7 +61,9 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
 pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, Elements::new(), sink))
+    let raw = read_top(&top, Elements::new(), sink);
+    hidden::in_source(source, &sink.spans_of(&HIDDEN_CHARACTER), sink);
+    Some(raw)
 }
 
 /// The TOML document, or `None` with every syntax error in `sink`.

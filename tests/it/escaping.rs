@@ -387,7 +387,11 @@ fn a_hidden_character_reaches_no_artifact() {
         assert!(found[0].is_error() && source[found[0].span.range()].ends_with(&value), "{found:?}: {value}");
         assert!(!found[0].message.contains(hidden), "{found:?}");
         // `[lint]` cannot allow it.
-        let allowed = asenet::check(&format!("[lint]\nallow = [\"ASE009\"]\n\n{source}"));
+        let allowed = match source.strip_prefix("[lint]\nallow = [") {
+            Some(rest) => format!("[lint]\nallow = [\"ASE009\", {rest}"),
+            None => format!("[lint]\nallow = [\"ASE009\"]\n\n{source}"),
+        };
+        let allowed = asenet::check(&allowed);
         assert!(allowed.diagnostics.iter().any(|d| d.code() == "ASE009" && d.is_error()), "{allowed:?}");
         // `build` writes nothing, and `emit` would refuse the artifact by itself.
         let refused = asenet::build(&source, &previous).unwrap_err();
