@@ -9,8 +9,8 @@
 mod aliases;
 mod document;
 pub mod encoding;
-mod hidden;
 pub mod fleet;
+mod hidden;
 pub mod oracle;
 pub mod raw;
 pub mod schema;
@@ -21,7 +21,6 @@ mod table;
 
 use std::sync::OnceLock;
 
-use crate::diagnostic::input::HIDDEN_CHARACTER;
 use crate::diagnostic::{Sink, Span};
 use document::{Document, Shape, TableRef};
 use raw::*;
@@ -51,7 +50,7 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     };
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
     let raw = read_top(&top, elements, sink);
-    hidden::in_source(source, &sink.spans_of(&HIDDEN_CHARACTER), sink);
+    hidden::in_source(source, sink);
     Some(raw)
 }
 
@@ -62,7 +61,7 @@ pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
     let raw = read_top(&top, Elements::new(), sink);
-    hidden::in_source(source, &sink.spans_of(&HIDDEN_CHARACTER), sink);
+    hidden::in_source(source, sink);
     Some(raw)
 }
 

@@ -9,8 +9,8 @@
 use std::cell::RefCell;
 
 use super::aliases::{self, Meaning};
-use super::hidden;
 use super::document::{Document, KeyRef, Shape, TableRef, ValueRef};
+use super::hidden;
 use super::raw::{RawTargetPort, Spanned, Text};
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
