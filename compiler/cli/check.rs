@@ -86,7 +86,9 @@ fn check_files(files: &[PathBuf], format: Format, deny_warnings: bool, stdin_fil
     }
     let check = |(name, bytes): (String, Vec<u8>)| {
         let checked = crate::check_bytes(&bytes);
-        let source = String::from_utf8_lossy(&bytes).into_owned();
+        // Text as it nearly always is, UTF-8, is kept without a copy.
+        let source =
+            String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
         let mut diagnostics = checked.diagnostics;
         if deny_warnings {
             deny(&mut diagnostics);

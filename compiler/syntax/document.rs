@@ -134,18 +134,21 @@ impl<'i> Document<'i> {
         (self.arrays.len() - 1) as u32
     }
 
-    /// Empties `value`'s tables and arrays, all the way down, and gives their slots back.
+    /// Empties `value`'s tables and arrays, all the way down, and gives their slots back with
+    /// their vectors' room, which the next element's tables fill again without allocating.
     /// Its decoded strings stay: they are rare (an escape) and small.
     pub(super) fn release(&mut self, value: Value) {
         match value.kind {
             Kind::Table(index) => {
-                let table = std::mem::take(&mut self.tables[index as usize]);
-                table.entries.into_iter().for_each(|entry| self.release(entry.value));
+                let mut entries = std::mem::take(&mut self.tables[index as usize].entries);
+                entries.drain(..).for_each(|entry| self.release(entry.value));
+                self.tables[index as usize] = TableData { entries, ..TableData::default() };
                 self.free_tables.push(index);
             }
             Kind::Array(index) => {
-                let values = std::mem::take(&mut self.arrays[index as usize].values);
-                values.into_iter().for_each(|element| self.release(element));
+                let mut values = std::mem::take(&mut self.arrays[index as usize].values);
+                values.drain(..).for_each(|element| self.release(element));
+                self.arrays[index as usize].values = values;
                 self.free_arrays.push(index);
             }
             _ => {}
@@ -193,9 +196,25 @@ impl<'i> Document<'i> {
         }
     }
 
-    /// Where `name` is or would be in the table's sorted entries.
-    pub(super) fn find(&self, table: u32, name: &str) -> Result<usize, usize> {
-        self.search(table, name.as_bytes())
+    /// The entry `name` in the table, for a reader. A table of a few keys (nearly all of
+    /// them) is scanned for an equal key, which compares lengths before bytes; a longer one
+    /// is halved.
+    pub(super) fn find(&self, table: u32, name: &str) -> Option<usize> {
+        let entries = &self.tables[table as usize].entries;
+        if entries.len() > 8 {
+            return self.search(table, name.as_bytes()).ok();
+        }
+        entries.iter().position(|entry| self.equals(entry.key.text, name.as_bytes()))
+    }
+
+    /// Whether `text` is `name`, its length compared before its bytes are looked at.
+    fn equals(&self, text: Str, name: &[u8]) -> bool {
+        match text {
+            Str::Source(span) => {
+                (span.end - span.start) as usize == name.len() && &self.source.as_bytes()[span.range()] == name
+            }
+            Str::Decoded(index) => self.decoded[index as usize].as_bytes() == name,
+        }
     }
 
     /// Where the key `text` is or would be in the table's sorted entries.
@@ -208,10 +227,10 @@ impl<'i> Document<'i> {
     fn search(&self, table: u32, name: &[u8]) -> Result<usize, usize> {
         let entries = &self.tables[table as usize].entries;
         if entries.len() > 8 {
-            return entries.binary_search_by(|entry| self.bytes(entry.key.text).cmp(name));
+            return entries.binary_search_by(|entry| compare(self.bytes(entry.key.text), name));
         }
         for (at, entry) in entries.iter().enumerate() {
-            match self.bytes(entry.key.text).cmp(name) {
+            match compare(self.bytes(entry.key.text), name) {
                 std::cmp::Ordering::Less => {}
                 std::cmp::Ordering::Equal => return Ok(at),
                 std::cmp::Ordering::Greater => return Err(at),
@@ -222,6 +241,15 @@ impl<'i> Document<'i> {
 
     pub(super) fn insert_at(&mut self, table: u32, at: usize, key: Key, value: Value) {
         self.tables[table as usize].entries.insert(at, Entry { key, value });
+    }
+}
+
+/// `a.cmp(b)`, deciding by the first bytes where they differ, as most keys do, before
+/// calling `memcmp`.
+fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
     }
 }
 
@@ -249,13 +277,13 @@ impl<'d> TableRef<'d> {
     }
 
     pub fn get(self, name: &str) -> Option<ValueRef<'d>> {
-        let at = self.document.find(self.index, name).ok()?;
+        let at = self.document.find(self.index, name)?;
         let value = self.document.tables[self.index as usize].entries[at].value;
         Some(ValueRef { document: self.document, value })
     }
 
     pub fn contains(self, name: &str) -> bool {
-        self.document.find(self.index, name).is_ok()
+        self.document.find(self.index, name).is_some()
     }
 }
 

@@ -22,7 +22,7 @@
 
 use std::borrow::Cow;
 
-use toml_parser::decoder::ScalarKind;
+use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::lexer::{Token, TokenKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace, parse_document};
 use toml_parser::{ErrorSink, ParseError, Source};
@@ -66,7 +66,9 @@ pub fn read_in_pieces<'i>(text: &'i str, piece: usize, on_element: &mut OnElemen
     let source = Source::new(text);
     let mut reader = Reader { document: Document::new(text), source, current: None, header: None, on_element };
     reader.current = Some(reader.document.root);
-    let mut tokens: Vec<Token> = Vec::new();
+    // A token for every two or three bytes, a piece at most (and the expression that ends
+    // it): grown from nothing, the two vectors were a tenth of reading a small file.
+    let mut tokens: Vec<Token> = Vec::with_capacity((text.len() / 2).min(2 * piece) + 16);
     let mut events: Vec<Event> = Vec::new();
     let mut depth: i64 = 0;
     let mut balanced = true;
@@ -140,14 +142,30 @@ fn span(span: toml_parser::Span) -> Span32 {
     Span32::new(span.start(), span.end())
 }
 
+/// `unquoted-key = 1*( ALPHA / DIGIT / %x2D / %x5F )`.
+fn is_bare_key(text: &str) -> bool {
+    const BARE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            byte += 1;
+        }
+        table
+    };
+    !text.is_empty() && text.bytes().all(|b| BARE[b as usize])
+}
+
 fn reject<T>() -> Read<T> {
     Err(Rejected)
 }
 
-impl Reader<'_, '_, '_> {
+impl<'i> Reader<'i, '_, '_> {
     /// Parses the tokens of whole expressions and adds them to the document.
     fn expressions(&mut self, tokens: &[Token], events: &mut Vec<Event>) -> Read<()> {
         events.clear();
+        events.reserve(tokens.len() + 16);
         let mut errors = Errors(false);
         {
             let mut whitespace = ValidateWhitespace::new(events, self.source);
@@ -384,13 +402,21 @@ impl Reader<'_, '_, '_> {
     fn close_key(&mut self, current: &mut Option<Event>, path: &mut Vec<Key>, last: &mut Option<Key>) -> Read<()> {
         let Some(event) = current.take() else { return Ok(()) };
         let Some(raw) = self.source.get(event) else { return reject() };
-        let mut decoded = Cow::Borrowed("");
-        let mut errors = Errors(false);
-        raw.decode_key(&mut decoded, &mut errors);
-        if errors.0 {
-            return reject();
-        }
-        let key = Key { span: span(event.span()), text: self.document.store(decoded) };
+        let text = match event.encoding() {
+            // A bare key of the characters TOML allows in one is itself, as the decoder would
+            // find (`decode_unquoted_key`) at several times the cost.
+            None if is_bare_key(raw.as_str()) => Cow::Borrowed(raw.as_str()),
+            _ => {
+                let mut decoded = Cow::Borrowed("");
+                let mut errors = Errors(false);
+                raw.decode_key(&mut decoded, &mut errors);
+                if errors.0 {
+                    return reject();
+                }
+                decoded
+            }
+        };
+        let key = Key { span: span(event.span()), text: self.document.store(text) };
         if let Some(previous) = last.replace(key) {
             path.push(previous);
         }
@@ -409,6 +435,9 @@ impl Reader<'_, '_, '_> {
 
     fn scalar(&mut self, event: &Event) -> Read<Value> {
         let Some(raw) = self.source.get(event) else { return reject() };
+        if let Some(kind) = self.plain_scalar(event.encoding(), raw.as_str()) {
+            return Ok(Value { span: span(event.span()), kind });
+        }
         let mut decoded = Cow::Borrowed("");
         let mut errors = Errors(false);
         let kind = raw.decode_scalar(&mut decoded, &mut errors);
@@ -428,9 +457,36 @@ impl Reader<'_, '_, '_> {
         Ok(Value { span: span(event.span()), kind })
     }
 
+    /// The scalars most of a device file is made of, read without the decoder, which
+    /// would find the same (`decode_basic_string`, `decode_unquoted_scalar`): a basic string
+    /// of characters that need no escape, a decimal integer of at most 18 digits, `true`
+    /// and `false`. `None` for anything else, which the decoder then reads.
+    fn plain_scalar(&mut self, encoding: Option<Encoding>, raw: &'i str) -> Option<Kind> {
+        let bytes = raw.as_bytes();
+        match encoding {
+            Some(Encoding::BasicString) => {
+                let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+                let unescaped =
+                    |b: u8| b >= 0x80 || b == b'\t' || ((0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\');
+                inner.bytes().all(unescaped).then(|| Kind::String(self.document.store(Cow::Borrowed(inner))))
+            }
+            None => match bytes.first()? {
+                b'1'..=b'9' if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) => {
+                    Some(Kind::Integer(raw.parse().ok()))
+                }
+                _ if raw == "true" => Some(Kind::Boolean(true)),
+                _ if raw == "false" => Some(Kind::Boolean(false)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `toml`'s `array::on_array`.
     fn array(&mut self, open: &Event, input: &mut Events) -> Read<Value> {
-        let mut values = Vec::new();
+        // Made first, so that its elements go straight into it (into the room of an array
+        // released before, in an array of tables).
+        let array = self.document.new_array(false);
         let mut pending = None;
         let mut close = open.span();
         while let Some(event) = input.next() {
@@ -439,17 +495,15 @@ impl Reader<'_, '_, '_> {
                 EventKind::InlineTableOpen => pending = Some(self.inline_table(event, input)?),
                 EventKind::ArrayOpen => pending = Some(self.array(event, input)?),
                 EventKind::Scalar => pending = Some(self.scalar(event)?),
-                EventKind::ValueSep => values.extend(pending.take()),
+                EventKind::ValueSep => self.document.arrays[array as usize].values.extend(pending.take()),
                 EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
                 EventKind::ArrayClose => {
-                    values.extend(pending.take());
+                    self.document.arrays[array as usize].values.extend(pending.take());
                     break;
                 }
                 _ => return reject(),
             }
         }
-        let array = self.document.new_array(false);
-        self.document.arrays[array as usize].values = values;
         Ok(Value { span: span(open.span().append(close)), kind: Kind::Array(array) })
     }
 

@@ -71,6 +71,23 @@ const RULES: &[&str] = &[
     "a = 1979-13-27\n",
     "a = 1979-02-30\n",
     "a = 24:00:00\n",
+    // What the reader reads without the decoder (bare keys, plain basic strings, decimal
+    // integers, booleans), beside what looks like it and is not.
+    "a-b_C9 = 1\n_ = 2\n- = 3\n0 = 4\n",
+    "a$b = 1\n",
+    "é = 1\n",
+    "a = \"\"\nb = \"x\"\nc = \"é ü 😀\"\nd = \"!#$%&'()*+,-./:;<=>?@[]^_`{|}~\"\n",
+    "a = \"del\u{7f}\"\n",
+    "a = \"bell\u{7}\"\n",
+    "a = \"x\\\\\"\n",
+    "a = 123456789012345678\nb = 1234567890123456789\nc = 9999999999999999999\nd = 0\ne = 7\n",
+    "a = 00\n",
+    "a = 1x\n",
+    "a = 1_\n",
+    "a = truee\n",
+    "a = fals\n",
+    "a = TRUE\n",
+    "[a]\nb = true\nc = false\nd = [true, false, 1, \"s\"]\n",
     // Comments, whitespace, line endings, a byte order mark.
     "# comment\na = 1 # trailing\r\n[b] # header\r\nc = 2\n",
     "\u{FEFF}a = 1\n",
