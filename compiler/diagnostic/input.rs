@@ -266,13 +266,14 @@ declare_rule! {
     /// characters, U+FFF9-U+FFFB, ...) or U+2028/U+2029, the separators some readers break a
     /// line at and others do not. A string value that holds one, written as itself or as a
     /// TOML escape (`"\u202E"`), is reported at the value; one written as itself anywhere else
-    /// (a comment, a key, between the tokens) is reported where it stands. A UTF-8 byte order
-    /// mark at the very start of the file is not one.
+    /// (a comment, a key) is reported where it stands (between the tokens it is a TOML syntax
+    /// error already, ASE001). A UTF-8 byte order mark at the very start of the file is not one.
     ///
     /// Like every input error, neither `[lint]` nor a suppression comment can allow it: no
-    /// value of a device file needs one (names, addresses and IDs are plain text), and text
-    /// in any script reads right without one. Where `check` is skipped, `build` and `diff`
-    /// still refuse every artifact that would hold one.
+    /// value of a device file needs one (names, addresses and IDs are plain text), and Arabic
+    /// or Hebrew in a comment reads right without one (Unicode's bidirectional algorithm orders
+    /// it). Where `check` is skipped, `build` and `diff` still refuse every artifact that would
+    /// hold one.
     ///
     /// ## Why is this bad?
     /// A person reads other text than the program does ("Trojan Source", CVE-2021-42574;
