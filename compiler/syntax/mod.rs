@@ -10,6 +10,7 @@ mod aliases;
 mod document;
 pub mod encoding;
 pub mod fleet;
+mod hidden;
 pub mod oracle;
 pub mod raw;
 pub mod schema;
@@ -48,7 +49,9 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
         }
     };
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, elements, sink))
+    let raw = read_top(&top, elements, sink);
+    hidden::in_source(source, sink);
+    Some(raw)
 }
 
 /// [`parse`] without reading any element early: the whole document first, then every table
@@ -57,7 +60,9 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
 pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, Elements::new(), sink))
+    let raw = read_top(&top, Elements::new(), sink);
+    hidden::in_source(source, sink);
+    Some(raw)
 }
 
 /// The TOML document, or `None` with every syntax error in `sink`.
