@@ -14,6 +14,7 @@ mod hidden;
 pub mod oracle;
 pub mod raw;
 pub mod schema;
+pub mod sections;
 mod stream;
 pub mod suppression;
 mod syntax_error;
@@ -32,6 +33,13 @@ use table::{Table, keys_of};
 /// read as the stream reader completes them, into a sink of their own that joins `sink` only
 /// when the whole text turns out to be TOML; the rest is read from the document at the end.
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
+    parse_noting_arrays(source, sink).map(|(raw, _)| raw)
+}
+
+/// [`parse`], and which keys of [`ARRAYS_OF_TABLES`] the top level holds (`sections.rs`
+/// reads the elements of those arrays itself, and falls back to the whole text when the
+/// text of the other tables names one).
+fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, [bool; ARRAYS_OF_TABLES.len()])> {
     let mut elements = Elements::new();
     let mut early = Sink::default();
     let streamed = stream::read(source, &mut |key, element| match element.shape() {
@@ -48,10 +56,11 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
             toml_crate_document(source, sink)?
         }
     };
+    let arrays = ARRAYS_OF_TABLES.map(|key| document.root().contains(key));
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
     let raw = read_top(&top, elements, sink);
     hidden::in_source(source, sink);
-    Some(raw)
+    Some((raw, arrays))
 }
 
 /// [`parse`] without reading any element early: the whole document first, then every table
