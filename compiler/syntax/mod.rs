@@ -10,6 +10,7 @@ mod aliases;
 mod document;
 pub mod encoding;
 pub mod fleet;
+mod hidden;
 pub mod oracle;
 pub mod raw;
 pub mod schema;
@@ -57,7 +58,9 @@ fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, [boo
     };
     let arrays = ARRAYS_OF_TABLES.map(|key| document.root().contains(key));
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some((read_top(&top, elements, sink), arrays))
+    let raw = read_top(&top, elements, sink);
+    hidden::in_source(source, sink);
+    Some((raw, arrays))
 }
 
 /// [`parse`] without reading any element early: the whole document first, then every table
@@ -66,7 +69,9 @@ fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, [boo
 pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, Elements::new(), sink))
+    let raw = read_top(&top, Elements::new(), sink);
+    hidden::in_source(source, sink);
+    Some(raw)
 }
 
 /// The TOML document, or `None` with every syntax error in `sink`.

@@ -40,6 +40,9 @@ const PIECES: &[&str] = &[
     "漢",
     "😀",
     "e\u{301}",
+    // Hidden characters (hidden-character, ASE009): found in the text as in a value.
+    "\u{202e}",
+    "\\u200b",
     "\n[[routes]]\ninterface = \"Port3\"\ndestination = \"10.99.0.0/24\"\nnext_hop = \"192.168.10.1\"\n",
     "\n[[routes]]\ninterface = \"Port9\"\ndestination = \"10.99.0.0/33\"\nnext_hop = \"10.99.0.1\"\nbogus = 1\n",
     "\n[[services]]\nname = \"edited\"\nnamespace = \"team-01\"\ntype = \"LoadBalancer\"\nports = [{ port = 443 }]\n",
