@@ -893,3 +893,62 @@ fn a_panic_is_logged_once_and_answered_every_time() {
         "{stderr}"
     );
 }
+
+/// What an editor shows as plain text: one line (or the server's own `help:` line), no
+/// control or hidden character, not empty.
+fn assert_plain(what: &str, text: &str, lines: usize) {
+    assert!(!text.is_empty(), "{what} is empty: VS Code refuses an empty symbol name");
+    assert!(text.lines().count() <= lines, "{what} forges a line: {text:?}");
+    assert!(text.lines().skip(1).all(|line| line.starts_with("help: ")), "{what}: {text:?}");
+    assert!(!text.chars().any(|c| (c.is_control() && c != '\n') || asenet::escape::is_hidden(c)), "{what}: {text:?}");
+}
+
+/// SAFETY.md's pass over the editor (lspsafe, finding 2): a diagnostic's message quotes a key
+/// from the file, and a code action's title, a symbol's name and an inlay hint's label hold
+/// names from the file; editors show them as plain text, and they held a bidirectional
+/// control or an invisible character as itself, and a newline that forged a `help:` line.
+/// An empty name was an empty symbol name, which VS Code refuses (the whole outline fails).
+#[test]
+fn what_the_editor_shows_as_plain_text_holds_no_hidden_character_nor_a_forged_line() {
+    let mut client = Client::start(false);
+    let name = "pos\u{202e}\u{200b}\nhelp: forged";
+    let text = fixture("examples/mini-r-site.toml")
+        .replace("name = \"store042\"", "name = \"\"\n\"na\\u202eme\\nhelp: forged\" = 1")
+        .replace("name = \"pos-api\"", &format!("name = {}", asenet::escape::toml_file::string(name)))
+        .replace("[switches.vswitch-port3]", "[switches.\"\"]");
+    let diagnostics = client.open(URI, &text);
+    assert!(diagnostics.iter().any(|d| d["code"] == "ASE002"), "{diagnostics:#?}");
+    for diagnostic in &diagnostics {
+        assert_plain("a diagnostic's message", diagnostic["message"].as_str().unwrap(), 2);
+        for related in diagnostic["relatedInformation"].as_array().into_iter().flatten() {
+            assert_plain("a related information's message", related["message"].as_str().unwrap(), 1);
+        }
+    }
+    let position = at(&text, "name = \"pos", 2);
+    let params = json!({ "textDocument": { "uri": URI }, "range": { "start": position, "end": position },
+                         "context": { "diagnostics": [] } });
+    let actions = client.ok("textDocument/codeAction", params);
+    assert!(
+        actions.as_array().unwrap().iter().any(|a| a["title"].as_str().unwrap().starts_with("pin ")),
+        "{actions:#}"
+    );
+    for action in actions.as_array().unwrap() {
+        assert_plain("a code action's title", action["title"].as_str().unwrap(), 1);
+    }
+    let symbols = client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    assert!(symbols.as_array().unwrap().len() > 5, "{symbols:#}");
+    for symbol in symbols.as_array().unwrap() {
+        assert_plain("a symbol's name", symbol["name"].as_str().unwrap(), 1);
+        assert_plain("a symbol's detail", symbol["detail"].as_str().unwrap_or("-"), 1);
+    }
+    let everything = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
+    let hints = client.ok("textDocument/inlayHint", json!({ "textDocument": { "uri": URI }, "range": everything }));
+    let lenses = client.ok("textDocument/codeLens", json!({ "textDocument": { "uri": URI } }));
+    for label in hints.as_array().unwrap().iter().map(|hint| &hint["label"]) {
+        assert_plain("an inlay hint", label.as_str().unwrap(), 1);
+    }
+    for lens in lenses.as_array().unwrap() {
+        assert_plain("a code lens", lens["command"]["title"].as_str().unwrap(), 1);
+    }
+    client.shutdown();
+}
