@@ -952,3 +952,47 @@ fn what_the_editor_shows_as_plain_text_holds_no_hidden_character_nor_a_forged_li
     }
     client.shutdown();
 }
+
+/// SAFETY.md's pass over the editor (lspsafe), checked and found safe: a change whose range
+/// starts or ends inside a surrogate pair (UTF-16) or inside a UTF-8 sequence takes the
+/// character's end, never half of it; positions at `u32::MAX` are the text's end; a request
+/// there answers `null`, and the session goes on.
+#[test]
+fn a_change_that_splits_a_character_takes_its_end_and_extreme_positions_are_the_end() {
+    use asenet::cli::server::documents::Documents;
+    let change = |start: (u32, u32), end: (u32, u32), text: &str| lsp_types::TextDocumentContentChangeEvent {
+        range: Some(lsp_types::Range {
+            start: lsp_types::Position { line: start.0, character: start.1 },
+            end: lsp_types::Position { line: end.0, character: end.1 },
+        }),
+        range_length: None,
+        text: text.to_owned(),
+    };
+    for (units, inside) in [(Units::Utf16, 2), (Units::Utf8, 3)] {
+        let mut documents = Documents::default();
+        documents.open(URI, "a😀b\n".to_owned(), 1);
+        documents.change(URI, 2, vec![change((0, inside), (0, inside), "x")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "a😀xb\n", "{units:?}");
+        documents.change(URI, 3, vec![change((0, 1), (0, inside), "")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "axb\n", "{units:?}");
+        documents.change(URI, 4, vec![change((u32::MAX, u32::MAX), (u32::MAX, u32::MAX), "z")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "axb\nz", "{units:?}");
+        documents.change(URI, 5, vec![change((0, u32::MAX), (u32::MAX, 0), "")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "axb", "{units:?}");
+    }
+    let mut client = Client::start(false);
+    let text = fixture("examples/mini-r-site.toml").replace("# A rugged", "# A 😀 rugged");
+    client.open(URI, &text);
+    let far = json!({ "line": u32::MAX, "character": u32::MAX });
+    let inside = at(&text, "😀", 1);
+    for position in [far.clone(), inside] {
+        client.ok("textDocument/hover", text_position(URI, position.clone()));
+        client.ok("textDocument/definition", text_position(URI, position));
+    }
+    let change = json!({ "textDocument": { "uri": URI, "version": 2 },
+                         "contentChanges": [{ "range": { "start": far, "end": far }, "text": "\n# 😀" }] });
+    client.notify("textDocument/didChange", change);
+    let diagnostics = client.diagnostics_at(URI, 2);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    client.shutdown();
+}
