@@ -98,7 +98,7 @@ pub fn check(source: &str) -> Checked {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
     let suppressions = syntax::suppression::scan(source, &mut sink);
-    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
+    let network = resolve::resolve(raw, rules::RULES, &mut sink);
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
     rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
