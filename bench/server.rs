@@ -1,12 +1,13 @@
 //! Keystroke to published diagnostics, through the protocol, and memory over a long session.
 //!
 //!     cargo build --release
-//!     cargo run --release -p asenet-bench --example server_latency -- FILE [EDITS] [--full]
+//!     cargo run --release -p asenet-bench --example server_latency -- FILE [EDITS] [--full] [--middle]
 //!
 //! Starts `target/release/asenet server` (or `$ASENET_BIN`), opens FILE, then sends EDITS
 //! (default 200) `didChange` notifications, each a keystroke (a comment line typed at the
-//! end, then deleted), as the range edit an editor sends (incremental sync), or with `--full`
-//! as the whole text (full sync, what the server offered first). Times each from the moment
+//! end, or with `--middle` after the line in the middle of the file, then deleted), as the
+//! range edit an editor sends (incremental sync), or with `--full` as the whole text (full
+//! sync, what the server offered first). `bench/server.sh` runs it before and after a change. Times each from the moment
 //! it is written to the moment the `publishDiagnostics` of that version is read. Prints the
 //! median, the 95th percentile, the server's CPU time per edit (the wall time also counts
 //! waiting for a core on a loaded machine) and its resident memory (VmRSS) after the first
@@ -24,9 +25,11 @@ fn main() {
     let file = args.next().expect("usage: server_latency FILE [EDITS]");
     let mut edits = 200;
     let mut full = false;
+    let mut middle = false;
     for arg in args {
         match arg.as_str() {
             "--full" => full = true,
+            "--middle" => middle = true,
             n => edits = n.parse().expect("EDITS is a number"),
         }
     }
@@ -52,14 +55,17 @@ fn main() {
     let mut latencies = Vec::with_capacity(edits);
     let cpu_before = cpu_ms(child.id());
     let mut rss_early = 0;
-    // The end of the text, as an LSP position (UTF-16, the default encoding).
-    let last_line = text.matches('\n').count();
-    let last_column = text.rsplit('\n').next().unwrap_or("").encode_utf16().count();
+    // Where the keystrokes go: the end of the text, or the end of its middle line, as an LSP
+    // position (UTF-16, the default encoding), and as a byte offset.
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last_line = if middle { lines.len() / 2 } else { lines.len() - 1 };
+    let last_column = lines[last_line].encode_utf16().count();
+    let offset = lines[..=last_line].iter().map(|line| line.len() + 1).sum::<usize>() - 1;
     let end = json!({ "line": last_line, "character": last_column });
     for edit in 1..=edits {
         let typed = format!("\n# keystroke {}", edit % 10);
         let change = match (full, edit % 2 == 1) {
-            (true, true) => json!({ "text": format!("{text}{typed}") }),
+            (true, true) => json!({ "text": format!("{}{typed}{}", &text[..offset], &text[offset..]) }),
             (true, false) => json!({ "text": text }),
             (false, true) => json!({ "range": { "start": end, "end": end }, "text": typed }),
             (false, false) => {
@@ -89,10 +95,11 @@ fn main() {
     let median = latencies[latencies.len() / 2];
     let p95 = latencies[latencies.len() * 95 / 100];
     println!(
-        "{file}: {} bytes, {edits} {} edits: median {:.2} ms, p95 {:.2} ms; server CPU {cpu_per_edit:.2} ms per edit; \
-         RSS {rss_early} KiB after {} edits, {rss_end} KiB after {edits}",
+        "{file}: {} bytes, {edits} {} edits at the {}: median {:.2} ms, p95 {:.2} ms; server CPU {cpu_per_edit:.2} ms \
+         per edit; RSS {rss_early} KiB after {} edits, {rss_end} KiB after {edits}",
         text.len(),
         if full { "full-text" } else { "incremental" },
+        if middle { "middle" } else { "end" },
         ms(median),
         ms(p95),
         edits / 10

@@ -51,6 +51,11 @@ static ALLOCATOR: Counting = Counting;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [stages, path] = args.as_slice()
+        && stages == "stages"
+    {
+        return breakdown(path);
+    }
     let [stage, path] = args.as_slice() else { usage() };
     let source = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
     let file = source.len();
@@ -74,7 +79,51 @@ fn main() {
     );
 }
 
+/// What one keystroke's full check costs, stage by stage: the median of 21 runs of each, in ms.
+fn breakdown(path: &str) {
+    use asenet::{diagnostic, fix, ide, resolve, rules, syntax};
+    let source = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
+    let median = |mut work: Box<dyn FnMut()>| {
+        let mut times: Vec<f64> = (0..21)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                work();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let mut sink = diagnostic::Sink::default();
+    let raw = syntax::parse(&source, &mut sink).expect("the file is TOML");
+    let suppressions = syntax::suppression::scan(&source, &mut sink);
+    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
+    let mut found = sink.into_sorted();
+    let rows: Vec<(&str, f64)> = vec![
+        ("looks_like_device_file", median(Box::new(|| assert!(ide::looks_like_device_file(&source))))),
+        ("syntax::parse", median(Box::new(|| drop(syntax::parse(&source, &mut diagnostic::Sink::default()))))),
+        (
+            "suppression::scan",
+            median(Box::new(|| drop(syntax::suppression::scan(&source, &mut diagnostic::Sink::default())))),
+        ),
+        ("resolve", median(Box::new(|| drop(resolve::resolve(&raw, rules::RULES, &mut diagnostic::Sink::default()))))),
+        ("rules::check", median(Box::new(|| rules::check(&network, &mut diagnostic::Sink::default())))),
+        (
+            "lint levels + fix attach",
+            median(Box::new(|| {
+                rules::apply_lint_levels(&network, &suppressions, &mut found);
+                fix::attach_mixed_protocol_splits(&source, &network, &mut found);
+            })),
+        ),
+        ("LineIndex::new (publish)", median(Box::new(|| drop(diagnostic::LineIndex::new(&source))))),
+        ("crate::check, whole", median(Box::new(|| drop(asenet::check(&source))))),
+    ];
+    for (stage, ms) in rows {
+        println!("{path}: {stage:<28} {ms:8.3} ms");
+    }
+}
+
 fn usage() -> ! {
-    eprintln!("usage: stage parse|check|build FILE");
+    eprintln!("usage: stage parse|check|build|stages FILE");
     std::process::exit(2);
 }

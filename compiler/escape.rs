@@ -68,7 +68,7 @@ fn breaks_lines(c: char) -> bool {
 /// how the text around it is shown, so that an editor, a review page or a terminal shows a
 /// line other than the one it holds ("Trojan Source", CVE-2021-42574). Never written as
 /// themselves: as escapes, like control characters.
-fn reorders(c: char) -> bool {
+pub(crate) fn reorders(c: char) -> bool {
     matches!(c, '\u{61C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

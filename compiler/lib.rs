@@ -36,8 +36,10 @@
 //! - [`ide`]: what an editor shows (hovers, inlay hints, code lenses, definitions, outline,
 //!   actions), as functions of the text and the network; `cli/server/` only speaks the
 //!   protocol.
-//! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline, and
-//!   [`cli`] is the edge: files, terminal, exit codes, the language server.
+//! - This root ([`check`], [`check_bytes`], [`build`], [`fix_all`]) runs the pipeline;
+//!   [`incremental`] runs it again after an edit, reading again only the tables it touched
+//!   (a [`incremental::Session`] answers what [`check`] answers); and [`cli`] is the edge:
+//!   files, terminal, exit codes, the language server.
 //! - `testing`, with the `testing` feature only: the device file generator and the
 //!   invariants of any input, shared by the tests, benchmarks and fuzz targets.
 //!
@@ -62,6 +64,7 @@ pub mod fix;
 pub mod fleet;
 pub mod ide;
 pub mod import;
+pub mod incremental;
 pub mod model;
 pub mod plan;
 pub mod query;
@@ -97,6 +100,12 @@ pub fn check(source: &str) -> Checked {
     let Some(raw) = syntax::parse(source, &mut sink) else {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
+    check_raw(source, &raw, sink)
+}
+
+/// The pipeline after `syntax`: `raw` was read from `source`, and `sink` holds what reading
+/// it found. [`check`] and [`incremental::Session::check`] share it.
+fn check_raw(source: &str, raw: &syntax::raw::RawConfig, mut sink: Sink) -> Checked {
     let suppressions = syntax::suppression::scan(source, &mut sink);
     let network = resolve::resolve(raw, rules::RULES, &mut sink);
     rules::check(&network, &mut sink);

@@ -257,3 +257,53 @@ declare_rule! {
         summary: "a fleet file's device glob matches no file",
     };
 }
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a hidden character in the file: a bidirectional control (U+061C, U+200E,
+    /// U+200F, U+202A-U+202E, U+2066-U+2069), a character that shows as nothing (the
+    /// zero-width space and joiners, U+FEFF, the soft hyphen, variation selectors, tag
+    /// characters, U+FFF9-U+FFFB, ...) or U+2028/U+2029, the separators some readers break a
+    /// line at and others do not. A string value that holds one, written as itself or as a
+    /// TOML escape (`"\u202E"`), is reported at the value; one written as itself anywhere else
+    /// (a comment, a key) is reported where it stands (between the tokens it is a TOML syntax
+    /// error already, ASE001). A UTF-8 byte order mark at the very start of the file is not one.
+    ///
+    /// Like every input error, neither `[lint]` nor a suppression comment can allow it: no
+    /// value of a device file needs one (names, addresses and IDs are plain text), and Arabic
+    /// or Hebrew in a comment reads right without one (Unicode's bidirectional algorithm orders
+    /// it). Where `check` is skipped, `build` and `diff` still refuse every artifact that would
+    /// hold one.
+    ///
+    /// ## Why is this bad?
+    /// A person reads other text than the program does ("Trojan Source", CVE-2021-42574;
+    /// rustc denies them as `text_direction_codepoint_in_literal` and
+    /// `text_direction_codepoint_in_comment`). A `share_ip` of `"web\u202E"` looks like
+    /// another service's `"web"` in review, but MetalLB reads two keys and the services do not
+    /// share their address; a right-to-left override in a comment can make a reviewer read a
+    /// line as commented out, or a value as another. `asenet build` refuses to write such a
+    /// value into an artifact, so a file that passed `check` would fail later, at `[device]`.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[services]]
+    /// name = "api"
+    /// share_ip = "web\u202E"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Remove the character; a `\u` escape does not help, as the value still holds it.
+    /// ```toml
+    /// [[services]]
+    /// name = "api"
+    /// share_ip = "web"
+    /// ```
+    pub static HIDDEN_CHARACTER = Rule {
+        kind: Input,
+        code: "ASE009",
+        name: "hidden-character",
+        severity: Severity::Error,
+        summary: "a bidirectional control or an invisible character in a value (escaped or not) or anywhere in the \
+                  text",
+    };
+}

@@ -138,6 +138,11 @@ impl Sink {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The spans of the diagnostics of `rule` so far.
+    pub fn spans_of(&self, rule: &Rule) -> Vec<Span> {
+        self.diagnostics.iter().filter(|diagnostic| diagnostic.rule == rule).map(|diagnostic| diagnostic.span).collect()
+    }
+
     /// The diagnostics in output order: by position, then code.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         sort(&mut self.diagnostics);

@@ -51,7 +51,7 @@ pub fn rules_page() -> String {
 /// Who reports a rule, and what may silence it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
-    /// The file cannot be understood as a device description (ASE001-ASE007): `syntax` and
+    /// The file cannot be understood as a device description (ASE001-ASE007, ASE009): `syntax` and
     /// `resolve` report it; neither `[lint]` nor a suppression comment can move it.
     Input,
     /// The fleet file cannot be understood (ASE008): an input error that only `fleet`

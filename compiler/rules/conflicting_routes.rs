@@ -1,6 +1,3 @@
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
-
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink, declare_rule};
@@ -55,15 +52,20 @@ declare_rule! {
 }
 
 pub(super) fn check(network: &Network, sink: &mut Sink) {
-    // One map, one pass: O(n log n) in the number of routes.
-    let mut first_route: BTreeMap<(PortId, Ipv4Net), &Route> = BTreeMap::new();
-    for route in &network.routes {
-        let key = (route.interface.value, route.destination.value.trunc());
-        match first_route.entry(key) {
-            Entry::Vacant(entry) => {
-                entry.insert(route);
-            }
-            Entry::Occupied(entry) => sink.push(conflict(entry.get(), route)),
+    // One sort, one pass: O(n log n) in the number of routes, and no tree of 100,000 nodes
+    // built again at every keystroke. Sorted by key, then by place in the file: each group's
+    // first is the first route, the rest conflict with it.
+    let mut keys: Vec<(PortId, Ipv4Net, usize)> = network
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(at, route)| (route.interface.value, route.destination.value.trunc(), at))
+        .collect();
+    keys.sort_unstable();
+    for group in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let first = &network.routes[group[0].2];
+        for &(_, _, again) in &group[1..] {
+            sink.push(conflict(first, &network.routes[again]));
         }
     }
 }

@@ -109,6 +109,7 @@ registry! {
     input::MISSING_OR_CONFLICTING,
     input::DUPLICATE,
     input::UNMATCHED_GLOB,
+    input::HIDDEN_CHARACTER,
     range_overlap::RANGE_OVERLAP => range_overlap::check,
     cluster_cidr_collision::CLUSTER_CIDR_COLLISION => cluster_cidr_collision::check,
     range_outside_subnet::RANGE_OUTSIDE_SUBNET => range_outside_subnet::check,

@@ -45,7 +45,9 @@ pub struct RawSite {
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawFleet> {
     let document = parse_document(source, sink)?;
     let top = Table::new(document.root(), "the fleet file", &keys_of(read_top), sink);
-    Some(read_top(&top, sink))
+    let raw = read_top(&top, sink);
+    super::hidden::in_source(source, sink);
+    Some(raw)
 }
 
 /// Each table's keys, as its reader reads them (the fleet schema test compares them).

@@ -10,9 +10,11 @@ mod aliases;
 mod document;
 pub mod encoding;
 pub mod fleet;
+mod hidden;
 pub mod oracle;
 pub mod raw;
 pub mod schema;
+pub mod sections;
 mod stream;
 pub mod suppression;
 mod syntax_error;
@@ -31,6 +33,13 @@ use table::{Table, keys_of};
 /// read as the stream reader completes them, into a sink of their own that joins `sink` only
 /// when the whole text turns out to be TOML; the rest is read from the document at the end.
 pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
+    parse_noting_arrays(source, sink).map(|(raw, _)| raw)
+}
+
+/// [`parse`], and which keys of [`ARRAYS_OF_TABLES`] the top level holds (`sections.rs`
+/// reads the elements of those arrays itself, and falls back to the whole text when the
+/// text of the other tables names one).
+fn parse_noting_arrays(source: &str, sink: &mut Sink) -> Option<(RawConfig, [bool; ARRAYS_OF_TABLES.len()])> {
     let mut elements = Elements::new();
     elements.text_len = source.len();
     let mut early = Sink::default();
@@ -48,8 +57,11 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
             toml_crate_document(source, sink)?
         }
     };
+    let arrays = ARRAYS_OF_TABLES.map(|key| document.root().contains(key));
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, elements, sink))
+    let raw = read_top(&top, elements, sink);
+    hidden::in_source(source, sink);
+    Some((raw, arrays))
 }
 
 /// [`parse`] without reading any element early: the whole document first, then every table
@@ -58,7 +70,9 @@ pub fn parse(source: &str, sink: &mut Sink) -> Option<RawConfig> {
 pub fn parse_whole(source: &str, sink: &mut Sink) -> Option<RawConfig> {
     let document = parse_document(source, sink)?;
     let top = Table::new(document.root(), "the top level", top_keys(), sink);
-    Some(read_top(&top, Elements::new(), sink))
+    let raw = read_top(&top, Elements::new(), sink);
+    hidden::in_source(source, sink);
+    Some(raw)
 }
 
 /// The TOML document, or `None` with every syntax error in `sink`.

@@ -43,6 +43,14 @@ impl<T> Spanned<T> {
     pub fn into_inner(self) -> T {
         self.value
     }
+
+    /// Moves the span and hands out the value: the incremental reader (`sections.rs`) moves
+    /// what it read of one section to where that section is in the whole text.
+    pub(super) fn move_span(&mut self, map: impl FnOnce(Span) -> Span) -> &mut T {
+        let span = map(self.span());
+        (self.start, self.end) = (offset(span.start), offset(span.end));
+        &mut self.value
+    }
 }
 
 /// An offset as kept: inputs are far below 4 GiB (`cli::INPUT_MAX`); a larger one saturates.

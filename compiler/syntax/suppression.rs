@@ -59,7 +59,8 @@ const FORM: &str = "write `# asenet: allow(ASE205) -- reason`, with one or more 
 /// `asenet:` but is not a suppression is an invalid value (ASE003).
 pub fn scan(source: &str, sink: &mut Sink) -> Vec<Suppression> {
     // Every suppression, and every comment this reports, holds the prefix: a text without it
-    // (most files) needs no lexing, which was a twentieth of checking a small file.
+    // (most files) needs no lexing, which was a twentieth of checking a small file and 50 ms
+    // of a keystroke in a 100,000-route file.
     if !source.contains(PREFIX) {
         return Vec::new();
     }

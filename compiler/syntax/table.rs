@@ -10,6 +10,7 @@ use std::cell::RefCell;
 
 use super::aliases::{self, Meaning};
 use super::document::{Document, KeyRef, Shape, TableRef, ValueRef};
+use super::hidden;
 use super::raw::{RawTargetPort, Spanned, Text};
 use crate::diagnostic::Fix;
 use crate::diagnostic::input::{INVALID_VALUE, UNKNOWN_KEY};
@@ -81,10 +82,19 @@ impl<'a> Table<'a> {
         );
     }
 
+    /// Reports a hidden character in `text`, a string of `key` the file gives at `span`: every
+    /// string the readers take passes here (`hidden-character`).
+    fn text_of(&self, key: &str, text: &str, span: Span, sink: &mut Sink) {
+        hidden::in_value(|| format!("`{key}` in {}", self.context), text, span, sink);
+    }
+
     pub fn string(&self, key: &'static str, sink: &mut Sink) -> Option<Text> {
         let value = self.value(key)?;
         match value.shape() {
-            Shape::String(text) => Some(Spanned::new(value.span(), text.to_owned())),
+            Shape::String(text) => {
+                self.text_of(key, text, value.span(), sink);
+                Some(Spanned::new(value.span(), text.to_owned()))
+            }
             _ => {
                 self.type_error(key, "a string", value, sink);
                 None
@@ -124,7 +134,10 @@ impl<'a> Table<'a> {
     pub fn integer_or_string(&self, key: &'static str, sink: &mut Sink) -> Option<Spanned<RawTargetPort>> {
         let value = self.value(key)?;
         match value.shape() {
-            Shape::String(text) => Some(Spanned::new(value.span(), RawTargetPort::Name(text.to_owned()))),
+            Shape::String(text) => {
+                self.text_of(key, text, value.span(), sink);
+                Some(Spanned::new(value.span(), RawTargetPort::Name(text.to_owned())))
+            }
             Shape::Integer(integer) => match integer {
                 Some(number) => Some(Spanned::new(value.span(), RawTargetPort::Number(number))),
                 None => {
@@ -150,7 +163,10 @@ impl<'a> Table<'a> {
         let mut strings = Vec::new();
         for element in array.iter() {
             match element.shape() {
-                Shape::String(text) => strings.push(Spanned::new(element.span(), text.to_owned())),
+                Shape::String(text) => {
+                    self.text_of(key, text, element.span(), sink);
+                    strings.push(Spanned::new(element.span(), text.to_owned()));
+                }
                 _ => self.type_error(key, "an array of strings", element, sink),
             }
         }
@@ -168,10 +184,14 @@ impl<'a> Table<'a> {
         let mut pairs = Vec::new();
         for (name, element) in table.iter() {
             match element.shape() {
-                Shape::String(text) => pairs.push((
-                    Spanned::new(name.span, name.name.to_owned()),
-                    Spanned::new(element.span(), text.to_owned()),
-                )),
+                Shape::String(text) => {
+                    hidden::in_value(|| format!("a key of `{key}` in {}", self.context), name.name, name.span, sink);
+                    self.text_of(key, text, element.span(), sink);
+                    pairs.push((
+                        Spanned::new(name.span, name.name.to_owned()),
+                        Spanned::new(element.span(), text.to_owned()),
+                    ));
+                }
                 _ => self.type_error(key, "a table of strings", element, sink),
             }
         }
@@ -195,6 +215,7 @@ impl<'a> Table<'a> {
         let Some((outer, _)) = self.table(key, sink) else { return Vec::new() };
         let mut tables = Vec::new();
         for (name, value) in outer.iter() {
+            hidden::in_value(|| format!("a name in `[{key}]`"), name.name, name.span, sink);
             let name = Spanned::new(name.span, name.name.to_owned());
             match value.shape() {
                 Shape::Table(table) => tables.push((name, table)),

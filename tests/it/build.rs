@@ -7,7 +7,7 @@ use std::path::Path;
 
 use asenet::emit::PreviousManifest;
 
-use crate::support::{asenet, build_file, examples, files, relative, repo_root, scratch_dir, stderr};
+use crate::support::{asenet, build_file, examples, files, relative, repo_root, scratch_dir, snapshot_each, stderr};
 
 const EXAMPLE: &str = "examples/seed-scenario.toml";
 const BROKEN: &str = "tests/fixtures/ASE203/fires.toml";
@@ -20,7 +20,7 @@ fn build(input: &str, out: &Path, extra: &[&str]) -> std::process::Output {
 
 #[test]
 fn every_artifact_of_every_example_is_snapshotted() {
-    insta::glob!("../../examples", "*.toml", |path| {
+    snapshot_each(&repo_root().join("examples"), &examples(), |path| {
         for file in build_file(path) {
             insta::assert_snapshot!(file.path.replace('/', "__"), file.contents);
         }

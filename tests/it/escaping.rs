@@ -352,9 +352,16 @@ fn switch_names_with_hidden_characters_are_refused() {
 /// services a reviewer reads as sharing one address do not, or the reverse. `build` (and
 /// `diff`) refuse an artifact that would hold such a character, naming the file and the line.
 /// Run first against main 5c43987: failed.
+///
+/// Finding (hidden characters at check time, 2026-12-07): `check` passed those same files,
+/// so CI was green and `build` failed later, at `[device]`. ASE009 (`hidden-character`) now
+/// refuses each at the value that holds it, escaped or literal; `[lint]` cannot allow it, and
+/// `emit` still refuses the artifacts of such a network (defense in depth). Run first against
+/// main 4f0c385: failed.
 #[test]
 fn a_hidden_character_reaches_no_artifact() {
     let (base, _) = store_pair();
+    let previous = asenet::emit::PreviousManifest::default();
     let sharing = |key: &str| {
         base.replacen("name = \"api\"\n", &format!("name = \"api\"\nshare_ip = {}\n", escape::json::string(key)), 1)
     };
@@ -362,34 +369,49 @@ fn a_hidden_character_reaches_no_artifact() {
         base.replacen("ports = [{ port = 8443 }]", "ports = [{ port = 8443, target_port = \"h\\u200bttps\" }]", 1);
     assert_ne!(target_port, base);
     let target_port = format!("[lint]\nallow = [\"ASE403\"]\n\n{target_port}");
-    for source in [sharing("k\u{202e}"), sharing("\u{200b}"), sharing("a\u{2066}b\u{2069}"), target_port] {
-        match asenet::build(&source, &asenet::emit::PreviousManifest::default()) {
-            Ok(built) => {
-                let holding: Vec<&str> = built
-                    .files
-                    .iter()
-                    .filter(|file| file.contents.contains(hidden))
-                    .map(|file| file.path.as_str())
-                    .collect();
+    let site = std::fs::read_to_string(repo_root().join("examples/ap5gc-4g.toml")).unwrap();
+    let hidden_site = site.replacen("customLocations/mine-north-cl\"", "customLocations/mine-north-cl\\u202e\"", 1);
+    assert_ne!(hidden_site, site);
+    let cases = [
+        (sharing("k\u{202e}"), escape::json::string("k\u{202e}"), "kubernetes/services.yaml"),
+        (sharing("\u{200b}"), escape::json::string("\u{200b}"), "kubernetes/services.yaml"),
+        (sharing("a\u{2066}b\u{2069}"), escape::json::string("a\u{2066}b\u{2069}"), "kubernetes/services.yaml"),
+        (target_port, "\"h\\u200bttps\"".to_owned(), "kubernetes/services.yaml"),
+        (hidden_site, "\\u202e\"".to_owned(), "private5g/site.parameters.json"),
+    ];
+    for (source, value, artifact) in cases {
+        // `check` refuses the file, at the value that holds the character.
+        let checked = asenet::check(&source);
+        let found: Vec<_> = checked.diagnostics.iter().filter(|d| d.code() == "ASE009").collect();
+        assert_eq!(found.len(), 1, "{:?}\n{source}", checked.diagnostics);
+        assert!(found[0].is_error() && source[found[0].span.range()].ends_with(&value), "{found:?}: {value}");
+        assert!(!found[0].message.contains(hidden), "{found:?}");
+        // `[lint]` cannot allow it.
+        let allowed = match source.strip_prefix("[lint]\nallow = [") {
+            Some(rest) => format!("[lint]\nallow = [\"ASE009\", {rest}"),
+            None => format!("[lint]\nallow = [\"ASE009\"]\n\n{source}"),
+        };
+        let allowed = asenet::check(&allowed);
+        assert!(allowed.diagnostics.iter().any(|d| d.code() == "ASE009" && d.is_error()), "{allowed:?}");
+        // `build` writes nothing, and `emit` would refuse the artifact by itself.
+        let refused = asenet::build(&source, &previous).unwrap_err();
+        assert!(refused.iter().any(|d| d.code() == "ASE009"), "{refused:?}");
+        let network = checked.network.expect("a TOML file");
+        match asenet::emit::emit(&network, &source, &previous) {
+            Ok(files) => {
+                let holding: Vec<&str> =
+                    files.iter().filter(|file| file.contents.contains(hidden)).map(|file| file.path.as_str()).collect();
                 panic!("built, {holding:?} holding a hidden character:\n{source}");
             }
             Err(refused) => {
                 let messages: Vec<&String> = refused.iter().map(|d| &d.message).collect();
-                assert!(messages.iter().any(|message| message.contains("kubernetes/services.yaml")), "{messages:?}");
+                assert!(messages.iter().any(|message| message.contains(artifact)), "{messages:?}");
                 assert!(!messages.iter().any(|message| message.contains(hidden)), "{messages:?}");
             }
         }
     }
     // A plain key builds, as it did.
-    assert!(asenet::build(&sharing("k"), &asenet::emit::PreviousManifest::default()).is_ok());
-    // A custom location's segments take any character but `/`, `?`, `#` and controls (resolve
-    // checks the ID's shape): the site template's JSON would carry U+202E as itself.
-    let site = std::fs::read_to_string(repo_root().join("examples/ap5gc-4g.toml")).unwrap();
-    let hidden_site = site.replacen("customLocations/mine-north-cl\"", "customLocations/mine-north-cl\\u202e\"", 1);
-    assert_ne!(hidden_site, site);
-    assert!(!asenet::check(&hidden_site).has_errors());
-    let refused = asenet::build(&hidden_site, &asenet::emit::PreviousManifest::default()).unwrap_err();
-    assert!(refused.iter().any(|d| d.message.contains("private5g/site.parameters.json")), "{refused:?}");
+    assert!(asenet::build(&sharing("k"), &previous).is_ok());
 }
 
 /// Finding (SAFETY pass of the leftovers, 2026-12-07, the red-team pass over the commands): a

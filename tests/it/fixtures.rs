@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use asenet::diagnostic::RuleKind;
 use asenet::rules::RULES;
 
-use crate::support::{codes, render, repo_root};
+use crate::support::{codes, render, repo_root, snapshot_each};
 
 fn fixture_dir(code: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(code)
@@ -19,6 +19,21 @@ fn fixtures(code: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(fixture_dir(code))
         .map(|dir| dir.map(|entry| entry.unwrap().path()).collect())
         .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Every `tests/fixtures/*/*.toml`, sorted.
+fn every_fixture() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(repo_root().join("tests/fixtures")).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.is_dir() {
+            files.extend(
+                fixtures(file_name(&dir)).into_iter().filter(|path| path.extension().is_some_and(|ext| ext == "toml")),
+            );
+        }
+    }
     files.sort();
     files
 }
@@ -107,9 +122,10 @@ fn firing_fixtures_draw_their_rule_and_quiet_ones_draw_nothing() {
 
 #[test]
 fn fixture_snapshots() {
-    insta::glob!("../fixtures", "*/*.toml", |path| {
+    let base = repo_root().join("tests/fixtures");
+    snapshot_each(&base, &every_fixture(), |path| {
         let source = std::fs::read_to_string(path).unwrap();
-        let name = path.strip_prefix(repo_root().join("tests/fixtures")).unwrap().to_string_lossy().replace('\\', "/");
+        let name = path.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
         let (human, json) = render(&name, &source);
         insta::assert_snapshot!("human", human);
         insta::assert_snapshot!("json", json);

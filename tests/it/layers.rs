@@ -20,8 +20,9 @@ const LAYERS: &[&[&str]] = &[
     &["emit", "query", "plan", "fix", "import"],
     // What an editor shows, over the model, the queries and the fix engine.
     &["ide"],
-    // The crate root (`crate::check`, `crate::build`) runs the pipeline; `cli` is the edge.
-    &["lib", "cli", "main"],
+    // The crate root (`crate::check`, `crate::build`) runs the pipeline, and `incremental`
+    // runs it again after an edit; `cli` is the edge.
+    &["lib", "incremental", "cli", "main"],
     // Test support behind the `testing` feature (generator, invariants): it drives the
     // pipeline, and nothing else in the crate may use it.
     &["testing"],

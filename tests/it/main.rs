@@ -34,6 +34,7 @@ mod hostile_git;
 mod hostile_import;
 mod ide;
 mod import;
+mod incremental;
 mod layers;
 mod malformed;
 mod one_cause;

@@ -85,6 +85,25 @@ pub fn examples() -> Vec<PathBuf> {
     examples
 }
 
+/// Runs `check`, which takes snapshots, once for each of `files` (below `base`), as insta's
+/// `glob!` did (without its glob crates: globset, regex-automata and walkdir, about 5 s of a
+/// cold test build's CPU): each file's snapshots are named `NAME@PATH-BELOW-BASE` and record it
+/// as their input file, and every file is checked before the failures are reported.
+pub fn snapshot_each(base: &Path, files: &[PathBuf], mut check: impl FnMut(&Path)) {
+    assert!(!files.is_empty(), "no files to snapshot below {}", relative(base));
+    let mut failed = Vec::new();
+    for path in files {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_input_file(path);
+        settings.set_snapshot_suffix(path.strip_prefix(base).unwrap().to_str().unwrap());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| settings.bind(|| check(path))));
+        if outcome.is_err() {
+            failed.push(relative(path));
+        }
+    }
+    assert!(failed.is_empty(), "snapshots differ for {} (INSTA_UPDATE=always to write them)", failed.join(", "));
+}
+
 /// Every file below the repository's `roots` whose name ends in `.{extension}`, sorted.
 pub fn repository_files(roots: &[&str], extension: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();

@@ -4,7 +4,8 @@
 //! A change only edits the text and marks the document [`State::Stale`]; the main loop checks
 //! stale documents once no message is waiting, or before it answers a request. The state is
 //! the slot of a per-document cache: whatever is computed from the text lives in it, and
-//! every change resets it. Everything about positions is in the one line index
+//! every change resets it. Each document's [`crate::incremental::Session`] keeps what its
+//! checks read, so that a check after a keystroke reads again only the tables it touched. Everything about positions is in the one line index
 //! ([`crate::diagnostic::offset_in`]).
 
 use std::cell::OnceCell;
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 use lsp_types as lsp;
 
 use super::conversion::line_column;
-use crate::diagnostic::{Units, offset_in};
+use crate::diagnostic::{LineColumn, Units, offset_in};
 
 /// The largest document the server keeps: what `asenet check` reads ([`crate::cli::INPUT_MAX`]).
 pub const TEXT_MAX: usize = crate::cli::INPUT_MAX as usize;
@@ -28,6 +29,8 @@ pub struct Document {
     text: String,
     version: i32,
     state: State,
+    /// What the last checks read, so that the next reads again only what changed.
+    session: crate::incremental::Session,
 }
 
 /// What is known of a document beyond its text.
@@ -96,8 +99,17 @@ impl Document {
         if matches!(self.state, State::Lost(_)) {
             return;
         }
-        let start = offset_in(&self.text, line_column(range.start), units);
-        let end = offset_in(&self.text, line_column(range.end), units).max(start);
+        // The start's line is found once, and the end counted from it: a keystroke at the
+        // end of a 100,000-route file counted its 700,000 lines twice.
+        let (from, to) = (line_column(range.start), line_column(range.end));
+        let line_start = offset_in(&self.text, LineColumn { line: from.line, column: 0 }, units);
+        let after = &self.text[line_start..];
+        let start = line_start + offset_in(after, LineColumn { line: 0, column: from.column }, units);
+        let end = match to.line.checked_sub(from.line) {
+            Some(lines) => line_start + offset_in(after, LineColumn { line: lines, column: to.column }, units),
+            None => start,
+        };
+        let end = end.max(start);
         if self.text.len() - (end - start) + change.text.len() > TEXT_MAX {
             self.lose(too_large());
             return;
@@ -119,6 +131,7 @@ impl Document {
     fn lose(&mut self, reason: String) {
         self.text = String::new();
         self.state = State::Lost(reason);
+        self.session = crate::incremental::Session::default();
     }
 }
 
@@ -134,7 +147,12 @@ impl Documents {
     /// Opens (or reopens) a document; the previous text and check of the same URI are dropped
     /// now, not kept beside the next.
     pub fn open(&mut self, uri: &str, text: String, version: i32) {
-        let mut document = Document { text: String::new(), version, state: State::Stale };
+        let mut document = Document {
+            text: String::new(),
+            version,
+            state: State::Stale,
+            session: crate::incremental::Session::default(),
+        };
         document.replace_all(text);
         self.open.insert(uri.to_owned(), document);
     }
@@ -189,7 +207,8 @@ impl Documents {
         }
         super::inject_fault(&document.text, "check");
         document.state = if crate::ide::looks_like_device_file(&document.text) {
-            State::Checked(Box::new(Analysis { checked: crate::check(&document.text), fixed: OnceCell::new() }))
+            let checked = document.session.check(&document.text);
+            State::Checked(Box::new(Analysis { checked, fixed: OnceCell::new() }))
         } else {
             State::NotADeviceFile
         };
@@ -199,6 +218,8 @@ impl Documents {
     pub fn fail(&mut self, uri: &str, reason: String) {
         if let Some(document) = self.open.get_mut(uri) {
             document.state = State::Failed(reason);
+            // What the failed check kept may be half-made: the next check reads the text whole.
+            document.session = crate::incremental::Session::default();
         }
     }
 

@@ -110,6 +110,8 @@ pub fn notification(documents: &mut Documents, settings: &Settings, notification
 pub fn diagnostics(documents: &Documents, settings: &Settings, uri: lsp::Uri) -> Message {
     let Some(document) = documents.get(uri.as_str()) else { return conversion::publish(uri, Vec::new(), None) };
     let diagnostics = match document.state() {
+        // No line index for a file without diagnostics: it would cost a pass over the text.
+        State::Checked(analysis) if analysis.checked.diagnostics.is_empty() => Vec::new(),
         State::Checked(analysis) => {
             let positions = Positions::new(document.text(), settings);
             let diagnostics = &analysis.checked.diagnostics;

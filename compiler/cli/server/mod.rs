@@ -1,9 +1,10 @@
 //! `asenet server`: a language server (LSP 3.17) over standard input and output.
 //!
-//! Another edge over the same core, like `check`: each open document is checked with
-//! [`crate::check`], and every request is answered from that check by [`crate::ide`] and
-//! [`crate::fix`]. It is synchronous (`lsp-server`, as rust-analyzer and ruff use): one
-//! message at a time, in order. Split by concern, as rust-analyzer and ruff split theirs:
+//! Another edge over the same core, like `check`: each open document is checked (to
+//! [`crate::check`]'s answer, through [`crate::incremental::Session`]), and every request
+//! is answered from that check by [`crate::ide`] and [`crate::fix`]. It is synchronous
+//! (`lsp-server`, as rust-analyzer and ruff use): one message at a time, in order. Split by
+//! concern, as rust-analyzer and ruff split theirs:
 //! - this file, the main loop: the session's lifecycle (`initialize`, `shutdown`, `exit`),
 //!   when documents are checked, and the guard around every handler;
 //! - [`transport`]: framing on the wire, every size bounded;
@@ -18,11 +19,13 @@
 //! in one leaves them as they were; a document whose change panicked half-way is forgotten
 //! (its diagnostic says so) until the editor sends its whole text again.
 //!
-//! What a keystroke costs is kept to the check itself (docs/editors.md has the figures):
-//! changes are incremental (the client sends the edited range, applied to the kept text in
-//! place), and a change only marks its document stale. The document is checked, and its
-//! diagnostics published, once no message is waiting, or before a request is answered: a
-//! burst of queued changes is checked once, at its newest version.
+//! What a keystroke costs is kept small (docs/editors.md has the figures): changes are
+//! incremental (the client sends the edited range, applied to the kept text in place), and
+//! a change only marks its document stale. The document is checked, and its diagnostics
+//! published, once no message is waiting, or before a request is answered: a burst of
+//! queued changes is checked once, at its newest version. The check itself is the
+//! document's [`crate::incremental::Session`]: it reads again only the tables the edits
+//! touched, and answers what [`crate::check`] answers.
 //!
 //! Key completion is left to taplo's server, which reads asenet's JSON Schema: the two run
 //! side by side without offering the same thing twice.
