@@ -4,15 +4,17 @@
 //! Whatever cannot be resolved is reported and left out of the model, so that rules see
 //! only well-formed values and never report a consequence of an input error.
 //!
-//! `resolve` takes the raw types by value: each raw service and route is dropped as soon as
+//! [`resolve`] takes the raw types by value: each raw service and route is dropped as soon as
 //! it is converted, into a vector made at its final size, and the rest when `resolve`
 //! returns, so that the raw types and the model are never both whole (at 100,000 routes they
-//! were 36 and 28 MB, the peak of `check`).
+//! were 36 and 28 MB, the peak of `check`). [`resolve_borrowed`] is the same for raw types
+//! kept for later (the incremental check's), which it leaves whole.
 
 mod allocate;
 mod packet_core;
 pub(crate) mod values;
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -31,8 +33,28 @@ const DEFAULT_SERVICE_CIDR: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::new(172, 28,
 const DEFAULT_METRIC: u32 = 100;
 
 pub fn resolve(mut raw: RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
-    let raw_services = std::mem::take(&mut raw.services);
-    let raw_routes = std::mem::take(&mut raw.routes);
+    let services = std::mem::take(&mut raw.services);
+    let routes = std::mem::take(&mut raw.routes);
+    let first_service = services.first().map(|service| service.header);
+    resolve_parts(&raw, first_service, services.into_iter(), routes.into_iter(), catalogue, sink)
+}
+
+/// [`resolve`] of raw types that stay whole.
+pub fn resolve_borrowed(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
+    let first_service = raw.services.first().map(|service| service.header);
+    resolve_parts(raw, first_service, raw.services.iter(), raw.routes.iter(), catalogue, sink)
+}
+
+/// `raw` without its services and routes, which come as `services` (the first's header is
+/// `first_service`) and `routes`, owned or borrowed: an owned one is dropped once converted.
+fn resolve_parts<S: Borrow<RawService>, R: Borrow<RawRoute>>(
+    raw: &RawConfig,
+    first_service: Option<Span>,
+    raw_services: impl ExactSizeIterator<Item = S>,
+    raw_routes: impl ExactSizeIterator<Item = R>,
+    catalogue: Catalogue,
+    sink: &mut Sink,
+) -> Network {
     let device = resolve_device(raw.device.as_ref(), sink);
     let model = device.model.value;
     let declared: BTreeSet<PortId> =
@@ -52,7 +74,6 @@ pub fn resolve(mut raw: RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Net
     let switches: Vec<Switch> =
         raw.switches.iter().filter_map(|switch| resolve_switch(switch, &references, sink)).collect();
     let mut kubernetes = raw.kubernetes.as_ref().and_then(|k| resolve_kubernetes(k, device.nodes.value, sink));
-    let first_service = raw_services.first().map(|service| service.header);
     let mut services = resolve_services(raw_services, sink);
     if raw.kubernetes.is_none()
         && let Some(first) = first_service
@@ -634,9 +655,9 @@ fn resolve_kubernetes(raw: &RawKubernetes, nodes: NodeCount, sink: &mut Sink) ->
     })
 }
 
-fn resolve_services(raw: Vec<RawService>, sink: &mut Sink) -> Vec<Service> {
+fn resolve_services(raw: impl ExactSizeIterator<Item = impl Borrow<RawService>>, sink: &mut Sink) -> Vec<Service> {
     let mut services = Vec::with_capacity(raw.len());
-    services.extend(raw.into_iter().filter_map(|service| resolve_service(&service, sink)));
+    services.extend(raw.filter_map(|service| resolve_service(service.borrow(), sink)));
     fn key(service: &Service) -> (&str, &str) {
         (&service.namespace.value, &service.name.value)
     }
@@ -793,9 +814,13 @@ fn resolve_service_port(raw: &RawServicePort, sink: &mut Sink) -> Option<Service
 
 /// Each raw route is dropped once converted; the model's vector is made at its final size
 /// (grown by doubling, its last copy had held both halves at once).
-fn resolve_routes(raw: Vec<RawRoute>, references: &PortReferences, sink: &mut Sink) -> Vec<Route> {
+fn resolve_routes(
+    raw: impl ExactSizeIterator<Item = impl Borrow<RawRoute>>,
+    references: &PortReferences,
+    sink: &mut Sink,
+) -> Vec<Route> {
     let mut routes = Vec::with_capacity(raw.len());
-    routes.extend(raw.into_iter().filter_map(|route| resolve_route(&route, references, sink)));
+    routes.extend(raw.filter_map(|route| resolve_route(route.borrow(), references, sink)));
     routes
 }
 
