@@ -145,7 +145,7 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
     if let Some(kubernetes) = &network.kubernetes {
         for node in &kubernetes.nodes {
             if let Some(address) = node.address.filter(|address| holds(*address)) {
-                lines.push(format!("the Kubernetes node VM {} ({address})", code(&node.name)));
+                lines.push(format!("the Kubernetes node VM {} ({address})", code(node.name)));
             }
         }
         if meets(kubernetes.node_ips.value) {

@@ -161,7 +161,7 @@ pub fn owners_quoted(network: &Network, address: Ipv4Addr, quote: impl Fn(&str) 
         let node_ips = kubernetes.node_ips;
         let node = kubernetes.nodes.iter().find(|node| node.address == Some(address));
         match node {
-            Some(node) => push(OwnerKind::NodeVm, format!("node VM {} ({address})", quote(&node.name)), node_ips.span),
+            Some(node) => push(OwnerKind::NodeVm, format!("node VM {} ({address})", quote(node.name)), node_ips.span),
             None if node_ips.value.contains(address) => push(
                 OwnerKind::NodeRange,
                 format!("the node IP range {} (no node takes it)", node_ips.value),
