@@ -13,7 +13,8 @@
 //! - written as visible escapes where a person reads the text: the terminal, every comment
 //!   (PowerShell, zone, TOML), Markdown, DOT and Mermaid labels, a GitHub workflow command's
 //!   message, a diagnostic's message, labels and help in every report format
-//!   ([`report::text`]); outside the quotes of a PowerShell string (`[char]0x202E`) and as
+//!   ([`report::text`]), and everything the language server has an editor show
+//!   ([`editor::line`], a hover's names through [`markdown::code`]); outside the quotes of a PowerShell string (`[char]0x202E`) and as
 //!   `\uXXXX` in a TOML string, so that the value is still exact;
 //! - escaped whole in a zone's names (every byte outside letters, digits, `-`, `_` and `*`);
 //! - kept exact where a program reads a value: JSON strings (a file's path in a report, a
@@ -356,6 +357,19 @@ pub mod report {
             }
         }
         Cow::Owned(out)
+    }
+}
+
+/// What an editor shows as plain text, from the language server: a diagnostic's message,
+/// labels and help, a code action's title, a symbol's name and detail, an inlay hint's label
+/// and a code lens's title (VS Code and Neovim render none of them as Markdown; a hover is
+/// Markdown, through [`markdown::code`]).
+pub mod editor {
+    /// `text` on one line: every control character (a newline would forge a line, such as
+    /// the `help:` line the server appends to a message) and every hidden character written
+    /// as a visible escape (`\n`, `\u{202e}`).
+    pub fn line(text: &str) -> String {
+        super::visible(text)
     }
 }
 

@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use crate::diagnostic::find_code;
 use crate::diagnostic::{Span, floor_char_boundary};
+use crate::escape::markdown::code;
 use crate::model::{AddrRange, Network, PortConfig, dns};
-use crate::query::owners;
+use crate::query::owners_quoted;
 use crate::rules::RULES;
 
 /// Markdown for the hover at `offset`, and the span it is about.
@@ -40,7 +41,7 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
             // What owns it (`asenet which`), then the routes that use it as their next hop,
             // which own nothing but are what the address is to them.
             let address = range.first();
-            let owned = owners(network, address).into_iter().map(|owner| owner.description);
+            let owned = owners_quoted(network, address, code).into_iter().map(|owner| owner.description);
             let next_hops = network.routes.iter().filter(|route| route.next_hop.value == address).map(|route| {
                 format!("the next hop of the route to {} on {}", route.destination.value, route.interface.value)
             });
@@ -48,7 +49,7 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
         } else {
             touches(network, range)
         };
-        let mut text = format!("`{value}`");
+        let mut text = code(value);
         if range.first() != range.last() {
             text += &format!(" ({} addresses)", range.size());
         }
@@ -62,7 +63,7 @@ pub fn hover(source: &str, network: Option<&Network>, offset: usize) -> Option<(
     }
     let (path, span) = key_path_at(source, line_start, line, column)?;
     let description = schema_description(&path)?;
-    Some((format!("`{}`\n\n{description}", path.join(".")), span))
+    Some((format!("{}\n\n{description}", code(&path.join("."))), span))
 }
 
 /// The line holding `offset`, without its ending, and where it starts.
@@ -144,7 +145,7 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
     if let Some(kubernetes) = &network.kubernetes {
         for node in &kubernetes.nodes {
             if let Some(address) = node.address.filter(|address| holds(*address)) {
-                lines.push(format!("the Kubernetes node VM `{}` ({address})", node.name));
+                lines.push(format!("the Kubernetes node VM {} ({address})", code(node.name)));
             }
         }
         if meets(kubernetes.node_ips.value) {
@@ -161,7 +162,7 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
     }
     for vnet in &network.virtual_networks {
         if let Some(pool) = vnet.ip_pool.filter(|pool| meets(pool.value)) {
-            lines.push(format!("virtual network `{}`'s IP pool {}", vnet.name.value, pool.value));
+            lines.push(format!("virtual network {}'s IP pool {}", code(&vnet.name.value), pool.value));
         }
     }
     for vip in &network.virtual_ips {
@@ -170,20 +171,20 @@ pub fn touches(network: &Network, range: AddrRange) -> Vec<String> {
         }
     }
     for service in &network.services {
-        let name = service.qualified_name();
+        let name = code(&service.qualified_name());
         if let Some(address) = service.allocated.cluster_ip.filter(|address| holds(*address)) {
             let how = if service.cluster_ip.is_some() { "pinned" } else { "allocated" };
-            lines.push(format!("service `{name}`'s cluster IP {address} ({how})"));
+            lines.push(format!("service {name}'s cluster IP {address} ({how})"));
         }
         if let Some(address) = service.allocated.external_ip.filter(|address| holds(*address)) {
             let how = if service.load_balancer_ip.is_some() { "pinned" } else { "allocated" };
-            lines.push(format!("service `{name}`'s external IP {address} ({how})"));
+            lines.push(format!("service {name}'s external IP {address} ({how})"));
         }
     }
     for zone in dns::zones(network) {
         for (record, address) in zone.records.iter().filter_map(|record| Some((record, record.address?))) {
             if holds(address) {
-                lines.push(format!("the DNS name `{}.{}` ({address})", record.name, zone.origin));
+                lines.push(format!("the DNS name {} ({address})", code(&format!("{}.{}", record.name, zone.origin))));
             }
         }
     }

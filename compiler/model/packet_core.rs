@@ -191,11 +191,16 @@ impl PacketCore {
     /// What the technology calls `interface`, with the data network for an N6 one:
     /// `N2`, ``N6 of data network `internet` ``.
     pub fn describe(&self, interface: &Interface) -> String {
+        self.describe_quoted(interface, |name| format!("`{name}`"))
+    }
+
+    /// [`Self::describe`], with the data network's name written by `quote`.
+    pub fn describe_quoted(&self, interface: &Interface, quote: impl Fn(&str) -> String) -> String {
         let name = self.technology.value.interface_name(interface.role);
         match interface.role {
             InterfaceRole::UserPlaneData => {
                 match self.data_networks.iter().find(|network| network.interface.span == interface.span) {
-                    Some(network) => format!("{name} of data network `{}`", network.name.value),
+                    Some(network) => format!("{name} of data network {}", quote(&network.name.value)),
                     None => name.to_owned(),
                 }
             }

@@ -5,7 +5,7 @@
 
 mod owners;
 
-pub use owners::{Owner, OwnerKind, owners};
+pub use owners::{Owner, OwnerKind, owners, owners_quoted};
 
 mod free;
 

@@ -102,6 +102,12 @@ pub struct Owner {
 /// external IPs, DNS names, routes, and the pod and service CIDRs. Most specific first
 /// (see [`OwnerKind`]), then in file order. Empty when nothing in the device has it.
 pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
+    owners_quoted(network, address, |name| format!("`{name}`"))
+}
+
+/// [`owners`], with each name from the file in a description written by `quote` (the hover
+/// writes Markdown: `escape::markdown::code`), never as it is.
+pub fn owners_quoted(network: &Network, address: Ipv4Addr, quote: impl Fn(&str) -> String) -> Vec<Owner> {
     let mut found = Vec::new();
     let mut push = |kind, description: String, span| found.push(Owner { kind, description, span });
     for port in &network.ports {
@@ -119,24 +125,24 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
         }
     }
     for vnet in &network.virtual_networks {
-        let name = &vnet.name.value;
+        let name = quote(&vnet.name.value);
         if vnet.gateway.value == address {
             push(
                 OwnerKind::VirtualNetworkGateway,
-                format!("virtual network `{name}`'s gateway {address}"),
+                format!("virtual network {name}'s gateway {address}"),
                 vnet.gateway.span,
             );
         }
         for server in vnet.dns.iter().filter(|server| server.value == address) {
-            push(OwnerKind::VirtualNetworkDns, format!("virtual network `{name}`'s DNS server {address}"), server.span);
+            push(OwnerKind::VirtualNetworkDns, format!("virtual network {name}'s DNS server {address}"), server.span);
         }
         if vnet.net().contains(&address) {
-            let description = format!("virtual network `{name}`'s subnet {} (VLAN {})", vnet.net(), vnet.vlan.value);
+            let description = format!("virtual network {name}'s subnet {} (VLAN {})", vnet.net(), vnet.vlan.value);
             push(OwnerKind::VirtualNetworkSubnet, description, vnet.subnet.span);
         }
         if let Some(pool) = vnet.ip_pool.filter(|pool| pool.value.contains(address)) {
             let whose = if vnet.kubernetes.is_some() { "VMs and pods" } else { "VMs" };
-            push(OwnerKind::IpPool, format!("virtual network `{name}`'s IP pool {} ({whose})", pool.value), pool.span);
+            push(OwnerKind::IpPool, format!("virtual network {name}'s IP pool {} ({whose})", pool.value), pool.span);
         }
     }
     for vip in &network.virtual_ips {
@@ -148,14 +154,14 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
         }
     }
     for peer in network.bgp_peers.iter().filter(|peer| peer.peer_address.value == address) {
-        let description = format!("BGP peer {address} (AS {}) on `{}`", peer.peer_asn.value, peer.switch.value);
+        let description = format!("BGP peer {address} (AS {}) on {}", peer.peer_asn.value, quote(&peer.switch.value));
         push(OwnerKind::BgpPeer, description, peer.peer_address.span);
     }
     if let Some(kubernetes) = &network.kubernetes {
         let node_ips = kubernetes.node_ips;
         let node = kubernetes.nodes.iter().find(|node| node.address == Some(address));
         match node {
-            Some(node) => push(OwnerKind::NodeVm, format!("node VM `{}` ({address})", node.name), node_ips.span),
+            Some(node) => push(OwnerKind::NodeVm, format!("node VM {} ({address})", quote(node.name)), node_ips.span),
             None if node_ips.value.contains(address) => push(
                 OwnerKind::NodeRange,
                 format!("the node IP range {} (no node takes it)", node_ips.value),
@@ -178,13 +184,13 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
         }
     }
     for service in &network.services {
-        let name = service.qualified_name();
+        let name = quote(&service.qualified_name());
         if service.allocated.cluster_ip == Some(address) {
             let (how, span) = match service.cluster_ip {
                 Some(pinned) => ("pinned", pinned.span),
                 None => ("allocated", service.header),
             };
-            push(OwnerKind::ClusterIp, format!("service `{name}`'s cluster IP ({how})"), span);
+            push(OwnerKind::ClusterIp, format!("service {name}'s cluster IP ({how})"), span);
         }
         if service.allocated.external_ip == Some(address) {
             let (how, span) = match (&service.load_balancer_ip, &service.share_ip) {
@@ -192,7 +198,7 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
                 (None, Some(shared)) => ("shared", shared.span),
                 (None, None) => ("allocated", service.header),
             };
-            push(OwnerKind::ExternalIp, format!("service `{name}`'s external IP ({how})"), span);
+            push(OwnerKind::ExternalIp, format!("service {name}'s external IP ({how})"), span);
         }
     }
     for zone in dns::zones(network) {
@@ -205,7 +211,11 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
                 ZoneKind::Cluster => "cluster zone",
                 ZoneKind::Site => "site zone",
             };
-            push(OwnerKind::DnsName, format!("DNS name `{}.{}` ({zone_name})", record.name, zone.origin), span);
+            push(
+                OwnerKind::DnsName,
+                format!("DNS name {} ({zone_name})", quote(&format!("{}.{}", record.name, zone.origin))),
+                span,
+            );
         }
     }
     for route in &network.routes {
@@ -222,17 +232,20 @@ pub fn owners(network: &Network, address: Ipv4Addr) -> Vec<Owner> {
     }
     if let Some(core) = &network.packet_core {
         for interface in core.interfaces().filter(|interface| interface.address.value == address) {
-            let description =
-                format!("the {} address (`{}`)", core.describe(interface), interface.virtual_network.value);
+            let description = format!(
+                "the {} address ({})",
+                core.describe_quoted(interface, &quote),
+                quote(&interface.virtual_network.value)
+            );
             push(OwnerKind::PacketCoreInterface, description, interface.address.span);
         }
         for data_network in &core.data_networks {
-            let name = &data_network.name.value;
+            let name = quote(&data_network.name.value);
             if let Some(router) = data_network.router.filter(|router| router.value == address) {
-                push(OwnerKind::DataNetworkRouter, format!("data network `{name}`'s router"), router.span);
+                push(OwnerKind::DataNetworkRouter, format!("data network {name}'s router"), router.span);
             }
             for (kind, pool) in data_network.pools().filter(|(_, pool)| pool.value.contains(&address)) {
-                push(OwnerKind::UePool, format!("data network `{name}`'s {kind} {}", pool.value), pool.span);
+                push(OwnerKind::UePool, format!("data network {name}'s {kind} {}", pool.value), pool.span);
             }
         }
     }

@@ -279,6 +279,7 @@ fn no_escaper_writes_a_hidden_character_as_itself() {
         ("toml_file::key", escape::toml_file::key),
         ("toml_file::comment", escape::toml_file::comment),
         ("terminal::line", escape::terminal::line),
+        ("editor::line", escape::editor::line),
     ];
     assert!(HOSTILE_NAMES.iter().filter(|name| name.contains(hidden)).count() >= 3);
     for name in HOSTILE_NAMES {
@@ -538,5 +539,17 @@ fn builds_diff_shows_a_stale_artifacts_controls_as_escapes() {
     assert!(!diff.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{diff:?}");
     for line in diff.split(['\n', '\r']) {
         assert!(!line.starts_with("::"), "a line of its own: {diff:?}");
+    }
+}
+
+/// What the language server has an editor show as plain text (`escape::editor::line`): one
+/// line whatever the name holds, nothing hidden, and the name still readable in it.
+#[test]
+fn an_editors_plain_text_is_one_line_of_visible_characters() {
+    for name in HOSTILE_NAMES {
+        let line = escape::editor::line(name);
+        assert!(!line.chars().any(|c| c.is_control() || escape::is_hidden(c)), "{name:?}: {line:?}");
+        let kept: String = name.chars().take_while(|c| !c.is_control() && !escape::is_hidden(*c)).collect();
+        assert!(line.contains(&kept), "{name:?}: {line:?}");
     }
 }

@@ -893,3 +893,106 @@ fn a_panic_is_logged_once_and_answered_every_time() {
         "{stderr}"
     );
 }
+
+/// What an editor shows as plain text: one line (or the server's own `help:` line), no
+/// control or hidden character, not empty.
+fn assert_plain(what: &str, text: &str, lines: usize) {
+    assert!(!text.is_empty(), "{what} is empty: VS Code refuses an empty symbol name");
+    assert!(text.lines().count() <= lines, "{what} forges a line: {text:?}");
+    assert!(text.lines().skip(1).all(|line| line.starts_with("help: ")), "{what}: {text:?}");
+    assert!(!text.chars().any(|c| (c.is_control() && c != '\n') || asenet::escape::is_hidden(c)), "{what}: {text:?}");
+}
+
+/// SAFETY.md's pass over the editor (lspsafe, finding 2): a diagnostic's message quotes a key
+/// from the file, and a code action's title, a symbol's name and an inlay hint's label hold
+/// names from the file; editors show them as plain text, and they held a bidirectional
+/// control or an invisible character as itself, and a newline that forged a `help:` line.
+/// An empty name was an empty symbol name, which VS Code refuses (the whole outline fails).
+#[test]
+fn what_the_editor_shows_as_plain_text_holds_no_hidden_character_nor_a_forged_line() {
+    let mut client = Client::start(false);
+    let name = "pos\u{202e}\u{200b}\nhelp: forged";
+    let text = fixture("examples/mini-r-site.toml")
+        .replace("name = \"store042\"", "name = \"\"\n\"na\\u202eme\\nhelp: forged\" = 1")
+        .replace("name = \"pos-api\"", &format!("name = {}", asenet::escape::toml_file::string(name)))
+        .replace("[switches.vswitch-port3]", "[switches.\"\"]");
+    let diagnostics = client.open(URI, &text);
+    assert!(diagnostics.iter().any(|d| d["code"] == "ASE002"), "{diagnostics:#?}");
+    for diagnostic in &diagnostics {
+        assert_plain("a diagnostic's message", diagnostic["message"].as_str().unwrap(), 2);
+        for related in diagnostic["relatedInformation"].as_array().into_iter().flatten() {
+            assert_plain("a related information's message", related["message"].as_str().unwrap(), 1);
+        }
+    }
+    let position = at(&text, "name = \"pos", 2);
+    let params = json!({ "textDocument": { "uri": URI }, "range": { "start": position, "end": position },
+                         "context": { "diagnostics": [] } });
+    let actions = client.ok("textDocument/codeAction", params);
+    assert!(
+        actions.as_array().unwrap().iter().any(|a| a["title"].as_str().unwrap().starts_with("pin ")),
+        "{actions:#}"
+    );
+    for action in actions.as_array().unwrap() {
+        assert_plain("a code action's title", action["title"].as_str().unwrap(), 1);
+    }
+    let symbols = client.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    assert!(symbols.as_array().unwrap().len() > 5, "{symbols:#}");
+    for symbol in symbols.as_array().unwrap() {
+        assert_plain("a symbol's name", symbol["name"].as_str().unwrap(), 1);
+        assert_plain("a symbol's detail", symbol["detail"].as_str().unwrap_or("-"), 1);
+    }
+    let everything = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
+    let hints = client.ok("textDocument/inlayHint", json!({ "textDocument": { "uri": URI }, "range": everything }));
+    let lenses = client.ok("textDocument/codeLens", json!({ "textDocument": { "uri": URI } }));
+    for label in hints.as_array().unwrap().iter().map(|hint| &hint["label"]) {
+        assert_plain("an inlay hint", label.as_str().unwrap(), 1);
+    }
+    for lens in lenses.as_array().unwrap() {
+        assert_plain("a code lens", lens["command"]["title"].as_str().unwrap(), 1);
+    }
+    client.shutdown();
+}
+
+/// SAFETY.md's pass over the editor (lspsafe), checked and found safe: a change whose range
+/// starts or ends inside a surrogate pair (UTF-16) or inside a UTF-8 sequence takes the
+/// character's end, never half of it; positions at `u32::MAX` are the text's end; a request
+/// there answers `null`, and the session goes on.
+#[test]
+fn a_change_that_splits_a_character_takes_its_end_and_extreme_positions_are_the_end() {
+    use asenet::cli::server::documents::Documents;
+    let change = |start: (u32, u32), end: (u32, u32), text: &str| lsp_types::TextDocumentContentChangeEvent {
+        range: Some(lsp_types::Range {
+            start: lsp_types::Position { line: start.0, character: start.1 },
+            end: lsp_types::Position { line: end.0, character: end.1 },
+        }),
+        range_length: None,
+        text: text.to_owned(),
+    };
+    for (units, inside) in [(Units::Utf16, 2), (Units::Utf8, 3)] {
+        let mut documents = Documents::default();
+        documents.open(URI, "a😀b\n".to_owned(), 1);
+        documents.change(URI, 2, vec![change((0, inside), (0, inside), "x")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "a😀xb\n", "{units:?}");
+        documents.change(URI, 3, vec![change((0, 1), (0, inside), "")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "axb\n", "{units:?}");
+        documents.change(URI, 4, vec![change((u32::MAX, u32::MAX), (u32::MAX, u32::MAX), "z")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "axb\nz", "{units:?}");
+        documents.change(URI, 5, vec![change((0, u32::MAX), (u32::MAX, 0), "")], units);
+        assert_eq!(documents.get(URI).unwrap().text(), "axb", "{units:?}");
+    }
+    let mut client = Client::start(false);
+    let text = fixture("examples/mini-r-site.toml").replace("# A rugged", "# A 😀 rugged");
+    client.open(URI, &text);
+    let far = json!({ "line": u32::MAX, "character": u32::MAX });
+    let inside = at(&text, "😀", 1);
+    for position in [far.clone(), inside] {
+        client.ok("textDocument/hover", text_position(URI, position.clone()));
+        client.ok("textDocument/definition", text_position(URI, position));
+    }
+    let change = json!({ "textDocument": { "uri": URI, "version": 2 },
+                         "contentChanges": [{ "range": { "start": far, "end": far }, "text": "\n# 😀" }] });
+    client.notify("textDocument/didChange", change);
+    let diagnostics = client.diagnostics_at(URI, 2);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    client.shutdown();
+}

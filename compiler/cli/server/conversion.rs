@@ -11,6 +11,7 @@ use lsp_types::notification::{self, Notification as _};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, LineColumn, LineIndex, Severity, Span, Units, rules_page};
+use crate::escape::editor;
 use crate::fix::{Applicability, Fix};
 use crate::ide::{CodeLens, InlayHint, Symbol, SymbolKind};
 
@@ -107,15 +108,17 @@ pub fn diagnostic(
         .iter()
         .map(|label| lsp::DiagnosticRelatedInformation {
             location: lsp::Location { uri: uri.clone(), range: positions.range(label.span) },
-            message: label.message.clone(),
+            message: editor::line(&label.message),
         })
         .collect();
-    let mut message = diagnostic.message.clone();
+    // Editors show it as plain text: each part on its line, the server's `help:` line the
+    // only other one, nothing hidden (a key, a name or a syntax error quotes the file).
+    let mut message = editor::line(&diagnostic.message);
     if let Some(label) = &diagnostic.primary_label {
-        message += &format!(": {label}");
+        message += &format!(": {}", editor::line(label));
     }
     if let Some(help) = &diagnostic.help {
-        message += &format!("\nhelp: {help}");
+        message += &format!("\nhelp: {}", editor::line(help));
     }
     let href = format!("{}#{}", settings.rules_page, diagnostic.rule.anchor());
     lsp::Diagnostic {
@@ -167,8 +170,8 @@ pub fn code_action(
         .map(|edit| lsp::TextEdit { range: positions.range(edit.span), new_text: edit.content.clone() })
         .collect();
     let title = match fix.applicability {
-        Applicability::Unsafe => format!("{} (unsafe)", fix.title),
-        _ => fix.title.clone(),
+        Applicability::Unsafe => format!("{} (unsafe)", editor::line(&fix.title)),
+        _ => editor::line(&fix.title),
     };
     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title,
@@ -199,7 +202,7 @@ pub fn hover(positions: &Positions, markdown: String, span: Span) -> lsp::Hover 
 pub fn inlay_hint(positions: &Positions, hint: InlayHint) -> lsp::InlayHint {
     lsp::InlayHint {
         position: positions.position(hint.offset),
-        label: lsp::InlayHintLabel::String(hint.label),
+        label: lsp::InlayHintLabel::String(editor::line(&hint.label)),
         kind: None,
         text_edits: None,
         tooltip: None,
@@ -211,15 +214,18 @@ pub fn inlay_hint(positions: &Positions, hint: InlayHint) -> lsp::InlayHint {
 
 /// A lens that only says something: its command has a title and nothing to run.
 pub fn code_lens(positions: &Positions, lens: CodeLens) -> lsp::CodeLens {
-    let command = lsp::Command { title: lens.title, command: String::new(), arguments: None };
+    let command = lsp::Command { title: editor::line(&lens.title), command: String::new(), arguments: None };
     lsp::CodeLens { range: positions.range(lens.span), command: Some(command), data: None }
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated`, which the type still requires.
+/// Its name and detail shown as plain text; an empty name (`name = ""`) as `""`: VS Code
+/// refuses a symbol without a name, and with it the whole outline.
 pub fn symbol(positions: &Positions, symbol: Symbol) -> lsp::DocumentSymbol {
+    let name = if symbol.name.is_empty() { "\"\"".to_owned() } else { editor::line(&symbol.name) };
     lsp::DocumentSymbol {
-        name: symbol.name,
-        detail: Some(symbol.detail),
+        name,
+        detail: Some(editor::line(&symbol.detail)),
         kind: match symbol.kind {
             SymbolKind::Device => lsp::SymbolKind::MODULE,
             SymbolKind::Port => lsp::SymbolKind::INTERFACE,
