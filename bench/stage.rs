@@ -97,7 +97,7 @@ fn breakdown(path: &str) {
     let mut sink = diagnostic::Sink::default();
     let raw = syntax::parse(&source, &mut sink).expect("the file is TOML");
     let suppressions = syntax::suppression::scan(&source, &mut sink);
-    let network = resolve::resolve(&raw, rules::RULES, &mut sink);
+    let network = resolve::resolve_borrowed(&raw, rules::RULES, &mut sink);
     let mut found = sink.into_sorted();
     let rows: Vec<(&str, f64)> = vec![
         ("looks_like_device_file", median(Box::new(|| assert!(ide::looks_like_device_file(&source))))),
@@ -106,7 +106,10 @@ fn breakdown(path: &str) {
             "suppression::scan",
             median(Box::new(|| drop(syntax::suppression::scan(&source, &mut diagnostic::Sink::default())))),
         ),
-        ("resolve", median(Box::new(|| drop(resolve::resolve(&raw, rules::RULES, &mut diagnostic::Sink::default()))))),
+        (
+            "resolve",
+            median(Box::new(|| drop(resolve::resolve_borrowed(&raw, rules::RULES, &mut diagnostic::Sink::default())))),
+        ),
         ("rules::check", median(Box::new(|| rules::check(&network, &mut diagnostic::Sink::default())))),
         (
             "lint levels + fix attach",

@@ -78,6 +78,7 @@ pub mod text;
 use diagnostic::{Diagnostic, Sink};
 use emit::{OutputFile, PreviousManifest};
 use model::Network;
+use syntax::suppression::Suppression;
 
 /// What checking one file found.
 #[derive(Debug)]
@@ -100,17 +101,25 @@ pub fn check(source: &str) -> Checked {
     let Some(raw) = syntax::parse(source, &mut sink) else {
         return Checked { diagnostics: sink.into_sorted(), network: None };
     };
-    check_raw(source, &raw, sink)
+    let suppressions = syntax::suppression::scan(source, &mut sink);
+    // The raw types are dropped as they are resolved: the peak memory of a big file.
+    let network = resolve::resolve(raw, rules::RULES, &mut sink);
+    check_network(source, network, &suppressions, sink)
 }
 
 /// The pipeline after `syntax`: `raw` was read from `source`, and `sink` holds what reading
-/// it found. [`check`] and [`incremental::Session::check`] share it.
+/// it found. [`check`] and [`incremental::Session::check`] share it; the session keeps `raw`.
 fn check_raw(source: &str, raw: &syntax::raw::RawConfig, mut sink: Sink) -> Checked {
     let suppressions = syntax::suppression::scan(source, &mut sink);
-    let network = resolve::resolve(raw, rules::RULES, &mut sink);
+    let network = resolve::resolve_borrowed(raw, rules::RULES, &mut sink);
+    check_network(source, network, &suppressions, sink)
+}
+
+/// The rules over `network`, then suppressions and `[lint]`.
+fn check_network(source: &str, network: Network, suppressions: &[Suppression], mut sink: Sink) -> Checked {
     rules::check(&network, &mut sink);
     let mut diagnostics = sink.into_sorted();
-    rules::apply_lint_levels(&network, &suppressions, &mut diagnostics);
+    rules::apply_lint_levels(&network, suppressions, &mut diagnostics);
     fix::attach_mixed_protocol_splits(source, &network, &mut diagnostics);
     Checked { diagnostics, network: Some(network) }
 }

@@ -12,7 +12,7 @@ pub const INPUT_MAX: u64 = 128 << 20;
 /// it under and its bytes, or a one-line message saying why it cannot be read.
 pub fn read_input(path: &Path, stdin_filename: &str) -> Result<(String, Vec<u8>), String> {
     if path.as_os_str() == "-" {
-        let bytes = read_bounded(std::io::stdin().lock())
+        let bytes = read_bounded(std::io::stdin().lock(), 0)
             .map_err(|error| format!("cannot read standard input: {}", describe(&error)))?;
         return Ok((stdin_filename.to_owned(), bytes));
     }
@@ -23,7 +23,10 @@ pub fn read_input(path: &Path, stdin_filename: &str) -> Result<(String, Vec<u8>)
         return Err(format!("cannot read `{shown}`: it is a directory"));
     }
     let bytes = std::fs::File::open(path)
-        .and_then(read_bounded)
+        .and_then(|file| {
+            let size = file.metadata().map_or(0, |metadata| metadata.len());
+            read_bounded(file, size)
+        })
         .map_err(|error| format!("cannot read `{shown}`: {}", describe(&error)))?;
     Ok((name, bytes))
 }
@@ -33,9 +36,11 @@ pub fn input_name(path: &Path, stdin_filename: &str) -> String {
     if path.as_os_str() == "-" { stdin_filename.to_owned() } else { path.display().to_string() }
 }
 
-/// Reads everything, up to [`INPUT_MAX`] bytes.
-fn read_bounded(reader: impl Read) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+/// Reads everything, up to [`INPUT_MAX`] bytes, into room for `size` bytes (what the file
+/// says it holds; 0 when unknown). Grown by doubling instead, a 12 MB file left 16 MB of
+/// earlier copies in the allocator, a sixth of the peak memory of checking it.
+fn read_bounded(reader: impl Read, size: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(size.min(INPUT_MAX) as usize);
     reader.take(INPUT_MAX + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > INPUT_MAX {
         return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "larger than 128 MiB"));
