@@ -23,7 +23,7 @@ latency=target/release/examples/server_latency
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load before $(cut -d' ' -f1-3 /proc/loadavg)"
 for file in examples/seed-scenario.toml "$data/valid-10000.toml" "$data/valid-100000.toml"; do
     edits=200
-    case "$file" in *100000*) edits=40 ;; esac
+    case "$file" in *100000*) edits=100 ;; esac
     for at in "" --middle; do
         for binary in "$before" "$after"; do
             printf '%-8s ' "$([ "$binary" = "$before" ] && echo before || echo after)"
