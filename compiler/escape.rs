@@ -114,7 +114,10 @@ pub fn is_hidden(c: char) -> bool {
 fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if breaks_lines(c) {
+        // Printable ASCII, nearly all of every line, is neither a control nor hidden.
+        if matches!(c, ' '..='~') {
+            out.push(c);
+        } else if breaks_lines(c) {
             out.extend(c.escape_debug());
         } else if is_hidden(c) {
             out.extend(c.escape_unicode());
@@ -440,7 +443,7 @@ pub mod terminal {
                 None => line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n")),
             };
             for c in body.chars() {
-                if c == '\t' {
+                if c == '\t' || matches!(c, ' '..='~') {
                     out.push(c);
                 } else if c.is_control() || super::breaks_lines(c) {
                     out.extend(c.escape_debug());
