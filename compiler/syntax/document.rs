@@ -108,6 +108,11 @@ impl<'i> Document<'i> {
         document
     }
 
+    /// The text it was read from.
+    pub(super) fn source(&self) -> &'i str {
+        self.source
+    }
+
     /// The document with no keys, for [`super::table::keys_of`].
     pub fn empty() -> Self {
         Document::new("")

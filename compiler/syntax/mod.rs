@@ -12,6 +12,7 @@ pub mod encoding;
 pub mod fleet;
 mod hidden;
 pub mod oracle;
+mod plain_line;
 pub mod raw;
 pub mod schema;
 pub mod sections;

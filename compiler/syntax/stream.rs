@@ -28,6 +28,7 @@ use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace, 
 use toml_parser::{ErrorSink, ParseError, Source};
 
 use super::document::{Document, Key, Kind, Span32, Str, Value, ValueRef};
+use super::plain_line::{self, PlainLine, PlainValue};
 
 /// The nesting the `toml` crate allows (its `LIMIT`).
 const LIMIT: u32 = 80;
@@ -63,33 +64,72 @@ pub fn read<'i>(text: &'i str, on_element: &mut OnElement) -> Option<Document<'i
 /// equivalence test also reads).
 pub fn read_in_pieces<'i>(text: &'i str, piece: usize, on_element: &mut OnElement) -> Option<Document<'i>> {
     u32::try_from(text.len()).ok()?;
-    let source = Source::new(text);
-    let mut reader = Reader { document: Document::new(text), source, current: None, header: None, on_element };
+    let mut reader = Reader {
+        document: Document::new(text),
+        source: Source::new(text),
+        base: 0,
+        current: None,
+        header: None,
+        on_element,
+    };
     reader.current = Some(reader.document.root);
     // A token for every two or three bytes, a piece at most (and the expression that ends
     // it): grown from nothing, the two vectors were a tenth of reading a small file.
     let mut tokens: Vec<Token> = Vec::with_capacity((text.len() / 2).min(2 * piece) + 16);
     let mut events: Vec<Event> = Vec::new();
-    let mut depth: i64 = 0;
-    let mut balanced = true;
-    for token in source.lex() {
-        match token.kind() {
-            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
-                depth -= 1;
-                // A closing bracket too many is an error: the rest is parsed in one piece, as
-                // the `toml` crate parses it, so it is found there.
-                balanced &= depth >= 0;
-            }
-            _ => {}
+    // Where the next line starts, always between two expressions.
+    let mut at = 0;
+    loop {
+        while let Some((line, next)) = plain_line::at(text, at) {
+            reader.plain_line(line).ok()?;
+            at = next;
         }
-        tokens.push(token);
-        if token.kind() == TokenKind::Newline && depth == 0 && balanced && tokens.len() >= piece {
-            reader.expressions(&tokens, &mut events).ok()?;
-            tokens.clear();
+        if at == text.len() && at > 0 {
+            break;
+        }
+        // The lines up to the next plain one, or to the end, through `toml_parser`, lexed
+        // from here: its lexer skips a byte order mark at its start, which only the text's
+        // own start may hold.
+        let rest = &text[at..];
+        if at > 0 && rest.starts_with('\u{feff}') {
+            return None;
+        }
+        reader.source = Source::new(rest);
+        reader.base = at;
+        let mut depth: i64 = 0;
+        let mut balanced = true;
+        let mut stopped = None;
+        for token in reader.source.lex() {
+            match token.kind() {
+                TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
+                TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
+                    depth -= 1;
+                    // A closing bracket too many is an error: the rest is parsed in one piece,
+                    // as the `toml` crate parses it, so it is found there.
+                    balanced &= depth >= 0;
+                }
+                _ => {}
+            }
+            tokens.push(token);
+            if token.kind() == TokenKind::Newline && depth == 0 && balanced {
+                let end = at + token.span().end();
+                if plain_line::at(text, end).is_some() {
+                    stopped = Some(end);
+                    break;
+                }
+                if tokens.len() >= piece {
+                    reader.expressions(&tokens, &mut events).ok()?;
+                    tokens.clear();
+                }
+            }
+        }
+        reader.expressions(&tokens, &mut events).ok()?;
+        tokens.clear();
+        match stopped {
+            Some(end) => at = end,
+            None => break,
         }
     }
-    reader.expressions(&tokens, &mut events).ok()?;
     reader.finish_table().ok()?;
     Some(reader.document)
 }
@@ -113,7 +153,9 @@ struct Header {
 struct Reader<'i, 'c, 'e> {
     document: Document<'i>,
     on_element: &'c mut OnElement<'e>,
+    /// What `toml_parser` reads now: the text from `base` on.
     source: Source<'i>,
+    base: usize,
     /// The table the key-value pairs go into (`toml`'s `current_table`); `None` between a
     /// table's end and the next one's start.
     current: Option<u32>,
@@ -138,30 +180,43 @@ impl<'e> Events<'e> {
     }
 }
 
-fn span(span: toml_parser::Span) -> Span32 {
-    Span32::new(span.start(), span.end())
-}
-
-/// `unquoted-key = 1*( ALPHA / DIGIT / %x2D / %x5F )`.
-fn is_bare_key(text: &str) -> bool {
-    const BARE: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            let b = byte as u8;
-            table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-            byte += 1;
-        }
-        table
-    };
-    !text.is_empty() && text.bytes().all(|b| BARE[b as usize])
-}
-
 fn reject<T>() -> Read<T> {
     Err(Rejected)
 }
 
 impl<'i> Reader<'i, '_, '_> {
+    /// A span of `toml_parser`'s, in the whole text.
+    fn span(&self, span: toml_parser::Span) -> Span32 {
+        Span32::new(self.base + span.start(), self.base + span.end())
+    }
+
+    /// A plain line, with the calls its events would have made in [`Self::document_events`].
+    fn plain_line(&mut self, line: PlainLine) -> Read<()> {
+        let text = self.document.source();
+        let key = |(start, end): (usize, usize), document: &mut Document<'i>| Key {
+            span: Span32::new(start, end),
+            text: document.store(Cow::Borrowed(&text[start..end])),
+        };
+        match line {
+            PlainLine::Blank => Ok(()),
+            PlainLine::Header { header, key: name, is_array } => {
+                self.finish_table()?;
+                let key = key(name, &mut self.document);
+                let span = Span32::new(header.0, header.1);
+                self.start_table(Header { path: Vec::new(), key: Some(key), span, is_array })
+            }
+            PlainLine::KeyValue { key: name, value: (start, end), kind } => {
+                let key = key(name, &mut self.document);
+                let kind = match kind {
+                    PlainValue::String => Kind::String(self.document.store(Cow::Borrowed(&text[start + 1..end - 1]))),
+                    PlainValue::Integer(integer) => Kind::Integer(Some(integer)),
+                    PlainValue::Boolean(flag) => Kind::Boolean(flag),
+                };
+                self.capture_key_value(Vec::new(), key, Value { span: Span32::new(start, end), kind })
+            }
+        }
+    }
+
     /// Parses the tokens of whole expressions and adds them to the document.
     fn expressions(&mut self, tokens: &[Token], events: &mut Vec<Event>) -> Read<()> {
         events.clear();
@@ -231,7 +286,7 @@ impl<'i> Reader<'i, '_, '_> {
                 _ => return reject(),
             }
         }
-        Ok(Header { path: path.unwrap_or_default(), key, span: span(header_span), is_array })
+        Ok(Header { path: path.unwrap_or_default(), key, span: self.span(header_span), is_array })
     }
 
     fn finish_table(&mut self) -> Read<()> {
@@ -405,7 +460,7 @@ impl<'i> Reader<'i, '_, '_> {
         let text = match event.encoding() {
             // A bare key of the characters TOML allows in one is itself, as the decoder would
             // find (`decode_unquoted_key`) at several times the cost.
-            None if is_bare_key(raw.as_str()) => Cow::Borrowed(raw.as_str()),
+            None if plain_line::is_bare_key(raw.as_str().as_bytes()) => Cow::Borrowed(raw.as_str()),
             _ => {
                 let mut decoded = Cow::Borrowed("");
                 let mut errors = Errors(false);
@@ -416,7 +471,7 @@ impl<'i> Reader<'i, '_, '_> {
                 decoded
             }
         };
-        let key = Key { span: span(event.span()), text: self.document.store(text) };
+        let key = Key { span: self.span(event.span()), text: self.document.store(text) };
         if let Some(previous) = last.replace(key) {
             path.push(previous);
         }
@@ -436,7 +491,7 @@ impl<'i> Reader<'i, '_, '_> {
     fn scalar(&mut self, event: &Event) -> Read<Value> {
         let Some(raw) = self.source.get(event) else { return reject() };
         if let Some(kind) = self.plain_scalar(event.encoding(), raw.as_str()) {
-            return Ok(Value { span: span(event.span()), kind });
+            return Ok(Value { span: self.span(event.span()), kind });
         }
         let mut decoded = Cow::Borrowed("");
         let mut errors = Errors(false);
@@ -454,7 +509,7 @@ impl<'i> Reader<'i, '_, '_> {
             ScalarKind::Float => Kind::Float,
             ScalarKind::Integer(radix) => Kind::Integer(i64::from_str_radix(&decoded, radix.value()).ok()),
         };
-        Ok(Value { span: span(event.span()), kind })
+        Ok(Value { span: self.span(event.span()), kind })
     }
 
     /// The scalars most of a device file is made of, read without the decoder, which
@@ -466,9 +521,10 @@ impl<'i> Reader<'i, '_, '_> {
         match encoding {
             Some(Encoding::BasicString) => {
                 let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-                let unescaped =
-                    |b: u8| b >= 0x80 || b == b'\t' || ((0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\');
-                inner.bytes().all(unescaped).then(|| Kind::String(self.document.store(Cow::Borrowed(inner))))
+                inner
+                    .bytes()
+                    .all(plain_line::is_unescaped)
+                    .then(|| Kind::String(self.document.store(Cow::Borrowed(inner))))
             }
             None => match bytes.first()? {
                 b'1'..=b'9' if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) => {
@@ -504,7 +560,7 @@ impl<'i> Reader<'i, '_, '_> {
                 _ => return reject(),
             }
         }
-        Ok(Value { span: span(open.span().append(close)), kind: Kind::Array(array) })
+        Ok(Value { span: self.span(open.span().append(close)), kind: Kind::Array(array) })
     }
 
     /// `toml`'s `inline_table::on_inline_table`.
@@ -534,7 +590,7 @@ impl<'i> Reader<'i, '_, '_> {
                 _ => return reject(),
             }
         }
-        Ok(Value { span: span(open.span().append(close)), kind: Kind::Table(table) })
+        Ok(Value { span: self.span(open.span().append(close)), kind: Kind::Table(table) })
     }
 
     /// `toml`'s `inline_table::State::finish_value`.

@@ -106,6 +106,26 @@ const RULES: &[&str] = &[
     "a . b = 1\n",
     "",
     "\n\n",
+    // Plain lines (`syntax/plain_line.rs`) beside the parser's: after a comment, a string or
+    // an array that spans lines, inside them, and a line ending or a byte order mark only the
+    // parser takes.
+    "# c\n[[a]]\nb = \"x\"\n\n[[a]]\nb = 2\nc = true\n[d]\ne = false\n",
+    "a = \"\"\"\nb = 1\n[c]\n\"\"\"\nd = 2\n",
+    "a = [\nb = 1\n]\n",
+    "a = [\n1,\n]\nb = 2\n",
+    "a = 1\r\nb = 2\r\n\r\n[c]\r\nd = 3",
+    "a = 1\rb = 2\n",
+    "a = 1\nb = 2\r",
+    "a = 1\n\u{FEFF}b = 2\n",
+    "a = 1\n\u{FEFF}\n",
+    "\u{FEFF}\na = 1\n",
+    "a = 1\nb = 1\na = 3\n",
+    "[a]\nb = 1\n[a]\n",
+    "[a]\nb = 1\n[a.c]\nd = 2\n[a]\n",
+    "a = 1\n  \t \nb = \"\"\n",
+    "a = 1\n]\nb = 2\n",
+    "a = 1\n[b\nc = 2\n",
+    "[[a]]\nb.c = 1\n[[a]]\nb = 2\n",
 ];
 
 #[test]
@@ -200,6 +220,12 @@ const PIECES: &[&str] = &[
     "\u{e9}",
     "\u{0}",
     "\t",
+    "\r",
+    "\r\n",
+    "\u{FEFF}",
+    "\"",
+    " = ",
+    "\n[[b]]\n",
 ];
 
 /// One random change of `source` at character boundaries: a piece inserted, a short range
