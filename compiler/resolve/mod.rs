@@ -45,6 +45,10 @@ pub fn resolve(mut raw: RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Net
     resolve_parts(&raw, first_service, services.into_iter(), routes, catalogue, sink)
 }
 
+// What lets `resolve` collect the model's routes in place (a larger `Route` would be made
+// beside the raw vector again, silently).
+const _: () = assert!(size_of::<Route>() <= size_of::<RawRoute>() && align_of::<Route>() == align_of::<RawRoute>());
+
 /// [`resolve`] of raw types that stay whole.
 pub fn resolve_borrowed(raw: &RawConfig, catalogue: Catalogue, sink: &mut Sink) -> Network {
     let first_service = raw.services.first().map(|service| service.header);
