@@ -19,10 +19,10 @@ median() { sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2)'; }
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
 # No subshell in the loops (`$(basename ...)` would fork a process per file and be timed too).
 import_all() {
-  local export name
-  for export in exports/*.config.json; do
-    name="${export##*/}"
-    "$asenet" import --device "$export" > "files/${name%.config.json}.toml"
+  local file name
+  for file in exports/*.config.json; do
+    name="${file##*/}"
+    "$asenet" import --device "$file" > "files/${name%.config.json}.toml"
   done
 }
 check_each() { for file in files/*.toml; do "$asenet" check "$file"; done; }
