@@ -34,22 +34,22 @@ pub(super) enum PlainValue {
 /// `at` must be where an expression may start (the text's start or after a newline outside
 /// any bracket or string); then a plain line means there what it means alone.
 pub(super) fn at(text: &str, at: usize) -> Option<(PlainLine, usize)> {
-    let bytes = text.as_bytes().get(at..)?;
+    let rest = text.get(at..)?;
+    let bytes = rest.as_bytes();
     if bytes.is_empty() {
         return None;
     }
+    // A byte loop: lines are short, and `str::find`'s word-at-a-time search cost more on them.
     let (line, next, ended) = match bytes.iter().position(|&b| b == b'\n') {
         Some(newline) => (&bytes[..newline], at + newline + 1, true),
         None => (bytes, text.len(), false),
     };
-    // A CR only as the start of a CRLF: a lone one is an error the parser reports.
+    // A CR only as the start of a CRLF: a lone one is an error the parser reports, and no
+    // plain shape takes one (not a blank, a bare key, a plain string nor a number).
     let line = match line.split_last() {
         Some((b'\r', body)) if ended => body,
         _ => line,
     };
-    if line.contains(&b'\r') {
-        return None;
-    }
     let range = |start: usize, end: usize| (at + start, at + end);
     if line.iter().all(|&b| b == b' ' || b == b'\t') {
         return Some((PlainLine::Blank, next));
@@ -72,9 +72,31 @@ pub(super) fn at(text: &str, at: usize) -> Option<(PlainLine, usize)> {
     Some((PlainLine::KeyValue { key: range(0, key_end), value: range(value_start, line.len()), kind }, next))
 }
 
+/// Each byte's classes: [`BARE`], [`UNESCAPED`].
+const CLASSES: [u8; 256] = {
+    let mut classes = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            classes[byte] |= BARE;
+        }
+        if b >= 0x80 || b == b'\t' || (b >= 0x20 && b <= 0x7e && b != b'"' && b != b'\\') {
+            classes[byte] |= UNESCAPED;
+        }
+        byte += 1;
+    }
+    classes
+};
 /// `unquoted-key = 1*( ALPHA / DIGIT / %x2D / %x5F )`.
+const BARE: u8 = 1;
+/// A byte a basic string holds as itself: not a quote, a backslash, nor a control character
+/// other than tab (the bytes of a non-ASCII character are all at least 0x80).
+const UNESCAPED: u8 = 2;
+
+/// A bare key.
 pub(super) fn is_bare_key(text: &[u8]) -> bool {
-    !text.is_empty() && text.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !text.is_empty() && text.iter().all(|&b| CLASSES[b as usize] & BARE != 0)
 }
 
 /// A value whose meaning its bytes alone say, as `toml_parser`'s decoder would find it
@@ -95,10 +117,9 @@ fn plain_value(value: &[u8]) -> Option<PlainValue> {
     }
 }
 
-/// A byte a basic string holds as itself: not a quote, a backslash, nor a control character
-/// other than tab (the bytes of a non-ASCII character are all at least 0x80).
+/// A byte of a basic string that needs no escape ([`UNESCAPED`]).
 pub(super) fn is_unescaped(b: u8) -> bool {
-    b >= 0x80 || b == b'\t' || ((0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\')
+    CLASSES[b as usize] & UNESCAPED != 0
 }
 
 #[cfg(test)]
