@@ -3,7 +3,6 @@
 //! which the node IPs decide. A route is known by its interface and destination, as
 //! `Remove-HcsNetRoute` knows it; its next hop and metric are what can change.
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -15,46 +14,58 @@ use crate::model::{Network, PortId, RouteTarget};
 type Key = (PortId, Ipv4Net);
 /// Next hop and metric; a key written twice keeps every pair, sorted.
 type Values = Vec<(Ipv4Addr, u32)>;
+/// A route to the Kubernetes VMs: its key, next hop and metric.
+type Row = (Key, (Ipv4Addr, u32));
 
-fn table(network: &Network) -> BTreeMap<Key, Values> {
-    let mut table: BTreeMap<Key, Values> = BTreeMap::new();
-    for route in network.routes.iter().filter(|route| route.target.value == RouteTarget::Kubernetes) {
-        let key = (route.interface.value, route.destination.value.trunc());
-        table.entry(key).or_default().push((route.next_hop.value, route.metric.value));
-    }
-    for values in table.values_mut() {
-        values.sort_unstable();
-        values.dedup();
-    }
-    table
+/// The routes to the Kubernetes VMs sorted by key, then next hop and metric, without repeats:
+/// the rows of one key are its values in order. (A map of a vector per key made 100,000 small
+/// vectors for a file of 100,000 routes, a tenth of a diff.)
+fn table(network: &Network) -> Vec<Row> {
+    let mut rows: Vec<Row> = network
+        .routes
+        .iter()
+        .filter(|route| route.target.value == RouteTarget::Kubernetes)
+        .map(|route| {
+            let key = (route.interface.value, route.destination.value.trunc());
+            (key, (route.next_hop.value, route.metric.value))
+        })
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
+
+fn values(rows: &[Row]) -> Values {
+    rows.iter().map(|&(_, value)| value).collect()
 }
 
 pub fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
     let (before, after) = (table(old.network), table(new.network));
-    let mut before = before.into_iter().peekable();
-    let mut after = after.into_iter().peekable();
+    let mut before = before.chunk_by(|a, b| a.0 == b.0).peekable();
+    let mut after = after.chunk_by(|a, b| a.0 == b.0).peekable();
     // One merge of two sorted tables: linear in the routes.
     loop {
         let order = match (before.peek(), after.peek()) {
             (None, None) => break,
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some((a, _)), Some((b, _))) => a.cmp(b),
+            (Some(a), Some(b)) => a[0].0.cmp(&b[0].0),
         };
         match order {
             std::cmp::Ordering::Less => {
-                let (key, values) = before.next().expect("peeked");
-                out.push(removed(key, &values));
+                let rows = before.next().expect("peeked");
+                out.push(removed(rows[0].0, &values(rows)));
             }
             std::cmp::Ordering::Greater => {
-                let (key, values) = after.next().expect("peeked");
-                out.push(added(key, &values));
+                let rows = after.next().expect("peeked");
+                out.push(added(rows[0].0, &values(rows)));
             }
             std::cmp::Ordering::Equal => {
-                let (key, was) = before.next().expect("peeked");
-                let (_, is) = after.next().expect("peeked");
+                let was = before.next().expect("peeked");
+                let is = after.next().expect("peeked");
+                // The same key: the same rows are the same values.
                 if was != is {
-                    out.push(replaced(key, &was, &is));
+                    out.push(replaced(was[0].0, &values(was), &values(is)));
                 }
             }
         }
