@@ -101,7 +101,7 @@ pub(super) fn is_bare_key(text: &[u8]) -> bool {
 
 /// A value whose meaning its bytes alone say, as `toml_parser`'s decoder would find it
 /// (`decode_basic_string`, `decode_unquoted_scalar`).
-fn plain_value(value: &[u8]) -> Option<PlainValue> {
+pub(super) fn plain_value(value: &[u8]) -> Option<PlainValue> {
     match value.first()? {
         b'"' => {
             let inner = value.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
@@ -118,7 +118,7 @@ fn plain_value(value: &[u8]) -> Option<PlainValue> {
 }
 
 /// A byte of a basic string that needs no escape ([`UNESCAPED`]).
-pub(super) fn is_unescaped(b: u8) -> bool {
+fn is_unescaped(b: u8) -> bool {
     CLASSES[b as usize] & UNESCAPED != 0
 }
 

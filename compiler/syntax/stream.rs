@@ -84,7 +84,7 @@ pub fn read_in_pieces<'i>(text: &'i str, piece: usize, on_element: &mut OnElemen
             reader.plain_line(line).ok()?;
             at = next;
         }
-        if at == text.len() && at > 0 {
+        if at == text.len() {
             break;
         }
         // The lines up to the next plain one, or to the end, through `toml_parser`, lexed
@@ -207,11 +207,7 @@ impl<'i> Reader<'i, '_, '_> {
             }
             PlainLine::KeyValue { key: name, value: (start, end), kind } => {
                 let key = key(name, &mut self.document);
-                let kind = match kind {
-                    PlainValue::String => Kind::String(self.document.store(Cow::Borrowed(&text[start + 1..end - 1]))),
-                    PlainValue::Integer(integer) => Kind::Integer(Some(integer)),
-                    PlainValue::Boolean(flag) => Kind::Boolean(flag),
-                };
+                let kind = self.plain_kind(&text[start..end], kind);
                 self.capture_key_value(Vec::new(), key, Value { span: Span32::new(start, end), kind })
             }
         }
@@ -513,28 +509,23 @@ impl<'i> Reader<'i, '_, '_> {
     }
 
     /// The scalars most of a device file is made of, read without the decoder, which
-    /// would find the same (`decode_basic_string`, `decode_unquoted_scalar`): a basic string
-    /// of characters that need no escape, a decimal integer of at most 18 digits, `true`
-    /// and `false`. `None` for anything else, which the decoder then reads.
+    /// would find the same (`decode_basic_string`, `decode_unquoted_scalar`): a plain value
+    /// (`plain_line::plain_value`) written as a basic string or unquoted. `None` for anything
+    /// else, which the decoder then reads.
     fn plain_scalar(&mut self, encoding: Option<Encoding>, raw: &'i str) -> Option<Kind> {
-        let bytes = raw.as_bytes();
-        match encoding {
-            Some(Encoding::BasicString) => {
-                let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-                inner
-                    .bytes()
-                    .all(plain_line::is_unescaped)
-                    .then(|| Kind::String(self.document.store(Cow::Borrowed(inner))))
-            }
-            None => match bytes.first()? {
-                b'1'..=b'9' if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) => {
-                    Some(Kind::Integer(raw.parse().ok()))
-                }
-                _ if raw == "true" => Some(Kind::Boolean(true)),
-                _ if raw == "false" => Some(Kind::Boolean(false)),
-                _ => None,
-            },
-            _ => None,
+        if !matches!(encoding, None | Some(Encoding::BasicString)) {
+            return None;
+        }
+        let value = plain_line::plain_value(raw.as_bytes())?;
+        Some(self.plain_kind(raw, value))
+    }
+
+    /// A plain value written as `written`, a string stored as the text between its quotes.
+    fn plain_kind(&mut self, written: &'i str, value: PlainValue) -> Kind {
+        match value {
+            PlainValue::String => Kind::String(self.document.store(Cow::Borrowed(&written[1..written.len() - 1]))),
+            PlainValue::Integer(integer) => Kind::Integer(Some(integer)),
+            PlainValue::Boolean(flag) => Kind::Boolean(flag),
         }
     }
 
