@@ -91,7 +91,7 @@ pub fn run_both(args: &[&str], stdin: &[u8], cwd: &Path, linux: impl FnOnce() ->
     }
     if !writes(args) {
         let output = linux();
-        compare(args, &output, &run(&wine, &exe, args, stdin, cwd));
+        compare(args, &output, &run_windows(&wine, &exe, args, stdin, cwd, || {}));
         return output;
     }
     // Both binaries start from the same files: a copy of each target is put back between the
@@ -105,11 +105,20 @@ pub fn run_both(args: &[&str], stdin: &[u8], cwd: &Path, linux: impl FnOnce() ->
     }
     let output = linux();
     let linux_results: Vec<PathBuf> = targets.iter().map(|target| aside(target, "linux")).collect();
-    for ((target, saved), results) in targets.iter().zip(&saved).zip(&linux_results) {
+    for (target, results) in targets.iter().zip(&linux_results) {
         move_if_present(target, results);
-        move_if_present(saved, target);
     }
-    let windows = run(&wine, &exe, args, stdin, cwd);
+    let windows = run_windows(&wine, &exe, args, stdin, cwd, || {
+        for (target, saved) in targets.iter().zip(&saved) {
+            remove(target);
+            if saved.symlink_metadata().is_ok() {
+                copy_tree(saved, target);
+            }
+        }
+    });
+    for saved in &saved {
+        remove(saved);
+    }
     let mut trees = Vec::new();
     for (target, results) in targets.iter().zip(&linux_results) {
         trees.push((target.clone(), tree(results), tree(target)));
@@ -258,6 +267,27 @@ fn compare(args: &[&str], linux: &Output, windows: &Output) {
         args.join(" "),
         differ.join("\n")
     );
+}
+
+/// How many times a command line is run under Wine when Wine's loader dies by a signal.
+const WINE_ATTEMPTS: usize = 3;
+
+/// `asenet.exe args` under Wine, `reset` having put back the files it starts from. A Windows
+/// process ends with an exit code, whatever happens to it (a crash of asenet.exe is a code such
+/// as 0xC0000005), so a run that ends by a signal is Wine's loader failing, not asenet: it once
+/// died at exit after printing exactly what Linux printed. Such a run is logged and repeated,
+/// from the same files; if every attempt dies, the signal is compared and the test fails.
+fn run_windows(wine: &Path, exe: &Path, args: &[&str], stdin: &[u8], cwd: &Path, reset: impl Fn()) -> Output {
+    let mut attempt = 1;
+    loop {
+        reset();
+        let output = run(wine, exe, args, stdin, cwd);
+        if output.status.code().is_some() || attempt == WINE_ATTEMPTS {
+            return output;
+        }
+        log(&format!("rerun\tWine's loader ended by a signal ({})\t{}", output.status, args.join(" ")));
+        attempt += 1;
+    }
 }
 
 /// `asenet.exe args` under Wine, with `stdin`, in `cwd`.
