@@ -3,16 +3,15 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::support::{asenet, stderr, stdout, stdout_json};
+use crate::support::{asenet, scratch_dir, stderr, stdout, stdout_json};
 
 const EXAMPLE: &str = "examples/seed-scenario.toml";
 const BROKEN: &str = "tests/fixtures/ASE006/fires.toml";
 
 /// A scratch file unique to this test process.
 fn scratch(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("asenet-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let path = DIR.get_or_init(|| scratch_dir("cli")).join(name);
     std::fs::write(&path, contents).unwrap();
     path
 }
