@@ -12,9 +12,8 @@ use super::{Change, Class, Section, Side, facts};
 use crate::model::{Network, PortId, RouteTarget};
 
 type Key = (PortId, Ipv4Net);
-/// Next hop and metric; a key written twice keeps every pair, sorted.
-type Values = Vec<(Ipv4Addr, u32)>;
-/// A route to the Kubernetes VMs: its key, next hop and metric.
+/// A route to the Kubernetes VMs: its key, next hop and metric. A key written twice keeps
+/// every pair, sorted.
 type Row = (Key, (Ipv4Addr, u32));
 
 /// The routes to the Kubernetes VMs sorted by key, then next hop and metric, without repeats:
@@ -35,10 +34,6 @@ fn table(network: &Network) -> Vec<Row> {
     rows
 }
 
-fn values(rows: &[Row]) -> Values {
-    rows.iter().map(|&(_, value)| value).collect()
-}
-
 pub fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
     let (before, after) = (table(old.network), table(new.network));
     let mut before = before.chunk_by(|a, b| a.0 == b.0).peekable();
@@ -54,18 +49,18 @@ pub fn compare(old: &Side, new: &Side, out: &mut Vec<Change>) {
         match order {
             std::cmp::Ordering::Less => {
                 let rows = before.next().expect("peeked");
-                out.push(removed(rows[0].0, &values(rows)));
+                out.push(removed(rows[0].0, rows));
             }
             std::cmp::Ordering::Greater => {
                 let rows = after.next().expect("peeked");
-                out.push(added(rows[0].0, &values(rows)));
+                out.push(added(rows[0].0, rows));
             }
             std::cmp::Ordering::Equal => {
                 let was = before.next().expect("peeked");
                 let is = after.next().expect("peeked");
                 // The same key: the same rows are the same values.
                 if was != is {
-                    out.push(replaced(was[0].0, &values(was), &values(is)));
+                    out.push(replaced(was[0].0, was, is));
                 }
             }
         }
@@ -76,8 +71,9 @@ fn subject((interface, destination): Key) -> String {
     format!("{interface} {destination}")
 }
 
-fn show(values: &Values) -> String {
-    values.iter().map(|(next_hop, metric)| format!("via {next_hop} metric {metric}")).collect::<Vec<_>>().join(", ")
+/// The next hops and metrics of one key's rows.
+fn show(rows: &[Row]) -> String {
+    rows.iter().map(|(_, (next_hop, metric))| format!("via {next_hop} metric {metric}")).collect::<Vec<_>>().join(", ")
 }
 
 pub fn remove_command((interface, destination): Key) -> String {
@@ -94,26 +90,26 @@ pub fn add_command((interface, destination): Key, next_hop: Ipv4Addr, metric: u3
 const REASON: &str = "run the route commands on the device's PowerShell interface; routes can be changed while \
                       compute runs";
 
-fn removed(key: Key, values: &Values) -> Change {
+fn removed(key: Key, rows: &[Row]) -> Change {
     let mut change = Change::new(classes::route(Difference::Removed), Section::Route, subject(key), "removed")
-        .values(Some(show(values)), None::<String>)
+        .values(Some(show(rows)), None::<String>)
         .because(REASON, &facts::CUSTOM_ROUTES);
     change.commands = vec![remove_command(key)];
     change
 }
 
-fn added(key: Key, values: &Values) -> Change {
+fn added(key: Key, rows: &[Row]) -> Change {
     let mut change = Change::new(classes::route(Difference::Added), Section::Route, subject(key), "added")
-        .values(None::<String>, Some(show(values)))
+        .values(None::<String>, Some(show(rows)))
         .because(REASON, &facts::CUSTOM_ROUTES);
-    change.commands = values.iter().map(|&(next_hop, metric)| add_command(key, next_hop, metric)).collect();
+    change.commands = rows.iter().map(|&(_, (next_hop, metric))| add_command(key, next_hop, metric)).collect();
     change
 }
 
-fn replaced(key: Key, was: &Values, is: &Values) -> Change {
-    let fields: Vec<RouteField> = match (was.as_slice(), is.as_slice()) {
-        ([(hop_a, _)], [(hop_b, _)]) if hop_a == hop_b => vec![RouteField::Metric],
-        ([(_, metric_a)], [(_, metric_b)]) if metric_a == metric_b => vec![RouteField::NextHop],
+fn replaced(key: Key, was: &[Row], is: &[Row]) -> Change {
+    let fields: Vec<RouteField> = match (was, is) {
+        ([(_, (hop_a, _))], [(_, (hop_b, _))]) if hop_a == hop_b => vec![RouteField::Metric],
+        ([(_, (_, metric_a))], [(_, (_, metric_b))]) if metric_a == metric_b => vec![RouteField::NextHop],
         _ => RouteField::COMPARED.to_vec(),
     };
     let what = match fields.as_slice() {
@@ -121,9 +117,9 @@ fn replaced(key: Key, was: &Values, is: &Values) -> Change {
         _ => "next hop and metric",
     };
     let class = fields.iter().map(|&field| classes::route(Difference::Changed(field))).max().unwrap_or(Class::Reapply);
-    let (before, after) = match (was.as_slice(), is.as_slice()) {
-        ([(_, a)], [(_, b)]) if what == "metric" => (a.to_string(), b.to_string()),
-        ([(a, _)], [(b, _)]) if what == "next hop" => (a.to_string(), b.to_string()),
+    let (before, after) = match (was, is) {
+        ([(_, (_, a))], [(_, (_, b))]) if what == "metric" => (a.to_string(), b.to_string()),
+        ([(_, (a, _))], [(_, (b, _))]) if what == "next hop" => (a.to_string(), b.to_string()),
         _ => (show(was), show(is)),
     };
     let mut change = Change::new(class, Section::Route, subject(key), what)
@@ -133,7 +129,7 @@ fn replaced(key: Key, was: &Values, is: &Values) -> Change {
             &facts::CUSTOM_ROUTES,
         );
     change.commands = std::iter::once(remove_command(key))
-        .chain(is.iter().map(|&(next_hop, metric)| add_command(key, next_hop, metric)))
+        .chain(is.iter().map(|&(_, (next_hop, metric))| add_command(key, next_hop, metric)))
         .collect();
     change
 }
