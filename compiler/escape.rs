@@ -14,8 +14,9 @@
 //!   (PowerShell, zone, TOML), Markdown, DOT and Mermaid labels, a GitHub workflow command's
 //!   message, a diagnostic's message, labels and help in every report format
 //!   ([`report::text`]), and everything the language server has an editor show
-//!   ([`editor::line`], a hover's names through [`markdown::code`]); outside the quotes of a PowerShell string (`[char]0x202E`) and as
-//!   `\uXXXX` in a TOML string, so that the value is still exact;
+//!   ([`editor::line`], a hover's names through [`markdown::code`]); outside the quotes of a
+//!   PowerShell string (`[char]0x202E`) and as `\uXXXX` in a TOML string, so that the value
+//!   is still exact;
 //! - escaped whole in a zone's names (every byte outside letters, digits, `-`, `_` and `*`);
 //! - kept exact where a program reads a value: JSON strings (a file's path in a report, a
 //!   name in the device package), a GitHub command's `file=` (it must name the repository's
